@@ -1,0 +1,43 @@
+# Helpers shared by every dnp CMakeLists.
+
+# add_dnp_unittest(<name> SOURCES <files...> LIBS <libs...>)
+# A GoogleTest executable registered with CTest (one CTest entry per test case,
+# so ctest reports real counts). Built into build/unittests.
+function(add_dnp_unittest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/unittests)
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  add_dependencies(dnp-unittests ${name})
+endfunction()
+
+# add_dnp_plain_library(<name> <sources...> [LINK <libs...>])
+# A static library of plain C++ (no MLIR, no LibTorch): the cost model, the
+# reference kernels, .npy I/O. Position independent so the plugin can use it.
+function(add_dnp_plain_library name)
+  cmake_parse_arguments(ARG "" "" "LINK" ${ARGN})
+  add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  if(ARG_LINK)
+    target_link_libraries(${name} PUBLIC ${ARG_LINK})
+  endif()
+endfunction()
+
+# add_dnp_mlir_library(<name> <sources...> [DEPENDS <targets...>]
+#                      [LINK <libs...>])
+# A dnp library that uses MLIR/LLVM. It links the shared libMLIR.so and
+# libLLVM.so (never the static MLIR*.a archives): Debian's mlir-opt loads the
+# shared ones, and a second copy of MLIR's registries inside DNPPlugin.so
+# would break dialect and pass registration.
+function(add_dnp_mlir_library name)
+  cmake_parse_arguments(ARG "" "" "DEPENDS;LINK" ${ARGN})
+  add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  if(ARG_DEPENDS)
+    add_dependencies(${name} ${ARG_DEPENDS})
+  endif()
+  target_link_libraries(${name} PUBLIC ${ARG_LINK} MLIR LLVM)
+endfunction()

@@ -1,0 +1,22 @@
+//===- DNPAttrs.h - dnp attributes ------------------------------*- C++ -*-===//
+#ifndef DNP_DIALECT_DNP_IR_DNPATTRS_H
+#define DNP_DIALECT_DNP_IR_DNPATTRS_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+#include "dnp/Dialect/DNP/IR/DNPEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h.inc"
+
+namespace mlir::dnp {
+/// Names of the discardable attributes dnp keeps on functions and ops.
+constexpr llvm::StringLiteral kMcuAttrName = "dnp.mcu";
+constexpr llvm::StringLiteral kBudgetAttrName = "dnp.budget";
+constexpr llvm::StringLiteral kCostAttrName = "dnp.cost";
+constexpr llvm::StringLiteral kSlotAttrName = "dnp.slot";
+} // namespace mlir::dnp
+
+#endif // DNP_DIALECT_DNP_IR_DNPATTRS_H

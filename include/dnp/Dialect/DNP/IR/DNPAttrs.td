@@ -1,0 +1,100 @@
+//===- DNPAttrs.td - dnp attribute definitions ---------------*- tablegen -*-===//
+#ifndef DNP_DIALECT_DNP_IR_DNPATTRS_TD
+#define DNP_DIALECT_DNP_IR_DNPATTRS_TD
+
+include "dnp/Dialect/DNP/IR/DNPDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def DNP_ActivationNone : I32EnumAttrCase<"none", 0>;
+def DNP_ActivationRelu : I32EnumAttrCase<"relu", 1>;
+def DNP_ActivationRelu6 : I32EnumAttrCase<"relu6", 2>;
+def DNP_Activation : I32EnumAttr<"Activation",
+    "activation fused into a producing op",
+    [DNP_ActivationNone, DNP_ActivationRelu, DNP_ActivationRelu6]> {
+  let cppNamespace = "::mlir::dnp";
+  let genSpecializedAttr = 0;
+}
+def DNP_ActivationAttr : EnumAttr<DNP_Dialect, DNP_Activation, "act"> {
+  let summary = "Fused activation: none, relu or relu6";
+  let assemblyFormat = "`<` $value `>`";
+}
+
+class DNP_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<DNP_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def DNP_McuAttr : DNP_Attr<"Mcu", "mcu"> {
+  let summary = "The microcontroller a model is compiled for";
+  let description = [{
+    Names the Cortex-M core and the memories available to the model:
+    `sram` bytes for the activation arena and `flash` bytes for weights.
+    `clock` is the core clock in MHz (0 if unknown) used to turn cycle
+    estimates into time. Sizes take the suffixes `B`, `KiB`, `MiB`, `GiB`.
+
+    ```mlir
+    #dnp.mcu<"cortex-m4", sram = 256 KiB, flash = 1 MiB, clock = 168>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"core name">:$core,
+                        "uint64_t":$sram, "uint64_t":$flash,
+                        DefaultValuedParameter<"uint64_t", "0">:$clock);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+def DNP_BudgetAttr : DNP_Attr<"Budget", "budget"> {
+  let summary = "Resource budget a pruned model must meet";
+  let description = [{
+    Upper bounds for the pruned model: `sram` (peak activation arena bytes),
+    `flash` (weight bytes), `macs` (multiply-accumulates per inference) and
+    `cycles` (estimated cycles per inference). Each is optional; an omitted
+    resource is unconstrained. Bytes are counted in the element type the
+    model is deployed in.
+
+    ```mlir
+    #dnp.budget<sram = 32 KiB, flash = 64 KiB, macs = 1000000>
+    ```
+  }];
+  // 0 means "no budget for this resource"; the parser rejects an explicit 0.
+  let parameters = (ins DefaultValuedParameter<"uint64_t", "0">:$sram,
+                        DefaultValuedParameter<"uint64_t", "0">:$flash,
+                        DefaultValuedParameter<"uint64_t", "0">:$macs,
+                        DefaultValuedParameter<"uint64_t", "0">:$cycles);
+  let hasCustomAssemblyFormat = 1;
+}
+
+def DNP_CostAttr : DNP_Attr<"Cost", "cost"> {
+  let summary = "Resource costs computed by the cost model";
+  let description = [{
+    Recorded on a model function by the resource passes: peak SRAM of the
+    activation arena under the recorded schedule, flash bytes of the weights,
+    multiply-accumulates and estimated cycles per inference.
+
+    ```mlir
+    #dnp.cost<sram = 12544, flash = 4640, macs = 112896, cycles = 190000>
+    ```
+  }];
+  let parameters = (ins "uint64_t":$sram, "uint64_t":$flash, "uint64_t":$macs,
+                        "uint64_t":$cycles);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def DNP_SlotAttr : DNP_Attr<"Slot", "slot"> {
+  let summary = "Placement of an op's result in the activation arena";
+  let description = [{
+    Recorded on each op by memory planning: the op's position in the
+    execution schedule and the byte offset and size of its result inside the
+    single static arena.
+
+    ```mlir
+    #dnp.slot<step = 3, offset = 1024, size = 3136>
+    ```
+  }];
+  let parameters = (ins "uint64_t":$step, "uint64_t":$offset,
+                        "uint64_t":$size);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+#endif // DNP_DIALECT_DNP_IR_DNPATTRS_TD

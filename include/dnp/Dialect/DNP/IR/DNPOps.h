@@ -1,0 +1,17 @@
+//===- DNPOps.h - dnp operations --------------------------------*- C++ -*-===//
+#ifndef DNP_DIALECT_DNP_IR_DNPOPS_H
+#define DNP_DIALECT_DNP_IR_DNPOPS_H
+
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Dialect/DNP/IR/DNPDialect.h"
+#include "dnp/Dialect/DNP/IR/DNPTypes.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dnp/Dialect/DNP/IR/DNPOps.h.inc"
+
+#endif // DNP_DIALECT_DNP_IR_DNPOPS_H

@@ -1,0 +1,344 @@
+//===- DNPOps.td - dnp operation definitions -----------------*- tablegen -*-===//
+#ifndef DNP_DIALECT_DNP_IR_DNPOPS_TD
+#define DNP_DIALECT_DNP_IR_DNPOPS_TD
+
+include "dnp/Dialect/DNP/IR/DNPDialect.td"
+include "dnp/Dialect/DNP/IR/DNPAttrs.td"
+include "dnp/Dialect/DNP/IR/DNPTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+defvar DNP_Tensor = RankedTensorOf<[F32]>;
+defvar DNP_Pair = DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">;
+defvar DNP_Padding = DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">;
+defvar DNP_Act = DefaultValuedAttr<DNP_ActivationAttr,
+                                   "::mlir::dnp::Activation::none">;
+
+//===----------------------------------------------------------------------===//
+// Gates and weights
+//===----------------------------------------------------------------------===//
+
+def DNP_GateOp : DNP_Op<"gate", [Pure]> {
+  let summary = "Channel gate shared by the producers of one channel group";
+  let description = [{
+    Defines the gate of one channel group. Exactly one of `mask` (a string of
+    `0`/`1`, one character per channel, `1` = keep) or `soft` (one real
+    multiplier per channel, as during training) is given; its length must
+    equal the gate's channel count. Every conv, depthwise conv, dense or
+    batch norm whose output channels belong to the group takes this value as
+    its `gate` operand and multiplies output channel `c` by the gate's value
+    `c` before its activation.
+
+    ```mlir
+    %g0 = dnp.gate mask "11011111" : !dnp.gate<8>
+    %g1 = dnp.gate soft [1.0, 0.25, 0.0, 0.5] : !dnp.gate<4>
+    ```
+  }];
+  let arguments = (ins OptionalAttr<StrAttr>:$mask,
+                       OptionalAttr<DenseF32ArrayAttr>:$soft);
+  let results = (outs DNP_GateType:$result);
+  let assemblyFormat = [{
+    (`mask` $mask^)? (`soft` $soft^)? attr-dict `:` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Per-channel multipliers: the mask as 0/1 or the soft values.
+    ::llvm::SmallVector<float> getValues();
+    /// Number of channels whose multiplier is non-zero.
+    int64_t getNumKept();
+  }];
+}
+
+def DNP_RandomOp : DNP_Op<"random", [Pure]> {
+  let summary = "Deterministic pseudo-random weights";
+  let description = [{
+    A weight tensor filled uniformly in `[-scale, scale]` from the stream of
+    `seed` (splitmix64; the exact generator is `include/dnp/Support/Random.h`
+    and is reproducible from Python). Lets example models state an
+    architecture without shipping weight blobs; `--dnp-materialize-weights`
+    turns it into an `arith.constant` with a `dense_resource` blob.
+
+    ```mlir
+    %w = dnp.random seed 7 scale 0.25 : tensor<16x3x3x1xf32>
+    ```
+  }];
+  let arguments = (ins I64Attr:$seed, F32Attr:$scale);
+  let results = (outs DNP_Tensor:$result);
+  let assemblyFormat = "`seed` $seed `scale` $scale attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Gated producers
+//===----------------------------------------------------------------------===//
+
+def DNP_Conv2DOp : DNP_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution, NHWC input, OHWI weights";
+  let description = [{
+    `y[n,i,j,o] = act((b[o] + sum x[n, i*sh + kh*dh - pt, j*sw + kw*dw - pl, c]
+    * w[o,kh,kw,c]) * g[o])` with zero padding `[top, bottom, left, right]`.
+    The output channels form a new channel group; the input channels belong
+    to the producer's group. The optional `gate` has one entry per output
+    channel.
+
+    ```mlir
+    %y = dnp.conv2d %x, %w, %b strides [2, 2] padding [1, 1, 1, 1] act relu
+        : (tensor<1x28x28x1xf32>, tensor<16x3x3x1xf32>, tensor<16xf32>)
+        -> tensor<1x14x14x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
+                       Optional<DNP_GateType>:$gate,
+                       DNP_Pair:$strides, DNP_Padding:$padding,
+                       DNP_Pair:$dilations, DNP_Act:$act);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias (`strides` $strides^)? (`padding` $padding^)?
+    (`dilations` $dilations^)? `` custom<Activation>($act) (`gate` $gate^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_DepthwiseConv2DOp : DNP_Op<"depthwise_conv2d", [Pure]> {
+  let summary = "Depthwise 2-D convolution (multiplier 1), weights [Kh,Kw,C]";
+  let description = [{
+    Each channel is convolved with its own `Kh x Kw` filter:
+    `y[n,i,j,c] = act((b[c] + sum x[n, i*sh + kh*dh - pt, j*sw + kw*dw - pl, c]
+    * w[kh,kw,c]) * g[c])`. Input and output channels are the same channel
+    group, so a gate here is the gate of the producer's group.
+
+    ```mlir
+    %y = dnp.depthwise_conv2d %x, %w, %b padding [1, 1, 1, 1] act relu6
+        : (tensor<1x14x14x32xf32>, tensor<3x3x32xf32>, tensor<32xf32>)
+        -> tensor<1x14x14x32xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
+                       Optional<DNP_GateType>:$gate,
+                       DNP_Pair:$strides, DNP_Padding:$padding,
+                       DNP_Pair:$dilations, DNP_Act:$act);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias (`strides` $strides^)? (`padding` $padding^)?
+    (`dilations` $dilations^)? `` custom<Activation>($act) (`gate` $gate^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_DenseOp : DNP_Op<"dense", [Pure]> {
+  let summary = "Fully connected layer, weights [Out, In]";
+  let description = [{
+    `y[n,o] = act((b[o] + sum_i x[n,i] * w[o,i]) * g[o])`. The outputs form a
+    new channel group.
+
+    ```mlir
+    %y = dnp.dense %x, %w, %b : (tensor<1x64xf32>, tensor<10x64xf32>,
+        tensor<10xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
+                       Optional<DNP_GateType>:$gate, DNP_Act:$act);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias `` custom<Activation>($act) (`gate` $gate^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_BatchNormOp : DNP_Op<"batch_norm", [Pure]> {
+  let summary = "Batch normalization, inference form";
+  let description = [{
+    `y = ((x - mean) / sqrt(variance + epsilon) * scale + offset) * g` per
+    channel of an NHWC tensor. Channels pass through. It takes the gate of
+    its channel group too: without it a pruned channel would leave
+    `offset - mean * scale / sqrt(variance + epsilon)` behind, and removing
+    that channel would change the function.
+
+    ```mlir
+    %y = dnp.batch_norm %x, %s, %o, %m, %v epsilon 1.0e-3
+        : (tensor<1x8x8x16xf32>, tensor<16xf32>, tensor<16xf32>,
+           tensor<16xf32>, tensor<16xf32>) -> tensor<1x8x8x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$scale, DNP_Tensor:$offset,
+                       DNP_Tensor:$mean, DNP_Tensor:$variance,
+                       Optional<DNP_GateType>:$gate,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $offset `,` $mean `,` $variance
+    (`epsilon` $epsilon^)? (`gate` $gate^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def DNP_MaxPool2DOp : DNP_Op<"max_pool2d", [Pure]> {
+  let summary = "2-D max pooling";
+  let description = [{
+    Maximum over each window; padded positions are never selected.
+
+    ```mlir
+    %y = dnp.max_pool2d %x kernel [2, 2] strides [2, 2]
+        : tensor<1x28x28x16xf32> -> tensor<1x14x14x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DNP_Pair:$strides, DNP_Padding:$padding);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `kernel` $kernel (`strides` $strides^)? (`padding` $padding^)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_AvgPool2DOp : DNP_Op<"avg_pool2d", [Pure]> {
+  let summary = "2-D average pooling";
+  let description = [{
+    Mean over each window. The divisor counts only in-range positions unless
+    `count_include_pad` is set, in which case it is `kh * kw`.
+
+    ```mlir
+    %y = dnp.avg_pool2d %x kernel [3, 3] padding [1, 1, 1, 1] count_include_pad
+        : tensor<1x8x8x16xf32> -> tensor<1x8x8x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DNP_Pair:$strides, DNP_Padding:$padding,
+                       UnitAttr:$count_include_pad);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `kernel` $kernel (`strides` $strides^)? (`padding` $padding^)?
+    (`count_include_pad` $count_include_pad^)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_GlobalAvgPool2DOp : DNP_Op<"global_avg_pool2d", [Pure]> {
+  let summary = "Mean over the spatial dimensions";
+  let description = [{
+    `[N,H,W,C] -> [N,1,1,C]`.
+
+    ```mlir
+    %y = dnp.global_avg_pool2d %x : tensor<1x7x7x64xf32> -> tensor<1x1x1x64xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise and structural
+//===----------------------------------------------------------------------===//
+
+def DNP_AddOp : DNP_Op<"add", [Pure, SameOperandsAndResultType]> {
+  let summary = "Residual addition";
+  let description = [{
+    Elementwise sum of two tensors of the same shape, then the optional
+    activation. All operands and the result share one channel group.
+
+    ```mlir
+    %y = dnp.add %a, %b act relu : tensor<1x14x14x32xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$lhs, DNP_Tensor:$rhs, DNP_Act:$act);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs `` custom<Activation>($act) attr-dict `:` type($output)";
+}
+
+def DNP_ConcatOp : DNP_Op<"concat", [Pure]> {
+  let summary = "Concatenation along the channel axis";
+  let description = [{
+    Stacks NHWC tensors of equal `N, H, W` along channels, in operand order.
+    The result's channel group is the ordered union of the operands' groups.
+
+    ```mlir
+    %y = dnp.concat %a, %b : (tensor<1x7x7x16xf32>, tensor<1x7x7x8xf32>)
+        -> tensor<1x7x7x24xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<DNP_Tensor>:$inputs);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def DNP_FlattenOp : DNP_Op<"flatten", [Pure]> {
+  let summary = "NHWC tensor to [N, H*W*C] features";
+  let description = [{
+    Feature `(h * W + w) * C + c` is element `[n, h, w, c]`, so channel `c`
+    owns `H * W` feature rows of a following dense layer.
+
+    ```mlir
+    %y = dnp.flatten %x : tensor<1x7x7x16xf32> -> tensor<1x784xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def DNP_ReshapeOp : DNP_Op<"reshape", [Pure]> {
+  let summary = "Row-major reshape";
+  let description = [{
+    Same elements in the same row-major order under a new static shape.
+
+    ```mlir
+    %y = dnp.reshape %x : tensor<1x1x1x64xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+class DNP_UnaryOp<string mnemonic, string sum, string body>
+    : DNP_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = sum;
+  let description = body;
+  let arguments = (ins DNP_Tensor:$input);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
+
+def DNP_ReluOp : DNP_UnaryOp<"relu", "max(x, 0)", [{
+    Elementwise rectifier.
+
+    ```mlir
+    %y = dnp.relu %x : tensor<1x8x8x4xf32>
+    ```
+  }]>;
+
+def DNP_Relu6Op : DNP_UnaryOp<"relu6", "min(max(x, 0), 6)", [{
+    Elementwise rectifier clipped at 6.
+
+    ```mlir
+    %y = dnp.relu6 %x : tensor<1x8x8x4xf32>
+    ```
+  }]>;
+
+def DNP_SoftmaxOp : DNP_UnaryOp<"softmax", "Softmax over the last axis", [{
+    `exp(x - max) / sum(exp(x - max))` along the last dimension.
+
+    ```mlir
+    %y = dnp.softmax %x : tensor<1x10xf32>
+    ```
+  }]> {
+  let hasVerifier = 1;
+}
+
+#endif // DNP_DIALECT_DNP_IR_DNPOPS_TD

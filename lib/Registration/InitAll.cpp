@@ -1,0 +1,22 @@
+//===- InitAll.cpp - Register everything dnp provides ---------------------===//
+#include "dnp/InitAll.h"
+#include "dnp/Dialect/DNP/IR/DNPDialect.h"
+#include "dnp/Dialect/DNP/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+
+void dnp::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::dnp::DNPDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::tensor::TensorDialect>();
+}
+
+void dnp::registerAllPasses() {
+  // Pass registration is global; calling twice (tool + plugin) must be safe.
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  mlir::dnp::registerDNPPasses();
+}

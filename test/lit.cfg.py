@@ -1,0 +1,28 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "DNP"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dnp_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%dnp_src", config.dnp_src_root))
+config.substitutions.append(("%dnp_libs", config.dnp_lib_dir))
+config.substitutions.append(
+    ("%mlir_opt_upstream", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+# Debian's python3 with numpy; the first python3 on PATH may be another.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]
+tools = ["dnp-opt", "dnp-run"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

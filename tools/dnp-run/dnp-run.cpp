@@ -1,0 +1,147 @@
+//===- dnp-run.cpp - Reference executor for dnp models --------------------===//
+//
+//   dnp-run model.mlir --input x.npy [--input ...] [--output y.npy ...]
+//
+// Runs one function of the model with the naive reference kernels. Inputs
+// and outputs are little-endian f32 .npy files. Without --output the results
+// are printed. Every failure is one error line and a non-zero exit; output
+// files are written only after the whole run succeeded.
+//
+//===----------------------------------------------------------------------===//
+#include "dnp/InitAll.h"
+#include "dnp/Interpreter/Interpreter.h"
+#include "dnp/Support/Npy.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required);
+static cl::list<std::string>
+    inputPaths("input", cl::desc("input tensor (.npy, f32), one per argument"),
+               cl::value_desc("file.npy"));
+static cl::list<std::string>
+    outputPaths("output", cl::desc("where to write each result (.npy, f32)"),
+                cl::value_desc("file.npy"));
+static cl::opt<std::string>
+    entry("entry", cl::desc("function to run (default: the only public one)"),
+          cl::value_desc("name"));
+static cl::opt<bool> printResults(
+    "print", cl::desc("print the results even when --output is given"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "dnp-run: error: " << message << "\n";
+  return 1;
+}
+
+static func::FuncOp findEntry(ModuleOp module, std::string &error) {
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    if (!entry.empty()) {
+      if (func.getSymName() == entry)
+        return func;
+      continue;
+    }
+    if (!func.isPublic())
+      continue;
+    if (found) {
+      error = "the model has several public functions (@" +
+              found.getSymName().str() + ", @" + func.getSymName().str() +
+              "); choose one with --entry";
+      return {};
+    }
+    found = func;
+  }
+  if (!found)
+    error = entry.empty() ? "the model has no public function with a body"
+                          : "no function @" + entry + " in the model";
+  return found;
+}
+
+static void printTensor(llvm::raw_ostream &os, unsigned index,
+                        const dnp::ref::Tensor &t) {
+  os << "result #" << index << ": shape " << dnp::ref::formatShape(t.shape)
+     << "\n  [";
+  for (size_t i = 0; i < t.data.size(); ++i) {
+    if (i)
+      os << ", ";
+    if (i == 64) {
+      os << "... (" << t.data.size() - 64 << " more)";
+      break;
+    }
+    os << llvm::format("%.6g", t.data[i]);
+  }
+  os << "]\n";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "dnp reference executor\n");
+
+  // Read inputs first: a bad input file must not cost a model parse.
+  std::vector<dnp::ref::Tensor> inputs;
+  for (const std::string &path : inputPaths) {
+    dnp::NpyArray array;
+    std::string error;
+    if (!dnp::readNpy(path, array, error))
+      return fail(error);
+    if (array.dtype != dnp::NpyDType::Float32)
+      return fail(path + ": dtype '" + dnp::npyDescr(array.dtype) +
+                  "' is not f32 ('<f4'); convert with "
+                  "numpy.asarray(x, dtype=numpy.float32)");
+    inputs.emplace_back(array.shape, array.toFloat());
+  }
+
+  DialectRegistry registry;
+  ::dnp::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+
+  std::string errorMessage;
+  auto file = openInputFile(modelPath, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // The parser already reported where and why.
+
+  std::string error;
+  func::FuncOp func = findEntry(*module, error);
+  if (!func)
+    return fail(error);
+
+  FailureOr<std::vector<dnp::ref::Tensor>> results =
+      ::dnp::interpret(func, inputs);
+  if (failed(results))
+    return 1;
+
+  if (!outputPaths.empty() && outputPaths.size() != results->size())
+    return fail("@" + func.getSymName().str() + " returns " +
+                std::to_string(results->size()) + " result(s) but " +
+                std::to_string(outputPaths.size()) +
+                " --output file(s) were given");
+  for (auto [path, tensor] : llvm::zip(outputPaths, *results)) {
+    if (!dnp::writeNpy(path, dnp::NpyArray::from(tensor.shape, tensor.data),
+                       error))
+      return fail(error);
+  }
+  if (outputPaths.empty() || printResults)
+    for (auto [i, tensor] : llvm::enumerate(*results))
+      printTensor(llvm::outs(), i, tensor);
+  return 0;
+}
