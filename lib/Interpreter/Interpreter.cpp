@@ -5,6 +5,8 @@
 #include "dnp/Support/Random.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -213,7 +215,8 @@ LogicalResult Evaluator::run(Operation *op) {
 } // namespace
 
 FailureOr<std::vector<ref::Tensor>>
-::dnp::interpret(func::FuncOp func, ArrayRef<ref::Tensor> inputs) {
+
+(::dnp::interpret)(func::FuncOp func, ArrayRef<ref::Tensor> inputs) {
   if (func.isExternal())
     return func.emitError() << "function @" << func.getSymName()
                             << " has no body to run";

@@ -260,9 +260,11 @@ LogicalResult BatchNormOp::verify() {
   if (failed(verifyRank(*this, getInput(), "input", 4)))
     return failure();
   int64_t channels = shapeOf(getInput())[3];
-  for (auto [value, name] :
-       llvm::zip(ValueRange{getScale(), getOffset(), getMean(), getVariance()},
-                 ArrayRef<StringRef>{"scale", "offset", "mean", "variance"}))
+  // Named arrays, not braced temporaries: the backing arrays of initializer
+  // lists inside a range-for's range expression die before the loop body runs.
+  Value vectors[] = {getScale(), getOffset(), getMean(), getVariance()};
+  StringRef names[] = {"scale", "offset", "mean", "variance"};
+  for (auto [value, name] : llvm::zip_equal(vectors, names))
     if (failed(verifyVector(*this, value, name, channels)))
       return failure();
   float eps = getEpsilon().convertToFloat();

@@ -1,0 +1,93 @@
+//===- Resources.h - Flash, MACs and latency --------------------*- C++ -*-===//
+//
+// Flash (parameter bytes), MACs, element operations and a latency estimate
+// from per-op-type cycle coefficients of a Cortex-M target. Each is
+// available discretely, per op, and as a value with its exact gradient at
+// real channel counts for the pruner's resource loss.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_COST_RESOURCES_H
+#define DNP_COST_RESOURCES_H
+
+#include "dnp/Cost/Graph.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dnp::cost {
+
+/// Cycle coefficients of one core running optimised int8 kernels
+/// (CMSIS-NN-style). Sources are in Targets.cpp.
+struct TargetDesc {
+  std::string_view name;
+  /// Default core clock, MHz.
+  double clockMHz;
+  double cyclesPerMacConv;
+  double cyclesPerMacDepthwise;
+  double cyclesPerMacDense;
+  /// Per element operation of pools, adds, activations, copies.
+  double cyclesPerElementOp;
+  /// Fixed cost of invoking any op (dispatch, setup).
+  double cyclesPerOp;
+};
+
+/// cortex-m4, cortex-m7, cortex-m55.
+const std::vector<TargetDesc> &targets();
+/// nullptr when unknown.
+const TargetDesc *findTarget(std::string_view name);
+
+struct ResourceOptions {
+  int64_t weightBytes = 4; // f32
+  int64_t biasBytes = 4;
+  /// int8 weights with int32 biases, as TFLite/CMSIS-NN store them.
+  static ResourceOptions int8() { return {1, 4}; }
+};
+
+struct OpResources {
+  OpId op = -1;
+  int64_t params = 0;
+  int64_t flashBytes = 0;
+  int64_t macs = 0;
+  int64_t elementOps = 0;
+  double cycles = 0;
+};
+
+struct ResourceReport {
+  std::string target;
+  std::vector<OpResources> ops; // in op id order
+  int64_t params = 0;
+  int64_t flashBytes = 0;
+  int64_t macs = 0;
+  int64_t elementOps = 0;
+  double cycles = 0;
+  double latencyMs = 0;
+};
+
+/// Cycles of one op with `macs` MACs and `elementOps` element operations.
+double opCycles(const Op &op, double macs, double elementOps,
+                const TargetDesc &target);
+double cyclesToMs(double cycles, const TargetDesc &target);
+
+/// At the graph's current channel counts.
+Expected<ResourceReport> summarizeResources(const Graph &graph,
+                                            const ResourceOptions &options,
+                                            const TargetDesc &target);
+
+// Continuous versions at real channel counts (indexed by GroupId). At
+// integer points they equal the discrete totals above.
+Expected<ValueGrad> flashBytes(const Graph &graph,
+                               const std::vector<double> &channels,
+                               const ResourceOptions &options = {});
+Expected<ValueGrad> totalMacs(const Graph &graph,
+                              const std::vector<double> &channels);
+Expected<ValueGrad> totalElementOps(const Graph &graph,
+                                    const std::vector<double> &channels);
+Expected<ValueGrad> latencyCycles(const Graph &graph,
+                                  const std::vector<double> &channels,
+                                  const TargetDesc &target);
+
+} // namespace dnp::cost
+
+#endif // DNP_COST_RESOURCES_H

@@ -1,0 +1,311 @@
+//===- ChannelGroups.cpp - Which channels must be pruned together ---------===//
+#include "dnp/Analysis/ChannelGroups.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace ::dnp;
+using namespace mlir::dnp;
+
+int64_t ::dnp::ChannelLayout::numChannels() const {
+  int64_t total = 0;
+  for (const ChannelSegment &s : segments)
+    total += s.channels;
+  return total;
+}
+
+int64_t ::dnp::ChannelLayout::segmentOffset(unsigned segment) const {
+  int64_t offset = 0;
+  for (unsigned i = 0; i < segment; ++i)
+    offset += segments[i].channels;
+  return offset;
+}
+
+namespace {
+
+/// Union-find over "atoms": the channel sets created by individual ops.
+class AtomSets {
+public:
+  int create(int64_t channels) {
+    parent.push_back(static_cast<int>(parent.size()));
+    channelCount.push_back(channels);
+    reasons.emplace_back();
+    return parent.back();
+  }
+  int find(int a) {
+    while (parent[a] != a)
+      a = parent[a] = parent[parent[a]];
+    return a;
+  }
+  void unite(int a, int b) {
+    a = find(a);
+    b = find(b);
+    if (a == b)
+      return;
+    if (b < a)
+      std::swap(a, b);
+    parent[b] = a;
+    if (reasons[a].empty())
+      reasons[a] = reasons[b];
+  }
+  void fix(int a, StringRef why) {
+    a = find(a);
+    if (reasons[a].empty())
+      reasons[a] = why.str();
+  }
+  const std::string &reason(int a) { return reasons[find(a)]; }
+  int64_t channels(int a) const { return channelCount[a]; }
+  size_t size() const { return parent.size(); }
+
+private:
+  std::vector<int> parent;
+  std::vector<int64_t> channelCount;
+  std::vector<std::string> reasons;
+};
+
+class GroupBuilder {
+public:
+  GroupBuilder(AtomSets &atoms, DenseMap<Value, ChannelLayout> &layouts,
+          DenseMap<Operation *, int> &gatedAtom)
+      : atoms(atoms), layouts(layouts), gatedAtom(gatedAtom) {}
+
+  void visit(Operation *op);
+  void argument(BlockArgument arg);
+
+private:
+  int64_t lastDim(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape().back();
+  }
+
+  /// Layout of `v`; a value from an op the analysis does not model (e.g. a
+  /// constant used as an activation) gets a fixed group of its own.
+  ChannelLayout &layoutOf(Value v) {
+    auto it = layouts.find(v);
+    if (it != layouts.end())
+      return it->second;
+    return fresh(v, "not produced by a dnp op");
+  }
+
+  ChannelLayout &fresh(Value v, StringRef fixedReason = {}) {
+    int atom = atoms.create(lastDim(v));
+    if (!fixedReason.empty())
+      atoms.fix(atom, fixedReason);
+    ChannelLayout &layout = layouts[v];
+    layout = ChannelLayout();
+    layout.segments.push_back({atom, lastDim(v)});
+    return layout;
+  }
+
+  void fixAll(const ChannelLayout &layout, StringRef why) {
+    for (const ChannelSegment &s : layout.segments)
+      atoms.fix(s.group, why);
+  }
+
+  void passThrough(Operation *op, Value from) {
+    layouts[op->getResult(0)] = layoutOf(from);
+  }
+
+  /// depthwise_conv2d and batch_norm scale every channel: over a single group
+  /// they are gated producers of it; over a concat they would need one gate
+  /// per segment, which dnp does not express, so the groups are fixed.
+  void perChannel(Operation *op, Value input) {
+    ChannelLayout layout = layoutOf(input);
+    if (layout.segments.size() == 1)
+      gatedAtom[op] = layout.segments.front().group;
+    else
+      fixAll(layout, (op->getName().getStringRef() +
+                      " over concatenated groups")
+                         .str());
+    layouts[op->getResult(0)] = layout;
+  }
+
+  void unify(Operation *op, const ChannelLayout &a, const ChannelLayout &b) {
+    bool sameStructure = a.segments.size() == b.segments.size() &&
+                         a.spatial == b.spatial;
+    for (size_t i = 0; sameStructure && i < a.segments.size(); ++i)
+      sameStructure = a.segments[i].channels == b.segments[i].channels;
+    if (!sameStructure) {
+      std::string why = "add of differently concatenated groups";
+      fixAll(a, why);
+      fixAll(b, why);
+      return;
+    }
+    for (size_t i = 0; i < a.segments.size(); ++i)
+      atoms.unite(a.segments[i].group, b.segments[i].group);
+  }
+
+  void reshape(Operation *op, Value input) {
+    auto in = cast<RankedTensorType>(input.getType());
+    auto out = cast<RankedTensorType>(op->getResult(0).getType());
+    ChannelLayout layout = layoutOf(input);
+    // [N,H,W,C] -> [N,H*W*C] is a flatten; [N,1,1,C] <-> [N,C] keeps the
+    // channels where they are.
+    bool flattenLike = in.getRank() == 4 && out.getRank() == 2 &&
+                       out.getDimSize(0) == in.getDimSize(0) &&
+                       layout.spatial == 1;
+    bool unitSpatial = (in.getRank() == 2 && out.getRank() == 4 &&
+                        out.getDimSize(1) == 1 && out.getDimSize(2) == 1 &&
+                        out.getDimSize(3) == in.getDimSize(1) &&
+                        layout.spatial == 1);
+    if (flattenLike) {
+      layout.spatial = in.getDimSize(1) * in.getDimSize(2);
+      layouts[op->getResult(0)] = layout;
+    } else if (unitSpatial) {
+      layouts[op->getResult(0)] = layout;
+    } else {
+      fixAll(layout, "reshaped across the channel dimension");
+      fresh(op->getResult(0), "reshaped across the channel dimension");
+    }
+  }
+
+  AtomSets &atoms;
+  DenseMap<Value, ChannelLayout> &layouts;
+  DenseMap<Operation *, int> &gatedAtom;
+};
+
+void GroupBuilder::argument(BlockArgument arg) {
+  if (isa<RankedTensorType>(arg.getType()))
+    fresh(arg, "model input");
+}
+
+void GroupBuilder::visit(Operation *op) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<Conv2DOp, DenseOp>([&](auto producer) {
+        fresh(producer.getResult());
+        gatedAtom[op] = layouts[producer.getResult()].segments[0].group;
+        layoutOf(producer.getInput());
+      })
+      .Case([&](DepthwiseConv2DOp dw) { perChannel(op, dw.getInput()); })
+      .Case([&](BatchNormOp bn) { perChannel(op, bn.getInput()); })
+      .Case<ReluOp, Relu6Op, MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp>(
+          [&](auto unary) { passThrough(op, unary.getInput()); })
+      .Case([&](AddOp add) {
+        ChannelLayout lhs = layoutOf(add.getLhs());
+        unify(op, lhs, layoutOf(add.getRhs()));
+        layouts[add.getResult()] = lhs;
+      })
+      .Case([&](ConcatOp concat) {
+        ChannelLayout result;
+        for (Value v : concat.getInputs()) {
+          const ChannelLayout &in = layoutOf(v);
+          result.segments.append(in.segments.begin(), in.segments.end());
+        }
+        layouts[concat.getResult()] = result;
+      })
+      .Case([&](FlattenOp flatten) {
+        auto in = cast<RankedTensorType>(flatten.getInput().getType());
+        ChannelLayout layout = layoutOf(flatten.getInput());
+        layout.spatial = in.getDimSize(1) * in.getDimSize(2);
+        layouts[flatten.getResult()] = layout;
+      })
+      .Case([&](ReshapeOp r) { reshape(op, r.getInput()); })
+      .Case([&](SoftmaxOp softmax) {
+        // Every channel enters every output's normalisation: removing one,
+        // even at zero, changes the others.
+        ChannelLayout layout = layoutOf(softmax.getInput());
+        fixAll(layout, "normalised by softmax");
+        layouts[softmax.getResult()] = layout;
+      })
+      .Case([&](func::ReturnOp ret) {
+        for (Value v : ret.getOperands())
+          if (isa<RankedTensorType>(v.getType()))
+            fixAll(layoutOf(v), "model output");
+      })
+      .Case<GateOp, RandomOp, arith::ConstantOp>([](Operation *) {})
+      .Default([&](Operation *other) {
+        // An op the rules do not cover: keep everything it touches.
+        std::string why = ("used by unmodelled op '" +
+                           other->getName().getStringRef() + "'")
+                              .str();
+        for (Value v : other->getOperands())
+          if (isa<RankedTensorType>(v.getType()) && layouts.count(v))
+            fixAll(layouts[v], why);
+        for (Value v : other->getResults())
+          if (isa<RankedTensorType>(v.getType()))
+            fresh(v, why);
+      });
+}
+
+} // namespace
+
+::dnp::ChannelGroupAnalysis::ChannelGroupAnalysis(func::FuncOp func) { run(func); }
+
+::dnp::ChannelGroupAnalysis::ChannelGroupAnalysis(Operation *op) {
+  if (auto func = dyn_cast<func::FuncOp>(op))
+    run(func);
+}
+
+void ::dnp::ChannelGroupAnalysis::run(func::FuncOp func) {
+  if (func.isExternal())
+    return;
+  AtomSets atoms;
+  DenseMap<Operation *, int> gatedAtom;
+  GroupBuilder builder(atoms, layouts, gatedAtom);
+  for (BlockArgument arg : func.getArguments())
+    builder.argument(arg);
+  func.getBody().walk([&](Operation *op) { builder.visit(op); });
+
+  // Number the union-find roots in order of first appearance.
+  std::vector<int> groupOfRoot(atoms.size(), -1);
+  auto groupOf = [&](int atom) {
+    int root = atoms.find(atom);
+    if (groupOfRoot[root] < 0) {
+      groupOfRoot[root] = static_cast<int>(groups.size());
+      ChannelGroup group;
+      group.id = groupOfRoot[root];
+      group.channels = atoms.channels(root);
+      group.reason = atoms.reason(root);
+      group.prunable = group.reason.empty();
+      groups.push_back(std::move(group));
+    }
+    return groupOfRoot[root];
+  };
+  for (BlockArgument arg : func.getArguments())
+    if (auto it = layouts.find(arg); it != layouts.end())
+      for (ChannelSegment &s : it->second.segments)
+        s.group = groupOf(s.group);
+  func.getBody().walk([&](Operation *op) {
+    for (Value result : op->getResults()) {
+      auto it = layouts.find(result);
+      if (it == layouts.end())
+        continue;
+      for (ChannelSegment &s : it->second.segments)
+        s.group = groupOf(s.group);
+    }
+    if (auto it = gatedAtom.find(op); it != gatedAtom.end())
+      groups[groupOf(it->second)].gatedOps.push_back(op);
+  });
+}
+
+const ::dnp::ChannelLayout *::dnp::ChannelGroupAnalysis::getLayout(Value value) const {
+  auto it = layouts.find(value);
+  return it == layouts.end() ? nullptr : &it->second;
+}
+
+std::optional<int>
+(::dnp::ChannelGroupAnalysis::getSingleGroup)(Value value) const {
+  const ChannelLayout *layout = getLayout(value);
+  if (!layout || layout->segments.size() != 1)
+    return std::nullopt;
+  return layout->segments.front().group;
+}
+
+void ::dnp::ChannelGroupAnalysis::print(llvm::raw_ostream &os) const {
+  for (const ChannelGroup &group : groups) {
+    os << "group " << group.id << ": " << group.channels << " channels, ";
+    if (group.prunable)
+      os << "prunable";
+    else
+      os << "fixed (" << group.reason << ")";
+    os << "; gated ops:";
+    if (group.gatedOps.empty())
+      os << " none";
+    for (Operation *op : group.gatedOps) {
+      os << " " << op->getName().stripDialect();
+      if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+        os << "@" << loc.getLine();
+    }
+    os << "\n";
+  }
+}

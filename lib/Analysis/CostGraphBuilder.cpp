@@ -1,0 +1,218 @@
+//===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
+#include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace ::dnp;
+using namespace mlir::dnp;
+using cost::Poly;
+
+bool ::dnp::isFoldedBatchNorm(Operation *op) {
+  auto bn = dyn_cast<mlir::dnp::BatchNormOp>(op);
+  if (!bn)
+    return false;
+  Operation *producer = bn.getInput().getDefiningOp();
+  if (!producer || !producer->hasOneUse())
+    return false;
+  // Only a linear producer folds: scale and shift commute with nothing else.
+  if (auto conv = dyn_cast<mlir::dnp::Conv2DOp>(producer))
+    return conv.getAct() == mlir::dnp::Activation::none;
+  if (auto dw = dyn_cast<mlir::dnp::DepthwiseConv2DOp>(producer))
+    return dw.getAct() == mlir::dnp::Activation::none;
+  return false;
+}
+
+namespace {
+
+class GraphBuilder {
+public:
+  GraphBuilder(const ChannelGroupAnalysis &groups, const CostGraphOptions &options,
+          CostGraph &result)
+      : groups(groups), options(options), result(result) {}
+
+  LogicalResult build(func::FuncOp func);
+
+private:
+  /// Channel count of `v` as a polynomial of the group sizes.
+  Poly channels(Value v) {
+    Poly p;
+    const ChannelLayout *layout = groups.getLayout(v);
+    for (const ChannelSegment &s : layout->segments)
+      p += Poly::group(s.group);
+    return p;
+  }
+
+  /// Elements of activation `v`: every dimension but the last is fixed; the
+  /// last is (spatial repeats) x (channels).
+  Poly elements(Value v) {
+    auto type = cast<RankedTensorType>(v.getType());
+    int64_t fixed = 1;
+    for (int64_t d : type.getShape().drop_back())
+      fixed *= d;
+    return channels(v) * (fixed * groups.getLayout(v)->spatial);
+  }
+
+  std::string nameOf(Value v) {
+    auto it = names.find(v);
+    if (it != names.end())
+      return it->second;
+    std::string name = "t" + std::to_string(names.size());
+    names[v] = name;
+    return name;
+  }
+
+  void addTensor(Value v, cost::TensorKind kind) {
+    cost::TensorId id = result.graph.addTensor(nameOf(v), elements(v), kind,
+                                               options.activationBytes);
+    result.tensorIds[v] = id;
+  }
+
+  LogicalResult addOp(Operation *op);
+
+  const ChannelGroupAnalysis &groups;
+  const CostGraphOptions &options;
+  CostGraph &result;
+  DenseMap<Value, std::string> names;
+};
+
+int64_t spatialOut(Value v) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+  return s.size() == 4 ? s[0] * s[1] * s[2] : s[0];
+}
+
+LogicalResult GraphBuilder::addOp(Operation *op) {
+  cost::Op c;
+  c.type = op->getName().stripDialect().str();
+  c.name = c.type + "_" + std::to_string(result.ops.size());
+  for (Value v : op->getOperands())
+    if (result.tensorIds.count(v))
+      c.inputs.push_back(nameOf(v));
+  Value out = op->getResult(0);
+  c.outputs.push_back(nameOf(out));
+  Poly outElements = elements(out);
+
+  bool ok =
+      llvm::TypeSwitch<Operation *, bool>(op)
+          .Case([&](mlir::dnp::Conv2DOp conv) {
+            ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
+            Poly cin = channels(conv.getInput());
+            Poly cout = channels(out);
+            c.weights = cin * cout * (w[1] * w[2]);
+            c.biases = cout;
+            c.macs = cin * cout * (spatialOut(out) * w[1] * w[2]);
+            return true;
+          })
+          .Case([&](mlir::dnp::DepthwiseConv2DOp dw) {
+            ArrayRef<int64_t> w = dw.getWeight().getType().getShape();
+            Poly ch = channels(out);
+            c.weights = ch * (w[0] * w[1]);
+            c.biases = ch;
+            c.macs = ch * (spatialOut(out) * w[0] * w[1]);
+            return true;
+          })
+          .Case([&](mlir::dnp::DenseOp dense) {
+            const ChannelLayout *in = groups.getLayout(dense.getInput());
+            Poly features = channels(dense.getInput()) * in->spatial;
+            Poly units = channels(out);
+            c.weights = features * units;
+            c.biases = units;
+            c.macs = features * units *
+                     cast<RankedTensorType>(out.getType()).getDimSize(0);
+            return true;
+          })
+          .Case([&](mlir::dnp::BatchNormOp bn) {
+            // Folded into its producer's weights, or applied as one
+            // multiply-add per element with a precomputed scale and shift.
+            if (!isFoldedBatchNorm(op)) {
+              c.weights = channels(out);
+              c.biases = channels(out);
+              c.elementOps = outElements;
+            }
+            return true;
+          })
+          .Case<mlir::dnp::MaxPool2DOp, mlir::dnp::AvgPool2DOp>([&](auto pool) {
+            ArrayRef<int64_t> k = pool.getKernel();
+            c.elementOps = outElements * (k[0] * k[1]);
+            return true;
+          })
+          .Case([&](mlir::dnp::GlobalAvgPool2DOp gap) {
+            c.elementOps = elements(gap.getInput());
+            return true;
+          })
+          .Case<mlir::dnp::AddOp>([&](auto) {
+            c.inPlaceInput = 0;
+            c.elementOps = outElements;
+            return true;
+          })
+          .Case<mlir::dnp::ReluOp, mlir::dnp::Relu6Op>([&](auto) {
+            c.inPlaceInput = 0;
+            c.elementOps = outElements;
+            return true;
+          })
+          .Case<mlir::dnp::FlattenOp, mlir::dnp::ReshapeOp>([&](auto) {
+            c.aliasesInput = true;
+            return true;
+          })
+          .Case<mlir::dnp::ConcatOp, mlir::dnp::SoftmaxOp>([&](auto) {
+            c.elementOps = outElements;
+            return true;
+          })
+          .Default([](Operation *) { return false; });
+  if (!ok)
+    return op->emitError() << "the cost model does not support op '"
+                           << op->getName() << "'";
+  if (c.inputs.empty())
+    return op->emitError() << "has no activation input";
+  addTensor(out, cost::TensorKind::Activation);
+  result.opIds[op] = static_cast<cost::OpId>(result.ops.size());
+  result.ops.push_back(op);
+  result.graph.addOp(std::move(c));
+  return success();
+}
+
+LogicalResult GraphBuilder::build(func::FuncOp func) {
+  for (const ChannelGroup &g : groups.getGroups())
+    result.graph.addGroup("g" + std::to_string(g.id), g.channels, g.prunable);
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape())
+      return func.emitError() << "argument #" << arg.getArgNumber()
+                              << " must be a static tensor for the cost "
+                                 "model, got "
+                              << arg.getType();
+    addTensor(arg, cost::TensorKind::ModelInput);
+  }
+  for (Operation &op : func.getBody().front()) {
+    if (isa<mlir::dnp::GateOp, mlir::dnp::RandomOp, arith::ConstantOp>(op))
+      continue;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        auto it = result.tensorIds.find(v);
+        if (it == result.tensorIds.end())
+          return ret.emitError()
+                 << "returns a value the cost model does not track";
+        result.graph.setTensorKind(it->second, cost::TensorKind::ModelOutput);
+      }
+      continue;
+    }
+    if (failed(addOp(&op)))
+      return failure();
+  }
+  cost::Status status = result.graph.verify();
+  if (!status.ok())
+    return func.emitError() << "invalid cost graph: " << status.message();
+  return success();
+}
+
+} // namespace
+
+FailureOr<CostGraph> (::dnp::buildCostGraph)(func::FuncOp func,
+                                         const ChannelGroupAnalysis &groups,
+                                         const CostGraphOptions &options) {
+  CostGraph result;
+  GraphBuilder builder(groups, options, result);
+  if (failed(builder.build(func)))
+    return failure();
+  return result;
+}

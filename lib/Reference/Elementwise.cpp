@@ -1,0 +1,63 @@
+//===- Elementwise.cpp - add, relu and relu6 reference kernels ------------===//
+
+#include "Validation.h"
+
+#include "dnp/Reference/Kernels.h"
+
+#include <utility>
+
+namespace dnp::ref {
+
+using detail::message;
+
+const char *activationName(Activation act) {
+  switch (act) {
+  case Activation::None:
+    return "none";
+  case Activation::Relu:
+    return "relu";
+  case Activation::Relu6:
+    return "relu6";
+  }
+  return "unknown";
+}
+
+bool add(const Tensor &a, const Tensor &b, Activation activation, Tensor &out,
+         std::string &error) {
+  const char *op = "add";
+  if (!detail::checkOperandMinRank(op, "lhs", a, 0, error) ||
+      !detail::checkOperandMinRank(op, "rhs", b, 0, error))
+    return false;
+  if (a.shape != b.shape) {
+    error = message(op, ": lhs shape ", formatShape(a.shape),
+                    " != rhs shape ", formatShape(b.shape));
+    return false;
+  }
+  Tensor result(a.shape);
+  for (size_t i = 0; i < a.data.size(); ++i)
+    result.data[i] = applyActivation(a.data[i] + b.data[i], activation);
+  out = std::move(result);
+  return true;
+}
+
+/// relu and relu6 are the activation function applied on its own.
+static bool activate(const char *op, const Tensor &x, Activation activation,
+                     Tensor &out, std::string &error) {
+  if (!detail::checkOperandMinRank(op, "input", x, 0, error))
+    return false;
+  Tensor result(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i)
+    result.data[i] = applyActivation(x.data[i], activation);
+  out = std::move(result);
+  return true;
+}
+
+bool relu(const Tensor &x, Tensor &out, std::string &error) {
+  return activate("relu", x, Activation::Relu, out, error);
+}
+
+bool relu6(const Tensor &x, Tensor &out, std::string &error) {
+  return activate("relu6", x, Activation::Relu6, out, error);
+}
+
+} // namespace dnp::ref

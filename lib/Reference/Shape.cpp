@@ -1,0 +1,98 @@
+//===- Shape.cpp - concat, flatten and reshape reference kernels ----------===//
+//
+// Tensors are row-major NHWC, so flatten and reshape only change the shape;
+// concat interleaves the inputs' channel runs pixel by pixel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Validation.h"
+
+#include "dnp/Reference/Kernels.h"
+
+#include <utility>
+
+namespace dnp::ref {
+
+using detail::message;
+
+bool concat(const std::vector<const Tensor *> &inputs, Tensor &out,
+            std::string &error) {
+  const char *op = "concat";
+  if (inputs.empty()) {
+    error = message(op, ": needs at least one input");
+    return false;
+  }
+  int64_t totalC = 0;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Tensor *t = inputs[k];
+    std::string name = message("input ", k);
+    if (!t) {
+      error = message(op, ": ", name, " is null");
+      return false;
+    }
+    if (!detail::checkOperand(op, name.c_str(), *t, 4, "[N,H,W,C]", error))
+      return false;
+    const Tensor &first = *inputs[0];
+    static const char *const axes[3] = {"batch", "height", "width"};
+    for (int axis = 0; axis < 3; ++axis) {
+      if (t->shape[axis] != first.shape[axis]) {
+        error = message(op, ": ", name, " ", axes[axis], " ", t->shape[axis],
+                        " != input 0 ", axes[axis], " ", first.shape[axis]);
+        return false;
+      }
+    }
+    totalC += t->shape[3];
+  }
+
+  const Tensor &first = *inputs[0];
+  const int64_t batch = first.shape[0], h = first.shape[1],
+                w = first.shape[2];
+  Tensor result({batch, h, w, totalC});
+  // Channel-concatenation of NHWC means: for each pixel, the channel run of
+  // input 0, then input 1, ...
+  size_t dst = 0;
+  const int64_t pixels = batch * h * w;
+  for (int64_t pixel = 0; pixel < pixels; ++pixel) {
+    for (const Tensor *t : inputs) {
+      const int64_t c = t->shape[3];
+      for (int64_t k = 0; k < c; ++k)
+        result.data[dst++] = t->data[static_cast<size_t>(pixel * c + k)];
+    }
+  }
+  out = std::move(result);
+  return true;
+}
+
+bool flatten(const Tensor &x, Tensor &out, std::string &error) {
+  if (!detail::checkOperand("flatten", "input", x, 4, "[N,H,W,C]", error))
+    return false;
+  out = Tensor({x.shape[0], x.shape[1] * x.shape[2] * x.shape[3]}, x.data);
+  return true;
+}
+
+bool reshape(const Tensor &x, const std::vector<int64_t> &shape, Tensor &out,
+             std::string &error) {
+  const char *op = "reshape";
+  if (!detail::checkOperandMinRank(op, "input", x, 0, error))
+    return false;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] < 1) {
+      error = message(op, ": new dimension ", i, " is ", shape[i],
+                      ", must be >= 1 (shape ", formatShape(shape), ")");
+      return false;
+    }
+  }
+  int64_t count = numElements(shape);
+  if (count != x.numElements()) {
+    error = message(op, ": new shape ", formatShape(shape), " has ",
+                    count < 0 ? std::string("too many")
+                              : std::to_string(count),
+                    " elements but input shape ", formatShape(x.shape),
+                    " has ", x.numElements());
+    return false;
+  }
+  out = Tensor(shape, x.data);
+  return true;
+}
+
+} // namespace dnp::ref

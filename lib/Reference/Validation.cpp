@@ -1,0 +1,131 @@
+//===- Validation.cpp - Operand checks shared by the reference kernels ----===//
+
+#include "Validation.h"
+
+#include "dnp/Support/Shapes.h"
+
+namespace dnp::ref::detail {
+
+/// Consistency and positivity of all dimensions, whatever the rank.
+static bool checkData(const char *op, const char *name, const Tensor &t,
+                      std::string &error) {
+  for (size_t i = 0; i < t.shape.size(); ++i) {
+    if (t.shape[i] < 1) {
+      error = message(op, ": ", name, " dimension ", i, " is ", t.shape[i],
+                      ", must be >= 1 (shape ", formatShape(t.shape), ")");
+      return false;
+    }
+  }
+  int64_t count = t.numElements();
+  if (count < 0) {
+    error = message(op, ": ", name, " shape ", formatShape(t.shape),
+                    " has too many elements");
+    return false;
+  }
+  if (static_cast<uint64_t>(count) != t.data.size()) {
+    error = message(op, ": ", name, " has ", t.data.size(),
+                    " values but shape ", formatShape(t.shape), " needs ",
+                    count);
+    return false;
+  }
+  return true;
+}
+
+bool checkOperand(const char *op, const char *name, const Tensor &t,
+                  int64_t rank, const char *layout, std::string &error) {
+  if (t.rank() != rank) {
+    error = message(op, ": ", name, " must be rank ", rank, " ", layout,
+                    ", got shape ", formatShape(t.shape));
+    return false;
+  }
+  return checkData(op, name, t, error);
+}
+
+bool checkOperandMinRank(const char *op, const char *name, const Tensor &t,
+                         int64_t minRank, std::string &error) {
+  if (t.rank() < minRank) {
+    error = message(op, ": ", name, " must have rank >= ", minRank,
+                    ", got shape ", formatShape(t.shape));
+    return false;
+  }
+  return checkData(op, name, t, error);
+}
+
+bool checkVector(const char *op, const char *name, const Tensor &t,
+                 int64_t size, const char *sizeName, std::string &error) {
+  if (!checkOperand(op, name, t, 1, "[C]", error))
+    return false;
+  if (t.shape[0] != size) {
+    error = message(op, ": ", name, " size ", t.shape[0], " != ", sizeName,
+                    " ", size);
+    return false;
+  }
+  return true;
+}
+
+bool checkGate(const char *op, const FloatSpan &gate, int64_t channels,
+               const char *channelsName, std::string &error) {
+  if (!gate.present())
+    return true;
+  if (gate.size != static_cast<uint64_t>(channels)) {
+    error = message(op, ": gate size ", gate.size, " != ", channelsName, " ",
+                    channels);
+    return false;
+  }
+  return true;
+}
+
+bool checkStrides(const char *op, const std::array<int64_t, 2> &strides,
+                  std::string &error) {
+  const char *axes[2] = {"height", "width"};
+  for (int i = 0; i < 2; ++i) {
+    if (strides[i] < 1) {
+      error = message(op, ": stride ", axes[i], " ", strides[i],
+                      " must be >= 1");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool checkDilations(const char *op, const std::array<int64_t, 2> &dilations,
+                    std::string &error) {
+  const char *axes[2] = {"height", "width"};
+  for (int i = 0; i < 2; ++i) {
+    if (dilations[i] < 1) {
+      error = message(op, ": dilation ", axes[i], " ", dilations[i],
+                      " must be >= 1");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool checkPadding(const char *op, const std::array<int64_t, 4> &padding,
+                  std::string &error) {
+  const char *sides[4] = {"top", "bottom", "left", "right"};
+  for (int i = 0; i < 4; ++i) {
+    if (padding[i] < 0) {
+      error = message(op, ": padding ", sides[i], " ", padding[i],
+                      " must be >= 0");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool windowOutput(const char *op, const char *axis, int64_t in,
+                  int64_t kernel, int64_t stride, int64_t padBefore,
+                  int64_t padAfter, int64_t dilation, int64_t &result,
+                  std::string &error) {
+  result = windowOutputSize(in, kernel, stride, padBefore, padAfter, dilation);
+  if (result > 0)
+    return true;
+  error = message(op, ": empty output ", axis, ": input ", axis, " ", in,
+                  " + padding ", padBefore, "+", padAfter,
+                  " is smaller than the kernel ", axis, " ", kernel,
+                  " with dilation ", dilation);
+  return false;
+}
+
+} // namespace dnp::ref::detail

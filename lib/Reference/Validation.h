@@ -1,0 +1,60 @@
+//===- Validation.h - Operand checks shared by the reference kernels ------===//
+//
+// Private to lib/Reference. Every check returns false and fills `error` with
+// "<op>: <problem>" so the kernels can simply `return false` on failure.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_REFERENCE_VALIDATION_H
+#define DNP_LIB_REFERENCE_VALIDATION_H
+
+#include "dnp/Reference/Tensor.h"
+
+#include <array>
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+namespace dnp::ref::detail {
+
+/// Concatenates the stream renderings of `parts` into one message.
+template <typename... Parts> std::string message(const Parts &...parts) {
+  std::ostringstream os;
+  (os << ... << parts);
+  return os.str();
+}
+
+/// `t` is consistent, has exactly `rank` dimensions (described by `layout`,
+/// e.g. "[N,H,W,C]") and every dimension is >= 1.
+bool checkOperand(const char *op, const char *name, const Tensor &t,
+                  int64_t rank, const char *layout, std::string &error);
+
+/// Like checkOperand but accepts any rank >= `minRank`.
+bool checkOperandMinRank(const char *op, const char *name, const Tensor &t,
+                         int64_t minRank, std::string &error);
+
+/// A rank-1 operand of exactly `size` elements, e.g. a bias of Cout values.
+bool checkVector(const char *op, const char *name, const Tensor &t,
+                 int64_t size, const char *sizeName, std::string &error);
+
+/// An absent gate, or a present one of exactly `channels` values.
+bool checkGate(const char *op, const FloatSpan &gate, int64_t channels,
+               const char *channelsName, std::string &error);
+
+/// Strides and dilations >= 1, padding >= 0.
+bool checkStrides(const char *op, const std::array<int64_t, 2> &strides,
+                  std::string &error);
+bool checkDilations(const char *op, const std::array<int64_t, 2> &dilations,
+                    std::string &error);
+bool checkPadding(const char *op, const std::array<int64_t, 4> &padding,
+                  std::string &error);
+
+/// Output extent of a window along one axis via dnp::windowOutputSize, with
+/// an error naming the axis ("height"/"width") when the window never fits.
+bool windowOutput(const char *op, const char *axis, int64_t in,
+                  int64_t kernel, int64_t stride, int64_t padBefore,
+                  int64_t padAfter, int64_t dilation, int64_t &result,
+                  std::string &error);
+
+} // namespace dnp::ref::detail
+
+#endif // DNP_LIB_REFERENCE_VALIDATION_H
