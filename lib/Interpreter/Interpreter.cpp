@@ -2,7 +2,7 @@
 #include "dnp/Interpreter/Interpreter.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Reference/Kernels.h"
-#include "dnp/Support/Random.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -65,7 +65,8 @@ private:
     return ref::FloatSpan(gates.find(gate)->second);
   }
 
-  LogicalResult constant(arith::ConstantOp op);
+  /// Evaluates a weight-producing op (arith.constant, dnp.random).
+  LogicalResult weights(Value weight, Operation *op);
 
   template <typename ConvOp>
   ref::Conv2DOptions convOptions(ConvOp op) {
@@ -87,33 +88,11 @@ private:
   }
 };
 
-LogicalResult Evaluator::constant(arith::ConstantOp op) {
-  auto type = dyn_cast<RankedTensorType>(op.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return op.emitError() << "dnp-run supports only static f32 tensor "
-                             "constants, got "
-                          << op.getType();
-  ref::Tensor t(shapeOf(type));
-  Attribute value = op.getValue();
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    auto values = dense.getValues<float>();
-    std::copy(values.begin(), values.end(), t.data.begin());
-  } else if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-    std::optional<ArrayRef<float>> data = blob.tryGetAsArrayRef();
-    if (!data)
-      return op.emitError() << "weight blob '"
-                            << blob.getRawHandle().getKey()
-                            << "' has no data in the file";
-    if (data->size() != t.data.size())
-      return op.emitError() << "weight blob '" << blob.getRawHandle().getKey()
-                            << "' holds " << data->size()
-                            << " floats but its type " << type << " needs "
-                            << t.data.size();
-    std::copy(data->begin(), data->end(), t.data.begin());
-  } else {
-    return op.emitError() << "unsupported constant value kind for dnp-run";
-  }
-  tensors[op.getResult()] = std::move(t);
+LogicalResult Evaluator::weights(Value weight, Operation *op) {
+  ref::Tensor t(shapeOf(weight.getType()));
+  if (failed(mlir::dnp::readWeights(weight, op, t.data)))
+    return failure();
+  tensors[weight] = std::move(t);
   return success();
 }
 
@@ -127,15 +106,8 @@ LogicalResult Evaluator::run(Operation *op) {
     return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](arith::ConstantOp c) { return constant(c); })
-      .Case([&](mlir::dnp::RandomOp r) {
-        ref::Tensor t(shapeOf(r.getType()));
-        ::dnp::fillUniform(static_cast<uint64_t>(r.getSeed()),
-                         r.getScale().convertToFloat(), t.data.data(),
-                         t.data.size());
-        tensors[r.getResult()] = std::move(t);
-        return success();
-      })
+      .Case<arith::ConstantOp, mlir::dnp::RandomOp>(
+          [&](Operation *w) { return weights(w->getResult(0), w); })
       .Case([&](mlir::dnp::GateOp g) {
         SmallVector<float> values = g.getValues();
         gates[g.getResult()] = std::vector<float>(values.begin(), values.end());

@@ -150,6 +150,11 @@ Attribute BudgetAttr::parse(AsmParser &parser, Type) {
   SMLoc start = parser.getCurrentLocation();
   if (parser.parseLess())
     return {};
+  // Every key given must be positive, so only `<>` can constrain nothing.
+  if (succeeded(parser.parseOptionalGreater())) {
+    parser.emitError(start, "#dnp.budget constrains nothing");
+    return {};
+  }
   auto parseValue = [&](StringRef key, SMLoc loc) -> ParseResult {
     uint64_t *slot = llvm::StringSwitch<uint64_t *>(key)
                          .Case("sram", &sram)
@@ -173,10 +178,6 @@ Attribute BudgetAttr::parse(AsmParser &parser, Type) {
   };
   if (parseKeyValues(parser, /*leadingComma=*/false, parseValue))
     return {};
-  if (sram == 0 && flash == 0 && macs == 0 && cycles == 0) {
-    parser.emitError(start, "#dnp.budget constrains nothing");
-    return {};
-  }
   return get(parser.getContext(), sram, flash, macs, cycles);
 }
 

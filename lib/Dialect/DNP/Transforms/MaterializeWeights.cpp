@@ -1,9 +1,6 @@
 //===- MaterializeWeights.cpp - dnp.random -> dense_resource --------------===//
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
-#include "dnp/Support/Random.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 
 namespace mlir::dnp {
 #define GEN_PASS_DEF_DNPMATERIALIZEWEIGHTS
@@ -19,22 +16,17 @@ struct MaterializeWeightsPass
   void runOnOperation() override {
     unsigned counter = 0;
     getOperation().walk([&](RandomOp op) {
-      auto type = op.getType();
-      std::vector<float> values(type.getNumElements());
-      ::dnp::fillUniform(static_cast<uint64_t>(op.getSeed()),
-                  op.getScale().convertToFloat(), values.data(),
-                  values.size());
+      std::vector<float> values;
+      // A dnp.random always has readable values, so this cannot fail.
+      (void)readWeights(op.getResult(), op, values);
       auto func = op->getParentOfType<func::FuncOp>();
       std::string name = (func ? func.getSymName().str() : std::string("dnp")) +
                          "_w" + std::to_string(counter++);
-      // The blob owns a copy; the resource manager deduplicates the name.
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-          ArrayRef<float>(values));
-      auto attr =
-          DenseResourceElementsAttr::get(type, name, std::move(blob));
+      // The resource manager makes the blob name unique if it is taken.
       OpBuilder builder(op);
-      auto constant = arith::ConstantOp::create(builder, op.getLoc(), attr);
-      op.replaceAllUsesWith(constant.getResult());
+      Value constant =
+          createWeights(builder, op.getLoc(), op.getType(), values, name);
+      op.replaceAllUsesWith(constant);
       op.erase();
     });
   }

@@ -58,4 +58,122 @@ def DNPInsertGates : Pass<"dnp-insert-gates", "func::FuncOp"> {
   ];
 }
 
+def DNPPrune : Pass<"dnp-prune", "func::FuncOp"> {
+  let summary = "Remove the channels that trained gates switched off";
+  let description = [{
+    Materializes pruning: every channel group keeps only the channels whose
+    gate value is 1, and every tensor, weight, bias and batch-norm parameter
+    of the group is sliced accordingly: producer weights along their output
+    dimension, consumer weights along their input dimension (conv input
+    channels, depthwise channels, the `H*W` dense rows of each channel after
+    a flatten). Gates are removed. With hard 0/1 gates the pruned function
+    equals the gated one.
+
+    Gates must be masks (or soft gates whose values are all 0 or 1). A group
+    that is not prunable (model input/output, softmax, ...) may only carry an
+    all-ones gate. A group gated down to zero channels is an error, except
+    for a residual branch whose output becomes exactly zero: that branch is
+    removed and the skip path kept.
+
+    `min-channels` keeps at least that many channels per group and
+    `multiple` rounds each kept count up to a multiple (Cortex-M kernels
+    prefer multiples of 4); channels added back this way are the lowest
+    indices the gate dropped, which changes the function, so both default
+    to keeping exactly what the gate says.
+
+    ```mlir
+    %g = dnp.gate mask "1011" : !dnp.gate<4>
+    %y = dnp.conv2d %x, %w, %b gate %g : (..., tensor<4x3x3x1xf32>, ...)
+    // becomes a conv with a tensor<3x3x3x1xf32> weight and 3 channels.
+    ```
+  }];
+  let options = [
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"0",
+           "Keep at least this many channels in every pruned group">,
+    Option<"multiple", "multiple", "int64_t", /*default=*/"1",
+           "Round each group's kept channel count up to a multiple of this">,
+    Option<"printReport", "print-report", "bool", /*default=*/"false",
+           "Print channels and resources before and after pruning">,
+    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
+           "Write the pruning report as JSON to this file">,
+  ];
+}
+
+def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
+  let summary = "Report peak SRAM, arena plans, flash, MACs and latency";
+  let description = [{
+    For every function: the peak memory usage (PMU) under the optimal
+    execution order and under the model-file order, the arena of dnp's plan
+    and of the TFLite-Micro-style greedy planner, flash, MACs, element ops,
+    estimated cycles for the target, the live-bytes timeline of the schedule
+    and which step and tensors make the peak. With a `#dnp.budget` on the
+    function it says for each resource whether it fits and by how much. The
+    IR is unchanged.
+
+    ```
+    dnp-opt model.mlir --dnp-report-resources="json=report.json"
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Cost-model target (cortex-m4, cortex-m7, cortex-m55); default: "
+           "the function's #dnp.mcu core">,
+    Option<"excludeInput", "exclude-input", "bool", /*default=*/"false",
+           "Leave the model input out of the arena (as published uNAS "
+           "numbers do)">,
+    Option<"json", "json", "std::string", /*default=*/"\"\"",
+           "Also write the report as JSON (docs/Reports.md) to this file; "
+           "'-' for stdout">,
+    Option<"quiet", "quiet", "bool", /*default=*/"false",
+           "Do not print the table">,
+  ];
+}
+
+def DNPSchedule : Pass<"dnp-schedule", "func::FuncOp"> {
+  let summary = "Reorder ops into the order with the smallest peak SRAM";
+  let description = [{
+    Finds the execution order with the minimum peak of live activation bytes
+    (exact memoised search, see docs/CostModel.md) and moves the ops into
+    it. Weights and gates are moved to the top of the function.
+
+    ```mlir
+    // A branch computed first when that lowers the peak:
+    %a = dnp.conv2d ...   // small branch
+    %b = dnp.conv2d ...   // large branch
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Cost-model target (cortex-m4, cortex-m7, cortex-m55); default: "
+           "the function's #dnp.mcu core">,
+    Option<"excludeInput", "exclude-input", "bool", /*default=*/"false",
+           "Leave the model input out of the arena (as published uNAS "
+           "numbers do)">,
+  ];
+}
+
+def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
+  let summary = "Schedule ops and record their arena offsets";
+  let description = [{
+    Schedules the function as `--dnp-schedule` does, plans one static arena
+    for that order and records it: every op gets
+    `dnp.slot = #dnp.slot<step, offset, size>` for its result, each argument
+    gets an argument attribute `dnp.slot`, and the function gets
+    `dnp.cost = #dnp.cost<sram, flash, macs, cycles>` with `sram` the arena
+    size. Code generation places every tensor at exactly these offsets.
+
+    ```mlir
+    %0 = dnp.conv2d ... {dnp.slot = #dnp.slot<step = 0, offset = 3136, size = 50176>}
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Cost-model target (cortex-m4, cortex-m7, cortex-m55); default: "
+           "the function's #dnp.mcu core">,
+    Option<"excludeInput", "exclude-input", "bool", /*default=*/"false",
+           "Leave the model input out of the arena (as published uNAS "
+           "numbers do)">,
+  ];
+}
+
 #endif // DNP_DIALECT_DNP_TRANSFORMS_PASSES_TD

@@ -1,0 +1,60 @@
+//===- ResourceAnalysis.h - MCU resources of a dnp function -----*- C++ -*-===//
+//
+// One call that every resource pass shares: channel groups -> cost graph ->
+// optimal schedule, dnp's arena plan for it, the TFLite-Micro-style
+// baseline plan over the model-file order, and flash/MACs/latency for the
+// target. Keeping it in one place guarantees that the report, the memory
+// plan recorded in the IR and the pruning report agree.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_ANALYSIS_RESOURCEANALYSIS_H
+#define DNP_ANALYSIS_RESOURCEANALYSIS_H
+
+#include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Cost/ArenaPlan.h"
+#include "dnp/Cost/Resources.h"
+#include "dnp/Cost/Schedule.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+
+namespace dnp {
+
+struct ResourceAnalysisOptions {
+  /// Target name; empty: the function's #dnp.mcu core, else cortex-m4.
+  std::string target;
+  /// Count the model input in the arena (TFLite Micro does).
+  bool countModelInput = true;
+  /// Bytes per activation / weight / bias element.
+  int64_t activationBytes = 4;
+  cost::ResourceOptions weights;
+};
+
+struct ResourceSummary {
+  CostGraph graph;
+  cost::ScheduleResult schedule;
+  /// dnp's plan for the optimal order.
+  cost::ArenaPlan plan;
+  /// TFLite Micro's greedy-by-size planner over the model-file order.
+  cost::ArenaPlan tflmPlan;
+  cost::ResourceReport resources;
+  std::string target;
+};
+
+/// Emits an error on the function and fails when the function cannot be
+/// modelled (unsupported op, bad target name, unverifiable graph).
+mlir::FailureOr<ResourceSummary>
+analyzeResources(mlir::func::FuncOp func, const ChannelGroupAnalysis &groups,
+                 const ResourceAnalysisOptions &options = {});
+
+/// The JSON report of docs/Reports.md ("kind": "resources").
+llvm::json::Object resourceReportJson(mlir::func::FuncOp func,
+                                      const ResourceSummary &summary);
+
+/// A human-readable table of the same report.
+void printResourceTable(llvm::raw_ostream &os, mlir::func::FuncOp func,
+                        const ResourceSummary &summary);
+
+} // namespace dnp
+
+#endif // DNP_ANALYSIS_RESOURCEANALYSIS_H

@@ -1,0 +1,219 @@
+//===- ResourceAnalysis.cpp - MCU resources of a dnp function -------------===//
+#include "dnp/Analysis/ResourceAnalysis.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace ::dnp;
+
+FailureOr<ResourceSummary>
+(::dnp::analyzeResources)(func::FuncOp func, const ChannelGroupAnalysis &groups,
+                          const ResourceAnalysisOptions &options) {
+  ResourceSummary summary;
+  summary.target = options.target;
+  if (summary.target.empty()) {
+    if (auto mcu = func->getAttrOfType<mlir::dnp::McuAttr>(
+            mlir::dnp::kMcuAttrName))
+      summary.target = mcu.getCore().str();
+    else
+      summary.target = "cortex-m4";
+  }
+  const cost::TargetDesc *target = cost::findTarget(summary.target);
+  if (!target) {
+    std::string known;
+    for (const cost::TargetDesc &t : cost::targets())
+      known += (known.empty() ? "" : ", ") + std::string(t.name);
+    return func.emitError() << "no cost model for target '" << summary.target
+                            << "' (known: " << known << ")";
+  }
+
+  CostGraphOptions graphOptions;
+  graphOptions.activationBytes = options.activationBytes;
+  FailureOr<CostGraph> graph = buildCostGraph(func, groups, graphOptions);
+  if (failed(graph))
+    return failure();
+  summary.graph = std::move(*graph);
+  const cost::Graph &g = summary.graph.graph;
+
+  cost::MemoryOptions memory;
+  memory.countModelInput = options.countModelInput;
+  auto fail = [&](StringRef what, const std::string &message) {
+    return func.emitError() << what << " failed: " << message;
+  };
+  auto schedule = cost::findBestOrder(g, memory);
+  if (!schedule)
+    return fail("memory scheduling", schedule.message());
+  summary.schedule = std::move(*schedule);
+  auto plan = cost::planArena(g, summary.schedule.best.order, memory);
+  if (!plan)
+    return fail("arena planning", plan.message());
+  summary.plan = std::move(*plan);
+  auto tflm = cost::planArenaTflm(g, g.defaultOrder(), memory);
+  if (!tflm)
+    return fail("TFLite-Micro-style planning", tflm.message());
+  summary.tflmPlan = std::move(*tflm);
+  auto resources = cost::summarizeResources(g, options.weights, *target);
+  if (!resources)
+    return fail("resource estimation", resources.message());
+  summary.resources = std::move(*resources);
+  return summary;
+}
+
+namespace {
+
+llvm::json::Array tensorNames(const cost::Graph &g,
+                              const std::vector<cost::TensorId> &ids) {
+  llvm::json::Array names;
+  for (cost::TensorId t : ids)
+    names.push_back(g.tensor(t).name);
+  return names;
+}
+
+llvm::json::Array timeline(const cost::Graph &g,
+                           const cost::OrderMemory &memory) {
+  llvm::json::Array steps;
+  for (auto [i, step] : llvm::enumerate(memory.steps))
+    steps.push_back(llvm::json::Object{
+        {"step", static_cast<int64_t>(i)},
+        {"op", g.op(step.op).name},
+        {"type", g.op(step.op).type},
+        {"live_bytes", step.liveBytes},
+        {"live_tensors", tensorNames(g, step.liveTensors)}});
+  return steps;
+}
+
+struct BudgetLine {
+  const char *name;
+  uint64_t limit;
+  double used;
+};
+
+SmallVector<BudgetLine> budgetLines(func::FuncOp func,
+                                    const ResourceSummary &s) {
+  SmallVector<BudgetLine> lines;
+  auto budget =
+      func->getAttrOfType<mlir::dnp::BudgetAttr>(mlir::dnp::kBudgetAttrName);
+  if (!budget)
+    return lines;
+  if (budget.getSram())
+    lines.push_back({"sram", budget.getSram(),
+                     static_cast<double>(s.plan.arenaBytes)});
+  if (budget.getFlash())
+    lines.push_back({"flash", budget.getFlash(),
+                     static_cast<double>(s.resources.flashBytes)});
+  if (budget.getMacs())
+    lines.push_back(
+        {"macs", budget.getMacs(), static_cast<double>(s.resources.macs)});
+  if (budget.getCycles())
+    lines.push_back({"cycles", budget.getCycles(), s.resources.cycles});
+  return lines;
+}
+
+} // namespace
+
+llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
+                                               const ResourceSummary &s) {
+  const cost::Graph &g = s.graph.graph;
+  llvm::json::Object totals{
+      {"pmu_bytes", s.schedule.best.peakBytes},
+      {"pmu_exact", s.schedule.exact},
+      {"pmu_lower_bound", s.schedule.lowerBound},
+      {"default_order_pmu_bytes", s.schedule.defaultOrder.peakBytes},
+      {"arena_bytes", s.plan.arenaBytes},
+      {"tflm_arena_bytes", s.tflmPlan.arenaBytes},
+      {"flash_bytes", s.resources.flashBytes},
+      {"params", s.resources.params},
+      {"macs", s.resources.macs},
+      {"element_ops", s.resources.elementOps},
+      {"cycles", s.resources.cycles},
+      {"latency_ms", s.resources.latencyMs}};
+  llvm::json::Array ops;
+  for (const cost::OpResources &r : s.resources.ops) {
+    const cost::Op &op = g.op(r.op);
+    cost::TensorId out = g.findTensor(op.outputs.front());
+    ops.push_back(llvm::json::Object{
+        {"name", op.name},
+        {"type", op.type},
+        {"macs", r.macs},
+        {"params", r.params},
+        {"output_bytes", g.tensorBytes(out)},
+        {"offset", s.plan.tensorOffset[out]}});
+  }
+  llvm::json::Array groups;
+  for (size_t i = 0; i < g.numGroups(); ++i)
+    groups.push_back(llvm::json::Object{{"id", static_cast<int64_t>(i)},
+                                        {"channels", g.group(i).channels},
+                                        {"prunable", g.group(i).prunable}});
+  llvm::json::Object budget;
+  for (const BudgetLine &line : budgetLines(func, s))
+    budget[line.name] = llvm::json::Object{
+        {"limit", static_cast<int64_t>(line.limit)},
+        {"used", line.used},
+        {"fits", line.used <= static_cast<double>(line.limit)}};
+  const cost::OrderMemory &best = s.schedule.best;
+  return llvm::json::Object{
+      {"kind", "resources"},
+      {"function", func.getSymName()},
+      {"target", s.target},
+      {"element_bytes", g.numTensors()
+                            ? g.tensor(0).elementBytes
+                            : static_cast<int64_t>(4)},
+      {"totals", std::move(totals)},
+      {"schedule", timeline(g, best)},
+      {"default_schedule", timeline(g, s.schedule.defaultOrder)},
+      {"peak", llvm::json::Object{{"step", best.peakStep},
+                                  {"bytes", best.peakBytes},
+                                  {"tensors", tensorNames(g, best.peakTensors)}}},
+      {"ops", std::move(ops)},
+      {"groups", std::move(groups)},
+      {"budget", std::move(budget)}};
+}
+
+void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
+                               const ResourceSummary &s) {
+  const cost::Graph &g = s.graph.graph;
+  const cost::OrderMemory &best = s.schedule.best;
+  os << "resources of @" << func.getSymName() << " on " << s.target << "\n";
+  os << llvm::format("  %-34s %12lld B%s\n", "peak SRAM, optimal order (PMU)",
+                     (long long)best.peakBytes,
+                     s.schedule.exact ? "" : " (heuristic)");
+  if (!s.schedule.exact)
+    os << llvm::format("  %-34s %12lld B\n", "PMU lower bound",
+                       (long long)s.schedule.lowerBound);
+  os << llvm::format("  %-34s %12lld B\n", "peak SRAM, model-file order",
+                     (long long)s.schedule.defaultOrder.peakBytes);
+  os << llvm::format("  %-34s %12lld B (%.3fx PMU)\n", "arena, dnp plan",
+                     (long long)s.plan.arenaBytes, s.plan.overhead());
+  os << llvm::format("  %-34s %12lld B\n", "arena, TFLite-Micro-style plan",
+                     (long long)s.tflmPlan.arenaBytes);
+  os << llvm::format("  %-34s %12lld B (%lld parameters)\n", "flash (weights)",
+                     (long long)s.resources.flashBytes,
+                     (long long)s.resources.params);
+  os << llvm::format("  %-34s %12lld\n", "MACs", (long long)s.resources.macs);
+  os << llvm::format("  %-34s %12lld\n", "element ops",
+                     (long long)s.resources.elementOps);
+  os << llvm::format("  %-34s %12.0f (%.3f ms)\n", "estimated cycles",
+                     s.resources.cycles, s.resources.latencyMs);
+  if (best.peakStep >= 0) {
+    os << "  peak at step " << best.peakStep << " ("
+       << g.op(best.order[best.peakStep]).name << "), live:";
+    for (cost::TensorId t : best.peakTensors)
+      os << " " << g.tensor(t).name << "(" << g.tensorBytes(t) << " B)";
+    os << "\n";
+  }
+  for (const BudgetLine &line : budgetLines(func, s)) {
+    double limit = static_cast<double>(line.limit);
+    bool fits = line.used <= limit;
+    os << llvm::format("  budget %-6s %12.0f / %12.0f  %s by %.0f (%.1f%%)\n",
+                       line.name, line.used, limit,
+                       fits ? "fits" : "EXCEEDS",
+                       fits ? limit - line.used : line.used - limit,
+                       100.0 * (fits ? (limit - line.used) / limit
+                                     : (line.used - limit) / limit));
+  }
+  os << "  schedule (optimal order):\n";
+  for (auto [i, step] : llvm::enumerate(best.steps))
+    os << llvm::format("    %3zu  %-24s live %10lld B\n", i,
+                       g.op(step.op).name.c_str(), (long long)step.liveBytes);
+}
