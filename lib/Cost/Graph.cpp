@@ -196,6 +196,7 @@ Status Graph::verify() {
   opOut_.assign(numO, {});
   producer_.assign(numT, -1);
   consumers_.assign(numT, {});
+  std::vector<char> polysOk(numO, 1);
   for (size_t o = 0; o < numO; ++o) {
     const Op &op = ops_[o];
     std::string what = "op " + quote(op.name);
@@ -230,20 +231,28 @@ Status Graph::verify() {
       else
         producer_[t] = static_cast<OpId>(o);
     }
-    checkPoly(op.weights, 2, what + " weight count");
-    checkPoly(op.biases, 2, what + " bias count");
-    checkPoly(op.macs, 2, what + " MAC count");
-    checkPoly(op.elementOps, 2, what + " element-op count");
+    polysOk[o] = checkPoly(op.weights, 2, what + " weight count") &
+                 checkPoly(op.biases, 2, what + " bias count") &
+                 checkPoly(op.macs, 2, what + " MAC count") &
+                 checkPoly(op.elementOps, 2, what + " element-op count");
     if (op.inPlaceInput >= 0 && op.aliasesInput)
       diag.add(what + " is declared both in place and an alias");
   }
-  if (!diag.empty())
-    return diag.status();
 
-  // Per-op rules that need resolved tensors.
+  // Per-op rules on the resolved tensors (ops with unresolved names were
+  // reported above and are skipped here).
   for (size_t o = 0; o < numO; ++o) {
     const Op &op = ops_[o];
     std::string what = "op " + quote(op.name);
+    std::vector<TensorId> uniqueIn = opIn_[o];
+    std::sort(uniqueIn.begin(), uniqueIn.end());
+    uniqueIn.erase(std::unique(uniqueIn.begin(), uniqueIn.end()),
+                   uniqueIn.end());
+    for (TensorId t : uniqueIn)
+      consumers_[t].push_back(static_cast<OpId>(o));
+    if (opIn_[o].size() != op.inputs.size() ||
+        opOut_[o].size() != op.outputs.size() || !polysOk[o])
+      continue;
     for (const auto &[poly, label] :
          {std::pair<const Poly *, const char *>{&op.weights, "weight count"},
           {&op.biases, "bias count"},
@@ -289,12 +298,6 @@ Status Graph::verify() {
                  tensors_[opIn_[o][0]].bytes().str(names) +
                  " bytes) differ in size");
     }
-    std::vector<TensorId> uniqueIn = opIn_[o];
-    std::sort(uniqueIn.begin(), uniqueIn.end());
-    uniqueIn.erase(std::unique(uniqueIn.begin(), uniqueIn.end()),
-                   uniqueIn.end());
-    for (TensorId t : uniqueIn)
-      consumers_[t].push_back(static_cast<OpId>(o));
   }
 
   for (size_t t = 0; t < numT; ++t) {
