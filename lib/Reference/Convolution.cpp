@@ -20,8 +20,7 @@ using detail::message;
 /// Checks shared by both convolutions; computes the output extent.
 static bool checkConvOptions(const char *op, const Tensor &x, int64_t kh,
                              int64_t kw, const Conv2DOptions &options,
-                             int64_t &outH, int64_t &outW,
-                             std::string &error) {
+                             int64_t &outH, int64_t &outW, std::string &error) {
   if (!detail::checkStrides(op, options.strides, error) ||
       !detail::checkDilations(op, options.dilations, error) ||
       !detail::checkPadding(op, options.padding, error))
@@ -39,8 +38,7 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
             const Conv2DOptions &options, Tensor &out, std::string &error) {
   const char *op = "conv2d";
   if (!detail::checkOperand(op, "input", x, 4, "[N,H,W,Cin]", error) ||
-      !detail::checkOperand(op, "weight", weight, 4, "[Cout,Kh,Kw,Cin]",
-                            error))
+      !detail::checkOperand(op, "weight", weight, 4, "[Cout,Kh,Kw,Cin]", error))
     return false;
   const int64_t batch = x.shape[0], inH = x.shape[1], inW = x.shape[2],
                 inC = x.shape[3];
@@ -52,8 +50,7 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
     return false;
   }
   int64_t outH = 0, outW = 0;
-  if (!detail::checkVector(op, "bias", bias, outC, "output channels",
-                           error) ||
+  if (!detail::checkVector(op, "bias", bias, outC, "output channels", error) ||
       !detail::checkGate(op, options.gate, outC, "output channels", error) ||
       !checkConvOptions(op, x, kh, kw, options, outH, outW, error))
     return false;
@@ -79,8 +76,8 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
                 acc += x.at(n, h, w, c) * weight.at(o, r, q, c);
             }
           }
-          result.at(n, i, j, o) =
-              detail::gatedEpilogue(acc, bias.data[o], options.gate, o, options.activation);
+          result.at(n, i, j, o) = detail::gatedEpilogue(
+              acc, bias.data[o], options.gate, o, options.activation);
         }
       }
     }
@@ -134,8 +131,8 @@ bool depthwiseConv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
               acc += x.at(n, h, w, c) * w3(r, q, c);
             }
           }
-          result.at(n, i, j, c) =
-              detail::gatedEpilogue(acc, bias.data[c], options.gate, c, options.activation);
+          result.at(n, i, j, c) = detail::gatedEpilogue(
+              acc, bias.data[c], options.gate, c, options.activation);
         }
       }
     }

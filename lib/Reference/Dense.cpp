@@ -24,8 +24,7 @@ bool dense(const Tensor &x, const Tensor &weight, const Tensor &bias,
                     " != input features ", inF);
     return false;
   }
-  if (!detail::checkVector(op, "bias", bias, outF, "output features",
-                           error) ||
+  if (!detail::checkVector(op, "bias", bias, outF, "output features", error) ||
       !detail::checkGate(op, options.gate, outF, "output features", error))
     return false;
 

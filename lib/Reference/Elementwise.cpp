@@ -29,8 +29,8 @@ bool add(const Tensor &a, const Tensor &b, Activation activation, Tensor &out,
       !detail::checkOperandMinRank(op, "rhs", b, 0, error))
     return false;
   if (a.shape != b.shape) {
-    error = message(op, ": lhs shape ", formatShape(a.shape),
-                    " != rhs shape ", formatShape(b.shape));
+    error = message(op, ": lhs shape ", formatShape(a.shape), " != rhs shape ",
+                    formatShape(b.shape));
     return false;
   }
   Tensor result(a.shape);

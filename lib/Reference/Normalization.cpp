@@ -20,8 +20,7 @@ bool batchNorm(const Tensor &x, const Tensor &scale, const Tensor &offset,
     return false;
   const int64_t channels = x.shape[3];
   if (!detail::checkVector(op, "scale", scale, channels, "channels", error) ||
-      !detail::checkVector(op, "offset", offset, channels, "channels",
-                           error) ||
+      !detail::checkVector(op, "offset", offset, channels, "channels", error) ||
       !detail::checkVector(op, "mean", mean, channels, "channels", error) ||
       !detail::checkVector(op, "variance", variance, channels, "channels",
                            error) ||
@@ -31,9 +30,8 @@ bool batchNorm(const Tensor &x, const Tensor &scale, const Tensor &offset,
   for (int64_t c = 0; c < channels; ++c) {
     float denominator = variance.data[c] + options.epsilon;
     if (!(denominator > 0.0f)) {
-      error = message(op, ": variance[", c, "] + epsilon = ",
-                      variance.data[c], " + ", options.epsilon,
-                      " must be > 0");
+      error = message(op, ": variance[", c, "] + epsilon = ", variance.data[c],
+                      " + ", options.epsilon, " must be > 0");
       return false;
     }
   }

@@ -57,8 +57,8 @@ static bool preparePool(const char *op, const Tensor &x,
     return false;
   }
   int64_t outH = 0, outW = 0;
-  if (!detail::windowOutput(op, "height", x.shape[1], k[0], s[0], p[0], p[1],
-                            1, outH, error) ||
+  if (!detail::windowOutput(op, "height", x.shape[1], k[0], s[0], p[0], p[1], 1,
+                            outH, error) ||
       !detail::windowOutput(op, "width", x.shape[2], k[1], s[1], p[2], p[3], 1,
                             outW, error))
     return false;
@@ -88,8 +88,8 @@ static bool preparePool(const char *op, const Tensor &x,
 bool maxPool2d(const Tensor &x, const Pool2DOptions &options, Tensor &out,
                std::string &error) {
   AxisWindows rows, cols;
-  if (!preparePool("max_pool2d", x, options, /*allowEmptyWindows=*/false,
-                   rows, cols, error))
+  if (!preparePool("max_pool2d", x, options, /*allowEmptyWindows=*/false, rows,
+                   cols, error))
     return false;
   const int64_t batch = x.shape[0], channels = x.shape[3];
   const int64_t outH = static_cast<int64_t>(rows.begin.size());

@@ -45,8 +45,7 @@ bool concat(const std::vector<const Tensor *> &inputs, Tensor &out,
   }
 
   const Tensor &first = *inputs[0];
-  const int64_t batch = first.shape[0], h = first.shape[1],
-                w = first.shape[2];
+  const int64_t batch = first.shape[0], h = first.shape[1], w = first.shape[2];
   Tensor result({batch, h, w, totalC});
   // Channel-concatenation of NHWC means: for each pixel, the channel run of
   // input 0, then input 1, ...
@@ -85,10 +84,9 @@ bool reshape(const Tensor &x, const std::vector<int64_t> &shape, Tensor &out,
   int64_t count = numElements(shape);
   if (count != x.numElements()) {
     error = message(op, ": new shape ", formatShape(shape), " has ",
-                    count < 0 ? std::string("too many")
-                              : std::to_string(count),
-                    " elements but input shape ", formatShape(x.shape),
-                    " has ", x.numElements());
+                    count < 0 ? std::string("too many") : std::to_string(count),
+                    " elements but input shape ", formatShape(x.shape), " has ",
+                    x.numElements());
     return false;
   }
   out = Tensor(shape, x.data);

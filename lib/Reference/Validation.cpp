@@ -23,9 +23,9 @@ static bool checkData(const char *op, const char *name, const Tensor &t,
     return false;
   }
   if (static_cast<uint64_t>(count) != t.data.size()) {
-    error = message(op, ": ", name, " has ", t.data.size(),
-                    " values but shape ", formatShape(t.shape), " needs ",
-                    count);
+    error =
+        message(op, ": ", name, " has ", t.data.size(), " values but shape ",
+                formatShape(t.shape), " needs ", count);
     return false;
   }
   return true;
@@ -56,8 +56,8 @@ bool checkVector(const char *op, const char *name, const Tensor &t,
   if (!checkOperand(op, name, t, 1, "[C]", error))
     return false;
   if (t.shape[0] != size) {
-    error = message(op, ": ", name, " size ", t.shape[0], " != ", sizeName,
-                    " ", size);
+    error = message(op, ": ", name, " size ", t.shape[0], " != ", sizeName, " ",
+                    size);
     return false;
   }
   return true;
@@ -80,8 +80,8 @@ bool checkStrides(const char *op, const std::array<int64_t, 2> &strides,
   const char *axes[2] = {"height", "width"};
   for (int i = 0; i < 2; ++i) {
     if (strides[i] < 1) {
-      error = message(op, ": stride ", axes[i], " ", strides[i],
-                      " must be >= 1");
+      error =
+          message(op, ": stride ", axes[i], " ", strides[i], " must be >= 1");
       return false;
     }
   }
@@ -106,18 +106,17 @@ bool checkPadding(const char *op, const std::array<int64_t, 4> &padding,
   const char *sides[4] = {"top", "bottom", "left", "right"};
   for (int i = 0; i < 4; ++i) {
     if (padding[i] < 0) {
-      error = message(op, ": padding ", sides[i], " ", padding[i],
-                      " must be >= 0");
+      error =
+          message(op, ": padding ", sides[i], " ", padding[i], " must be >= 0");
       return false;
     }
   }
   return true;
 }
 
-bool windowOutput(const char *op, const char *axis, int64_t in,
-                  int64_t kernel, int64_t stride, int64_t padBefore,
-                  int64_t padAfter, int64_t dilation, int64_t &result,
-                  std::string &error) {
+bool windowOutput(const char *op, const char *axis, int64_t in, int64_t kernel,
+                  int64_t stride, int64_t padBefore, int64_t padAfter,
+                  int64_t dilation, int64_t &result, std::string &error) {
   result = windowOutputSize(in, kernel, stride, padBefore, padAfter, dilation);
   if (result > 0)
     return true;

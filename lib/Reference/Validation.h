@@ -50,10 +50,9 @@ bool checkPadding(const char *op, const std::array<int64_t, 4> &padding,
 
 /// Output extent of a window along one axis via dnp::windowOutputSize, with
 /// an error naming the axis ("height"/"width") when the window never fits.
-bool windowOutput(const char *op, const char *axis, int64_t in,
-                  int64_t kernel, int64_t stride, int64_t padBefore,
-                  int64_t padAfter, int64_t dilation, int64_t &result,
-                  std::string &error);
+bool windowOutput(const char *op, const char *axis, int64_t in, int64_t kernel,
+                  int64_t stride, int64_t padBefore, int64_t padAfter,
+                  int64_t dilation, int64_t &result, std::string &error);
 
 } // namespace dnp::ref::detail
 

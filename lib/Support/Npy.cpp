@@ -129,8 +129,7 @@ int64_t product(const std::vector<int64_t> &shape) {
 /// keys exactly once each, string/bool/int-tuple values.
 class HeaderParser {
 public:
-  HeaderParser(const char *begin, const char *limit)
-      : cur(begin), end(limit) {}
+  HeaderParser(const char *begin, const char *limit) : cur(begin), end(limit) {}
 
   bool parse(NpyDType &dtype, std::vector<int64_t> &shape,
              std::string &problem);
@@ -140,8 +139,8 @@ private:
   const char *end;
 
   void skipSpace() {
-    while (cur != end && (*cur == ' ' || *cur == '\t' || *cur == '\n' ||
-                          *cur == '\r'))
+    while (cur != end &&
+           (*cur == ' ' || *cur == '\t' || *cur == '\n' || *cur == '\r'))
       ++cur;
   }
   bool atEnd() const { return cur == end; }
@@ -188,8 +187,8 @@ bool HeaderParser::parseBool(bool &value, std::string &problem) {
         std::memcmp(cur, word, length) != 0)
       return false;
     const char *after = cur + length;
-    if (after != end && (std::isalnum(static_cast<unsigned char>(*after)) ||
-                         *after == '_'))
+    if (after != end &&
+        (std::isalnum(static_cast<unsigned char>(*after)) || *after == '_'))
       return false;
     cur = after;
     return true;
@@ -296,8 +295,8 @@ bool parseDescr(const std::string &descr, NpyDType &dtype,
     if (order == '>')
       problem = "big-endian dtype " + quoted + " is not supported";
     else
-      problem = "dtype " + quoted +
-                " has no explicit little-endian byte order ('<')";
+      problem =
+          "dtype " + quoted + " has no explicit little-endian byte order ('<')";
     return false;
   }
   problem = "unsupported dtype " + quoted;
@@ -362,9 +361,10 @@ bool HeaderParser::parse(NpyDType &dtype, std::vector<int64_t> &shape,
       continue;
     if (consume('}'))
       break;
-    problem = atEnd() ? "header dict is not closed with '}'"
-                      : "header dict: expected ',' or '}' after the value of '" +
-                            key + "'";
+    problem = atEnd()
+                  ? "header dict is not closed with '}'"
+                  : "header dict: expected ',' or '}' after the value of '" +
+                        key + "'";
     return false;
   }
   skipSpace();
@@ -465,8 +465,8 @@ bool NpyArray::toInt64(std::vector<int64_t> &out, std::string &error) const {
       constexpr double kLimit = 9223372036854775808.0;
       if (!std::isfinite(value) || std::trunc(value) != value ||
           value < -kLimit || value >= kLimit) {
-        error = "element " + std::to_string(i) + " (" +
-                std::to_string(value) + ") of a " + npyDescr(dtype) +
+        error = "element " + std::to_string(i) + " (" + std::to_string(value) +
+                ") of a " + npyDescr(dtype) +
                 " array is not an integer representable as int64";
         return false;
       }
@@ -485,8 +485,8 @@ bool NpyArray::toInt64(std::vector<int64_t> &out, std::string &error) const {
     case NpyDType::UInt64: {
       uint64_t value = loadLE(p, itemSize);
       if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        error = "element " + std::to_string(i) + " (" +
-                std::to_string(value) + ") of a " + npyDescr(dtype) + " array exceeds int64";
+        error = "element " + std::to_string(i) + " (" + std::to_string(value) +
+                ") of a " + npyDescr(dtype) + " array exceeds int64";
         return false;
       }
       values[i] = static_cast<int64_t>(value);
@@ -571,8 +571,7 @@ bool parseNpy(const uint8_t *data, size_t size, const std::string &name,
   if (headerLength > afterPreamble)
     return fail("truncated header: header length " +
                 std::to_string(headerLength) + " but only " +
-                std::to_string(afterPreamble) +
-                " bytes follow the preamble");
+                std::to_string(afterPreamble) + " bytes follow the preamble");
 
   const char *header = reinterpret_cast<const char *>(data + headerStart);
   NpyDType dtype = NpyDType::Float32;
@@ -603,8 +602,8 @@ bool parseNpy(const uint8_t *data, size_t size, const std::string &name,
   const uint64_t needed = static_cast<uint64_t>(count) * itemSize;
   if (available != needed)
     return fail(std::to_string(available - needed) +
-                " bytes of trailing data after the array (" + what +
-                " needs " + std::to_string(needed) + " bytes)");
+                " bytes of trailing data after the array (" + what + " needs " +
+                std::to_string(needed) + " bytes)");
 
   NpyArray array;
   array.dtype = dtype;
@@ -666,14 +665,12 @@ bool encodeNpy(const NpyArray &array, std::vector<uint8_t> &out,
             npyDescr(array.dtype) + " needs " +
             std::to_string(static_cast<uint64_t>(count) *
                            npyItemSize(array.dtype)) +
-            " bytes but " + std::to_string(array.bytes.size()) +
-            " were given";
+            " bytes but " + std::to_string(array.bytes.size()) + " were given";
     return false;
   }
-  const std::string dict = std::string("{'descr': '") +
-                           npyDescr(array.dtype) +
-                           "', 'fortran_order': False, 'shape': " +
-                           formatTuple(array.shape) + ", }";
+  const std::string dict =
+      std::string("{'descr': '") + npyDescr(array.dtype) +
+      "', 'fortran_order': False, 'shape': " + formatTuple(array.shape) + ", }";
   // Version 1.0 stores the header length in 16 bits, which always suffices:
   // with at most kMaxRank dimensions of at most 19 digits the dict stays
   // under 1.5 KB.

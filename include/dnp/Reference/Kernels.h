@@ -1,4 +1,5 @@
-//===- Kernels.h - Naive f32 reference kernels (the test oracle) -*- C++ -*-===//
+//===- Kernels.h - Naive f32 reference kernels (the test oracle) -*- C++
+//-*-===//
 //
 // Plain loops implementing docs/OpSemantics.md exactly. Every other layer
 // (pruning, dnp-run, LibTorch graphs, compiled Cortex-M code, ONNX import) is
@@ -54,9 +55,12 @@ const char *activationName(Activation act);
 
 /// Options of conv2d and depthwise_conv2d.
 struct Conv2DOptions {
-  std::array<int64_t, 2> strides = {1, 1};         ///< [sh, sw], >= 1.
-  std::array<int64_t, 4> padding = {0, 0, 0, 0};   ///< [top, bottom, left, right].
-  std::array<int64_t, 2> dilations = {1, 1};       ///< [dh, dw], >= 1.
+  /// [sh, sw], each >= 1.
+  std::array<int64_t, 2> strides = {1, 1};
+  /// [top, bottom, left, right], each >= 0; zero padding.
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
+  /// [dh, dw], each >= 1.
+  std::array<int64_t, 2> dilations = {1, 1};
   Activation activation = Activation::None;
   /// Optional per-output-channel multiplier (size Cout / C).
   FloatSpan gate;
@@ -71,9 +75,12 @@ struct DenseOptions {
 
 /// Options of max_pool2d and avg_pool2d.
 struct Pool2DOptions {
-  std::array<int64_t, 2> kernel = {1, 1};          ///< [kh, kw], >= 1.
-  std::array<int64_t, 2> strides = {1, 1};         ///< [sh, sw], >= 1.
-  std::array<int64_t, 4> padding = {0, 0, 0, 0};   ///< [top, bottom, left, right].
+  /// [kh, kw], each >= 1.
+  std::array<int64_t, 2> kernel = {1, 1};
+  /// [sh, sw], each >= 1.
+  std::array<int64_t, 2> strides = {1, 1};
+  /// [top, bottom, left, right], each >= 0; padded positions are never read.
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
   /// avg_pool2d only: divide by kh*kw instead of the number of in-range
   /// positions of the window.
   bool countIncludePad = false;

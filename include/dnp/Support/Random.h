@@ -80,8 +80,8 @@ inline float uniformFromBits(uint64_t bits, float scale) {
 /// Element `index` of the stream of `seed`, without generating the ones
 /// before it.
 inline float uniformAt(uint64_t seed, float scale, uint64_t index) {
-  return uniformFromBits(SplitMix64::mix(seed + (index + 1) * SplitMix64::kGamma),
-                         scale);
+  return uniformFromBits(
+      SplitMix64::mix(seed + (index + 1) * SplitMix64::kGamma), scale);
 }
 
 /// out[i] = the i-th draw (i = 0 .. n-1) of the stream seeded with `seed`,

@@ -1,0 +1,208 @@
+//===- PruneEquivalenceTest.cpp - --dnp-prune is exact ---------------------===//
+//
+// Property test of pruning materialization: for random keep masks on every
+// example model and on random models, the pruned model (--dnp-prune) is the
+// same function as the gated model with those hard masks, as judged by the
+// reference interpreter; and the cost model's numbers for the pruned model
+// equal the continuous relaxation of the unpruned one at the kept counts.
+//
+//===----------------------------------------------------------------------===//
+#include "RandomModels.h"
+#include "dnp/Analysis/ResourceAnalysis.h"
+#include "dnp/Cost/Relaxation.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Dialect/DNP/Transforms/Passes.h"
+#include "dnp/InitAll.h"
+#include "dnp/Interpreter/Interpreter.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+
+namespace {
+
+class PruneEquivalence : public ::testing::Test {
+protected:
+  PruneEquivalence() {
+    ::dnp::registerAllDialects(registry);
+    context = std::make_unique<MLIRContext>(registry);
+    context->loadAllAvailableDialects();
+  }
+
+  OwningOpRef<ModuleOp> parse(StringRef text) {
+    std::string errors;
+    llvm::raw_string_ostream os(errors);
+    llvm::SourceMgr mgr;
+    SourceMgrDiagnosticHandler handler(mgr, context.get(), os);
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(text, context.get());
+    EXPECT_TRUE(module) << errors;
+    return module;
+  }
+
+  LogicalResult runPass(ModuleOp module, std::unique_ptr<Pass> pass) {
+    PassManager pm(context.get());
+    pm.addNestedPass<func::FuncOp>(std::move(pass));
+    return pm.run(module);
+  }
+
+  static func::FuncOp modelOf(ModuleOp module) {
+    return *module.getOps<func::FuncOp>().begin();
+  }
+
+  static std::vector<::dnp::ref::Tensor> run(ModuleOp module,
+                                             const ::dnp::ref::Tensor &x) {
+    FailureOr<std::vector<::dnp::ref::Tensor>> out =
+        ::dnp::interpret(modelOf(module), {x});
+    EXPECT_TRUE(succeeded(out));
+    return succeeded(out) ? *out : std::vector<::dnp::ref::Tensor>{};
+  }
+
+  /// Checks `masks` random keep masks on `text`. Sets `checked` when the
+  /// model had a prunable group to check.
+  void checkModel(StringRef name, StringRef text, int masks, uint64_t seed,
+                  bool &checked);
+
+  DialectRegistry registry;
+  std::unique_ptr<MLIRContext> context;
+};
+
+void PruneEquivalence::checkModel(StringRef name, StringRef text, int masks,
+                                  uint64_t seed, bool &checked) {
+  checked = false;
+  SCOPED_TRACE(name.str());
+  OwningOpRef<ModuleOp> gated = parse(text);
+  ASSERT_TRUE(gated);
+  ASSERT_TRUE(succeeded(runPass(*gated, mlir::dnp::createDNPInsertGates())));
+  func::FuncOp func = modelOf(*gated);
+  SmallVector<mlir::dnp::GateOp> gates(func.getOps<mlir::dnp::GateOp>());
+  if (gates.empty())
+    return;
+  checked = true;
+
+  // The unpruned cost graph and its optimal order: the relaxation's domain.
+  ::dnp::ChannelGroupAnalysis groups(func);
+  FailureOr<::dnp::ResourceSummary> full =
+      ::dnp::analyzeResources(func, groups);
+  ASSERT_TRUE(succeeded(full));
+  const ::dnp::cost::Graph &fullGraph = full->graph.graph;
+  std::vector<::dnp::cost::OpId> order = full->schedule.best.order;
+  auto relaxation = ::dnp::cost::PeakRelaxation::build(fullGraph, order);
+  ASSERT_TRUE(relaxation.ok()) << relaxation.message();
+
+  auto inputType = cast<RankedTensorType>(func.getArgument(0).getType());
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal;
+  for (int trial = 0; trial < masks; ++trial) {
+    SCOPED_TRACE("mask trial " + std::to_string(trial));
+    // Random masks, each keeping at least one channel.
+    for (mlir::dnp::GateOp gate : gates) {
+      int64_t n = gate.getType().getChannels();
+      std::string mask(n, '0');
+      for (char &c : mask)
+        c = (rng() % 3 == 0) ? '0' : '1';
+      mask[rng() % n] = '1';
+      gate.setMaskAttr(StringAttr::get(context.get(), mask));
+    }
+    ::dnp::ref::Tensor x(std::vector<int64_t>(inputType.getShape().begin(),
+                                              inputType.getShape().end()));
+    for (float &v : x.data)
+      v = normal(rng);
+    std::vector<::dnp::ref::Tensor> expected = run(*gated, x);
+
+    // Kept channel counts per cost group, read from the gates.
+    ::dnp::ChannelGroupAnalysis maskedGroups(func);
+    std::vector<double> kept(fullGraph.numGroups());
+    for (const ::dnp::ChannelGroup &g : maskedGroups.getGroups()) {
+      kept[g.id] = static_cast<double>(g.channels);
+      for (Operation *op : g.gatedOps)
+        if (auto conv = dyn_cast<mlir::dnp::Conv2DOp>(op); conv && conv.getGate())
+          kept[g.id] = conv.getGate().getDefiningOp<mlir::dnp::GateOp>()
+                           .getNumKept();
+        else if (auto dense = dyn_cast<mlir::dnp::DenseOp>(op);
+                 dense && dense.getGate())
+          kept[g.id] = dense.getGate().getDefiningOp<mlir::dnp::GateOp>()
+                           .getNumKept();
+    }
+
+    OwningOpRef<ModuleOp> pruned = gated.get().clone();
+    ASSERT_TRUE(succeeded(runPass(*pruned, mlir::dnp::createDNPPrune())));
+    EXPECT_TRUE(modelOf(*pruned).getOps<mlir::dnp::GateOp>().empty());
+    std::vector<::dnp::ref::Tensor> actual = run(*pruned, x);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (size_t r = 0; r < actual.size(); ++r) {
+      ASSERT_EQ(actual[r].shape, expected[r].shape);
+      float maxDiff = 0;
+      for (size_t i = 0; i < actual[r].data.size(); ++i)
+        maxDiff = std::max(maxDiff,
+                           std::fabs(actual[r].data[i] - expected[r].data[i]));
+      ASSERT_LE(maxDiff, 1e-5f);
+    }
+
+    // The discrete cost of the pruned model == the relaxation at `kept`.
+    func::FuncOp prunedFunc = modelOf(*pruned);
+    ::dnp::ChannelGroupAnalysis prunedGroups(prunedFunc);
+    FailureOr<::dnp::ResourceSummary> small =
+        ::dnp::analyzeResources(prunedFunc, prunedGroups);
+    ASSERT_TRUE(succeeded(small));
+    auto flash = ::dnp::cost::flashBytes(fullGraph, kept);
+    auto macs = ::dnp::cost::totalMacs(fullGraph, kept);
+    ASSERT_TRUE(flash.ok() && macs.ok());
+    EXPECT_DOUBLE_EQ(flash->value,
+                     static_cast<double>(small->resources.flashBytes));
+    EXPECT_DOUBLE_EQ(macs->value, static_cast<double>(small->resources.macs));
+    // Pruning keeps the op list, so the same order applies to both graphs.
+    auto discretePeak =
+        ::dnp::cost::evaluateOrder(small->graph.graph, order);
+    ASSERT_TRUE(discretePeak.ok()) << discretePeak.message();
+    EXPECT_DOUBLE_EQ(relaxation->peak(kept).value,
+                     static_cast<double>(discretePeak->peakBytes));
+  }
+}
+
+std::string readFile(StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  EXPECT_TRUE(bool(buffer)) << "cannot read " << path.str();
+  return buffer ? (*buffer)->getBuffer().str() : std::string();
+}
+
+} // namespace
+
+TEST_F(PruneEquivalence, ExampleModels) {
+  int models = 0;
+  for (const char *name :
+       {"vgg_fmnist.mlir", "dscnn_fmnist.mlir", "mobilenetv2_fmnist.mlir"}) {
+    llvm::SmallString<256> path(DNP_SOURCE_DIR);
+    llvm::sys::path::append(path, "examples", name);
+    bool checked = false;
+    checkModel(name, readFile(path), /*masks=*/200, /*seed=*/models + 1,
+               checked);
+    EXPECT_TRUE(checked) << name << " has no prunable channel group";
+    ++models;
+  }
+  EXPECT_EQ(models, 3);
+}
+
+TEST_F(PruneEquivalence, RandomModels) {
+  // A model whose every group is fixed (e.g. a depthwise over a concat of
+  // the input) has nothing to check; most random models must have some.
+  int checkedModels = 0;
+  for (uint64_t seed = 1; seed <= 25; ++seed) {
+    bool checked = false;
+    checkModel("random model " + std::to_string(seed),
+               ::dnp::testing::randomModel(seed), /*masks=*/200, seed,
+               checked);
+    checkedModels += checked;
+  }
+  EXPECT_GE(checkedModels, 20);
+}
