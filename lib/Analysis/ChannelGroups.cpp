@@ -24,13 +24,15 @@ int64_t ::dnp::ChannelLayout::segmentOffset(unsigned segment) const {
 
 namespace {
 
-/// Union-find over "atoms": the channel sets created by individual ops.
+/// Union-find over "atoms": the channel sets created by individual values
+/// (a conv output, a model input), possibly split into pieces.
 class AtomSets {
 public:
-  int create(int64_t channels) {
+  int create(int64_t channels, Value origin, int64_t originOffset) {
     parent.push_back(static_cast<int>(parent.size()));
     channelCount.push_back(channels);
     reasons.emplace_back();
+    origins.push_back({origin, originOffset});
     return parent.back();
   }
   int find(int a) {
@@ -56,22 +58,35 @@ public:
   }
   const std::string &reason(int a) { return reasons[find(a)]; }
   int64_t channels(int a) const { return channelCount[a]; }
+  /// The value whose channels the atom is a piece of, and where it starts.
+  std::pair<Value, int64_t> origin(int a) const { return origins[a]; }
   size_t size() const { return parent.size(); }
 
 private:
   std::vector<int> parent;
   std::vector<int64_t> channelCount;
   std::vector<std::string> reasons;
+  std::vector<std::pair<Value, int64_t>> origins;
 };
+
+/// Where the channels of a value must be cut into separate groups.
+using SplitPlan = DenseMap<Value, SmallVector<int64_t>>;
 
 class GroupBuilder {
 public:
   GroupBuilder(AtomSets &atoms, DenseMap<Value, ChannelLayout> &layouts,
-          DenseMap<Operation *, int> &gatedAtom)
-      : atoms(atoms), layouts(layouts), gatedAtom(gatedAtom) {}
+               SmallVectorImpl<Operation *> &gatedOps, SplitPlan &splits,
+               bool lastRound)
+      : atoms(atoms), layouts(layouts), gatedOps(gatedOps), splits(splits),
+        lastRound(lastRound) {}
 
   void visit(Operation *op);
-  void argument(BlockArgument arg);
+  void argument(BlockArgument arg) {
+    if (isa<RankedTensorType>(arg.getType()))
+      fresh(arg, "model input");
+  }
+  /// Whether visiting requested new splits (another round is needed).
+  bool requestedSplits() const { return changed; }
 
 private:
   int64_t lastDim(Value v) {
@@ -87,13 +102,22 @@ private:
     return fresh(v, "not produced by a dnp op");
   }
 
+  /// New atoms for the channels of `v`, cut where the split plan says.
   ChannelLayout &fresh(Value v, StringRef fixedReason = {}) {
-    int atom = atoms.create(lastDim(v));
-    if (!fixedReason.empty())
-      atoms.fix(atom, fixedReason);
     ChannelLayout &layout = layouts[v];
     layout = ChannelLayout();
-    layout.segments.push_back({atom, lastDim(v)});
+    SmallVector<int64_t> cuts = splits.lookup(v);
+    cuts.push_back(lastDim(v));
+    int64_t start = 0;
+    for (int64_t end : cuts) {
+      if (end <= start)
+        continue;
+      int atom = atoms.create(end - start, v, start);
+      if (!fixedReason.empty())
+        atoms.fix(atom, fixedReason);
+      layout.segments.push_back({atom, end - start});
+      start = end;
+    }
     return layout;
   }
 
@@ -106,33 +130,58 @@ private:
     layouts[op->getResult(0)] = layoutOf(from);
   }
 
-  /// depthwise_conv2d and batch_norm scale every channel: over a single group
-  /// they are gated producers of it; over a concat they would need one gate
-  /// per segment, which dnp does not express, so the groups are fixed.
-  void perChannel(Operation *op, Value input) {
-    ChannelLayout layout = layoutOf(input);
-    if (layout.segments.size() == 1)
-      gatedAtom[op] = layout.segments.front().group;
-    else
-      fixAll(layout, (op->getName().getStringRef() +
-                      " over concatenated groups")
-                         .str());
-    layouts[op->getResult(0)] = layout;
+  static SmallVector<int64_t> boundaries(const ChannelLayout &layout) {
+    SmallVector<int64_t> result;
+    int64_t offset = 0;
+    for (const ChannelSegment &s : layout.segments)
+      result.push_back(offset += s.channels);
+    return result;
   }
 
-  void unify(Operation *op, const ChannelLayout &a, const ChannelLayout &b) {
+  /// Asks for `layout` to be cut at every boundary of `other` it lacks.
+  void requestCuts(const ChannelLayout &layout, ArrayRef<int64_t> cuts) {
+    SmallVector<int64_t> own = boundaries(layout);
+    for (int64_t cut : cuts) {
+      if (llvm::is_contained(own, cut))
+        continue;
+      int64_t start = 0;
+      for (const ChannelSegment &s : layout.segments) {
+        if (cut > start && cut < start + s.channels) {
+          auto [origin, originStart] = atoms.origin(s.group);
+          SmallVector<int64_t> &planned = splits[origin];
+          int64_t at = originStart + (cut - start);
+          if (!llvm::is_contained(planned, at)) {
+            planned.push_back(at);
+            llvm::sort(planned);
+            changed = true;
+          }
+          break;
+        }
+        start += s.channels;
+      }
+    }
+  }
+
+  void unify(const ChannelLayout &a, const ChannelLayout &b) {
     bool sameStructure = a.segments.size() == b.segments.size() &&
                          a.spatial == b.spatial;
     for (size_t i = 0; sameStructure && i < a.segments.size(); ++i)
       sameStructure = a.segments[i].channels == b.segments[i].channels;
-    if (!sameStructure) {
-      std::string why = "add of differently concatenated groups";
-      fixAll(a, why);
-      fixAll(b, why);
+    if (sameStructure) {
+      for (size_t i = 0; i < a.segments.size(); ++i)
+        atoms.unite(a.segments[i].group, b.segments[i].group);
       return;
     }
-    for (size_t i = 0; i < a.segments.size(); ++i)
-      atoms.unite(a.segments[i].group, b.segments[i].group);
+    if (a.spatial == b.spatial && !lastRound) {
+      // Cut both sides at the union of their boundaries; the next round
+      // pairs the pieces up.
+      requestCuts(a, boundaries(b));
+      requestCuts(b, boundaries(a));
+      return;
+    }
+    std::string why = "add of differently segmented tensors";
+    fixAll(a, why);
+    fixAll(b, why);
   }
 
   void reshape(Operation *op, Value input) {
@@ -161,28 +210,30 @@ private:
 
   AtomSets &atoms;
   DenseMap<Value, ChannelLayout> &layouts;
-  DenseMap<Operation *, int> &gatedAtom;
+  SmallVectorImpl<Operation *> &gatedOps;
+  SplitPlan &splits;
+  bool lastRound;
+  bool changed = false;
 };
-
-void GroupBuilder::argument(BlockArgument arg) {
-  if (isa<RankedTensorType>(arg.getType()))
-    fresh(arg, "model input");
-}
 
 void GroupBuilder::visit(Operation *op) {
   llvm::TypeSwitch<Operation *>(op)
       .Case<Conv2DOp, DenseOp>([&](auto producer) {
-        fresh(producer.getResult());
-        gatedAtom[op] = layouts[producer.getResult()].segments[0].group;
         layoutOf(producer.getInput());
+        fresh(producer.getResult());
+        gatedOps.push_back(op);
       })
-      .Case([&](DepthwiseConv2DOp dw) { perChannel(op, dw.getInput()); })
-      .Case([&](BatchNormOp bn) { perChannel(op, bn.getInput()); })
+      .Case<DepthwiseConv2DOp, BatchNormOp>([&](auto perChannel) {
+        // They scale each channel, so they carry the gate of every group
+        // their input spans.
+        passThrough(op, perChannel.getInput());
+        gatedOps.push_back(op);
+      })
       .Case<ReluOp, Relu6Op, MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp>(
           [&](auto unary) { passThrough(op, unary.getInput()); })
       .Case([&](AddOp add) {
         ChannelLayout lhs = layoutOf(add.getLhs());
-        unify(op, lhs, layoutOf(add.getRhs()));
+        unify(lhs, layoutOf(add.getRhs()));
         layouts[add.getResult()] = lhs;
       })
       .Case([&](ConcatOp concat) {
@@ -212,7 +263,8 @@ void GroupBuilder::visit(Operation *op) {
           if (isa<RankedTensorType>(v.getType()))
             fixAll(layoutOf(v), "model output");
       })
-      .Case<GateOp, RandomOp, arith::ConstantOp>([](Operation *) {})
+      .Case<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(
+          [](Operation *) {})
       .Default([&](Operation *other) {
         // An op the rules do not cover: keep everything it touches.
         std::string why = ("used by unmodelled op '" +
@@ -229,7 +281,9 @@ void GroupBuilder::visit(Operation *op) {
 
 } // namespace
 
-::dnp::ChannelGroupAnalysis::ChannelGroupAnalysis(func::FuncOp func) { run(func); }
+::dnp::ChannelGroupAnalysis::ChannelGroupAnalysis(func::FuncOp func) {
+  run(func);
+}
 
 ::dnp::ChannelGroupAnalysis::ChannelGroupAnalysis(Operation *op) {
   if (auto func = dyn_cast<func::FuncOp>(op))
@@ -239,12 +293,25 @@ void GroupBuilder::visit(Operation *op) {
 void ::dnp::ChannelGroupAnalysis::run(func::FuncOp func) {
   if (func.isExternal())
     return;
+  // Each round may ask for producers to be cut at new channel offsets; the
+  // number of distinct cuts is bounded by the channel counts, so this ends.
+  // The last allowed round fixes whatever still does not line up.
+  constexpr int kMaxRounds = 16;
+  SplitPlan splits;
   AtomSets atoms;
-  DenseMap<Operation *, int> gatedAtom;
-  GroupBuilder builder(atoms, layouts, gatedAtom);
-  for (BlockArgument arg : func.getArguments())
-    builder.argument(arg);
-  func.getBody().walk([&](Operation *op) { builder.visit(op); });
+  SmallVector<Operation *> gated;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    atoms = AtomSets();
+    layouts.clear();
+    gated.clear();
+    GroupBuilder builder(atoms, layouts, gated, splits,
+                         /*lastRound=*/round + 1 == kMaxRounds);
+    for (BlockArgument arg : func.getArguments())
+      builder.argument(arg);
+    func.getBody().walk([&](Operation *op) { builder.visit(op); });
+    if (!builder.requestedSplits())
+      break;
+  }
 
   // Number the union-find roots in order of first appearance.
   std::vector<int> groupOfRoot(atoms.size(), -1);
@@ -261,24 +328,32 @@ void ::dnp::ChannelGroupAnalysis::run(func::FuncOp func) {
     }
     return groupOfRoot[root];
   };
+  auto renumber = [&](Value v) {
+    auto it = layouts.find(v);
+    if (it != layouts.end())
+      for (ChannelSegment &s : it->second.segments)
+        s.group = groupOf(s.group);
+  };
   for (BlockArgument arg : func.getArguments())
-    if (auto it = layouts.find(arg); it != layouts.end())
-      for (ChannelSegment &s : it->second.segments)
-        s.group = groupOf(s.group);
+    renumber(arg);
   func.getBody().walk([&](Operation *op) {
-    for (Value result : op->getResults()) {
-      auto it = layouts.find(result);
-      if (it == layouts.end())
-        continue;
-      for (ChannelSegment &s : it->second.segments)
-        s.group = groupOf(s.group);
-    }
-    if (auto it = gatedAtom.find(op); it != gatedAtom.end())
-      groups[groupOf(it->second)].gatedOps.push_back(op);
+    for (Value result : op->getResults())
+      renumber(result);
   });
+  for (Operation *op : gated) {
+    const ChannelLayout &layout = layouts[op->getResult(0)];
+    if (layout.segments.size() == 1) {
+      groups[layout.segments.front().group].gatedOps.push_back(op);
+      continue;
+    }
+    multiGroupOps.push_back(op);
+    for (const ChannelSegment &s : layout.segments)
+      groups[s.group].inMultiGroupOp = true;
+  }
 }
 
-const ::dnp::ChannelLayout *::dnp::ChannelGroupAnalysis::getLayout(Value value) const {
+const ::dnp::ChannelLayout *
+::dnp::ChannelGroupAnalysis::getLayout(Value value) const {
   auto it = layouts.find(value);
   return it == layouts.end() ? nullptr : &it->second;
 }
@@ -291,6 +366,12 @@ std::optional<int>
   return layout->segments.front().group;
 }
 
+static void printOp(llvm::raw_ostream &os, Operation *op) {
+  os << " " << op->getName().stripDialect();
+  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << "@" << loc.getLine();
+}
+
 void ::dnp::ChannelGroupAnalysis::print(llvm::raw_ostream &os) const {
   for (const ChannelGroup &group : groups) {
     os << "group " << group.id << ": " << group.channels << " channels, ";
@@ -301,11 +382,16 @@ void ::dnp::ChannelGroupAnalysis::print(llvm::raw_ostream &os) const {
     os << "; gated ops:";
     if (group.gatedOps.empty())
       os << " none";
-    for (Operation *op : group.gatedOps) {
-      os << " " << op->getName().stripDialect();
-      if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
-        os << "@" << loc.getLine();
-    }
+    for (Operation *op : group.gatedOps)
+      printOp(os, op);
+    os << "\n";
+  }
+  for (Operation *op : multiGroupOps) {
+    os << "multi-group op";
+    printOp(os, op);
+    os << ": groups";
+    for (const ChannelSegment &s : layouts.lookup(op->getResult(0)).segments)
+      os << " " << s.group;
     os << "\n";
   }
 }

@@ -184,7 +184,8 @@ LogicalResult GraphBuilder::build(func::FuncOp func) {
     addTensor(arg, cost::TensorKind::ModelInput);
   }
   for (Operation &op : func.getBody().front()) {
-    if (isa<mlir::dnp::GateOp, mlir::dnp::RandomOp, arith::ConstantOp>(op))
+    if (isa<mlir::dnp::GateOp, mlir::dnp::GateConcatOp, mlir::dnp::RandomOp,
+            arith::ConstantOp>(op))
       continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (Value v : ret.getOperands()) {

@@ -49,7 +49,10 @@ FailureOr<ResourceSummary>
   if (!plan)
     return fail("arena planning", plan.message());
   summary.plan = std::move(*plan);
-  auto tflm = cost::planArenaTflm(g, g.defaultOrder(), memory);
+  // TFLite Micro runs every op out of place in the model-file order.
+  cost::MemoryOptions tflmMemory = memory;
+  tflmMemory.allowInPlace = false;
+  auto tflm = cost::planArenaTflm(g, g.defaultOrder(), tflmMemory);
   if (!tflm)
     return fail("TFLite-Micro-style planning", tflm.message());
   summary.tflmPlan = std::move(*tflm);

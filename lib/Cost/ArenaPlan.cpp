@@ -4,8 +4,9 @@
 // general, but on CNN graphs some simple greedy placement nearly always
 // reaches the order's peak (the largest set of simultaneously live buffers).
 // planArena therefore runs ten cheap greedy variants and, only when none
-// reaches the peak, a depth-first search for a placement inside the peak
-// with a node budget.
+// reaches the peak, a hill climbing over first-fit placement sequences and
+// then a depth-first search for a placement inside the peak, both with
+// budgets.
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,6 +82,41 @@ struct Layout {
       arena = std::max(arena, offset[i] + size);
     }
     return arena;
+  }
+
+  /// Hill climbing over placement sequences for first fit: moves one item
+  /// to another position and keeps the move unless the arena grows. Stops at
+  /// `target` or after `steps` moves; `sequence` ends as the best found.
+  int64_t improve(std::vector<int> &sequence, int64_t target, uint64_t steps,
+                  std::vector<int64_t> &offset) const {
+    int64_t current = greedy(sequence, false, offset), best = current;
+    std::vector<int> bestSequence = sequence;
+    uint64_t state = 0x2545f4914f6cdd1dull; // fixed seed: plans reproduce
+    auto next = [&](size_t bound) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      return static_cast<size_t>(state % bound);
+    };
+    std::vector<int> trial;
+    for (uint64_t s = 0; s < steps && best > target; ++s) {
+      trial = sequence;
+      size_t from = next(trial.size()), to = next(trial.size());
+      int item = trial[from];
+      trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(from));
+      trial.insert(trial.begin() + static_cast<std::ptrdiff_t>(to), item);
+      int64_t arena = greedy(trial, false, offset);
+      if (arena > current)
+        continue;
+      current = arena;
+      sequence.swap(trial);
+      if (arena < best) {
+        best = arena;
+        bestSequence = sequence;
+      }
+    }
+    sequence = bestSequence;
+    return best;
   }
 
   /// Depth-first search for a placement within `target` bytes, items in
@@ -234,6 +270,7 @@ Expected<ArenaPlan> dnp::cost::planArena(const Graph &graph,
   };
 
   std::vector<int64_t> bestOffset, offset;
+  std::vector<int> bestSequence;
   int64_t bestArena = -1;
   std::string bestName;
   for (const auto &[name, key] : orderings) {
@@ -245,10 +282,17 @@ Expected<ArenaPlan> dnp::cost::planArena(const Graph &graph,
       if (bestArena < 0 || arena < bestArena) {
         bestArena = arena;
         bestOffset = offset;
-        bestName = std::string(bestFit ? "best fit" : "first fit") + " by " +
-                   name;
+        bestSequence = sequence;
+        bestName =
+            std::string(bestFit ? "best fit" : "first fit") + " by " + name;
       }
     }
+  }
+  if (bestArena > peak && m > 1 &&
+      layout.improve(bestSequence, peak, planner.improveSteps, offset) <
+          bestArena) {
+    bestArena = layout.greedy(bestSequence, false, bestOffset);
+    bestName = "first fit, hill-climbed sequence";
   }
   if (bestArena > peak && layout.search(peak, planner.searchNodes, offset)) {
     bestArena = peak;

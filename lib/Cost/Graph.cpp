@@ -10,10 +10,11 @@ using namespace dnp::cost;
 
 namespace {
 const char *const kKnownOpTypes[] = {
-    "conv2d",  "depthwise_conv2d", "dense",      "max_pool2d",
-    "avg_pool2d", "global_avg_pool2d", "add",    "concat",
-    "batch_norm", "flatten",          "reshape", "relu",
-    "relu6",   "softmax"};
+    "conv2d",     "depthwise_conv2d", "dense",
+    "max_pool2d", "avg_pool2d",       "global_avg_pool2d",
+    "add",        "concat",           "batch_norm",
+    "flatten",    "reshape",          "relu",
+    "relu6",      "softmax"};
 } // namespace
 
 bool dnp::cost::isKnownOpType(std::string_view type) {
@@ -55,8 +56,8 @@ TensorId Graph::addTensor(Tensor tensor) {
 
 TensorId Graph::addTensor(std::string name, Poly elements, TensorKind kind,
                           int64_t elementBytes) {
-  return addTensor(Tensor{std::move(name), kind, std::move(elements),
-                          elementBytes});
+  return addTensor(
+      Tensor{std::move(name), kind, std::move(elements), elementBytes});
 }
 
 OpId Graph::addOp(Op op) {
@@ -151,8 +152,8 @@ Status Graph::verify() {
     }
     if (p.degree() > maxDegree) {
       diag.add(what + " has degree " + std::to_string(p.degree()) +
-               " (at most " + std::to_string(maxDegree) + " allowed): " +
-               p.str(names));
+               " (at most " + std::to_string(maxDegree) +
+               " allowed): " + p.str(names));
       return false;
     }
     if (p.maxGroup() >= static_cast<GroupId>(numG)) {
@@ -226,15 +227,16 @@ Status Graph::verify() {
         diag.add(what + " writes model input " + quote(out));
       else if (producer_[t] >= 0)
         diag.add("tensor " + quote(out) + " is written by both op " +
-                 quote(ops_[producer_[t]].name) + " and op " +
-                 quote(op.name));
+                 quote(ops_[producer_[t]].name) + " and op " + quote(op.name));
       else
         producer_[t] = static_cast<OpId>(o);
     }
-    polysOk[o] = checkPoly(op.weights, 2, what + " weight count") &
-                 checkPoly(op.biases, 2, what + " bias count") &
-                 checkPoly(op.macs, 2, what + " MAC count") &
-                 checkPoly(op.elementOps, 2, what + " element-op count");
+    // Check all four (no short-circuit) so that every problem is reported.
+    bool weightsOk = checkPoly(op.weights, 2, what + " weight count");
+    bool biasesOk = checkPoly(op.biases, 2, what + " bias count");
+    bool macsOk = checkPoly(op.macs, 2, what + " MAC count");
+    bool elementOpsOk = checkPoly(op.elementOps, 2, what + " element-op count");
+    polysOk[o] = weightsOk && biasesOk && macsOk && elementOpsOk;
     if (op.inPlaceInput >= 0 && op.aliasesInput)
       diag.add(what + " is declared both in place and an alias");
   }

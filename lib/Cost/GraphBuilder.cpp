@@ -25,8 +25,7 @@ std::string GraphBuilder::input(const std::string &name, Shape shape) {
 std::string GraphBuilder::addOp(Op op, const Shape &out) {
   std::string name = op.name;
   op.outputs = {name};
-  graph_.addTensor(name, out.elements(), TensorKind::Activation,
-                   elementBytes_);
+  graph_.addTensor(name, out.elements(), TensorKind::Activation, elementBytes_);
   graph_.addOp(std::move(op));
   shapes_[name] = out;
   return name;
@@ -56,10 +55,10 @@ Status GraphBuilder::status() const {
 
 bool GraphBuilder::windowed(const std::string &name, const Shape &in,
                             const Window &w, Shape &out) {
-  int64_t ho = dnp::windowOutputSize(in.h, w.kh, w.sh, w.padTop, w.padBottom,
-                                     w.dh);
-  int64_t wo = dnp::windowOutputSize(in.w, w.kw, w.sw, w.padLeft, w.padRight,
-                                     w.dw);
+  int64_t ho =
+      dnp::windowOutputSize(in.h, w.kh, w.sh, w.padTop, w.padBottom, w.dh);
+  int64_t wo =
+      dnp::windowOutputSize(in.w, w.kw, w.sw, w.padLeft, w.padRight, w.dw);
   if (ho <= 0 || wo <= 0) {
     errors_.push_back("op '" + name + "': a " + std::to_string(w.kh) + "x" +
                       std::to_string(w.kw) + " window does not fit a " +
@@ -86,7 +85,8 @@ std::string GraphBuilder::conv2d(const std::string &name, const std::string &x,
   op.inputs = {x};
   op.weights = in->channels * cout * (window.kh * window.kw);
   op.biases = cout;
-  op.macs = in->channels * cout * (out.n * out.h * out.w * window.kh * window.kw);
+  op.macs =
+      in->channels * cout * (out.n * out.h * out.w * window.kh * window.kw);
   return addOp(std::move(op), out);
 }
 
@@ -229,8 +229,8 @@ std::string GraphBuilder::flatten(const std::string &name,
   return reshape(name, x, Shape{in->n, 1, 1, in->channels * (in->h * in->w)});
 }
 
-std::string GraphBuilder::reshape(const std::string &name,
-                                  const std::string &x, Shape shape) {
+std::string GraphBuilder::reshape(const std::string &name, const std::string &x,
+                                  Shape shape) {
   const Shape *in = operand(name, x);
   if (!in)
     return name;
@@ -262,8 +262,7 @@ std::string GraphBuilder::relu(const std::string &name, const std::string &x) {
   return elementwise(name, "relu", x, /*inPlace=*/true);
 }
 
-std::string GraphBuilder::relu6(const std::string &name,
-                                const std::string &x) {
+std::string GraphBuilder::relu6(const std::string &name, const std::string &x) {
   return elementwise(name, "relu6", x, /*inPlace=*/true);
 }
 

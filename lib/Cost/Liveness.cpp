@@ -87,8 +87,7 @@ dnp::cost::assignBuffers(const Graph &graph, const std::vector<OpId> &order,
       continue;
     TensorId in = graph.aliasRoot(graph.opInputs(order[i])[op.inPlaceInput]);
     bool inputDeadAfter = classLast[in] == i && !pinned[in];
-    if (!inputDeadAfter ||
-        graph.tensor(in).kind == TensorKind::ModelInput)
+    if (!inputDeadAfter || graph.tensor(in).kind == TensorKind::ModelInput)
       continue;
     TensorId out = graph.opOutputs(order[i])[0];
     parent[findRoot(parent, out)] = findRoot(parent, in);
@@ -104,10 +103,9 @@ dnp::cost::assignBuffers(const Graph &graph, const std::vector<OpId> &order,
     OpId p = graph.producer(t);
     return p >= 0 ? pos[p] : -1;
   };
-  std::stable_sort(byFirstUse.begin(), byFirstUse.end(),
-                   [&](TensorId a, TensorId b) {
-                     return firstUse(a) < firstUse(b);
-                   });
+  std::stable_sort(
+      byFirstUse.begin(), byFirstUse.end(),
+      [&](TensorId a, TensorId b) { return firstUse(a) < firstUse(b); });
   for (TensorId t : byFirstUse) {
     TensorId cls = graph.aliasRoot(t);
     int root = findRoot(parent, cls);

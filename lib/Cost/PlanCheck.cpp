@@ -14,7 +14,8 @@
 using namespace dnp::cost;
 
 Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
-                            const ArenaPlan &plan, const MemoryOptions &memory) {
+                            const ArenaPlan &plan,
+                            const MemoryOptions &memory) {
   if (Status s = checkOrder(graph, order); !s)
     return s;
   const size_t numT = graph.numTensors();
@@ -36,7 +37,8 @@ Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
   std::vector<TensorId> owner(numT);
   for (size_t t = 0; t < numT; ++t) {
     TensorId cur = static_cast<TensorId>(t);
-    while (graph.producer(cur) >= 0 && graph.op(graph.producer(cur)).aliasesInput)
+    while (graph.producer(cur) >= 0 &&
+           graph.op(graph.producer(cur)).aliasesInput)
       cur = graph.opInputs(graph.producer(cur))[0];
     owner[t] = cur;
   }
@@ -83,7 +85,8 @@ Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
     if (owner[t] != id && plan.tensorOffset[owner[t]] != off)
       return Error{"tensor " + name(id) + " is a view of " + name(owner[t]) +
                    " but is placed at offset " + std::to_string(off) +
-                   " instead of " + std::to_string(plan.tensorOffset[owner[t]])};
+                   " instead of " +
+                   std::to_string(plan.tensorOffset[owner[t]])};
   }
 
   // Whether a and b may share memory during step i because the op of that
@@ -116,13 +119,12 @@ Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
                       (owner[a] == owner[b] || inPlacePair(a, b, i) ||
                        inPlacePair(b, a, i));
         if (!shared)
-          return Error{"tensors " + name(a) + " [" + std::to_string(oa) +
-                       ", " + std::to_string(oa + size[a]) + ") and " +
-                       name(b) + " [" + std::to_string(ob) + ", " +
-                       std::to_string(ob + size[b]) +
-                       ") overlap while both are live at step " +
-                       std::to_string(i) + " (op '" +
-                       graph.op(order[i]).name + "')"};
+          return Error{
+              "tensors " + name(a) + " [" + std::to_string(oa) + ", " +
+              std::to_string(oa + size[a]) + ") and " + name(b) + " [" +
+              std::to_string(ob) + ", " + std::to_string(ob + size[b]) +
+              ") overlap while both are live at step " + std::to_string(i) +
+              " (op '" + graph.op(order[i]).name + "')"};
       }
   }
   return Status::success();

@@ -50,9 +50,10 @@ void Poly::normalize() {
   for (QuadTerm &t : quad_)
     if (t.first > t.second)
       std::swap(t.first, t.second);
-  std::sort(quad_.begin(), quad_.end(), [](const QuadTerm &a, const QuadTerm &b) {
-    return std::tie(a.first, a.second) < std::tie(b.first, b.second);
-  });
+  std::sort(quad_.begin(), quad_.end(),
+            [](const QuadTerm &a, const QuadTerm &b) {
+              return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+            });
   std::vector<QuadTerm> quad;
   for (const QuadTerm &t : quad_) {
     if (!quad.empty() && quad.back().first == t.first &&

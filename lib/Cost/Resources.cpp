@@ -114,9 +114,10 @@ dnp::cost::totalElementOps(const Graph &graph,
   });
 }
 
-Expected<ValueGrad> dnp::cost::latencyCycles(const Graph &graph,
-                                             const std::vector<double> &channels,
-                                             const TargetDesc &target) {
+Expected<ValueGrad>
+dnp::cost::latencyCycles(const Graph &graph,
+                         const std::vector<double> &channels,
+                         const TargetDesc &target) {
   return sumOverOps(graph, channels, [&](const Op &op, ValueGrad &r) {
     if (op.aliasesInput)
       return;

@@ -237,8 +237,7 @@ private:
     mask_ = capacity - 1;
     for (size_t i = 0; i < oldEntries.size(); ++i)
       if (oldEntries[i].used)
-        place(&oldKeys[i * words_], oldEntries[i].value,
-              oldEntries[i].choice);
+        place(&oldKeys[i * words_], oldEntries[i].value, oldEntries[i].choice);
   }
 
   size_t words_;
@@ -415,8 +414,8 @@ Expected<int64_t> dnp::cost::peakLowerBound(const Graph &graph,
   return lowerBoundOf(CutModel(graph, options));
 }
 
-Expected<ScheduleResult> dnp::cost::findBestOrder(const Graph &graph,
-                                                  const MemoryOptions &options) {
+Expected<ScheduleResult>
+dnp::cost::findBestOrder(const Graph &graph, const MemoryOptions &options) {
   if (!graph.verified())
     return Error{"the graph must be verified before it is analysed"};
   CutModel model(graph, options);
@@ -441,8 +440,8 @@ Expected<ScheduleResult> dnp::cost::findBestOrder(const Graph &graph,
     // order and a beam search, and say so.
     result.lowerBound = lowerBoundOf(model);
     ranks = beamSearch(model, options.fallbackBeamWidth);
-    result.method = "beam search (width " +
-                    std::to_string(options.fallbackBeamWidth) + ")";
+    result.method =
+        "beam search (width " + std::to_string(options.fallbackBeamWidth) + ")";
   }
   for (int r : ranks)
     order.push_back(model.opOfRank[r]);
@@ -454,8 +453,7 @@ Expected<ScheduleResult> dnp::cost::findBestOrder(const Graph &graph,
                  std::to_string(peak) + " bytes but its order peaks at " +
                  std::to_string(best->peakBytes)};
   result.best = std::move(*best);
-  if (!result.exact &&
-      result.defaultOrder.peakBytes <= result.best.peakBytes) {
+  if (!result.exact && result.defaultOrder.peakBytes <= result.best.peakBytes) {
     result.best = result.defaultOrder;
     result.method = "model-file order";
   }
@@ -463,6 +461,7 @@ Expected<ScheduleResult> dnp::cost::findBestOrder(const Graph &graph,
     // The heuristic met the lower bound, so it is optimal after all.
     result.exact = true;
     result.lowerBound = result.best.peakBytes;
+    result.method += ", meets the lower bound";
   }
   return result;
 }

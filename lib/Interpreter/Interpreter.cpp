@@ -108,9 +108,10 @@ LogicalResult Evaluator::run(Operation *op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<arith::ConstantOp, mlir::dnp::RandomOp>(
           [&](Operation *w) { return weights(w->getResult(0), w); })
-      .Case([&](mlir::dnp::GateOp g) {
-        SmallVector<float> values = g.getValues();
-        gates[g.getResult()] = std::vector<float>(values.begin(), values.end());
+      .Case<mlir::dnp::GateOp, mlir::dnp::GateConcatOp>([&](Operation *g) {
+        SmallVector<float> values = mlir::dnp::getGateValues(g->getResult(0));
+        gates[g->getResult(0)] =
+            std::vector<float>(values.begin(), values.end());
         return success();
       })
       .Case([&](mlir::dnp::Conv2DOp c) {

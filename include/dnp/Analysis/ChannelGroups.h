@@ -8,6 +8,12 @@
 //   * concat: the result's channels are the ordered segments of its operands;
 //   * flatten (and reshape [N,H,W,C] -> [N,H*W*C]): the features are the
 //     input's channels repeated over H*W positions (feature (p*C + c)).
+// When an add ties tensors whose channels are segmented differently (a conv
+// output added to a concat), the producers are split at the other side's
+// segment boundaries, so each segment is coupled with its counterpart; the
+// analysis iterates to a fixpoint. Ops whose output then spans several
+// groups (split convs, depthwise/batch_norm over a concat) are gated by a
+// `dnp.gate_concat` of the groups' gates.
 // Groups reaching the model input or output, or coupled in a way the rules
 // above do not express, are not prunable; each such group keeps the reason.
 //
@@ -55,6 +61,8 @@ struct ChannelGroup {
   /// and dense producing the group, and depthwise_conv2d / batch_norm whose
   /// whole output is this group. In program order.
   llvm::SmallVector<mlir::Operation *> gatedOps;
+  /// Whether an op spanning several groups needs this group's gate.
+  bool inMultiGroupOp = false;
 };
 
 class ChannelGroupAnalysis {
@@ -65,6 +73,13 @@ public:
 
   llvm::ArrayRef<ChannelGroup> getGroups() const { return groups; }
   const ChannelGroup &getGroup(int id) const { return groups[id]; }
+
+  /// Gated ops (conv2d, dense, depthwise_conv2d, batch_norm) whose output
+  /// spans several groups: their gate is a dnp.gate_concat of the groups'
+  /// gates in the order of their result's layout segments.
+  llvm::ArrayRef<mlir::Operation *> getMultiGroupOps() const {
+    return multiGroupOps;
+  }
 
   /// Layout of an activation value; null for weights, gates and values the
   /// analysis never saw.
@@ -81,6 +96,7 @@ private:
   void run(mlir::func::FuncOp func);
 
   llvm::SmallVector<ChannelGroup> groups;
+  llvm::SmallVector<mlir::Operation *> multiGroupOps;
   llvm::DenseMap<mlir::Value, ChannelLayout> layouts;
 };
 

@@ -44,6 +44,9 @@ struct PlannerOptions {
   /// Node budget of the exact placement search tried when no greedy
   /// placement reaches the order's peak.
   uint64_t searchNodes = 200000;
+  /// Moves of the hill climbing over first-fit placement sequences tried
+  /// after that (each costs one greedy placement).
+  uint64_t improveSteps = 4000;
 };
 
 /// The best of several placements for `order`.

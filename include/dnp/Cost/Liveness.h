@@ -1,4 +1,5 @@
-//===- Liveness.h - Buffers and live bytes for one execution order -*- C++ -*-===//
+//===- Liveness.h - Buffers and live bytes for one execution order -*- C++
+//-*-===//
 //
 // For a fixed execution order, which physical buffers exist, when each is
 // live, and how many bytes are live at every step.

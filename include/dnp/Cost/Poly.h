@@ -48,8 +48,9 @@ public:
   const std::vector<QuadTerm> &quadTerms() const { return quad_; }
 
   bool valid() const { return valid_; }
-  bool isZero() const { return valid_ && constant_ == 0 && linear_.empty() &&
-                               quad_.empty(); }
+  bool isZero() const {
+    return valid_ && constant_ == 0 && linear_.empty() && quad_.empty();
+  }
   /// 0, 1 or 2 (meaningless when !valid()).
   int degree() const;
   /// Largest group id referenced, -1 for a constant.

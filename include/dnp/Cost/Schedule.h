@@ -30,7 +30,8 @@ struct ScheduleResult {
   int64_t lowerBound = 0;
   /// Memoised states created by the exact search (up to the budget).
   uint64_t states = 0;
-  /// "exact search", or the heuristic that produced `best`.
+  /// "exact search", or the heuristic that produced `best` (when the state
+  /// budget ran out; `exact` is then true only if it met the lower bound).
   std::string method;
 };
 

@@ -197,6 +197,33 @@ int64_t GateOp::getNumKept() {
 }
 
 //===----------------------------------------------------------------------===//
+// GateConcatOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GateConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one gate");
+  int64_t total = 0;
+  for (Value v : getInputs())
+    total += cast<GateType>(v.getType()).getChannels();
+  int64_t channels = getType().getChannels();
+  if (total != channels)
+    return emitOpError() << "concatenates " << total
+                         << " channels into a gate of " << channels;
+  return success();
+}
+
+SmallVector<float> mlir::dnp::getGateValues(Value gate) {
+  if (auto g = gate.getDefiningOp<GateOp>())
+    return g.getValues();
+  SmallVector<float> values;
+  if (auto concat = gate.getDefiningOp<GateConcatOp>())
+    for (Value part : concat.getInputs())
+      values.append(getGateValues(part));
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
 // RandomOp
 //===----------------------------------------------------------------------===//
 

@@ -1,5 +1,6 @@
 //===- InsertGates.cpp - One gate per prunable channel group --------------===//
 #include "dnp/Analysis/ChannelGroups.h"
+#include "dnp/Dialect/DNP/Transforms/Gates.h"
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -14,66 +15,66 @@ using namespace mlir::dnp;
 
 namespace {
 
-/// The gate operand of a gated op (null when it has none).
-Value gateOf(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { return gated.getGate(); })
-      .Default([](Operation *) { return Value(); });
-}
-
-void setGate(Operation *op, Value gate) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [&](auto gated) { gated.getGateMutable().assign(gate); });
-}
-
 struct InsertGatesPass
     : public mlir::dnp::impl::DNPInsertGatesBase<InsertGatesPass> {
   using DNPInsertGatesBase::DNPInsertGatesBase;
+
+  GateOp createGate(OpBuilder &builder, Location loc, int64_t channels) {
+    auto type = GateType::get(&getContext(), channels);
+    if (soft) {
+      SmallVector<float> ones(channels, 1.0f);
+      return GateOp::create(builder, loc, type, StringAttr(),
+                            builder.getDenseF32ArrayAttr(ones));
+    }
+    return GateOp::create(builder, loc, type,
+                          builder.getStringAttr(std::string(channels, '1')),
+                          DenseF32ArrayAttr());
+  }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
     auto &groups = getAnalysis<::dnp::ChannelGroupAnalysis>();
+    FailureOr<SmallVector<GateOp>> gates = collectGroupGates(groups);
+    if (failed(gates))
+      return signalPassFailure();
+
+    // One gate per prunable group; ops spanning several groups also need
+    // (all-ones) gates of the fixed groups they cover.
     OpBuilder builder(&getContext());
     builder.setInsertionPointToStart(&func.getBody().front());
     for (const ::dnp::ChannelGroup &group : groups.getGroups()) {
-      if (!group.prunable || group.gatedOps.empty())
+      bool needed = group.inMultiGroupOp ||
+                    (group.prunable && !group.gatedOps.empty());
+      if (!needed || (*gates)[group.id])
         continue;
-      Value gate;
-      for (Operation *op : group.gatedOps) {
-        Value existing = gateOf(op);
-        if (!existing)
-          continue;
-        if (gate && existing != gate) {
-          op->emitError() << "channel group " << group.id
-                          << " already has a different gate; every op of a "
-                             "group must share one";
-          return signalPassFailure();
-        }
-        gate = existing;
-      }
-      if (!gate) {
-        auto type = GateType::get(&getContext(), group.channels);
-        Location loc = group.gatedOps.front()->getLoc();
-        GateOp created;
-        if (soft) {
-          SmallVector<float> ones(group.channels, 1.0f);
-          created = GateOp::create(builder, loc, type, StringAttr(),
-                                   builder.getDenseF32ArrayAttr(ones));
-        } else {
-          created = GateOp::create(
-              builder, loc, type,
-              builder.getStringAttr(std::string(group.channels, '1')),
-              DenseF32ArrayAttr());
-        }
-        gate = created.getResult();
-      }
+      Operation *first = group.gatedOps.empty()
+                             ? nullptr
+                             : group.gatedOps.front();
+      Location loc = first ? first->getLoc() : func.getLoc();
+      (*gates)[group.id] = createGate(builder, loc, group.channels);
+    }
+    for (const ::dnp::ChannelGroup &group : groups.getGroups()) {
+      if (!group.prunable)
+        continue;
       for (Operation *op : group.gatedOps)
-        if (!gateOf(op))
-          setGate(op, gate);
+        if (!getGateOperand(op))
+          setGateOperand(op, (*gates)[group.id]);
+    }
+    for (Operation *op : groups.getMultiGroupOps()) {
+      if (getGateOperand(op))
+        continue;
+      SmallVector<Value> parts;
+      for (const ::dnp::ChannelSegment &s :
+           groups.getLayout(op->getResult(0))->segments)
+        parts.push_back((*gates)[s.group]);
+      builder.setInsertionPoint(op);
+      auto type = GateType::get(
+          &getContext(), groups.getLayout(op->getResult(0))->numChannels());
+      setGateOperand(op, GateConcatOp::create(builder, op->getLoc(), type,
+                                              parts)
+                             .getResult());
     }
   }
 };

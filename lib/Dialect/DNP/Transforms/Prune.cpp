@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "dnp/Analysis/ChannelGroups.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
+#include "dnp/Dialect/DNP/Transforms/Gates.h"
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "dnp/Dialect/DNP/Transforms/PruneReport.h"
 #include "mlir/IR/Builders.h"
@@ -48,19 +49,6 @@ std::vector<float> gather(ArrayRef<float> values, ArrayRef<int64_t> shape,
   return result;
 }
 
-Value gateOf(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { return gated.getGate(); })
-      .Default([](Operation *) { return Value(); });
-}
-
-void clearGate(Operation *op) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { gated.getGateMutable().clear(); });
-}
-
 struct PrunePass : public mlir::dnp::impl::DNPPruneBase<PrunePass> {
   using DNPPruneBase::DNPPruneBase;
 
@@ -87,22 +75,12 @@ private:
 
 LogicalResult PrunePass::computeKeepSets(const ChannelGroupAnalysis &groups) {
   keep.assign(groups.getGroups().size(), {});
+  FailureOr<SmallVector<GateOp>> gates = collectGroupGates(groups);
+  if (failed(gates))
+    return failure();
   for (const ChannelGroup &group : groups.getGroups()) {
     std::vector<int64_t> &kept = keep[group.id];
-    GateOp gate;
-    for (Operation *op : group.gatedOps) {
-      Value g = gateOf(op);
-      if (!g)
-        continue;
-      auto gateOp = g.getDefiningOp<GateOp>();
-      if (!gateOp)
-        return op->emitError("gate operand is not produced by dnp.gate");
-      if (gate && gate != gateOp)
-        return op->emitError() << "channel group " << group.id
-                               << " has two different gates; every op of a "
-                                  "group must share one";
-      gate = gateOp;
-    }
+    GateOp gate = (*gates)[group.id];
     if (!gate) {
       for (int64_t c = 0; c < group.channels; ++c)
         kept.push_back(c);
@@ -139,11 +117,9 @@ LogicalResult PrunePass::computeKeepSets(const ChannelGroupAnalysis &groups) {
     if (kept.empty())
       return gate.emitError()
              << "channel group " << group.id << " (" << group.channels
-             << " channels, produced by "
-             << group.gatedOps.front()->getName() << " at "
-             << group.gatedOps.front()->getLoc()
-             << ") is pruned to zero channels; its consumers would lose their "
-                "input entirely. Keep at least one channel (min-channels=1)";
+             << " channels) is pruned to zero channels: its consumers would "
+                "lose their input entirely and no branch of it can be "
+                "dropped exactly; keep at least one channel (min-channels=1)";
   }
   return success();
 }
@@ -206,7 +182,8 @@ LogicalResult PrunePass::sliceWeight(
 LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
   func::FuncOp func = getOperation();
   for (Operation &op : llvm::make_early_inc_range(func.getBody().front())) {
-    if (op.getNumResults() != 1 || isa<GateOp, RandomOp, arith::ConstantOp>(op))
+    if (op.getNumResults() != 1 ||
+        isa<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(op))
       continue;
     Value result = op.getResult(0);
     const ChannelLayout *outLayout = groups.getLayout(result);
@@ -243,7 +220,7 @@ LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
             .Default([](Operation *) { return success(); });
     if (failed(sliced))
       return failure();
-    clearGate(&op);
+    setGateOperand(&op, Value());
     auto type = cast<RankedTensorType>(result.getType());
     SmallVector<int64_t> shape(type.getShape());
     shape.back() = static_cast<int64_t>(keptLastDim(*outLayout).size());
@@ -252,7 +229,8 @@ LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
   // Gates and the weights the slices replaced are dead now.
   for (Operation &op : llvm::make_early_inc_range(
            llvm::reverse(func.getBody().front())))
-    if (isa<GateOp, RandomOp, arith::ConstantOp>(op) && op.use_empty())
+    if (isa<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(op) &&
+        op.use_empty())
       op.erase();
   return success();
 }

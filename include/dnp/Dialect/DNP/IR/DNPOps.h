@@ -14,4 +14,10 @@
 #define GET_OP_CLASSES
 #include "dnp/Dialect/DNP/IR/DNPOps.h.inc"
 
+namespace mlir::dnp {
+/// Per-channel multipliers of a gate value (from dnp.gate or
+/// dnp.gate_concat); empty if `gate` has another producer.
+SmallVector<float> getGateValues(Value gate);
+} // namespace mlir::dnp
+
 #endif // DNP_DIALECT_DNP_IR_DNPOPS_H

@@ -50,6 +50,26 @@ def DNP_GateOp : DNP_Op<"gate", [Pure]> {
   }];
 }
 
+def DNP_GateConcatOp : DNP_Op<"gate_concat", [Pure]> {
+  let summary = "Gate of an op whose channels span several channel groups";
+  let description = [{
+    The channels of some tensors are the ordered union of several groups: a
+    `concat`, a depthwise conv or batch norm applied to one, or a conv whose
+    output channels are tied segment by segment to a concat by a residual
+    `add`. Such an op multiplies its output by the concatenation of the
+    groups' gates, in channel order.
+
+    ```mlir
+    %g = dnp.gate_concat %ga, %gb : (!dnp.gate<24>, !dnp.gate<24>)
+        -> !dnp.gate<48>
+    ```
+  }];
+  let arguments = (ins Variadic<DNP_GateType>:$inputs);
+  let results = (outs DNP_GateType:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
 def DNP_RandomOp : DNP_Op<"random", [Pure]> {
   let summary = "Deterministic pseudo-random weights";
   let description = [{

@@ -1,0 +1,26 @@
+//===- Gates.h - Finding and attaching channel-group gates ------*- C++ -*-===//
+#ifndef DNP_DIALECT_DNP_TRANSFORMS_GATES_H
+#define DNP_DIALECT_DNP_TRANSFORMS_GATES_H
+
+#include "dnp/Analysis/ChannelGroups.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+
+namespace mlir::dnp {
+
+/// The gate operand of conv2d, depthwise_conv2d, dense or batch_norm (null
+/// when absent or for other ops).
+Value getGateOperand(Operation *op);
+/// Sets (or, with a null value, removes) the gate operand of a gated op.
+void setGateOperand(Operation *op, Value gate);
+
+/// The dnp.gate of every channel group, indexed by group id (null where the
+/// group has none): read from the group's gated ops and from the
+/// dnp.gate_concat operands of ops spanning several groups. Emits an error
+/// and fails when one group has two gates or a gate is not built from
+/// dnp.gate / dnp.gate_concat as the channel groups require.
+FailureOr<SmallVector<GateOp>>
+collectGroupGates(const ::dnp::ChannelGroupAnalysis &groups);
+
+} // namespace mlir::dnp
+
+#endif // DNP_DIALECT_DNP_TRANSFORMS_GATES_H

@@ -1,0 +1,63 @@
+//===- Gates.cpp - Finding and attaching channel-group gates --------------===//
+#include "dnp/Dialect/DNP/Transforms/Gates.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::dnp;
+
+Value mlir::dnp::getGateOperand(Operation *op) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
+          [](auto gated) { return gated.getGate(); })
+      .Default([](Operation *) { return Value(); });
+}
+
+void mlir::dnp::setGateOperand(Operation *op, Value gate) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
+          [&](auto gated) {
+            if (gate)
+              gated.getGateMutable().assign(gate);
+            else
+              gated.getGateMutable().clear();
+          });
+}
+
+FailureOr<SmallVector<GateOp>>
+mlir::dnp::collectGroupGates(const ::dnp::ChannelGroupAnalysis &groups) {
+  SmallVector<GateOp> gates(groups.getGroups().size());
+  auto record = [&](Operation *user, int group, Value gate) -> LogicalResult {
+    auto gateOp = gate.getDefiningOp<GateOp>();
+    if (!gateOp)
+      return user->emitError() << "the gate of channel group " << group
+                               << " must be produced by dnp.gate";
+    if (gates[group] && gates[group] != gateOp)
+      return user->emitError()
+             << "channel group " << group
+             << " has two different gates; every op of a group must share one";
+    gates[group] = gateOp;
+    return success();
+  };
+  for (const ::dnp::ChannelGroup &group : groups.getGroups())
+    for (Operation *op : group.gatedOps)
+      if (Value gate = getGateOperand(op))
+        if (failed(record(op, group.id, gate)))
+          return failure();
+  for (Operation *op : groups.getMultiGroupOps()) {
+    Value gate = getGateOperand(op);
+    if (!gate)
+      continue;
+    const ::dnp::ChannelLayout *layout = groups.getLayout(op->getResult(0));
+    auto concat = gate.getDefiningOp<GateConcatOp>();
+    if (!concat || concat.getInputs().size() != layout->segments.size())
+      return op->emitError()
+             << "its output spans " << layout->segments.size()
+             << " channel groups, so its gate must be a dnp.gate_concat of "
+                "those groups' gates";
+    for (auto [segment, part] :
+         llvm::zip(layout->segments, concat.getInputs()))
+      if (failed(record(op, segment.group, part)))
+        return failure();
+  }
+  return gates;
+}
