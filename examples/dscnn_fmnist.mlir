@@ -24,6 +24,8 @@
 //
 // Params count every stored value: conv weights and (zero) biases plus the
 // four batch-norm vectors (scale, offset, mean, variance) of each layer.
+// Folded into the convolutions for deployment, the batch norms cost no
+// stored values: 17,802 parameters, 71,208 bytes of f32 flash.
 // MACs count multiply-accumulates of the convolutions and the dense layer.
 // The largest activation is 14x14x64 (50,176 bytes).
 //

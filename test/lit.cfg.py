@@ -21,6 +21,9 @@ config.substitutions.append(
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# `not`, `count` and FileCheck live in LLVM's tools directory, which is not on
+# a user's PATH on Debian.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]

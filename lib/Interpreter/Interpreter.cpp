@@ -89,7 +89,12 @@ private:
 };
 
 LogicalResult Evaluator::weights(Value weight, Operation *op) {
-  ref::Tensor t(shapeOf(weight.getType()));
+  auto type = dyn_cast<RankedTensorType>(weight.getType());
+  if (!type || !type.hasStaticShape())
+    return op->emitError() << "dnp-run supports only static tensor "
+                              "constants, got "
+                           << weight.getType();
+  ref::Tensor t(shapeOf(type));
   if (failed(mlir::dnp::readWeights(weight, op, t.data)))
     return failure();
   tensors[weight] = std::move(t);

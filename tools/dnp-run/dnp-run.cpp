@@ -17,6 +17,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -93,12 +94,12 @@ int main(int argc, char **argv) {
   // Read inputs first: a bad input file must not cost a model parse.
   std::vector<dnp::ref::Tensor> inputs;
   for (const std::string &path : inputPaths) {
-    dnp::NpyArray array;
+    ::dnp::NpyArray array;
     std::string error;
-    if (!dnp::readNpy(path, array, error))
+    if (!::dnp::readNpy(path, array, error))
       return fail(error);
-    if (array.dtype != dnp::NpyDType::Float32)
-      return fail(path + ": dtype '" + dnp::npyDescr(array.dtype) +
+    if (array.dtype != ::dnp::NpyDType::Float32)
+      return fail(path + ": dtype '" + ::dnp::npyDescr(array.dtype) +
                   "' is not f32 ('<f4'); convert with "
                   "numpy.asarray(x, dtype=numpy.float32)");
     inputs.emplace_back(array.shape, array.toFloat());
@@ -108,6 +109,8 @@ int main(int argc, char **argv) {
   ::dnp::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // One error line per problem: the location says where, no IR dump.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
 
@@ -135,10 +138,15 @@ int main(int argc, char **argv) {
                 std::to_string(results->size()) + " result(s) but " +
                 std::to_string(outputPaths.size()) +
                 " --output file(s) were given");
-  for (auto [path, tensor] : llvm::zip(outputPaths, *results)) {
-    if (!dnp::writeNpy(path, dnp::NpyArray::from(tensor.shape, tensor.data),
-                       error))
+  // A failed write removes the outputs already written, so a failure never
+  // leaves a partial set of results behind.
+  for (auto [i, path, tensor] : llvm::enumerate(outputPaths, *results)) {
+    if (!::dnp::writeNpy(path, ::dnp::NpyArray::from(tensor.shape, tensor.data),
+                         error)) {
+      for (size_t j = 0; j < i; ++j)
+        llvm::sys::fs::remove(outputPaths[j]);
       return fail(error);
+    }
   }
   if (outputPaths.empty() || printResults)
     for (auto [i, tensor] : llvm::enumerate(*results))

@@ -14,14 +14,15 @@ namespace {
 struct MaterializeWeightsPass
     : public mlir::dnp::impl::DNPMaterializeWeightsBase<MaterializeWeightsPass> {
   void runOnOperation() override {
-    unsigned counter = 0;
+    // Blob names count per function: <function>_w0, <function>_w1, ...
+    llvm::DenseMap<Operation *, unsigned> counters;
     getOperation().walk([&](RandomOp op) {
       std::vector<float> values;
       // A dnp.random always has readable values, so this cannot fail.
       (void)readWeights(op.getResult(), op, values);
       auto func = op->getParentOfType<func::FuncOp>();
       std::string name = (func ? func.getSymName().str() : std::string("dnp")) +
-                         "_w" + std::to_string(counter++);
+                         "_w" + std::to_string(counters[func]++);
       // The resource manager makes the blob name unique if it is taken.
       OpBuilder builder(op);
       Value constant =
