@@ -61,3 +61,20 @@ mlir::dnp::collectGroupGates(const ::dnp::ChannelGroupAnalysis &groups) {
   }
   return gates;
 }
+
+void mlir::dnp::eraseDeadOps(Block &block,
+                             function_ref<bool(Operation *)> erasable) {
+  for (bool erased = true; erased;) {
+    erased = false;
+    // Collect first: erasing under a reverse iterator invalidates the next.
+    SmallVector<Operation *> ops;
+    for (Operation &op : llvm::reverse(block))
+      ops.push_back(&op);
+    for (Operation *op : ops)
+      if (op->use_empty() && !op->hasTrait<OpTrait::IsTerminator>() &&
+          erasable(op)) {
+        op->erase();
+        erased = true;
+      }
+  }
+}

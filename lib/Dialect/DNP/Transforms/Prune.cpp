@@ -11,6 +11,7 @@
 #include "dnp/Dialect/DNP/Transforms/Gates.h"
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "dnp/Dialect/DNP/Transforms/PruneReport.h"
+#include "dnp/Dialect/DNP/Transforms/ZeroBranches.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -114,12 +115,6 @@ LogicalResult PrunePass::computeKeepSets(const ChannelGroupAnalysis &groups) {
       if (!llvm::is_contained(kept, c))
         kept.push_back(c);
     llvm::sort(kept);
-    if (kept.empty())
-      return gate.emitError()
-             << "channel group " << group.id << " (" << group.channels
-             << " channels) is pruned to zero channels: its consumers would "
-                "lose their input entirely and no branch of it can be "
-                "dropped exactly; keep at least one channel (min-channels=1)";
   }
   return success();
 }
@@ -227,11 +222,9 @@ LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
     result.setType(RankedTensorType::get(shape, type.getElementType()));
   }
   // Gates and the weights the slices replaced are dead now.
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(func.getBody().front())))
-    if (isa<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(op) &&
-        op.use_empty())
-      op.erase();
+  eraseDeadOps(func.getBody().front(), [](Operation *op) {
+    return isa<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(op);
+  });
   return success();
 }
 
@@ -245,14 +238,32 @@ void PrunePass::runOnOperation() {
                      << minChannels << " and " << multiple;
     return signalPassFailure();
   }
-  ChannelGroupAnalysis groups(func);
-  if (failed(computeKeepSets(groups)))
-    return signalPassFailure();
+  auto groups = std::make_unique<ChannelGroupAnalysis>(func);
   ::dnp::PruneSnapshot before;
   bool wantReport = printReport || !reportFile.empty();
-  if (wantReport && failed(::dnp::snapshotResources(func, groups, before)))
+  if (wantReport && failed(::dnp::snapshotResources(func, *groups, before)))
     return signalPassFailure();
-  if (failed(rewrite(groups)))
+  if (failed(computeKeepSets(*groups)))
+    return signalPassFailure();
+  // The report describes the groups of the function as it was given.
+  ChannelGroupAnalysis originalGroups(func);
+  std::vector<std::vector<int64_t>> originalKeep = keep;
+
+  // Groups gated down to zero channels: remove the branches they empty, then
+  // look at the groups of what is left (removing a branch can empty no new
+  // group, so one round suffices; the bound is a safeguard).
+  for (int round = 0; round < 4; ++round) {
+    bool anyZero = llvm::any_of(
+        keep, [](const std::vector<int64_t> &k) { return k.empty(); });
+    if (!anyZero)
+      break;
+    if (failed(dropZeroBranches(func, *groups, keep)))
+      return signalPassFailure();
+    groups = std::make_unique<ChannelGroupAnalysis>(func);
+    if (failed(computeKeepSets(*groups)))
+      return signalPassFailure();
+  }
+  if (failed(rewrite(*groups)))
     return signalPassFailure();
   if (!wantReport)
     return;
@@ -260,8 +271,8 @@ void PrunePass::runOnOperation() {
   ::dnp::PruneSnapshot after;
   if (failed(::dnp::snapshotResources(func, prunedGroups, after)))
     return signalPassFailure();
-  if (failed(::dnp::emitPruneReport(func, groups, keep, before, after,
-                                    printReport, reportFile)))
+  if (failed(::dnp::emitPruneReport(func, originalGroups, originalKeep, before,
+                                    after, printReport, reportFile)))
     return signalPassFailure();
 }
 

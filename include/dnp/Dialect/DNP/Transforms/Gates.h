@@ -21,6 +21,10 @@ void setGateOperand(Operation *op, Value gate);
 FailureOr<SmallVector<GateOp>>
 collectGroupGates(const ::dnp::ChannelGroupAnalysis &groups);
 
+/// Erases, until none is left, the unused ops of `block` that `erasable`
+/// accepts (walking from the back so chains of dead ops go in one sweep).
+void eraseDeadOps(Block &block, function_ref<bool(Operation *)> erasable);
+
 } // namespace mlir::dnp
 
 #endif // DNP_DIALECT_DNP_TRANSFORMS_GATES_H
