@@ -15,6 +15,10 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%dnp_src", config.dnp_src_root))
 config.substitutions.append(("%dnp_libs", config.dnp_lib_dir))
+# The `dnp` launcher; a substitution rather than a tool name so that it does
+# not collide with the many `dnp` words on RUN lines.
+config.substitutions.append(
+    ("%dnp_cli", os.path.join(config.dnp_tools_dir, "dnp")))
 config.substitutions.append(
     ("%mlir_opt_upstream", os.path.join(config.llvm_tools_dir, "mlir-opt")))
 # Debian's python3 with numpy; the first python3 on PATH may be another.
@@ -27,5 +31,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]
-tools = ["dnp-opt", "dnp-run"]
+tools = ["dnp-opt", "dnp-run", "dnp-train"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -127,7 +127,9 @@ private:
   }
 
   void passThrough(Operation *op, Value from) {
-    layouts[op->getResult(0)] = layoutOf(from);
+    // Copy first: inserting the result may rehash the map under a reference.
+    ChannelLayout layout = layoutOf(from);
+    layouts[op->getResult(0)] = std::move(layout);
   }
 
   static SmallVector<int64_t> boundaries(const ChannelLayout &layout) {

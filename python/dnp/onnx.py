@@ -1,0 +1,682 @@
+"""ONNX -> dnp IR importer.
+
+    import dnp.onnx
+    text = dnp.onnx.import_model("model.onnx")      # dnp IR as a string
+    m = dnp.onnx.convert("model.onnx")              # + input/output layouts
+    x_dnp = m.inputs[0].to_dnp(x_nchw)               # NCHW -> NHWC
+
+Supported nodes: Conv (group 1, or depthwise: group == channels == output
+channels), Gemm, MatMul (2-D, constant weight), Relu, Clip (relu / relu6),
+MaxPool, AveragePool, GlobalAveragePool, Add (same shapes), Concat,
+BatchNormalization (inference), Flatten, Reshape (constant shape), Softmax,
+plus Identity, Dropout (inference) and Constant. Shape arithmetic on
+constants (Shape, Gather, Unsqueeze, Concat, ... as torch.onnx emits for
+`x.view(n, -1)`) is folded.
+
+Layouts: every 4-D tensor is NCHW in ONNX and NHWC in dnp, so the imported
+function takes NHWC inputs (transpose with `x.transpose(0, 2, 3, 1)` or use
+`ImportedModel.inputs[i].to_dnp`) and returns 4-D results as NHWC. Weights are
+transposed accordingly, and a dense layer after a Flatten of a feature map
+gets its columns permuted from CHW to HWC order, so the model computes the
+same function. Everything that cannot be imported exactly is reported at
+once: `UnsupportedModelError` lists every unsupported node with its name, op
+type and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+from .frontend import (ImportedModel, IOInfo, Lowering, T, Unsupported,
+                       UnsupportedModelError, same_padding)
+from .mlir import ModelWriter, Value
+
+__all__ = ["import_model", "convert", "SUPPORTED_OPS", "UnsupportedModelError"]
+
+#: ONNX op types the importer converts (besides folded constant arithmetic).
+SUPPORTED_OPS = frozenset([
+    "Conv", "Gemm", "MatMul", "Relu", "Clip", "MaxPool", "AveragePool",
+    "GlobalAveragePool", "Add", "Concat", "BatchNormalization", "Flatten",
+    "Reshape", "Softmax", "Identity", "Dropout", "Constant", "Pad",
+])
+
+# Ops that can absorb a zero Pad of their input into their own padding.
+_PAD_CONSUMERS = frozenset(["Conv", "AveragePool"])
+
+# Ops evaluated with numpy when all their inputs are constants.
+_FOLDABLE = frozenset([
+    "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Identity",
+    "Reshape", "Flatten", "Add", "Sub", "Mul", "Div", "Slice", "Transpose",
+    "ConstantOfShape", "Constant",
+])
+
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+
+class _PendingPad(T):
+    """The result of a zero Pad of the H/W axes, not emitted: the Conv or
+    AveragePool consuming it adds the padding to its own."""
+
+    def __init__(self, src: T, pads: List[int]):
+        n, c, h, w = src.shape
+        shape = (n, c, h + pads[0] + pads[1], w + pads[2] + pads[3])
+        super().__init__(shape)
+        self.src, self.pads = src, list(pads)
+
+
+def import_model(path, **options) -> str:
+    """Imports an ONNX model file and returns the dnp IR text.
+
+    `options` are those of `convert`."""
+    return convert(path, **options).mlir
+
+
+def _load(model) -> onnx.ModelProto:
+    if isinstance(model, onnx.ModelProto):
+        return model
+    if isinstance(model, (bytes, bytearray)):
+        try:
+            return onnx.load_from_string(bytes(model))
+        except Exception as e:  # protobuf raises its own DecodeError
+            raise ValueError(f"could not parse the bytes as an ONNX model: {e}") from e
+    try:
+        path = os.fspath(model)
+    except TypeError:
+        raise TypeError("expected a path, bytes or onnx.ModelProto, got "
+                        f"{type(model).__name__}") from None
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"ONNX model file not found: '{path}'")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"'{path}' is a directory, not an ONNX model file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # protobuf's partial-decode noise
+            m = onnx.load(path)
+    except Exception as e:
+        raise ValueError(f"'{path}' is not a readable ONNX model: {e}") from e
+    if not m.HasField("graph") or (not m.graph.node and not m.graph.output):
+        raise ValueError(f"'{path}' holds no ONNX graph (is it an ONNX model?)")
+    return m
+
+
+def _attrs(node) -> Dict[str, object]:
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _np_dtype(onnx_type: int):
+    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
+
+
+def _dtype_name(onnx_type: int) -> str:
+    try:
+        return onnx.TensorProto.DataType.Name(onnx_type)
+    except ValueError:
+        return str(onnx_type)
+
+
+class _Importer:
+    def __init__(self, model: onnx.ModelProto, constant_inputs, input_shapes,
+                 func_name: str):
+        self.model = model
+        self.graph = model.graph
+        self.opset = 1
+        for imp in model.opset_import:
+            if imp.domain in ("", "ai.onnx"):
+                self.opset = imp.version
+        self.low = Lowering(ModelWriter(func_name))
+        self.env: Dict[str, T] = {}
+        self.problems: List[Tuple[str, str, str]] = []
+        self.inputs: List[IOInfo] = []
+        self.constant_inputs = dict(constant_inputs or {})
+        self.input_shapes = {k: tuple(v) for k, v in (input_shapes or {}).items()}
+        self.inferred: Dict[str, Tuple[tuple, int]] = {}
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _infer_shapes(self) -> None:
+        """Shapes from ONNX shape inference, used only to keep checking the
+        nodes after an unsupported one."""
+        try:
+            inferred = onnx.shape_inference.infer_shapes(self.model)
+        except Exception:
+            return
+        for vi in list(inferred.graph.value_info) + list(inferred.graph.output):
+            tt = vi.type.tensor_type
+            if not tt.HasField("shape"):
+                continue
+            dims = [d.dim_value if d.HasField("dim_value") else -1
+                    for d in tt.shape.dim]
+            if all(d > 0 for d in dims):
+                self.inferred[vi.name] = (tuple(dims), tt.elem_type)
+
+    def _placeholder(self, name: str) -> Optional[T]:
+        if name not in self.inferred:
+            return None
+        shape, _ = self.inferred[name]
+        if len(shape) == 4:
+            n, c, h, w = shape
+            return T(shape, Value("unavailable", (n, h, w, c)), "nhwc")
+        return T(shape, Value("unavailable", shape), "plain")
+
+    @staticmethod
+    def _const(t: Optional[T], what: str) -> np.ndarray:
+        if t is None:
+            raise Unsupported(f"{what} is missing")
+        if t.const is None:
+            raise Unsupported(f"{what} must be a constant (an initializer); it "
+                              "is computed by the graph")
+        return np.asarray(t.const)
+
+    @staticmethod
+    def _pads_2d(attrs, kernel, in_hw, strides, dilations) -> List[int]:
+        """ONNX pads/auto_pad -> dnp [top, bottom, left, right]."""
+        auto = attrs.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else str(auto)
+        if auto in ("SAME_UPPER", "SAME_LOWER"):
+            upper = auto == "SAME_UPPER"
+            top, bottom = same_padding(in_hw[0], kernel[0], strides[0],
+                                       dilations[0], upper)
+            left, right = same_padding(in_hw[1], kernel[1], strides[1],
+                                       dilations[1], upper)
+            return [top, bottom, left, right]
+        if auto == "VALID":
+            return [0, 0, 0, 0]
+        if auto not in ("NOTSET", ""):
+            raise Unsupported(f"unknown auto_pad '{auto}'")
+        pads = list(attrs.get("pads", [0, 0, 0, 0]))
+        if len(pads) != 4:
+            raise Unsupported(f"pads {pads} are not those of a 2-D window")
+        return [pads[0], pads[2], pads[1], pads[3]]
+
+    # -- driver ----------------------------------------------------------------
+
+    def run(self, fuse: bool) -> ImportedModel:
+        g = self.graph
+        self._infer_shapes()
+        for init in g.initializer:
+            self.env[init.name] = Lowering.constant(numpy_helper.to_array(init))
+        graph_inputs = {i.name for i in g.input}
+        unknown = sorted(set(self.constant_inputs) - graph_inputs)
+        if unknown:
+            raise ValueError(f"constant_inputs names {unknown} are not inputs "
+                             f"of the graph ({sorted(graph_inputs)})")
+        for name, value in self.constant_inputs.items():
+            self.env[name] = Lowering.constant(np.asarray(value))
+        for inp in g.input:
+            if inp.name in self.env:
+                continue  # an initializer listed as input, or bound by caller
+            self._add_input(inp)
+        for index, node in enumerate(g.node):
+            self._convert_node(index, node)
+        outputs = []
+        for out in g.output:
+            t = self.env.get(out.name)
+            if t is None or (t.value is not None and t.value.name == "unavailable"):
+                continue  # its producer was reported already
+            try:
+                if isinstance(t, _PendingPad):
+                    raise Unsupported("a Pad result cannot be a model output")
+                outputs.append(self.low.output(t, out.name))
+            except Unsupported as e:
+                self.problems.append((out.name, "graph output", str(e)))
+        if self.problems:
+            name = g.name or "model"
+            raise UnsupportedModelError(self.problems, f"ONNX model '{name}'")
+        self.low.finish(fuse)
+        header = (f"Imported from ONNX ({g.name or 'model'}, opset {self.opset}) "
+                  "by dnp.onnx.\nInputs and 4-D results are NHWC.")
+        return ImportedModel(self.low.w.to_mlir(header), self.inputs, outputs)
+
+    def _add_input(self, inp) -> None:
+        tt = inp.type.tensor_type
+        if not inp.type.HasField("tensor_type"):
+            self.problems.append((inp.name, "graph input", "not a tensor"))
+            return
+        if tt.elem_type != onnx.TensorProto.FLOAT:
+            self.problems.append((inp.name, "graph input",
+                                  f"element type {_dtype_name(tt.elem_type)}; "
+                                  "dnp supports float32 only"))
+            return
+        if inp.name in self.input_shapes:
+            shape = self.input_shapes[inp.name]
+        else:
+            shape = []
+            for d in tt.shape.dim:
+                shape.append(d.dim_value if d.HasField("dim_value") else -1)
+            dims = [d.dim_param or d.dim_value for d in tt.shape.dim]
+            if any(d < 0 for d in shape):
+                self.problems.append((inp.name, "graph input",
+                                      f"shape {dims} is not static; pass "
+                                      f"input_shapes={{'{inp.name}': (...)}}"))
+                return
+            if any(d == 0 for d in shape):
+                self.problems.append((inp.name, "graph input",
+                                      f"shape {dims} has an empty dimension"))
+                return
+        try:
+            t, info = self.low.input(shape, inp.name)
+        except Unsupported as e:
+            self.problems.append((inp.name, "graph input", str(e)))
+            return
+        self.env[inp.name] = t
+        self.inputs.append(info)
+
+    def _convert_node(self, index: int, node) -> None:
+        label = node.name or f"{node.op_type}_{index}"
+        op = node.op_type
+        if node.domain not in ("", "ai.onnx"):
+            self.problems.append((label, op, f"operator domain '{node.domain}' "
+                                  "is not supported"))
+            self._poison(node)
+            return
+        ins: List[Optional[T]] = []
+        missing = False
+        for name in node.input:
+            if name == "":
+                ins.append(None)
+            elif name in self.env:
+                ins.append(self.env[name])
+            else:
+                missing = True
+                ins.append(None)
+        if missing:
+            # An input's producer was reported already; report this node only
+            # when it would be unsupported on its own.
+            if op not in SUPPORTED_OPS and op not in _FOLDABLE:
+                self.problems.append((label, op, f"op type '{op}' is not "
+                                      "supported by dnp"))
+            self._poison(node)
+            return
+        foldable = (op in _FOLDABLE and ins and
+                    all(t is None or (t.const is not None and
+                                      not isinstance(t, _PendingPad))
+                        for t in ins))
+        if op == "Shape" and ins and ins[0] is not None:
+            foldable = True
+        if op == "Constant":
+            foldable = True
+        if not foldable and op not in SUPPORTED_OPS:
+            self.problems.append((label, op, f"op type '{op}' is not supported "
+                                  "by dnp"))
+            self._poison(node)
+            return
+        try:
+            if op not in _PAD_CONSUMERS and any(isinstance(t, _PendingPad)
+                                                for t in ins):
+                raise Unsupported("its input is a Pad; dnp supports a zero "
+                                  "Pad only directly before a Conv or an "
+                                  "AveragePool, which absorb it")
+            if foldable:
+                outs = self._fold(node, ins)
+            else:
+                handler = getattr(self, "_op_" + op)
+                outs = handler(node, ins, _attrs(node), label)
+            if not isinstance(outs, list):
+                outs = [outs]
+            for i, name in enumerate(node.output):
+                if name == "":
+                    continue
+                if i >= len(outs):
+                    raise Unsupported(f"output #{i} ('{name}') is not supported")
+                self.env[name] = outs[i]
+        except Unsupported as e:
+            self.problems.append((label, op, str(e)))
+            self._poison(node)
+
+    def _poison(self, node) -> None:
+        for name in node.output:
+            if name:
+                t = self._placeholder(name)
+                if t is not None:
+                    self.env[name] = t
+
+    # -- constant folding -----------------------------------------------------
+
+    def _fold(self, node, ins) -> list:
+        op, a = node.op_type, _attrs(node)
+        c = [None if t is None else (t.const if t.const is not None else t)
+             for t in ins]
+        if op == "Constant":
+            if "value" in a:
+                return [Lowering.constant(numpy_helper.to_array(a["value"]))]
+            for key, dtype in (("value_float", np.float32),
+                               ("value_floats", np.float32),
+                               ("value_int", np.int64), ("value_ints", np.int64)):
+                if key in a:
+                    return [Lowering.constant(np.array(a[key], dtype=dtype))]
+            raise Unsupported("Constant without a tensor/float/int value")
+        if op == "Shape":
+            shape = np.array(ins[0].shape, dtype=np.int64)
+            start, end = a.get("start", 0), a.get("end", None)
+            return [Lowering.constant(shape[start:end])]
+        if op == "Gather":
+            return [Lowering.constant(np.take(c[0], c[1], axis=a.get("axis", 0)))]
+        if op in ("Unsqueeze", "Squeeze"):
+            axes = a.get("axes") if "axes" in a else (
+                None if len(c) < 2 or c[1] is None else list(c[1]))
+            x = np.asarray(c[0])
+            if op == "Squeeze":
+                if axes is None:
+                    return [Lowering.constant(np.squeeze(x))]
+                axes = [ax + x.ndim if ax < 0 else ax for ax in axes]
+                return [Lowering.constant(np.squeeze(x, axis=tuple(axes)))]
+            rank = x.ndim + len(axes)
+            for ax in sorted(ax + rank if ax < 0 else ax for ax in axes):
+                x = np.expand_dims(x, ax)
+            return [Lowering.constant(x)]
+        if op == "Concat":
+            return [Lowering.constant(np.concatenate(
+                [np.atleast_1d(x) for x in c], axis=a["axis"]))]
+        if op == "Cast":
+            return [Lowering.constant(np.asarray(c[0]).astype(_np_dtype(a["to"])))]
+        if op == "Identity":
+            return [ins[0]]
+        if op == "Reshape":
+            shape = self._reshape_target(np.asarray(c[0]).shape, c[1], a)
+            return [Lowering.constant(np.asarray(c[0]).reshape(shape))]
+        if op == "Flatten":
+            x = np.asarray(c[0])
+            axis = a.get("axis", 1)
+            axis = axis + x.ndim if axis < 0 else axis
+            return [Lowering.constant(x.reshape(int(np.prod(x.shape[:axis])), -1))]
+        if op in ("Add", "Sub", "Mul", "Div"):
+            x, y = np.asarray(c[0]), np.asarray(c[1])
+            if op == "Div" and np.issubdtype(x.dtype, np.integer):
+                r = np.trunc(x / y).astype(x.dtype)
+            else:
+                r = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply,
+                     "Div": np.divide}[op](x, y).astype(x.dtype)
+            return [Lowering.constant(r)]
+        if op == "Slice":
+            x = np.asarray(c[0])
+            if self.opset < 10:
+                starts, ends = a["starts"], a["ends"]
+                axes = a.get("axes", list(range(len(starts))))
+                steps = [1] * len(starts)
+            else:
+                starts, ends = list(c[1]), list(c[2])
+                axes = list(c[3]) if len(c) > 3 and c[3] is not None else \
+                    list(range(len(starts)))
+                steps = list(c[4]) if len(c) > 4 and c[4] is not None else \
+                    [1] * len(starts)
+            index = [slice(None)] * x.ndim
+            for s, e, ax, st in zip(starts, ends, axes, steps):
+                index[ax] = slice(int(s), int(e), int(st))
+            return [Lowering.constant(x[tuple(index)])]
+        if op == "Transpose":
+            return [Lowering.constant(np.transpose(c[0], a.get("perm")))]
+        if op == "ConstantOfShape":
+            value = numpy_helper.to_array(a["value"]) if "value" in a else \
+                np.zeros(1, np.float32)
+            return [Lowering.constant(np.full(tuple(int(d) for d in c[0]),
+                                              value.reshape(-1)[0], value.dtype))]
+        raise Unsupported(f"cannot fold '{op}'")
+
+    # -- converters -------------------------------------------------------------
+
+    def _reshape_target(self, in_shape, shape, attrs) -> Tuple[int, ...]:
+        shape = [int(d) for d in np.asarray(shape).reshape(-1)]
+        allowzero = attrs.get("allowzero", 0)
+        out = []
+        for i, d in enumerate(shape):
+            if d == 0 and not allowzero:
+                if i >= len(in_shape):
+                    raise Unsupported(f"shape {shape} copies dimension {i} of "
+                                      f"the rank-{len(in_shape)} input")
+                out.append(int(in_shape[i]))
+            else:
+                out.append(d)
+        if out.count(-1) > 1:
+            raise Unsupported(f"shape {shape} has more than one -1")
+        total = int(np.prod(in_shape, dtype=np.int64))
+        if -1 in out:
+            known = int(np.prod([d for d in out if d != -1], dtype=np.int64))
+            if known == 0 or total % known:
+                raise Unsupported(f"cannot reshape {list(in_shape)} to {shape}")
+            out[out.index(-1)] = total // known
+        if any(d <= 0 for d in out):
+            raise Unsupported(f"reshape to {out} has an empty dimension")
+        return tuple(out)
+
+    def _op_Constant(self, node, ins, a, label):  # pragma: no cover - folded
+        return self._fold(node, ins)
+
+    def _op_Identity(self, node, ins, a, label):
+        return ins[0]
+
+    def _op_Dropout(self, node, ins, a, label):
+        if len(node.output) > 1 and node.output[1]:
+            raise Unsupported("the mask output of Dropout is not supported")
+        if len(ins) > 2 and ins[2] is not None:
+            if ins[2].const is None or bool(np.asarray(ins[2].const)):
+                raise Unsupported("Dropout in training mode")
+        return ins[0]
+
+    def _op_Relu(self, node, ins, a, label):
+        return self.low.unary("relu", ins[0], label)
+
+    def _op_Clip(self, node, ins, a, label):
+        if self.opset < 11:
+            lo, hi = a.get("min", -_FLT_MAX), a.get("max", _FLT_MAX)
+        else:
+            lo = float(self._const(ins[1], "Clip min")) if len(ins) > 1 and \
+                ins[1] is not None else -_FLT_MAX
+            hi = float(self._const(ins[2], "Clip max")) if len(ins) > 2 and \
+                ins[2] is not None else _FLT_MAX
+        no_max = hi >= _FLT_MAX
+        if lo == 0.0 and hi == 6.0:
+            return self.low.unary("relu6", ins[0], label)
+        if lo == 0.0 and no_max:
+            return self.low.unary("relu", ins[0], label)
+        if lo <= 0.0 and ins[0].nonneg:
+            # The input is a relu's result (torch's opset < 11 relu6 is
+            # Relu + Clip(max=6)).
+            if hi == 6.0:
+                return self.low.unary("relu6", ins[0], label)
+            if no_max:
+                return ins[0]
+        def fmt(v):
+            return "none" if abs(v) >= _FLT_MAX else f"{v:g}"
+        raise Unsupported(f"Clip(min={fmt(lo)}, max={fmt(hi)}) is neither relu "
+                          "(min 0, no max) nor relu6 (min 0, max 6)")
+
+    def _window(self, node, x: T, a, kernel, dilations):
+        if x.rank != 4 or len(kernel) != 2:
+            raise Unsupported(f"{len(kernel)}-D window on a rank-{x.rank} tensor "
+                              f"{list(x.shape)}; dnp supports 2-D (NCHW) only")
+        strides = list(a.get("strides", [1, 1]))
+        pads = self._pads_2d(a, kernel, x.shape[2:], strides, dilations)
+        return strides, pads
+
+    def _op_Pad(self, node, ins, a, label):
+        x = ins[0]
+        mode = a.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else str(mode)
+        if mode != "constant":
+            raise Unsupported(f"Pad mode '{mode}'; dnp pads with zeros only")
+        if self.opset < 11:
+            pads, value = list(a["pads"]), float(a.get("value", 0.0))
+        else:
+            pads = [int(p) for p in self._const(ins[1] if len(ins) > 1 else
+                                                None, "Pad pads").reshape(-1)]
+            value = 0.0
+            if len(ins) > 2 and ins[2] is not None:
+                value = float(self._const(ins[2], "Pad constant_value"))
+            if len(ins) > 3 and ins[3] is not None:
+                raise Unsupported("Pad with axes")
+        if value != 0.0:
+            raise Unsupported(f"Pad with value {value:g}; dnp pads with zeros")
+        if x.rank != 4 or len(pads) != 8:
+            raise Unsupported(f"Pad of a rank-{x.rank} tensor; dnp supports "
+                              "padding H and W of an NCHW tensor")
+        nb, cb, hb, wb, ne, ce, he, we = pads
+        if nb or cb or ne or ce or min(pads) < 0:
+            raise Unsupported(f"Pad {pads}: only non-negative padding of H "
+                              "and W is supported")
+        return _PendingPad(x, [hb, he, wb, we])
+
+    def _op_Conv(self, node, ins, a, label):
+        x = ins[0]
+        w = self._const(ins[1] if len(ins) > 1 else None, "Conv weight W")
+        b = self._const(ins[2], "Conv bias B") if len(ins) > 2 and \
+            ins[2] is not None else None
+        if w.ndim != 4 or x.rank != 4:
+            raise Unsupported(f"{w.ndim - 2}-D convolution (input "
+                              f"{list(x.shape)}, weight {list(w.shape)}); dnp "
+                              "supports 2-D only")
+        kernel = list(a.get("kernel_shape", w.shape[2:]))
+        if list(kernel) != list(w.shape[2:]):
+            raise Unsupported(f"kernel_shape {kernel} does not match the weight "
+                              f"{list(w.shape)}")
+        dilations = list(a.get("dilations", [1, 1]))
+        strides, pads = self._window(node, x, a, kernel, dilations)
+        if isinstance(x, _PendingPad):  # zero padding twice: add them up
+            pads = [p + q for p, q in zip(pads, x.pads)]
+            x = x.src
+        return self.low.conv(x, w, b, strides, pads, dilations,
+                             int(a.get("group", 1)), label)
+
+    def _op_Gemm(self, node, ins, a, label):
+        x = ins[0]
+        if int(a.get("transA", 0)):
+            raise Unsupported("transA=1 is not supported: the activation A "
+                              "would need a transpose (dnp.dense takes [N, In])")
+        if x.rank != 2:
+            raise Unsupported(f"Gemm input A of rank {x.rank}")
+        b = self._const(ins[1] if len(ins) > 1 else None, "Gemm weight B")
+        if b.ndim != 2:
+            raise Unsupported(f"Gemm weight B of shape {list(b.shape)}")
+        weight = b if int(a.get("transB", 0)) else b.T
+        weight = np.asarray(weight, np.float32)
+        if weight.shape[1] != x.shape[1]:
+            raise Unsupported(f"B {list(b.shape)} (transB="
+                              f"{int(a.get('transB', 0))}) does not match A "
+                              f"{list(x.shape)}")
+        alpha, beta = float(a.get("alpha", 1.0)), float(a.get("beta", 1.0))
+        if not (np.isfinite(alpha) and np.isfinite(beta)):
+            raise Unsupported(f"alpha={alpha}, beta={beta} must be finite")
+        if alpha != 1.0:
+            weight = weight * np.float32(alpha)
+        m, n = x.shape[0], weight.shape[0]
+        bias = None
+        if len(ins) > 2 and ins[2] is not None:
+            c = np.asarray(self._const(ins[2], "Gemm bias C"), np.float32)
+            try:
+                full = np.broadcast_to(c, (m, n))
+            except ValueError:
+                raise Unsupported(f"bias C of shape {list(c.shape)} does not "
+                                  f"broadcast to the output [{m}, {n}]") from None
+            if not np.all(full == full[:1]):
+                raise Unsupported(f"bias C of shape {list(c.shape)} differs "
+                                  "between rows; dnp.dense has one bias per "
+                                  "output feature")
+            bias = full[0] * np.float32(beta)
+        return self.low.dense(x, weight, bias, label)
+
+    def _op_MatMul(self, node, ins, a, label):
+        x = ins[0]
+        if x.const is not None and x.value is None:
+            raise Unsupported("MatMul with a constant left operand")
+        b = self._const(ins[1], "MatMul right operand B")
+        if x.rank != 2 or b.ndim != 2:
+            raise Unsupported(f"MatMul of shapes {list(x.shape)} x "
+                              f"{list(b.shape)}; dnp supports 2-D [N, In] x "
+                              "[In, Out] only")
+        return self.low.dense(x, np.asarray(b, np.float32).T, None, label)
+
+    def _pool(self, node, ins, a, label, kind):
+        x = ins[0]
+        if len(node.output) > 1 and node.output[1]:
+            raise Unsupported("the Indices output of MaxPool is not supported")
+        kernel = list(a["kernel_shape"])
+        dilations = list(a.get("dilations", [1] * len(kernel)))
+        if any(d != 1 for d in dilations):
+            raise Unsupported(f"pooling dilations {dilations}; dnp pooling has "
+                              "no dilation")
+        if int(a.get("storage_order", 0)):
+            raise Unsupported("storage_order=1")
+        strides, pads = self._window(node, x, a, kernel, [1, 1])
+        include_pad = bool(a.get("count_include_pad", 0))
+        if isinstance(x, _PendingPad):
+            # Averaging over explicit zeros counts them: that is
+            # count_include_pad over the combined padding, provided the
+            # pool's own padding (if any) is counted too.
+            if any(pads) and not include_pad:
+                raise Unsupported("a Pad before an AveragePool that pads "
+                                  "again without count_include_pad")
+            pads = [p + q for p, q in zip(pads, x.pads)]
+            x, include_pad = x.src, True
+        return self.low.pool(kind, x, kernel, strides, pads,
+                             bool(a.get("ceil_mode", 0)), include_pad, label)
+
+    def _op_MaxPool(self, node, ins, a, label):
+        return self._pool(node, ins, a, label, "max")
+
+    def _op_AveragePool(self, node, ins, a, label):
+        return self._pool(node, ins, a, label, "avg")
+
+    def _op_GlobalAveragePool(self, node, ins, a, label):
+        return self.low.global_avg_pool(ins[0], label)
+
+    def _op_Add(self, node, ins, a, label):
+        return self.low.add(ins[0], ins[1], label)
+
+    def _op_Concat(self, node, ins, a, label):
+        return self.low.concat(ins, int(a["axis"]), label)
+
+    def _op_BatchNormalization(self, node, ins, a, label):
+        if int(a.get("training_mode", 0)) or (len(node.output) > 1 and
+                                              any(node.output[1:])):
+            raise Unsupported("training mode (running statistics outputs); "
+                              "dnp supports inference batch norm only")
+        if self.opset < 9 and int(a.get("spatial", 1)) == 0:
+            raise Unsupported("spatial=0 (per-element statistics)")
+        params = [self._const(ins[i] if len(ins) > i else None, what)
+                  for i, what in ((1, "scale"), (2, "B"), (3, "mean"),
+                                  (4, "var"))]
+        return self.low.batch_norm(ins[0], *params,
+                                   float(a.get("epsilon", 1e-5)), label)
+
+    def _op_Flatten(self, node, ins, a, label):
+        return self.low.flatten(ins[0], int(a.get("axis", 1)), label)
+
+    def _op_Reshape(self, node, ins, a, label):
+        x = ins[0]
+        if self.opset < 5:
+            shape = a["shape"]
+        else:
+            shape = self._const(ins[1] if len(ins) > 1 else None,
+                                "Reshape shape")
+        target = self._reshape_target(x.shape, shape, a)
+        return self.low.reshape(x, target, label)
+
+    def _op_Softmax(self, node, ins, a, label):
+        if self.opset < 13:
+            return self.low.softmax(ins[0], int(a.get("axis", 1)),
+                                    coerce_2d=True, hint=label)
+        return self.low.softmax(ins[0], int(a.get("axis", -1)), hint=label)
+
+
+def convert(model, constant_inputs: Optional[Mapping[str, np.ndarray]] = None,
+            input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
+            fuse: bool = True, func_name: str = "model") -> ImportedModel:
+    """Imports an ONNX model (path, bytes or `onnx.ModelProto`).
+
+    * `constant_inputs`: graph inputs to freeze to the given arrays (weights
+      that a model passes as inputs rather than initializers).
+    * `input_shapes`: static shapes for inputs with symbolic dimensions.
+    * `fuse`: fold Relu/Clip into the conv/dense/add before it when that is
+      its only consumer.
+
+    Returns an `ImportedModel` (`.mlir`, `.inputs`, `.outputs`). Raises
+    `UnsupportedModelError` listing every unsupported node, `FileNotFoundError`
+    for a missing file and `ValueError` for a file that is not ONNX.
+    """
+    m = _load(model)
+    return _Importer(m, constant_inputs, input_shapes, func_name).run(fuse)
