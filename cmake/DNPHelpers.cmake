@@ -9,6 +9,8 @@ function(add_dnp_unittest name)
   set_target_properties(${name} PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/unittests)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  # Tests include generated dialect headers directly.
+  add_dependencies(${name} dnp-tablegen)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
   add_dependencies(dnp-unittests ${name})
 endfunction()
@@ -36,8 +38,13 @@ function(add_dnp_mlir_library name)
   cmake_parse_arguments(ARG "" "" "DEPENDS;LINK" ${ARGN})
   add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  if(ARG_DEPENDS)
-    add_dependencies(${name} ${ARG_DEPENDS})
-  endif()
+  add_dependencies(${name} dnp-tablegen ${ARG_DEPENDS})
   target_link_libraries(${name} PUBLIC ${ARG_LINK} MLIR LLVM)
+endfunction()
+
+# add_dnp_tablegen_target(<name>): add_public_tablegen_target plus the
+# registration with dnp-tablegen that every dnp library waits for.
+function(add_dnp_tablegen_target name)
+  add_public_tablegen_target(${name})
+  add_dependencies(dnp-tablegen ${name})
 endfunction()

@@ -31,5 +31,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]
-tools = ["dnp-opt", "dnp-run", "dnp-train"]
+tools = ["dnp-opt", "dnp-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
