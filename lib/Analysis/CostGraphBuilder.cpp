@@ -124,6 +124,7 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
           .Case([&](mlir::dnp::BatchNormOp bn) {
             // Folded into its producer's weights, or applied as one
             // multiply-add per element with a precomputed scale and shift.
+            c.inPlaceInput = 0;
             if (!isFoldedBatchNorm(op)) {
               c.weights = channels(out);
               c.biases = channels(out);

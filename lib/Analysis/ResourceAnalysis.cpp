@@ -60,6 +60,13 @@ FailureOr<ResourceSummary>
   if (!resources)
     return fail("resource estimation", resources.message());
   summary.resources = std::move(*resources);
+  // The board's clock, when #dnp.mcu states one, beats the core's default.
+  if (auto mcu = func->getAttrOfType<mlir::dnp::McuAttr>(
+          mlir::dnp::kMcuAttrName))
+    if (mcu.getClock() > 0 && options.target.empty())
+      summary.resources.latencyMs =
+          summary.resources.cycles / (static_cast<double>(mcu.getClock()) *
+                                      1000.0);
   return summary;
 }
 

@@ -235,7 +235,8 @@ void PrunePass::runOnOperation() {
   if (minChannels < 0 || multiple < 1) {
     func.emitError() << "--dnp-prune needs min-channels >= 0 and multiple >= "
                         "1, got "
-                     << minChannels << " and " << multiple;
+                     << static_cast<int64_t>(minChannels) << " and "
+                     << static_cast<int64_t>(multiple);
     return signalPassFailure();
   }
   auto groups = std::make_unique<ChannelGroupAnalysis>(func);
