@@ -19,8 +19,19 @@ config.substitutions.append(("%dnp_libs", config.dnp_lib_dir))
 # not collide with the many `dnp` words on RUN lines.
 config.substitutions.append(
     ("%dnp_cli", os.path.join(config.dnp_tools_dir, "dnp")))
-config.substitutions.append(
-    ("%mlir_opt_upstream", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+if config.dnp_sanitizers:
+    # An instrumented plugin inside Debian's uninstrumented mlir-opt needs the
+    # sanitizer runtimes loaded first.
+    import subprocess
+
+    def runtime(name):
+        return subprocess.check_output(
+            [config.cxx_compiler, "-print-file-name=" + name], text=True).strip()
+
+    upstream_mlir_opt = "env LD_PRELOAD=%s:%s ASAN_OPTIONS=detect_leaks=0 %s" % (
+        runtime("libasan.so"), runtime("libubsan.so"), upstream_mlir_opt)
+config.substitutions.append(("%mlir_opt_upstream", upstream_mlir_opt))
 # Debian's python3 with numpy; the first python3 on PATH may be another.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
