@@ -15,6 +15,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libgtest-dev zlib1g-dev libzstd-dev libtorch-dev
   python3 python3-numpy python3-pytest
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 )
 
 missing=()

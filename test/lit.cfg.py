@@ -42,5 +42,21 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]
-tools = ["dnp-opt", "dnp-run"]
+tools = ["dnp-opt", "dnp-run", "dnp-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Cortex-M: the bare-metal runtime, and whether its toolchain and QEMU exist.
+import shutil
+config.substitutions.append(
+    ("%dnp_runtime", os.path.join(config.dnp_src_root, "runtime")))
+config.substitutions.append(
+    ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+# Upstream mlir-opt without the dnp plugin (so never wrapped in env).
+config.substitutions.append(
+    ("%mlir_opt_bin", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.substitutions.append(
+    ("%llvm_libdir", os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")))
+if shutil.which("arm-none-eabi-gcc"):
+    config.available_features.add("arm-none-eabi")
+if shutil.which("qemu-system-arm"):
+    config.available_features.add("qemu")

@@ -2,6 +2,8 @@
 #include "dnp/InitAll.h"
 #include "dnp/Dialect/DNP/IR/DNPDialect.h"
 #include "dnp/Conversion/TosaToDNP/TosaToDNP.h"
+#include "dnp/Conversion/Passes.h"
+#include "dnp/Conversion/Pipelines.h"
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,6 +15,7 @@ void dnp::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::dnp::DNPDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::tosa::TosaDialect>();
+  dnp::registerConversionDialects(registry);
 }
 
 void dnp::registerAllPasses() {
@@ -23,4 +26,6 @@ void dnp::registerAllPasses() {
   registered = true;
   mlir::dnp::registerDNPPasses();
   mlir::dnp::registerDNPTosaPasses();
+  mlir::dnp::registerDNPConversionPasses();
+  dnp::registerDNPPipelines();
 }

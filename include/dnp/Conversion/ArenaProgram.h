@@ -1,0 +1,101 @@
+//===- ArenaProgram.h - Lifetimes of a planned function's buffers -*- C++ -*-=//
+//
+// After `--dnp-plan-memory` every activation of a function has a byte range
+// in the one static arena (`dnp.slot`). The rewrites that run after planning
+// (batch-norm folding, activation fusion) merge two activations into one, so
+// the merged value must live in a range that nothing else writes during its
+// (longer) lifetime; the arena lowering must know that the final program
+// never overwrites a value before its last read. This is the one place that
+// answers both questions, from the IR alone:
+//
+//  * steps are the compute ops in program order (constants, weights and
+//    gates are not steps); a function argument is written at step -1, a
+//    returned value is read at step N (by the caller, after the last op);
+//  * flatten/reshape at their input's offset are views: one buffer;
+//  * two buffers may share bytes only if their lifetimes are disjoint, or
+//    touch at one step whose op is elementwise (add, relu, relu6,
+//    batch_norm, softmax) and reads the one in place of writing the other at
+//    the same offset and size.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_CONVERSION_ARENAPROGRAM_H
+#define DNP_CONVERSION_ARENAPROGRAM_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dnp {
+
+/// A hypothetical change to the IR, so a rewrite can be checked before it is
+/// made: `replace` redirects every use of a value to another one, `erase`
+/// removes ops from the program, `offset` moves an op's result.
+struct ArenaEdit {
+  llvm::DenseMap<mlir::Value, mlir::Value> replace;
+  llvm::DenseSet<mlir::Operation *> erase;
+  llvm::DenseMap<mlir::Operation *, int64_t> offset;
+};
+
+class ArenaProgram {
+public:
+  struct Buffer {
+    int64_t offset = 0, size = 0;
+    /// Step that writes it (-1: a function argument) and the last step that
+    /// reads it (numSteps(): returned to the caller).
+    int64_t def = 0, end = 0;
+    /// The value that owns it (views share their input's buffer).
+    mlir::Value value;
+  };
+  struct Step {
+    mlir::Operation *op = nullptr;
+    llvm::SmallVector<int, 2> reads;
+    int writes = -1;
+    /// The op may write its result over an input it reads elementwise.
+    bool inPlace = false;
+  };
+
+  /// Builds the program of a planned function (with `edit` applied). Fails
+  /// with an error on the op or argument that lacks a valid `dnp.slot`.
+  static mlir::FailureOr<ArenaProgram> build(mlir::func::FuncOp func,
+                                             const ArenaEdit &edit);
+  static mlir::FailureOr<ArenaProgram> build(mlir::func::FuncOp func) {
+    return build(func, ArenaEdit());
+  }
+
+  /// The first pair of buffers that illegally share bytes, described for an
+  /// error message; nothing when the program is sound.
+  std::optional<std::string> findConflict() const;
+
+  /// The buffer of an activation value (-1 when it has none).
+  int bufferOf(mlir::Value v) const { return bufferIds.lookup(v) - 1; }
+  const Buffer &buffer(int id) const { return buffers[id]; }
+  const std::vector<Buffer> &getBuffers() const { return buffers; }
+  const std::vector<Step> &getSteps() const { return steps; }
+  int64_t numSteps() const { return static_cast<int64_t>(steps.size()); }
+
+  /// Whether `op` may overwrite an input elementwise (add, relu, ...).
+  static bool isElementwiseInPlace(mlir::Operation *op);
+  /// Whether `op` is a view of its input (flatten, reshape).
+  static bool isView(mlir::Operation *op);
+  /// Whether `op` is a compute op (a step), not a constant/weight/gate.
+  static bool isStep(mlir::Operation *op);
+
+private:
+  bool conflict(int a, int b) const;
+
+  std::vector<Buffer> buffers;
+  std::vector<Step> steps;
+  /// 1 + buffer index (0 = none, so lookup() of a missing value is -1).
+  llvm::DenseMap<mlir::Value, int> bufferIds;
+};
+
+/// Size in bytes of an f32 tensor type.
+int64_t tensorBytes(mlir::Type type);
+
+} // namespace dnp
+
+#endif // DNP_CONVERSION_ARENAPROGRAM_H

@@ -1,0 +1,61 @@
+//===- ModelInterface.h - The C API of a lowered model ----------*- C++ -*-===//
+//
+// --convert-dnp-to-arena records what it produced in the module attribute
+// `dnp.c_interface` (an array, one dictionary per model): the C name, the
+// arena symbol and size, the weight symbols and their total size, and the
+// arena offset and shape of every input and output. --dnp-emit-c-interface
+// builds the accessor functions from it and dnp-compile the C header, so
+// both agree with the code by construction.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_CONVERSION_DNPTOARENA_MODELINTERFACE_H
+#define DNP_CONVERSION_DNPTOARENA_MODELINTERFACE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace dnp {
+
+constexpr llvm::StringLiteral kCInterfaceAttrName = "dnp.c_interface";
+
+struct ModelTensor {
+  int64_t offset = 0;
+  llvm::SmallVector<int64_t> shape;
+  int64_t elements() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+};
+
+struct ModelInterface {
+  /// C name: symbols are dnp_<name>_*.
+  std::string name;
+  std::string arenaSymbol;
+  int64_t arenaBytes = 0;
+  /// Bytes of all weight globals, and the cost model's flash prediction
+  /// (-1 when the function carried no dnp.cost).
+  int64_t weightBytes = 0;
+  int64_t predictedFlash = -1;
+  int64_t macs = -1;
+  std::string core;
+  llvm::SmallVector<ModelTensor, 1> inputs, outputs;
+  llvm::SmallVector<std::string> weightSymbols;
+};
+
+mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx, const ModelInterface &m);
+
+/// The interfaces recorded on `module` (emits an error and fails when the
+/// attribute is malformed).
+mlir::FailureOr<llvm::SmallVector<ModelInterface, 1>>
+getModelInterfaces(mlir::ModuleOp module);
+
+/// `text` made a C identifier fragment (letters, digits, '_').
+std::string sanitizeCName(llvm::StringRef text);
+
+} // namespace dnp
+
+#endif // DNP_CONVERSION_DNPTOARENA_MODELINTERFACE_H

@@ -1,0 +1,49 @@
+//===- Pipelines.h - The dnp -> LLVM lowering pipeline ----------*- C++ -*-===//
+//
+// Pipeline building is kept apart from its registration (as upstream does
+// for TosaToLinalg): dnp-compile builds the same pipeline in-process that
+// `dnp-opt --dnp-lower-to-llvm` runs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_CONVERSION_PIPELINES_H
+#define DNP_CONVERSION_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace dnp {
+
+struct LowerToLLVMOptions {
+  /// Cost-model target for the planner (empty: the function's #dnp.mcu).
+  std::string target;
+  /// C name of the model (empty: the function's name).
+  std::string name;
+  /// Kernel blocking (see --convert-dnp-to-arena).
+  int64_t outputBlock = 4;
+  int64_t pixelBlock = 4;
+  int64_t unroll = 4;
+  /// Bit width of `index` in the emitted code (32 for Cortex-M).
+  unsigned indexBitwidth = 32;
+};
+
+/// dnp-plan-memory (unless the input is already planned), nothing else:
+/// the part before the fit check.
+void buildPlanPipeline(mlir::OpPassManager &pm, const LowerToLLVMOptions &o);
+
+/// Everything after planning: fold batch norms, fuse activations, lower to
+/// the arena, then to the LLVM dialect with `indexBitwidth`-bit indices, and
+/// emit the C accessors.
+void buildArenaToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &o);
+
+/// Both of the above.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &o);
+
+/// Registers `dnp-lower-to-llvm` (and `dnp-lower-to-linalg`) with dnp-opt.
+void registerDNPPipelines();
+
+} // namespace dnp
+
+#endif // DNP_CONVERSION_PIPELINES_H

@@ -1,0 +1,177 @@
+//===- ArenaProgram.cpp - Lifetimes of a planned function's buffers -------===//
+#include "dnp/Conversion/ArenaProgram.h"
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::dnp;
+
+int64_t (::dnp::tensorBytes)(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  if (!shaped || !shaped.hasStaticShape())
+    return -1;
+  return shaped.getNumElements() * 4;
+}
+
+bool (::dnp::ArenaProgram::isElementwiseInPlace)(Operation *op) {
+  return isa<AddOp, ReluOp, Relu6Op, BatchNormOp, SoftmaxOp>(op);
+}
+
+bool (::dnp::ArenaProgram::isView)(Operation *op) {
+  return isa<FlattenOp, ReshapeOp>(op);
+}
+
+bool (::dnp::ArenaProgram::isStep)(Operation *op) {
+  return isa<DNPDialect>(op->getDialect()) && !isa<GateOp, GateConcatOp, RandomOp>(op);
+}
+
+FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
+                                                      const ArenaEdit &edit) {
+  ArenaProgram p;
+  auto resolve = [&](Value v) {
+    for (unsigned guard = 0; guard < 1024; ++guard) {
+      auto it = edit.replace.find(v);
+      if (it == edit.replace.end())
+        break;
+      v = it->second;
+    }
+    return v;
+  };
+  auto addBuffer = [&](Value v, int64_t offset, int64_t size, int64_t def) {
+    p.buffers.push_back({offset, size, def, def, v});
+    p.bufferIds[v] = static_cast<int>(p.buffers.size());
+  };
+  auto checkSlot = [&](Operation *where, Value v, int64_t offset,
+                       int64_t size) -> LogicalResult {
+    int64_t bytes = tensorBytes(v.getType());
+    if (bytes < 0)
+      return where->emitError()
+             << "arena values must be static tensors, got " << v.getType();
+    if (size != bytes)
+      return where->emitError() << "dnp.slot size " << size
+                                << " does not match the " << bytes
+                                << " bytes of " << v.getType();
+    if (offset < 0 || offset % 4 != 0)
+      return where->emitError()
+             << "dnp.slot offset " << offset << " is not 4-byte aligned";
+    return success();
+  };
+
+  for (BlockArgument arg : func.getArguments()) {
+    if (!isa<RankedTensorType>(arg.getType()))
+      continue;
+    auto slot = func.getArgAttrOfType<SlotAttr>(arg.getArgNumber(),
+                                                kSlotAttrName);
+    if (!slot)
+      return func.emitError() << "argument #" << arg.getArgNumber()
+                              << " has no dnp.slot; run --dnp-plan-memory "
+                                 "(with the model input in the arena) first";
+    if (failed(checkSlot(func, arg, slot.getOffset(), slot.getSize())))
+      return failure();
+    addBuffer(arg, slot.getOffset(), slot.getSize(), -1);
+  }
+
+  SmallVector<Value> returned;
+  for (Operation &op : func.getBody().front()) {
+    if (edit.erase.contains(&op))
+      continue;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        returned.push_back(resolve(v));
+      continue;
+    }
+    if (!isStep(&op))
+      continue;
+    if (op.getNumResults() != 1)
+      return op.emitError() << "expected one result";
+    Value result = op.getResult(0);
+    auto slot = op.getAttrOfType<SlotAttr>(kSlotAttrName);
+    if (!slot)
+      return op.emitError()
+             << "has no dnp.slot; run --dnp-plan-memory first";
+    int64_t offset = slot.getOffset();
+    if (auto it = edit.offset.find(&op); it != edit.offset.end())
+      offset = it->second;
+    if (failed(checkSlot(&op, result, offset, slot.getSize())))
+      return failure();
+
+    Step step;
+    step.op = &op;
+    step.inPlace = isElementwiseInPlace(&op);
+    int64_t index = static_cast<int64_t>(p.steps.size());
+    for (Value operand : op.getOperands()) {
+      int id = p.bufferOf(resolve(operand));
+      if (id >= 0 && !llvm::is_contained(step.reads, id))
+        step.reads.push_back(id);
+    }
+    int input = isView(&op) ? p.bufferOf(resolve(op.getOperand(0))) : -1;
+    if (input >= 0 && p.buffers[input].offset == offset) {
+      p.bufferIds[result] = input + 1; // A view: the input's buffer.
+    } else {
+      addBuffer(result, offset, slot.getSize(), index);
+      step.writes = static_cast<int>(p.buffers.size()) - 1;
+    }
+    p.steps.push_back(std::move(step));
+  }
+
+  for (auto [index, step] : llvm::enumerate(p.steps))
+    for (int id : step.reads)
+      p.buffers[id].end =
+          std::max<int64_t>(p.buffers[id].end, static_cast<int64_t>(index));
+  for (Value v : returned) {
+    int id = p.bufferOf(v);
+    if (id < 0)
+      return func.emitError()
+             << "returns a value that is not in the arena (only activations "
+                "computed by dnp ops or arguments can be model outputs)";
+    p.buffers[id].end = p.numSteps();
+  }
+  return p;
+}
+
+bool (::dnp::ArenaProgram::conflict)(int a, int b) const {
+  const Buffer &x = buffers[a], &y = buffers[b];
+  if (x.offset + x.size <= y.offset || y.offset + y.size <= x.offset)
+    return false;
+  if (x.end < y.def || y.end < x.def)
+    return false;
+  // Lifetimes touch at one step: fine if that step overwrites the one with
+  // the other elementwise, in place.
+  auto handoff = [&](int64_t s, int from, int to) {
+    if (s < 0 || s >= numSteps())
+      return false;
+    const Step &step = steps[s];
+    const Buffer &f = buffers[from], &t = buffers[to];
+    return step.inPlace && step.writes == to &&
+           llvm::is_contained(step.reads, from) && f.offset == t.offset &&
+           f.size == t.size;
+  };
+  if (x.end == y.def && handoff(y.def, a, b))
+    return false;
+  if (y.end == x.def && handoff(x.def, b, a))
+    return false;
+  return true;
+}
+
+static std::string describe(const ::dnp::ArenaProgram &p, int id) {
+  const ::dnp::ArenaProgram::Buffer &b = p.buffer(id);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (auto arg = dyn_cast<BlockArgument>(b.value))
+    os << "argument #" << arg.getArgNumber();
+  else
+    os << "'" << b.value.getDefiningOp()->getName() << "' at "
+       << b.value.getDefiningOp()->getLoc();
+  os << " [" << b.offset << ", " << b.offset + b.size << ") live over steps "
+     << b.def << ".." << b.end;
+  return s;
+}
+
+std::optional<std::string> (::dnp::ArenaProgram::findConflict)() const {
+  for (int a = 0, e = static_cast<int>(buffers.size()); a < e; ++a)
+    for (int b = a + 1; b < e; ++b)
+      if (conflict(a, b))
+        return describe(*this, a) + " overlaps " + describe(*this, b);
+  return std::nullopt;
+}

@@ -1,0 +1,525 @@
+//===- DNPToArenaPass.cpp - --convert-dnp-to-arena ------------------------===//
+//
+// Lowers a planned dnp function to one `dnp_<name>_invoke` function over a
+// static arena: activations are memref.views of the arena at their planned
+// offsets, parameters are constant globals, ops become the loop nests of
+// Kernels.h in the planned order.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+#include "dnp/Conversion/ArenaProgram.h"
+#include "dnp/Conversion/DNPToArena/ModelInterface.h"
+#include "dnp/Conversion/Passes.h"
+#include "dnp/Conversion/Utils.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace mlir::dnp {
+#define GEN_PASS_DEF_CONVERTDNPTOARENA
+#include "dnp/Conversion/Passes.h.inc"
+} // namespace mlir::dnp
+
+using namespace mlir;
+using namespace mlir::dnp;
+using ::dnp::ArenaProgram;
+using ::dnp::arena::Blocking;
+using ::dnp::arena::KernelBuilder;
+using ::dnp::arena::PoolKind;
+using ::dnp::arena::Window;
+
+namespace {
+
+bool isSupported(Operation *op) {
+  return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
+             AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
+             ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
+             RandomOp, arith::ConstantOp, func::ReturnOp>(op);
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+int64_t elementsOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements();
+}
+
+/// Lowers one planned function.
+class ModelLowering {
+public:
+  ModelLowering(ModuleOp module, func::FuncOp func, std::string name,
+                const Blocking &blocking)
+      : module(module), func(func), name(std::move(name)),
+        blocking(blocking) {}
+
+  LogicalResult run();
+  ::dnp::ModelInterface interface;
+
+private:
+  LogicalResult lower(OpBuilder &b, Operation *op, unsigned layer);
+  Value view(OpBuilder &b, Value v);
+  Value weightGlobal(OpBuilder &b, Location loc, StringRef suffix,
+                     unsigned layer, ArrayRef<float> data);
+  LogicalResult weights(OpBuilder &b, Operation *op, Value v, unsigned layer,
+                        StringRef suffix, Value &global,
+                        std::vector<float> *values = nullptr);
+  Window window(Value input, Value output, ArrayRef<int64_t> kernel,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+                ArrayRef<int64_t> dilations);
+
+  ModuleOp module;
+  func::FuncOp func;
+  std::string name;
+  Blocking blocking;
+  std::optional<ArenaProgram> program;
+  Value arena;
+  DenseMap<int, Value> views;
+  OpBuilder moduleBuilder{module.getContext()};
+  Operation *lastGlobal = nullptr;
+};
+
+Value ModelLowering::view(OpBuilder &b, Value v) {
+  int id = program->bufferOf(v);
+  auto it = views.find(id);
+  if (it != views.end())
+    return it->second;
+  const ArenaProgram::Buffer &buf = program->buffer(id);
+  // Views are created next to the arena's get_global, at the top.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfter(arena.getDefiningOp());
+  Location loc = arena.getLoc();
+  Value shift = arith::ConstantIndexOp::create(b, loc, buf.offset);
+  auto type = MemRefType::get({buf.size / 4}, b.getF32Type());
+  Value result = memref::ViewOp::create(b, loc, type, arena, shift,
+                                        ValueRange{});
+  views[id] = result;
+  return result;
+}
+
+Value ModelLowering::weightGlobal(OpBuilder &b, Location loc,
+                                  StringRef suffix, unsigned layer,
+                                  ArrayRef<float> data) {
+  std::string symbol =
+      ("dnp_" + name + "_l" + Twine(layer) + "_" + suffix).str();
+  auto tensorType = RankedTensorType::get(
+      {static_cast<int64_t>(data.size())}, b.getF32Type());
+  auto memrefType =
+      MemRefType::get({static_cast<int64_t>(data.size())}, b.getF32Type());
+  moduleBuilder.setInsertionPointAfter(lastGlobal);
+  lastGlobal = memref::GlobalOp::create(
+      moduleBuilder, loc, symbol, moduleBuilder.getStringAttr("public"),
+      memrefType, DenseElementsAttr::get(tensorType, data),
+      /*constant=*/true, moduleBuilder.getI64IntegerAttr(8));
+  interface.weightSymbols.push_back(symbol);
+  interface.weightBytes += static_cast<int64_t>(data.size()) * 4;
+  return memref::GetGlobalOp::create(b, loc, memrefType, symbol);
+}
+
+LogicalResult ModelLowering::weights(OpBuilder &b, Operation *op, Value v,
+                                     unsigned layer, StringRef suffix,
+                                     Value &global,
+                                     std::vector<float> *values) {
+  std::vector<float> data;
+  if (failed(readWeights(v, op, data)))
+    return failure();
+  global = weightGlobal(b, op->getLoc(), suffix, layer, data);
+  if (values)
+    *values = std::move(data);
+  return success();
+}
+
+Window ModelLowering::window(Value input, Value output,
+                             ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides,
+                             ArrayRef<int64_t> padding,
+                             ArrayRef<int64_t> dilations) {
+  ArrayRef<int64_t> in = shapeOf(input), out = shapeOf(output);
+  Window w;
+  w.batch = in[0];
+  w.inH = in[1];
+  w.inW = in[2];
+  w.channels = in[3];
+  w.outH = out[1];
+  w.outW = out[2];
+  w.kh = kernel[0];
+  w.kw = kernel[1];
+  w.sh = strides[0];
+  w.sw = strides[1];
+  w.dh = dilations[0];
+  w.dw = dilations[1];
+  w.padTop = padding[0];
+  w.padLeft = padding[2];
+  return w;
+}
+
+/// Whether every output position of a pooling window sees an input.
+LogicalResult checkWindows(Operation *op, const Window &w) {
+  auto covers = [](int64_t out, int64_t stride, int64_t pad, int64_t kernel,
+                   int64_t in) {
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t start = o * stride - pad;
+      if (std::min(start + kernel, in) <= std::max<int64_t>(start, 0))
+        return false;
+    }
+    return true;
+  };
+  if (!covers(w.outH, w.sh, w.padTop, w.kh, w.inH) ||
+      !covers(w.outW, w.sw, w.padLeft, w.kw, w.inW))
+    return op->emitError() << "has a window that covers only padding";
+  return success();
+}
+
+LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
+                                   unsigned layer) {
+  Location loc = op->getLoc();
+  KernelBuilder k(b, loc);
+  auto result = [&]() { return view(b, op->getResult(0)); };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp conv) -> LogicalResult {
+        std::vector<float> w;
+        if (failed(readWeights(conv.getWeight(), op, w)))
+          return failure();
+        int64_t cout = shapeOf(conv.getResult())[3];
+        Value packed = weightGlobal(
+            b, loc, "weight", layer,
+            ::dnp::arena::packConvWeights(w, cout, blocking.outputs));
+        Value bias;
+        if (failed(weights(b, op, conv.getBias(), layer, "bias", bias)))
+          return failure();
+        ArrayRef<int64_t> ws = shapeOf(conv.getWeight());
+        Window win = window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
+                            conv.getStrides(), conv.getPadding(),
+                            conv.getDilations());
+        ::dnp::arena::emitConv(k, win, cout, view(b, conv.getInput()), packed,
+                               bias, result(), conv.getAct(), blocking);
+        return success();
+      })
+      .Case([&](DenseOp dense) -> LogicalResult {
+        std::vector<float> w;
+        if (failed(readWeights(dense.getWeight(), op, w)))
+          return failure();
+        ArrayRef<int64_t> in = shapeOf(dense.getInput());
+        int64_t units = shapeOf(dense.getResult())[1];
+        Value packed = weightGlobal(
+            b, loc, "weight", layer,
+            ::dnp::arena::packConvWeights(w, units, blocking.outputs));
+        Value bias;
+        if (failed(weights(b, op, dense.getBias(), layer, "bias", bias)))
+          return failure();
+        Window win;
+        win.inW = win.outW = in[0];
+        win.channels = in[1];
+        ::dnp::arena::emitConv(k, win, units, view(b, dense.getInput()),
+                               packed, bias, result(), dense.getAct(),
+                               blocking);
+        return success();
+      })
+      .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
+        Value w, bias;
+        if (failed(weights(b, op, dw.getWeight(), layer, "weight", w)) ||
+            failed(weights(b, op, dw.getBias(), layer, "bias", bias)))
+          return failure();
+        ArrayRef<int64_t> ws = shapeOf(dw.getWeight());
+        Window win =
+            window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
+                   dw.getStrides(), dw.getPadding(), dw.getDilations());
+        ::dnp::arena::emitDepthwise(k, win, view(b, dw.getInput()), w, bias,
+                                    result(), dw.getAct(), blocking);
+        return success();
+      })
+      .Case([&](BatchNormOp bn) -> LogicalResult {
+        std::vector<float> scale, offset, mean, variance;
+        if (failed(readWeights(bn.getScale(), op, scale)) ||
+            failed(readWeights(bn.getOffset(), op, offset)) ||
+            failed(readWeights(bn.getMean(), op, mean)) ||
+            failed(readWeights(bn.getVariance(), op, variance)))
+          return failure();
+        double eps = bn.getEpsilon().convertToFloat();
+        std::vector<float> s(scale.size()), t(scale.size());
+        for (size_t c = 0; c < s.size(); ++c) {
+          double f = scale[c] / std::sqrt(static_cast<double>(variance[c]) + eps);
+          s[c] = static_cast<float>(f);
+          t[c] = static_cast<float>(offset[c] - mean[c] * f);
+        }
+        Value sg = weightGlobal(b, loc, "scale", layer, s);
+        Value tg = weightGlobal(b, loc, "shift", layer, t);
+        int64_t channels = static_cast<int64_t>(s.size());
+        ::dnp::arena::emitChannelAffine(
+            k, elementsOf(bn.getResult()) / channels, channels,
+            view(b, bn.getInput()), sg, tg, result(), blocking);
+        return success();
+      })
+      .Case([&](MaxPool2DOp pool) -> LogicalResult {
+        Window win = window(pool.getInput(), pool.getResult(),
+                            pool.getKernel(), pool.getStrides(),
+                            pool.getPadding(), {1, 1});
+        if (failed(checkWindows(op, win)))
+          return failure();
+        ::dnp::arena::emitPool(k, win, PoolKind::Max,
+                               view(b, pool.getInput()), result(), blocking);
+        return success();
+      })
+      .Case([&](AvgPool2DOp pool) -> LogicalResult {
+        Window win = window(pool.getInput(), pool.getResult(),
+                            pool.getKernel(), pool.getStrides(),
+                            pool.getPadding(), {1, 1});
+        if (!pool.getCountIncludePad() && failed(checkWindows(op, win)))
+          return failure();
+        ::dnp::arena::emitPool(k, win,
+                               pool.getCountIncludePad()
+                                   ? PoolKind::AverageIncludePad
+                                   : PoolKind::Average,
+                               view(b, pool.getInput()), result(), blocking);
+        return success();
+      })
+      .Case([&](GlobalAvgPool2DOp pool) -> LogicalResult {
+        ArrayRef<int64_t> in = shapeOf(pool.getInput());
+        ::dnp::arena::emitGlobalAvgPool(k, in[0], in[1] * in[2], in[3],
+                                        view(b, pool.getInput()), result(),
+                                        blocking);
+        return success();
+      })
+      .Case([&](AddOp add) -> LogicalResult {
+        ::dnp::arena::emitElementwise(
+            k, elementsOf(add.getResult()),
+            {view(b, add.getLhs()), view(b, add.getRhs())}, result(),
+            add.getAct(), blocking);
+        return success();
+      })
+      .Case<ReluOp, Relu6Op>([&](auto act) -> LogicalResult {
+        Activation kind =
+            isa<ReluOp>(op) ? Activation::relu : Activation::relu6;
+        ::dnp::arena::emitElementwise(k, elementsOf(act.getResult()),
+                                      {view(b, act.getInput())}, result(),
+                                      kind, blocking);
+        return success();
+      })
+      .Case([&](SoftmaxOp softmax) -> LogicalResult {
+        int64_t features = shapeOf(softmax.getResult()).back();
+        ::dnp::arena::emitSoftmax(k, elementsOf(softmax.getResult()) / features,
+                                  features, view(b, softmax.getInput()),
+                                  result(), blocking);
+        return success();
+      })
+      .Case([&](ConcatOp concat) -> LogicalResult {
+        SmallVector<int64_t> channels;
+        SmallVector<Value> inputs;
+        for (Value in : concat.getInputs()) {
+          channels.push_back(shapeOf(in).back());
+          inputs.push_back(view(b, in));
+        }
+        int64_t pixels =
+            elementsOf(concat.getResult()) / shapeOf(concat.getResult()).back();
+        ::dnp::arena::emitConcat(k, pixels, channels, inputs, result(),
+                                 blocking);
+        return success();
+      })
+      .Case<FlattenOp, ReshapeOp>([&](auto) -> LogicalResult {
+        Value in = op->getOperand(0), out = op->getResult(0);
+        if (program->bufferOf(in) == program->bufferOf(out))
+          return success(); // A view: same bytes, nothing to do.
+        ::dnp::arena::emitCopy(k, elementsOf(out), view(b, in), view(b, out),
+                               blocking);
+        return success();
+      })
+      .Default([&](Operation *) -> LogicalResult {
+        return op->emitError() << "'" << op->getName()
+                               << "' is not supported by the arena lowering";
+      });
+}
+
+LogicalResult ModelLowering::run() {
+  MLIRContext *ctx = module.getContext();
+  bool ok = true;
+  func.walk([&](Operation *op) {
+    if (op == func.getOperation() || isSupported(op))
+      return;
+    op->emitError() << "'" << op->getName()
+                    << "' is not supported by the Cortex-M lowering";
+    ok = false;
+  });
+  if (!ok || failed(::dnp::checkGatesRemovable(func)))
+    return failure();
+  if (func.getBody().getBlocks().size() != 1)
+    return func.emitError() << "expected a single-block function";
+
+  FailureOr<ArenaProgram> built = ArenaProgram::build(func);
+  if (failed(built))
+    return failure();
+  program = std::move(*built);
+  if (std::optional<std::string> conflict = program->findConflict())
+    return func.emitError() << "the arena plan is not sound: " << *conflict;
+
+  int64_t extent = 0;
+  for (const ArenaProgram::Buffer &buf : program->getBuffers())
+    extent = std::max(extent, buf.offset + buf.size);
+  int64_t arenaBytes = extent;
+  if (auto cost = func->getAttrOfType<CostAttr>(kCostAttrName)) {
+    arenaBytes = static_cast<int64_t>(cost.getSram());
+    interface.predictedFlash = static_cast<int64_t>(cost.getFlash());
+    interface.macs = static_cast<int64_t>(cost.getMacs());
+    if (arenaBytes < extent)
+      return func.emitError() << "dnp.cost sram " << arenaBytes
+                              << " is smaller than the planned slots ("
+                              << extent << " bytes)";
+  }
+  if (auto mcu = func->getAttrOfType<McuAttr>(kMcuAttrName))
+    interface.core = mcu.getCore().str();
+  interface.name = name;
+  interface.arenaSymbol = "dnp_" + name + "_arena";
+  interface.arenaBytes = arenaBytes;
+
+  Location loc = func.getLoc();
+  moduleBuilder.setInsertionPoint(func);
+  auto arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, 1)},
+                                   moduleBuilder.getI8Type());
+  auto arenaGlobal = memref::GlobalOp::create(
+      moduleBuilder, loc, interface.arenaSymbol,
+      moduleBuilder.getStringAttr("public"), arenaType,
+      moduleBuilder.getUnitAttr(), /*constant=*/false,
+      moduleBuilder.getI64IntegerAttr(16));
+  // The weights follow the arena, in layer order.
+  lastGlobal = arenaGlobal;
+
+  auto invoke = func::FuncOp::create(
+      loc, "dnp_" + name + "_invoke",
+      FunctionType::get(ctx, {}, {IntegerType::get(ctx, 32)}));
+  module.insert(Block::iterator(func), invoke);
+  Block *entry = invoke.addEntryBlock();
+  OpBuilder b = OpBuilder::atBlockBegin(entry);
+
+  for (BlockArgument arg : func.getArguments()) {
+    int id = program->bufferOf(arg);
+    interface.inputs.push_back(
+        {program->buffer(id).offset, SmallVector<int64_t>(shapeOf(arg))});
+  }
+  Operation *terminator = func.getBody().front().getTerminator();
+  for (Value v : terminator->getOperands()) {
+    int id = program->bufferOf(v);
+    interface.outputs.push_back(
+        {program->buffer(id).offset, SmallVector<int64_t>(shapeOf(v))});
+  }
+
+  // One internal function per layer (kept out of line by
+  // --dnp-emit-c-interface, so the object shows each layer's code size and
+  // the invoke function reads like the model).
+  unsigned layer = 0;
+  for (const ArenaProgram::Step &step : program->getSteps()) {
+    unsigned index = layer++;
+    if (ArenaProgram::isView(step.op) && step.writes < 0)
+      continue; // Same bytes as its input: nothing to run.
+    std::string fnName = ("dnp_" + name + "_l" + Twine(index) + "_" +
+                          step.op->getName().stripDialect())
+                             .str();
+    auto layerFn = func::FuncOp::create(step.op->getLoc(), fnName,
+                                        FunctionType::get(ctx, {}, {}));
+    layerFn.setPrivate();
+    // Local to the object (the C API is invoke/input/output).
+    layerFn->setAttr("llvm.linkage",
+                     LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    module.insert(Block::iterator(invoke), layerFn);
+    OpBuilder lb = OpBuilder::atBlockBegin(layerFn.addEntryBlock());
+    arena = memref::GetGlobalOp::create(lb, step.op->getLoc(), arenaType,
+                                        interface.arenaSymbol);
+    views.clear();
+    if (failed(lower(lb, step.op, index)))
+      return failure();
+    func::ReturnOp::create(lb, step.op->getLoc());
+    func::CallOp::create(b, step.op->getLoc(), layerFn, ValueRange{});
+  }
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  func::ReturnOp::create(b, loc, zero);
+  return success();
+}
+
+/// floor(x) = t - (t > x) with t = float(int(x)): the exp polynomial's
+/// rounding without a libm call (Cortex-M4's FPU has no VRINTM). Exact for
+/// |x| < 2^31, which the polynomial's clamped range guarantees.
+struct ExpandFloor : OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FloorOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Value i = arith::FPToSIOp::create(rewriter, loc, rewriter.getI32Type(), x);
+    Value t = arith::SIToFPOp::create(rewriter, loc, rewriter.getF32Type(), i);
+    Value above =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT, t, x);
+    Value one =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(1.0f));
+    Value lower = arith::SubFOp::create(rewriter, loc, t, one);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, above, lower, t);
+    return success();
+  }
+};
+
+struct ConvertDNPToArenaPass
+    : public mlir::dnp::impl::ConvertDNPToArenaBase<ConvertDNPToArenaPass> {
+  using ConvertDNPToArenaBase::ConvertDNPToArenaBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> models;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      bool hasDnp = false;
+      func.walk([&](Operation *op) {
+        if (isa<DNPDialect>(op->getDialect()))
+          hasDnp = true;
+      });
+      if (hasDnp)
+        models.push_back(func);
+    }
+    if (models.empty())
+      return;
+    if (!modelName.empty() && models.size() > 1) {
+      module.emitError() << "--name needs a module with one model function, "
+                            "this one has "
+                         << models.size();
+      return signalPassFailure();
+    }
+    Blocking blocking;
+    blocking.outputs = std::max<int64_t>(outputBlock, 1);
+    blocking.pixels = std::max<int64_t>(pixelBlock, 1);
+    blocking.unroll = std::max<int64_t>(unroll, 1);
+
+    SmallVector<Attribute> interfaces;
+    if (auto existing =
+            module->getAttrOfType<ArrayAttr>(::dnp::kCInterfaceAttrName))
+      interfaces.append(existing.begin(), existing.end());
+    for (func::FuncOp func : models) {
+      std::string name = ::dnp::sanitizeCName(
+          modelName.empty() ? func.getSymName() : StringRef(modelName));
+      ModelLowering lowering(module, func, name, blocking);
+      if (failed(lowering.run()))
+        return signalPassFailure();
+      interfaces.push_back(::dnp::toAttr(&getContext(), lowering.interface));
+      func.erase();
+    }
+    module->setAttr(::dnp::kCInterfaceAttrName,
+                    ArrayAttr::get(&getContext(), interfaces));
+
+    // Softmax's exp: a polynomial, so the firmware needs no libm.
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(
+        patterns, [](StringRef op) { return op.ends_with("exp"); });
+    patterns.add<ExpandFloor>(&getContext());
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

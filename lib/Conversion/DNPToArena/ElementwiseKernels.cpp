@@ -1,0 +1,99 @@
+//===- ElementwiseKernels.cpp - add, activations, bn, softmax, concat -----===//
+//
+// All of these are safe in place (output at an input's offset): each
+// element is read before the same element is written.
+//
+//===----------------------------------------------------------------------===//
+#include "Kernels.h"
+
+using namespace mlir;
+using mlir::dnp::Activation;
+
+namespace dnp::arena {
+
+void emitElementwise(KernelBuilder &k, int64_t n, ValueRange inputs, Value y,
+                     Activation act, const Blocking &blocking) {
+  SmallVector<Value> in(inputs);
+  k.unrolledLoop(n, blocking.unroll, {},
+                 [&](KernelBuilder &ki, Value i, ValueRange) {
+                   Value v = ki.load(in[0], i);
+                   for (Value other : ArrayRef<Value>(in).drop_front())
+                     v = ki.addf(v, ki.load(other, i));
+                   ki.store(ki.activation(v, act), y, i);
+                   return SmallVector<Value>();
+                 });
+}
+
+void emitChannelAffine(KernelBuilder &k, int64_t pixels, int64_t channels,
+                       Value x, Value scale, Value shift, Value y,
+                       const Blocking &blocking) {
+  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+    Value base = kp.mul(p, channels);
+    kp.unrolledLoop(channels, blocking.unroll, {},
+                    [&](KernelBuilder &kc, Value c, ValueRange) {
+                      Value i = kc.add(base, c);
+                      Value v = kc.fma(kc.load(x, i), kc.load(scale, c),
+                                       kc.load(shift, c));
+                      kc.store(v, y, i);
+                      return SmallVector<Value>();
+                    });
+    return SmallVector<Value>();
+  });
+}
+
+void emitSoftmax(KernelBuilder &k, int64_t rows, int64_t features, Value x,
+                 Value y, const Blocking &blocking) {
+  k.loop(0, rows, 1, {}, [&](KernelBuilder &kr, Value r, ValueRange) {
+    Value base = kr.mul(r, features);
+    Value max = kr.load(x, base);
+    max = kr.unrolledLoop(features, blocking.unroll, {max},
+                          [&](KernelBuilder &ki, Value i, ValueRange a) {
+                            Value v = ki.load(x, ki.add(base, i));
+                            return SmallVector<Value>{ki.maxf(v, a[0])};
+                          })[0];
+    Value sum = kr.unrolledLoop(
+        features, blocking.unroll, {kr.f32(0.0f)},
+        [&](KernelBuilder &ki, Value i, ValueRange a) {
+          Value at = ki.add(base, i);
+          Value e = ki.exp(ki.subf(ki.load(x, at), max));
+          ki.store(e, y, at);
+          return SmallVector<Value>{ki.addf(a[0], e)};
+        })[0];
+    kr.unrolledLoop(features, blocking.unroll, {},
+                    [&](KernelBuilder &ki, Value i, ValueRange) {
+                      Value at = ki.add(base, i);
+                      ki.store(ki.divf(ki.load(y, at), sum), y, at);
+                      return SmallVector<Value>();
+                    });
+    return SmallVector<Value>();
+  });
+}
+
+void emitConcat(KernelBuilder &k, int64_t pixels, ArrayRef<int64_t> channels,
+                ValueRange inputs, Value y, const Blocking &blocking) {
+  int64_t total = 0;
+  for (int64_t c : channels)
+    total += c;
+  int64_t offset = 0;
+  for (auto [c, input] : llvm::zip(channels, inputs)) {
+    k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+      Value src = kp.mul(p, c);
+      Value dst = kp.add(kp.mul(p, total), offset);
+      kp.unrolledLoop(c, blocking.unroll, {},
+                      [&](KernelBuilder &ki, Value i, ValueRange) {
+                        ki.store(ki.load(input, ki.add(src, i)), y,
+                                 ki.add(dst, i));
+                        return SmallVector<Value>();
+                      });
+      return SmallVector<Value>();
+    });
+    offset += c;
+  }
+}
+
+void emitCopy(KernelBuilder &k, int64_t n, Value x, Value y,
+              const Blocking &blocking) {
+  emitElementwise(k, n, {x}, y, Activation::none, blocking);
+}
+
+} // namespace dnp::arena

@@ -1,0 +1,98 @@
+//===- Kernels.h - Loop-nest kernels of the arena lowering ------*- C++ -*-===//
+//
+// Every kernel reads and writes flat f32 buffers (arena views or weight
+// globals) and is fully specialised to its static shapes.
+//
+// Sliding windows (conv2d, depthwise_conv2d, pooling) never copy padding:
+// the output rows are split into groups whose in-range kernel rows are the
+// same (the top border rows, the interior rows, the bottom border rows), the
+// columns likewise, so every block of output pixels has a static, clamped
+// window. Interior columns are computed `pixels` at a time.
+//
+// conv2d and dense accumulate `outputs` output channels x `pixels` output
+// pixels in registers (loop-carried SSA values), reading weights packed so
+// that the innermost loop walks them linearly; bias and activation are
+// applied in the epilogue before the one store of each result.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_CONVERSION_DNPTOARENA_KERNELS_H
+#define DNP_LIB_CONVERSION_DNPTOARENA_KERNELS_H
+
+#include "KernelBuilder.h"
+
+#include <vector>
+
+namespace dnp::arena {
+
+struct Blocking {
+  /// Output channels per register block (conv, dense).
+  int64_t outputs = 4;
+  /// Output pixels per register block (conv, depthwise, pooling).
+  int64_t pixels = 4;
+  /// Unroll factor of innermost reduction and elementwise loops.
+  int64_t unroll = 4;
+  /// Channels per register block (depthwise, pooling).
+  int64_t channels = 4;
+};
+
+/// A 2-D window sliding over NHWC data.
+struct Window {
+  int64_t batch = 1, inH = 1, inW = 1, channels = 1;
+  int64_t outH = 1, outW = 1;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t padTop = 0, padLeft = 0;
+};
+
+/// conv2d (and dense, a 1x1 window over its batch rows): `outChannels`
+/// outputs per pixel from weights packed by packConvWeights.
+void emitConv(KernelBuilder &k, Window w, int64_t outChannels, mlir::Value x,
+              mlir::Value packedWeights, mlir::Value bias, mlir::Value y,
+              mlir::dnp::Activation act, const Blocking &blocking);
+
+/// OHWI weights ([cout][perChannel]) regrouped into blocks of `block`
+/// output channels, each block [perChannel][block-or-remainder wide].
+std::vector<float> packConvWeights(llvm::ArrayRef<float> ohwi, int64_t cout,
+                                   int64_t block);
+
+/// depthwise_conv2d with [Kh][Kw][C] weights (used as they are).
+void emitDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
+                   mlir::Value weights, mlir::Value bias, mlir::Value y,
+                   mlir::dnp::Activation act, const Blocking &blocking);
+
+enum class PoolKind { Max, Average, AverageIncludePad };
+
+/// max_pool2d and avg_pool2d (no dilation).
+void emitPool(KernelBuilder &k, const Window &w, PoolKind kind, mlir::Value x,
+              mlir::Value y, const Blocking &blocking);
+
+/// global_avg_pool2d: [N, pixels, C] -> [N, C].
+void emitGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
+                       int64_t channels, mlir::Value x, mlir::Value y,
+                       const Blocking &blocking);
+
+/// y[i] = act(a[i] + b[i]) (two inputs) or act(a[i]) (one input).
+void emitElementwise(KernelBuilder &k, int64_t n, mlir::ValueRange inputs,
+                     mlir::Value y, mlir::dnp::Activation act,
+                     const Blocking &blocking);
+
+/// y[p, c] = x[p, c] * scale[c] + shift[c].
+void emitChannelAffine(KernelBuilder &k, int64_t pixels, int64_t channels,
+                       mlir::Value x, mlir::Value scale, mlir::Value shift,
+                       mlir::Value y, const Blocking &blocking);
+
+/// Softmax over the last axis of [rows, features].
+void emitSoftmax(KernelBuilder &k, int64_t rows, int64_t features,
+                 mlir::Value x, mlir::Value y, const Blocking &blocking);
+
+/// Channel concatenation of [pixels, channels[i]] inputs.
+void emitConcat(KernelBuilder &k, int64_t pixels,
+                llvm::ArrayRef<int64_t> channels, mlir::ValueRange inputs,
+                mlir::Value y, const Blocking &blocking);
+
+/// y[i] = x[i].
+void emitCopy(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
+              const Blocking &blocking);
+
+} // namespace dnp::arena
+
+#endif // DNP_LIB_CONVERSION_DNPTOARENA_KERNELS_H

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Checks a linked firmware's memory against the cost model.
+
+    check_sizes.py NAME REPORT.json NM_OUTPUT
+
+NM_OUTPUT is `arm-none-eabi-nm -S` of the ELF. The size of the symbol
+dnp_NAME_arena must equal the report's pmu_bytes and arena_bytes, and the
+sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift} must add
+up to its flash_bytes. Prints the numbers; exits non-zero on a mismatch.
+"""
+
+import json
+import re
+import sys
+
+
+def main():
+    name, report_path, nm_path = sys.argv[1:4]
+    totals = json.load(open(report_path))["totals"]
+    sizes = {}
+    kinds = {}
+    for line in open(nm_path):
+        parts = line.split()
+        if len(parts) == 4:
+            _, size, kind, sym = parts
+            sizes[sym] = int(size, 16)
+            kinds[sym] = kind
+    arena = f"dnp_{name}_arena"
+    if arena not in sizes:
+        sys.exit(f"no symbol {arena}")
+    weights = {s: n for s, n in sizes.items()
+               if re.fullmatch(rf"dnp_{name}_l\d+_(weight|bias|scale|shift)", s)}
+    flash = sum(weights.values())
+    print(f"arena {sizes[arena]} B in {kinds[arena]}: pmu_bytes {totals['pmu_bytes']}, "
+          f"arena_bytes {totals['arena_bytes']}")
+    print(f"weights {flash} B in {len(weights)} symbols "
+          f"({''.join(sorted(set(kinds[s] for s in weights)))}): flash_bytes {totals['flash_bytes']}")
+    ok = (sizes[arena] == totals["pmu_bytes"] == totals["arena_bytes"]
+          and flash == totals["flash_bytes"]
+          and kinds[arena] in "bB" and set(kinds[s] for s in weights) <= set("rR"))
+    print("sizes match the cost model" if ok else "MISMATCH")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

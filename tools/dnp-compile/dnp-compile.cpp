@@ -1,0 +1,265 @@
+//===- dnp-compile.cpp - dnp model -> Cortex-M object + C header ----------===//
+//
+//   dnp-compile model.mlir --target=cortex-m4 -o out/ [--name NAME]
+//               [--emit-llvm] [--emit-asm] [--warn-only]
+//
+// Runs the whole pipeline in-process: plan the arena (--dnp-plan-memory),
+// check that arena and weights fit the model's #dnp.mcu, fold batch norms,
+// fuse activations, lower to loops over the arena and to LLVM with 32-bit
+// indices, then emit out/<name>.o through LLVM's ARM backend and
+// out/<name>.h with the model's C API. Every failure is reported as an
+// error (with the op and location where there is one) and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+#include "dnp/Conversion/Pipelines.h"
+#include "dnp/Conversion/Utils.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/InitAll.h"
+#include "dnp/Target/CortexM/CortexM.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("dnp-compile options");
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    targetName("target",
+               cl::desc("cortex-m4 (default), cortex-m7, cortex-m55 or host"),
+               cl::init("cortex-m4"), cl::cat(category));
+static cl::opt<std::string> outputDir("o", cl::desc("output directory"),
+                                      cl::value_desc("dir"), cl::init("."),
+                                      cl::cat(category));
+static cl::opt<std::string>
+    modelName("name",
+              cl::desc("C name of the model: symbols dnp_<name>_*, files "
+                       "<name>.o/.h (default: the input file's stem)"),
+              cl::cat(category));
+static cl::opt<std::string>
+    entry("entry", cl::desc("function to compile (default: the only one)"),
+          cl::cat(category));
+static cl::opt<bool> emitLLVM("emit-llvm",
+                              cl::desc("also write <name>.ll (optimised IR)"),
+                              cl::cat(category));
+static cl::opt<bool> emitAsm("emit-asm", cl::desc("also write <name>.s"),
+                             cl::cat(category));
+static cl::opt<bool> emitMLIR("emit-mlir",
+                              cl::desc("also write <name>.mlir (LLVM dialect)"),
+                              cl::cat(category));
+static cl::opt<bool>
+    warnOnly("warn-only",
+             cl::desc("report a model that does not fit its #dnp.mcu as a "
+                      "warning and compile it anyway"),
+             cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
+                                  cl::init(3), cl::Prefix, cl::cat(category));
+static cl::opt<bool> llvmUnroll(
+    "llvm-unroll",
+    cl::desc("let LLVM unroll loops as well (a few percent fewer "
+             "instructions for 2-3x the code)"),
+    cl::cat(category));
+static cl::opt<int64_t> outputBlock("output-block",
+                                    cl::desc("output channels per register "
+                                             "block"),
+                                    cl::init(4), cl::cat(category));
+static cl::opt<int64_t> pixelBlock("pixel-block",
+                                   cl::desc("output pixels per register block"),
+                                   cl::init(4), cl::cat(category));
+static cl::opt<int64_t> unroll("unroll",
+                               cl::desc("unroll factor of inner loops"),
+                               cl::init(4), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "dnp-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// The function to compile; the others are dropped.
+static func::FuncOp selectModel(ModuleOp module, std::string &error) {
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    if (!entry.empty()) {
+      if (func.getSymName() == entry)
+        found = func;
+      continue;
+    }
+    if (found) {
+      error = "the module has several functions (@" +
+              found.getSymName().str() + ", @" + func.getSymName().str() +
+              "); choose one with --entry";
+      return {};
+    }
+    found = func;
+  }
+  if (!found)
+    error = entry.empty() ? "the module has no function with a body"
+                          : "no function @" + entry + " in the module";
+  return found;
+}
+
+/// Ops the Cortex-M back end lowers; anything else is reported with its
+/// location before any pass runs.
+static LogicalResult checkSupported(func::FuncOp func) {
+  bool ok = true;
+  func.walk([&](Operation *op) {
+    if (op == func.getOperation() || isa<mlir::dnp::DNPDialect>(op->getDialect()) ||
+        isa<arith::ConstantOp, func::ReturnOp>(op))
+      return;
+    op->emitError() << "'" << op->getName()
+                    << "' is not supported by the Cortex-M back end (it "
+                       "compiles dnp ops, arith.constant weights and "
+                       "func.return)";
+    ok = false;
+  });
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isF32()) {
+      func.emitError() << "argument #" << arg.getArgNumber()
+                       << " must be a static f32 tensor, got "
+                       << arg.getType();
+      ok = false;
+    }
+  }
+  if (func.getNumResults() == 0) {
+    func.emitError() << "the model returns nothing";
+    ok = false;
+  }
+  return success(ok);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "dnp model -> Cortex-M object file and C "
+                              "header\n");
+
+  std::optional<::dnp::cortexm::TargetInfo> target =
+      ::dnp::cortexm::lookupTarget(targetName);
+  if (!target)
+    return fail("unknown target '" + targetName + "' (known: " +
+                ::dnp::cortexm::targetNames() + ")");
+  if (optLevel > 3)
+    return fail("-O" + llvm::Twine(optLevel) + " is not 0..3");
+  if (outputBlock < 1 || pixelBlock < 1 || unroll < 1)
+    return fail("--output-block, --pixel-block and --unroll must be >= 1");
+
+  DialectRegistry registry;
+  ::dnp::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  // Diagnostics name the op and its location; printing whole models after
+  // them helps nobody.
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+
+  std::string errorMessage;
+  auto file = openInputFile(inputPath, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // The parser reported where and why.
+
+  std::string error;
+  func::FuncOp func = selectModel(*module, error);
+  if (!func)
+    return fail(error);
+  for (auto other : llvm::make_early_inc_range(module->getOps<func::FuncOp>()))
+    if (other != func)
+      other.erase();
+  if (failed(checkSupported(func)) || failed(::dnp::checkGatesRemovable(func)))
+    return 1;
+
+  std::string name = modelName;
+  if (name.empty())
+    name = inputPath == "-" ? func.getSymName().str()
+                            : llvm::sys::path::stem(inputPath).str();
+  name = ::dnp::sanitizeCName(name);
+
+  ::dnp::LowerToLLVMOptions options;
+  options.target = target->costModel;
+  options.name = name;
+  options.outputBlock = outputBlock;
+  options.pixelBlock = pixelBlock;
+  options.unroll = unroll;
+  options.indexBitwidth = 32;
+
+  // 1. Plan the arena, then check it and the weights against the MCU.
+  {
+    PassManager pm(&context);
+    ::dnp::buildPlanPipeline(pm, options);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  if (failed(::dnp::cortexm::checkFit(func, warnOnly)))
+    return 1;
+
+  // 2. Lower to the LLVM dialect.
+  {
+    PassManager pm(&context);
+    ::dnp::buildArenaToLLVMPipeline(pm, options);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  FailureOr<SmallVector<::dnp::ModelInterface, 1>> models =
+      ::dnp::getModelInterfaces(*module);
+  if (failed(models) || models->size() != 1)
+    return fail("the lowering did not describe exactly one model");
+  const ::dnp::ModelInterface &model = models->front();
+  if (model.predictedFlash >= 0 && model.weightBytes != model.predictedFlash)
+    llvm::errs() << "dnp-compile: warning: the weights take "
+                 << model.weightBytes << " bytes but the cost model predicted "
+                 << model.predictedFlash << "\n";
+
+  // 3. Code and header.
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return fail("cannot create " + outputDir + ": " + ec.message());
+  llvm::SmallString<256> base(outputDir);
+  llvm::sys::path::append(base, name);
+  if (emitMLIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out((base + ".mlir").str(), ec,
+                             llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write " + base + ".mlir: " + ec.message());
+    module->print(out.os());
+    out.keep();
+  }
+  ::dnp::cortexm::EmitOptions emit;
+  emit.emitLLVM = emitLLVM;
+  emit.emitAsm = emitAsm;
+  emit.optLevel = optLevel;
+  emit.llvmUnroll = llvmUnroll;
+  if (failed(::dnp::cortexm::emitCode(*module, *target, outputDir, name, emit,
+                                    error)))
+    return fail(error);
+  {
+    std::error_code ec;
+    llvm::ToolOutputFile out((base + ".h").str(), ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write " + base + ".h: " + ec.message());
+    out.os() << ::dnp::cortexm::renderHeader(model, *target);
+    out.keep();
+  }
+  llvm::outs() << "dnp-compile: " << name << " -> " << base << ".o, " << base
+               << ".h (" << target->name << "; arena " << model.arenaBytes
+               << " B, weights " << model.weightBytes << " B)\n";
+  return 0;
+}
