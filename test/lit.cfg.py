@@ -42,7 +42,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.dnp_tools_dir, config.llvm_tools_dir]
-tools = ["dnp-opt", "dnp-run", "dnp-compile"]
+tools = ["dnp-opt", "dnp-run", "dnp-train", "dnp-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Cortex-M: the bare-metal runtime, and whether its toolchain and QEMU exist.

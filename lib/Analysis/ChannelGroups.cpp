@@ -1,6 +1,7 @@
 //===- ChannelGroups.cpp - Which channels must be pruned together ---------===//
 #include "dnp/Analysis/ChannelGroups.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -267,6 +268,15 @@ void GroupBuilder::visit(Operation *op) {
       })
       .Case<GateOp, GateConcatOp, RandomOp, arith::ConstantOp>(
           [](Operation *) {})
+      // int8 <-> f32 conversions keep every channel where it is.
+      .Case<quant::DequantizeCastOp, quant::QuantizeCastOp>(
+          [&](auto cast) { passThrough(op, cast.getInput()); })
+      // The quantized view of a weight constant is a weight too; any other
+      // storage cast keeps the channels where they are.
+      .Case([&](quant::StorageCastOp cast) {
+        if (!cast.getInput().getDefiningOp<arith::ConstantOp>())
+          passThrough(op, cast.getInput());
+      })
       .Default([&](Operation *other) {
         // An op the rules do not cover: keep everything it touches.
         std::string why = ("used by unmodelled op '" +

@@ -1,6 +1,8 @@
 //===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -62,9 +64,18 @@ private:
     return name;
   }
 
+  /// Bytes per element of `v`: a quantized tensor's storage width (int8
+  /// activations: 1), any other the configured activation size.
+  int64_t elementBytes(Value v) {
+    Type element = cast<ShapedType>(v.getType()).getElementType();
+    if (auto q = dyn_cast<quant::QuantizedType>(element))
+      return (q.getStorageTypeIntegralWidth() + 7) / 8;
+    return options.activationBytes;
+  }
+
   void addTensor(Value v, cost::TensorKind kind) {
     cost::TensorId id = result.graph.addTensor(nameOf(v), elements(v), kind,
-                                               options.activationBytes);
+                                               elementBytes(v));
     result.tensorIds[v] = id;
   }
 
@@ -159,6 +170,15 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             c.elementOps = outElements;
             return true;
           })
+          // Conversions between int8 and f32 at a quantized model's edges
+          // (different element sizes, so never in place).
+          .Case<quant::DequantizeCastOp, quant::QuantizeCastOp>([&](auto) {
+            c.type = isa<quant::DequantizeCastOp>(op) ? "dequantize"
+                                                      : "quantize";
+            c.name = c.type + "_" + std::to_string(result.ops.size());
+            c.elementOps = outElements;
+            return true;
+          })
           .Default([](Operation *) { return false; });
   if (!ok)
     return op->emitError() << "the cost model does not support op '"
@@ -188,6 +208,10 @@ LogicalResult GraphBuilder::build(func::FuncOp func) {
     if (isa<mlir::dnp::GateOp, mlir::dnp::GateConcatOp, mlir::dnp::RandomOp,
             arith::ConstantOp>(op))
       continue;
+    // The quantized view of a weight constant is still a weight.
+    if (auto scast = dyn_cast<quant::StorageCastOp>(op))
+      if (scast.getInput().getDefiningOp<arith::ConstantOp>())
+        continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (Value v : ret.getOperands()) {
         auto it = result.tensorIds.find(v);

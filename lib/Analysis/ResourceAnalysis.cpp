@@ -1,11 +1,48 @@
 //===- ResourceAnalysis.cpp - MCU resources of a dnp function -------------===//
 #include "dnp/Analysis/ResourceAnalysis.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace ::dnp;
+
+namespace {
+/// Bytes per stored element of a value: the storage width of a quantized
+/// tensor, 0 for anything else.
+int64_t storageBytes(Value v) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  auto q = shaped ? dyn_cast<quant::QuantizedType>(shaped.getElementType())
+                  : quant::QuantizedType();
+  return q ? (q.getStorageTypeIntegralWidth() + 7) / 8 : 0;
+}
+
+/// A quantized function stores its weights and biases in their storage
+/// types (int8 and int32 after --dnp-quantize); the IR types decide, not
+/// the caller's assumption.
+cost::ResourceOptions weightBytesOf(func::FuncOp func,
+                                    cost::ResourceOptions fallback) {
+  cost::ResourceOptions result = fallback;
+  func.walk([&](Operation *op) {
+    Value weight, bias;
+    if (auto conv = dyn_cast<mlir::dnp::Conv2DOp>(op))
+      weight = conv.getWeight(), bias = conv.getBias();
+    else if (auto dw = dyn_cast<mlir::dnp::DepthwiseConv2DOp>(op))
+      weight = dw.getWeight(), bias = dw.getBias();
+    else if (auto dense = dyn_cast<mlir::dnp::DenseOp>(op))
+      weight = dense.getWeight(), bias = dense.getBias();
+    else
+      return WalkResult::advance();
+    if (int64_t w = storageBytes(weight))
+      result.weightBytes = w;
+    if (int64_t b = storageBytes(bias))
+      result.biasBytes = b;
+    return WalkResult::advance();
+  });
+  return result;
+}
+} // namespace
 
 FailureOr<ResourceSummary>
 (::dnp::analyzeResources)(func::FuncOp func, const ChannelGroupAnalysis &groups,
@@ -56,7 +93,8 @@ FailureOr<ResourceSummary>
   if (!tflm)
     return fail("TFLite-Micro-style planning", tflm.message());
   summary.tflmPlan = std::move(*tflm);
-  auto resources = cost::summarizeResources(g, options.weights, *target);
+  auto resources =
+      cost::summarizeResources(g, weightBytesOf(func, options.weights), *target);
   if (!resources)
     return fail("resource estimation", resources.message());
   summary.resources = std::move(*resources);

@@ -7,6 +7,7 @@
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -14,7 +15,7 @@
 void dnp::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlir::dnp::DNPDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
-                  mlir::tosa::TosaDialect>();
+                  mlir::tosa::TosaDialect, mlir::quant::QuantDialect>();
   dnp::registerConversionDialects(registry);
 }
 

@@ -3,14 +3,19 @@
 //   dnp-run model.mlir --input x.npy [--input ...] [--output y.npy ...]
 //
 // Runs one function of the model with the naive reference kernels. Inputs
-// and outputs are little-endian f32 .npy files. Without --output the results
-// are printed. Every failure is one error line and a non-zero exit; output
-// files are written only after the whole run succeeded.
+// and outputs are little-endian f32 .npy files; for a quantized argument
+// (docs/Quantization.md) the input may also be int8 (its stored values) or
+// f32 (quantized with the argument's scale and zero point), and a quantized
+// result is written as int8, or as f32 with --dequantize. Without --output
+// the results are printed. Every failure is one error line and a non-zero
+// exit; output files are written only after the whole run succeeded.
 //
 //===----------------------------------------------------------------------===//
 #include "dnp/InitAll.h"
 #include "dnp/Interpreter/Interpreter.h"
+#include "dnp/Quant/QuantParams.h"
 #include "dnp/Support/Npy.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -39,6 +44,10 @@ static cl::opt<std::string>
           cl::value_desc("name"));
 static cl::opt<bool> printResults(
     "print", cl::desc("print the results even when --output is given"));
+static cl::opt<bool> dequantize(
+    "dequantize",
+    cl::desc("write and print quantized results as f32 values "
+             "scale * (q - zero_point) instead of their int8 values"));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "dnp-run: error: " << message << "\n";
@@ -71,6 +80,55 @@ static func::FuncOp findEntry(ModuleOp module, std::string &error) {
   return found;
 }
 
+/// The per-tensor int8 quantization of `type`, if it has one.
+static mlir::quant::UniformQuantizedType int8QuantOf(Type type) {
+  auto shaped = dyn_cast_if_present<ShapedType>(type);
+  auto q = shaped ? dyn_cast<mlir::quant::UniformQuantizedType>(
+                        shaped.getElementType())
+                  : mlir::quant::UniformQuantizedType();
+  return q && q.getStorageTypeIntegralWidth() == 8 ? q
+                                                   : mlir::quant::UniformQuantizedType();
+}
+
+static ::dnp::quant::QuantParams paramsOf(mlir::quant::UniformQuantizedType q) {
+  return {q.getScale(), static_cast<int32_t>(q.getZeroPoint())};
+}
+
+/// The interpreter's input for argument `type` from `array`: f32 as is,
+/// or for an int8 argument the stored values (int8 file) or the f32 values
+/// quantized with the argument's parameters (f32 file).
+static bool toInput(const std::string &path, const ::dnp::NpyArray &array,
+                    Type type, dnp::ref::Tensor &input, std::string &error) {
+  mlir::quant::UniformQuantizedType q = int8QuantOf(type);
+  if (!q) {
+    if (array.dtype != ::dnp::NpyDType::Float32) {
+      error = path + ": dtype '" + ::dnp::npyDescr(array.dtype) +
+              "' is not f32 ('<f4'); convert with "
+              "numpy.asarray(x, dtype=numpy.float32)";
+      return false;
+    }
+    input = dnp::ref::Tensor(array.shape, array.toFloat());
+    return true;
+  }
+  if (array.dtype == ::dnp::NpyDType::Int8) {
+    input = dnp::ref::Tensor(array.shape, array.toFloat());
+    return true;
+  }
+  if (array.dtype != ::dnp::NpyDType::Float32) {
+    error = path + ": dtype '" + ::dnp::npyDescr(array.dtype) +
+            "' is neither int8 ('|i1', stored values) nor f32 ('<f4', "
+            "quantized on the way in) for the quantized argument";
+    return false;
+  }
+  std::vector<float> values = array.toFloat();
+  for (float &v : values)
+    v = static_cast<float>(::dnp::quant::quantizeValue(
+        v, paramsOf(q), static_cast<int32_t>(q.getStorageTypeMin()),
+        static_cast<int32_t>(q.getStorageTypeMax())));
+  input = dnp::ref::Tensor(array.shape, std::move(values));
+  return true;
+}
+
 static void printTensor(llvm::raw_ostream &os, unsigned index,
                         const dnp::ref::Tensor &t) {
   os << "result #" << index << ": shape " << dnp::ref::formatShape(t.shape)
@@ -91,18 +149,20 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "dnp reference executor\n");
 
-  // Read inputs first: a bad input file must not cost a model parse.
-  std::vector<dnp::ref::Tensor> inputs;
+  // Read inputs first: a bad input file must not cost a model parse. Their
+  // element types are checked against the function's arguments below.
+  std::vector<::dnp::NpyArray> arrays;
   for (const std::string &path : inputPaths) {
     ::dnp::NpyArray array;
     std::string error;
     if (!::dnp::readNpy(path, array, error))
       return fail(error);
-    if (array.dtype != ::dnp::NpyDType::Float32)
+    if (array.dtype != ::dnp::NpyDType::Float32 &&
+        array.dtype != ::dnp::NpyDType::Int8)
       return fail(path + ": dtype '" + ::dnp::npyDescr(array.dtype) +
                   "' is not f32 ('<f4'); convert with "
                   "numpy.asarray(x, dtype=numpy.float32)");
-    inputs.emplace_back(array.shape, array.toFloat());
+    arrays.push_back(std::move(array));
   }
 
   DialectRegistry registry;
@@ -128,10 +188,29 @@ int main(int argc, char **argv) {
   if (!func)
     return fail(error);
 
+  std::vector<dnp::ref::Tensor> inputs(arrays.size());
+  for (auto [i, array] : llvm::enumerate(arrays)) {
+    Type type = i < func.getNumArguments() ? func.getArgumentTypes()[i]
+                                           : Type();
+    if (!toInput(inputPaths[i], array, type, inputs[i], error))
+      return fail(error);
+  }
+
   FailureOr<std::vector<dnp::ref::Tensor>> results =
       ::dnp::interpret(func, inputs);
   if (failed(results))
     return 1;
+  // Quantized results hold their int8 values; dequantize on request.
+  std::vector<mlir::quant::UniformQuantizedType> resultQuant;
+  for (Type type : func.getResultTypes())
+    resultQuant.push_back(int8QuantOf(type));
+  resultQuant.resize(results->size());
+  if (dequantize)
+    for (auto [tensor, q] : llvm::zip(*results, resultQuant))
+      if (q)
+        for (float &v : tensor.data)
+          v = ::dnp::quant::dequantizeValue(static_cast<int32_t>(v),
+                                            paramsOf(q));
 
   if (!outputPaths.empty() && outputPaths.size() != results->size())
     return fail("@" + func.getSymName().str() + " returns " +
@@ -141,8 +220,13 @@ int main(int argc, char **argv) {
   // A failed write removes the outputs already written, so a failure never
   // leaves a partial set of results behind.
   for (auto [i, path, tensor] : llvm::enumerate(outputPaths, *results)) {
-    if (!::dnp::writeNpy(path, ::dnp::NpyArray::from(tensor.shape, tensor.data),
-                         error)) {
+    ::dnp::NpyArray array =
+        resultQuant[i] && !dequantize
+            ? ::dnp::NpyArray::from(tensor.shape,
+                                    std::vector<int8_t>(tensor.data.begin(),
+                                                        tensor.data.end()))
+            : ::dnp::NpyArray::from(tensor.shape, tensor.data);
+    if (!::dnp::writeNpy(path, array, error)) {
       for (size_t j = 0; j < i; ++j)
         llvm::sys::fs::remove(outputPaths[j]);
       return fail(error);

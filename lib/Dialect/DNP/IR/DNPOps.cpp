@@ -7,12 +7,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Quant/QuantParams.h"
 #include "dnp/Support/Shapes.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <cstdint>
 
 using namespace mlir;
 using namespace mlir::dnp;
@@ -126,6 +129,215 @@ LogicalResult verifyConvLike(ConvOp op, ArrayRef<int64_t> kernel,
   return verifyResultShape(op, {in[0], outH, outW, outChannels});
 }
 
+//===----------------------------------------------------------------------===//
+// Quantized forms (docs/Quantization.md)
+//===----------------------------------------------------------------------===//
+
+Type elementTypeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
+bool isQuantized(Value v) {
+  return isa<quant::QuantizedType>(elementTypeOf(v));
+}
+
+struct NamedValue {
+  Value value;
+  std::string name;
+};
+
+/// Whether the op is quantized: false when every value is f32, true when
+/// every value is quantized; a mix is an error naming one of each.
+FailureOr<bool> quantizedMode(Operation *op, ArrayRef<NamedValue> values) {
+  bool quantized = isQuantized(values.front().value);
+  for (const NamedValue &v : values.drop_front()) {
+    if (isQuantized(v.value) == quantized)
+      continue;
+    const NamedValue &f = quantized ? v : values.front();
+    const NamedValue &q = quantized ? values.front() : v;
+    return op->emitOpError()
+           << "mixes f32 and quantized tensors: " << f.name << " is "
+           << f.value.getType() << " but " << q.name << " is "
+           << q.value.getType();
+  }
+  return quantized;
+}
+
+/// An int8 activation quantized per tensor:
+/// `!quant.uniform<i8:f32, scale:zero_point>` with the full [-128, 127].
+FailureOr<quant::UniformQuantizedType>
+activationQuant(Operation *op, Value v, StringRef what) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(elementTypeOf(v));
+  if (!q)
+    return op->emitOpError()
+           << what
+           << " must be quantized per tensor (!quant.uniform<i8:f32, "
+              "scale:zero_point>), got "
+           << v.getType();
+  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 ||
+      q.getStorageTypeMin() != -128 || q.getStorageTypeMax() != 127)
+    return op->emitOpError()
+           << what << " must be stored as i8 with the full range [-128, 127], got "
+           << q;
+  if (!q.getExpressedType().isF32())
+    return op->emitOpError() << what << " must express f32 values, got " << q;
+  double scale = q.getScale();
+  if (!std::isfinite(scale) || scale <= 0)
+    return op->emitOpError() << what << " scale must be finite and positive, got "
+                             << scale;
+  if (q.getZeroPoint() < -128 || q.getZeroPoint() > 127)
+    return op->emitOpError() << what << " zero point " << q.getZeroPoint()
+                             << " is outside [-128, 127]";
+  return q;
+}
+
+/// A weight or bias quantized per channel along `axis`, symmetric (zero
+/// points 0), stored in `bits` bits with the range [qmin, qmax].
+FailureOr<quant::UniformQuantizedPerAxisType>
+channelQuant(Operation *op, Value v, StringRef what, int32_t axis,
+             int64_t channels, unsigned bits, int64_t qmin, int64_t qmax,
+             StringRef storage) {
+  auto q = dyn_cast<quant::UniformQuantizedPerAxisType>(elementTypeOf(v));
+  if (!q)
+    return op->emitOpError()
+           << what << " must be quantized per channel (!quant.uniform<"
+           << storage << ":f32:" << axis << ", {...}>), got " << v.getType();
+  if (!q.isSigned() || q.getStorageTypeIntegralWidth() != bits ||
+      q.getStorageTypeMin() != qmin || q.getStorageTypeMax() != qmax)
+    return op->emitOpError() << what << " must be stored as " << storage
+                             << ", got " << q;
+  if (!q.getExpressedType().isF32())
+    return op->emitOpError() << what << " must express f32 values, got " << q;
+  if (q.getQuantizedDimension() != axis)
+    return op->emitOpError() << what << " must be quantized along axis "
+                             << axis << " (its output channels), got axis "
+                             << q.getQuantizedDimension();
+  if (static_cast<int64_t>(q.getScales().size()) != channels)
+    return op->emitOpError() << what << " has " << q.getScales().size()
+                             << " scales for " << channels << " channels";
+  for (auto [c, scale, zeroPoint] :
+       llvm::enumerate(q.getScales(), q.getZeroPoints())) {
+    if (!std::isfinite(scale) || scale <= 0)
+      return op->emitOpError() << what << " scale of channel " << c
+                               << " must be finite and positive, got "
+                               << scale;
+    if (zeroPoint != 0)
+      return op->emitOpError() << what << " must be symmetric (zero point 0), "
+                               << "channel " << c << " has zero point "
+                               << zeroPoint;
+  }
+  return q;
+}
+
+/// f32 ops carry no requantization.
+LogicalResult verifyNoRequant(Operation *op) {
+  auto nonEmpty = [&](StringRef name) {
+    auto attr = op->getAttrOfType<DenseI32ArrayAttr>(name);
+    return attr && !attr.empty();
+  };
+  if (nonEmpty("multiplier") || nonEmpty("shift"))
+    return op->emitOpError()
+           << "'multiplier' and 'shift' belong to quantized ops only";
+  return success();
+}
+
+/// The op's multiplier/shift attributes must be exactly `expected`, the
+/// values dnp::quant computes from the types; `what(i)` names entry i.
+LogicalResult
+verifyRequant(Operation *op, ArrayRef<::dnp::quant::QuantizedMultiplier> expected,
+              ArrayRef<double> reals,
+              llvm::function_ref<std::string(size_t)> what) {
+  auto multiplier = op->getAttrOfType<DenseI32ArrayAttr>("multiplier");
+  auto shift = op->getAttrOfType<DenseI32ArrayAttr>("shift");
+  if (!multiplier || !shift || multiplier.empty() || shift.empty())
+    return op->emitOpError() << "quantized op needs 'multiplier' and 'shift' "
+                                "with "
+                             << expected.size() << " entries each";
+  if (static_cast<size_t>(multiplier.size()) != expected.size() ||
+      static_cast<size_t>(shift.size()) != expected.size())
+    return op->emitOpError()
+           << "has " << multiplier.size() << " multipliers and " << shift.size()
+           << " shifts but needs " << expected.size();
+  for (auto [i, e] : llvm::enumerate(expected)) {
+    ::dnp::quant::QuantizedMultiplier actual{multiplier[i], shift[i]};
+    if (actual != e)
+      return op->emitOpError()
+             << "multiplier/shift of " << what(i) << " are (" << actual.multiplier
+             << ", " << actual.shift << ") but the types give " << reals[i]
+             << " = (" << e.multiplier << ", " << e.shift << ")";
+  }
+  return success();
+}
+
+/// conv2d, depthwise_conv2d and dense: all f32, or int8 input/result per
+/// tensor, int8 symmetric weights and int32 bias per output channel, and
+/// one requantization per output channel.
+template <typename ProducerOp>
+LogicalResult verifyProducerQuantization(ProducerOp op, int32_t weightAxis,
+                                         int64_t channels) {
+  NamedValue values[] = {{op.getInput(), "input"},
+                         {op.getWeight(), "weight"},
+                         {op.getBias(), "bias"},
+                         {op.getOutput(), "result"}};
+  FailureOr<bool> quantized = quantizedMode(op, values);
+  if (failed(quantized))
+    return failure();
+  if (!*quantized)
+    return verifyNoRequant(op);
+  if (op.getGate())
+    return op.emitOpError("a quantized op takes no gate (prune before "
+                          "quantizing)");
+  auto in = activationQuant(op, op.getInput(), "input");
+  if (failed(in))
+    return failure();
+  auto out = activationQuant(op, op.getOutput(), "result");
+  if (failed(out))
+    return failure();
+  auto w = channelQuant(op, op.getWeight(), "weight", weightAxis, channels, 8,
+                        -127, 127, "i8<-127:127>");
+  if (failed(w))
+    return failure();
+  auto b = channelQuant(op, op.getBias(), "bias", 0, channels, 32, INT32_MIN,
+                        INT32_MAX, "i32");
+  if (failed(b))
+    return failure();
+  SmallVector<::dnp::quant::QuantizedMultiplier> expected;
+  SmallVector<double> reals;
+  for (int64_t c = 0; c < channels; ++c) {
+    double product = in->getScale() * w->getScales()[c];
+    double biasScale = b->getScales()[c];
+    if (std::abs(biasScale - product) > 1e-6 * std::min(biasScale, product))
+      return op.emitOpError()
+             << "bias scale of channel " << c << " is " << biasScale
+             << " but input scale * weight scale is " << product;
+    expected.push_back(::dnp::quant::convMultiplier(
+        in->getScale(), w->getScales()[c], out->getScale()));
+    reals.push_back(product / out->getScale());
+  }
+  return verifyRequant(op, expected, reals, [](size_t c) {
+    return "output channel " + std::to_string(c);
+  });
+}
+
+/// Ops that keep their input's quantization (pools, relu, flatten,
+/// reshape): all f32, or the result has exactly the input's per-tensor
+/// int8 type.
+LogicalResult verifySameQuantization(Operation *op, Value input,
+                                     Value output) {
+  NamedValue values[] = {{input, "input"}, {output, "result"}};
+  FailureOr<bool> quantized = quantizedMode(op, values);
+  if (failed(quantized) || !*quantized)
+    return failure(failed(quantized));
+  if (failed(activationQuant(op, input, "input")))
+    return failure();
+  if (elementTypeOf(input) != elementTypeOf(output))
+    return op->emitOpError()
+           << "result element type " << elementTypeOf(output)
+           << " differs from the input's " << elementTypeOf(input)
+           << "; the quantized op keeps the input's scale and zero point";
+  return success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -152,6 +364,48 @@ static void printActivation(OpAsmPrinter &printer, Operation *,
                             ActivationAttr act) {
   if (act && act.getValue() != Activation::none)
     printer << " act " << stringifyActivation(act.getValue());
+}
+
+//===----------------------------------------------------------------------===//
+// Custom directives: one type when operands and result agree, else the
+// functional form (quantized ops may give each its own scale)
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseElementwiseTypes(OpAsmParser &parser, Type &lhs,
+                                         Type &rhs, Type &out) {
+  if (succeeded(parser.parseOptionalLParen()))
+    return failure(parser.parseType(lhs) || parser.parseComma() ||
+                   parser.parseType(rhs) || parser.parseRParen() ||
+                   parser.parseArrow() || parser.parseType(out));
+  if (parser.parseType(out))
+    return failure();
+  lhs = rhs = out;
+  return success();
+}
+
+static void printElementwiseTypes(OpAsmPrinter &printer, Operation *,
+                                  Type lhs, Type rhs, Type out) {
+  if (lhs == out && rhs == out) {
+    printer << out;
+    return;
+  }
+  printer << "(" << lhs << ", " << rhs << ") -> " << out;
+}
+
+static ParseResult parseUnaryTypes(OpAsmParser &parser, Type &in, Type &out) {
+  if (parser.parseType(in))
+    return failure();
+  if (succeeded(parser.parseOptionalArrow()))
+    return parser.parseType(out);
+  out = in;
+  return success();
+}
+
+static void printUnaryTypes(OpAsmPrinter &printer, Operation *, Type in,
+                            Type out) {
+  printer << in;
+  if (in != out)
+    printer << " -> " << out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -251,7 +505,9 @@ LogicalResult Conv2DOp::verify() {
   if (w[3] != in[3])
     return emitOpError() << "weight " << shapeStr(w) << " (OHWI) has " << w[3]
                          << " input channels but the input has " << in[3];
-  return verifyConvLike(*this, {w[1], w[2]}, w[0]);
+  if (failed(verifyConvLike(*this, {w[1], w[2]}, w[0])))
+    return failure();
+  return verifyProducerQuantization(*this, /*weightAxis=*/0, w[0]);
 }
 
 LogicalResult DepthwiseConv2DOp::verify() {
@@ -263,7 +519,9 @@ LogicalResult DepthwiseConv2DOp::verify() {
   if (w[2] != in[3])
     return emitOpError() << "weight " << shapeStr(w) << " ([Kh,Kw,C]) has "
                          << w[2] << " channels but the input has " << in[3];
-  return verifyConvLike(*this, {w[0], w[1]}, in[3]);
+  if (failed(verifyConvLike(*this, {w[0], w[1]}, in[3])))
+    return failure();
+  return verifyProducerQuantization(*this, /*weightAxis=*/2, in[3]);
 }
 
 LogicalResult DenseOp::verify() {
@@ -280,7 +538,9 @@ LogicalResult DenseOp::verify() {
       failed(verifyGate(*this, getGate(), w[0])) ||
       failed(verifyRank(*this, getOutput(), "result", 2)))
     return failure();
-  return verifyResultShape(*this, {in[0], w[0]});
+  if (failed(verifyResultShape(*this, {in[0], w[0]})))
+    return failure();
+  return verifyProducerQuantization(*this, /*weightAxis=*/0, w[0]);
 }
 
 LogicalResult BatchNormOp::verify() {
@@ -325,7 +585,9 @@ template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
     return op.emitOpError() << "padding [" << pad
                             << "] must be smaller than the kernel ["
                             << kernel << "]";
-  return verifyResultShape(op, {in[0], outH, outW, in[3]});
+  if (failed(verifyResultShape(op, {in[0], outH, outW, in[3]})))
+    return failure();
+  return verifySameQuantization(op, op.getInput(), op.getOutput());
 }
 
 LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
@@ -335,7 +597,9 @@ LogicalResult GlobalAvgPool2DOp::verify() {
   if (failed(verifyRank(*this, getInput(), "input", 4)))
     return failure();
   ArrayRef<int64_t> in = shapeOf(getInput());
-  return verifyResultShape(*this, {in[0], 1, 1, in[3]});
+  if (failed(verifyResultShape(*this, {in[0], 1, 1, in[3]})))
+    return failure();
+  return verifySameQuantization(*this, getInput(), getOutput());
 }
 
 //===----------------------------------------------------------------------===//
@@ -359,14 +623,43 @@ LogicalResult ConcatOp::verify() {
                            << "; only the channel dimension may differ";
     channels += s[3];
   }
-  return verifyResultShape(*this, {first[0], first[1], first[2], channels});
+  if (failed(verifyResultShape(*this,
+                               {first[0], first[1], first[2], channels})))
+    return failure();
+  SmallVector<NamedValue> values;
+  for (auto [i, v] : llvm::enumerate(getInputs()))
+    values.push_back({v, "input #" + std::to_string(i)});
+  values.push_back({getOutput(), "result"});
+  FailureOr<bool> quantized = quantizedMode(*this, values);
+  if (failed(quantized))
+    return failure();
+  if (!*quantized)
+    return verifyNoRequant(*this);
+  auto out = activationQuant(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  SmallVector<::dnp::quant::QuantizedMultiplier> expected;
+  SmallVector<double> reals;
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    auto in = activationQuant(*this, v, "input #" + std::to_string(i));
+    if (failed(in))
+      return failure();
+    expected.push_back(
+        ::dnp::quant::rescaleMultiplier(in->getScale(), out->getScale()));
+    reals.push_back(in->getScale() / out->getScale());
+  }
+  return verifyRequant(*this, expected, reals, [](size_t i) {
+    return "input #" + std::to_string(i);
+  });
 }
 
 LogicalResult FlattenOp::verify() {
   if (failed(verifyRank(*this, getInput(), "input", 4)))
     return failure();
   ArrayRef<int64_t> in = shapeOf(getInput());
-  return verifyResultShape(*this, {in[0], in[1] * in[2] * in[3]});
+  if (failed(verifyResultShape(*this, {in[0], in[1] * in[2] * in[3]})))
+    return failure();
+  return verifySameQuantization(*this, getInput(), getOutput());
 }
 
 LogicalResult ReshapeOp::verify() {
@@ -379,14 +672,89 @@ LogicalResult ReshapeOp::verify() {
                          << " elements (" << shapeStr(in.getShape())
                          << ") into " << out.getNumElements() << " ("
                          << shapeStr(out.getShape()) << ")";
-  return success();
+  return verifySameQuantization(*this, getInput(), getOutput());
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::verify() {
+  NamedValue values[] = {
+      {getLhs(), "lhs"}, {getRhs(), "rhs"}, {getOutput(), "result"}};
+  FailureOr<bool> quantized = quantizedMode(*this, values);
+  if (failed(quantized))
+    return failure();
+  if (!*quantized) {
+    if (getLhs().getType() != getOutput().getType() ||
+        getRhs().getType() != getOutput().getType())
+      return emitOpError()
+             << "requires the same type for all operands and results";
+    return verifyNoRequant(*this);
+  }
+  if (shapeOf(getLhs()) != shapeOf(getOutput()) ||
+      shapeOf(getRhs()) != shapeOf(getOutput()))
+    return emitOpError()
+           << "requires the same shape for all operands and results";
+  auto lhs = activationQuant(*this, getLhs(), "lhs");
+  if (failed(lhs))
+    return failure();
+  auto rhs = activationQuant(*this, getRhs(), "rhs");
+  if (failed(rhs))
+    return failure();
+  auto out = activationQuant(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  ::dnp::quant::AddMultipliers m = ::dnp::quant::addMultipliers(
+      lhs->getScale(), rhs->getScale(), out->getScale());
+  double twiceMax = 2 * std::max(lhs->getScale(), rhs->getScale());
+  ::dnp::quant::QuantizedMultiplier expected[] = {m.lhs, m.rhs, m.output};
+  double reals[] = {lhs->getScale() / twiceMax, rhs->getScale() / twiceMax,
+                    twiceMax / ((1 << ::dnp::quant::kAddLeftShift) *
+                                out->getScale())};
+  return verifyRequant(*this, expected, reals, [](size_t i) {
+    const char *names[] = {"lhs", "rhs", "result"};
+    return std::string(names[i]);
+  });
+}
+
+LogicalResult ReluOp::verify() {
+  return verifySameQuantization(*this, getInput(), getOutput());
+}
+
+LogicalResult Relu6Op::verify() {
+  return verifySameQuantization(*this, getInput(), getOutput());
 }
 
 LogicalResult SoftmaxOp::verify() {
   auto type = cast<RankedTensorType>(getInput().getType());
   if (type.getRank() < 1 || !type.hasStaticShape())
     return emitOpError() << "needs a static shape of rank >= 1, got " << type;
-  return success();
+  NamedValue values[] = {{getInput(), "input"}, {getOutput(), "result"}};
+  FailureOr<bool> quantized = quantizedMode(*this, values);
+  if (failed(quantized))
+    return failure();
+  if (!*quantized) {
+    if (getInput().getType() != getOutput().getType())
+      return emitOpError() << "f32 input and result must have one type";
+    return verifyNoRequant(*this);
+  }
+  auto in = activationQuant(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  auto out = activationQuant(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  if (out->getScale() != ::dnp::quant::kSoftmaxOutputScale ||
+      out->getZeroPoint() != ::dnp::quant::kSoftmaxOutputZeroPoint)
+    return emitOpError() << "a quantized softmax produces scale 1/256 "
+                            "(0.00390625) and zero point -128, got "
+                         << *out;
+  ::dnp::quant::SoftmaxParams p =
+      ::dnp::quant::softmaxParams(in->getScale());
+  double real = in->getScale() * std::ldexp(1.0, 31 - 5);
+  return verifyRequant(*this, {p.multiplier}, {real},
+                       [](size_t) { return std::string("input"); });
 }
 
 #define GET_OP_CLASSES

@@ -9,7 +9,27 @@ include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-defvar DNP_Tensor = RankedTensorOf<[F32]>;
+// Activations, weights and biases are f32 tensors, or int8/int32 tensors
+// whose element type is a `!quant.uniform` type (per-tensor for
+// activations, per-axis for weights and biases); docs/Quantization.md gives
+// the combinations each op accepts and its integer semantics. The
+// verifiers check that an op is all-f32 or consistently quantized.
+def DNP_QuantizedElement : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "uniform quantized type">;
+def DNP_AnyTensor : Type<
+    Or<[RankedTensorOf<[F32]>.predicate,
+        RankedTensorOf<[DNP_QuantizedElement]>.predicate]>,
+    "ranked tensor of 32-bit float values or of uniform quantized values",
+    "::mlir::RankedTensorType">;
+defvar DNP_Tensor = DNP_AnyTensor;
+defvar DNP_FloatTensor = RankedTensorOf<[F32]>;
+// Requantization of a quantized op: one fixed-point multiplier (Q31) and
+// shift per output channel (conv2d, depthwise_conv2d, dense), per input
+// (concat), [lhs, rhs, output] (add) or [input] (softmax). Absent (empty)
+// on f32 ops; defaulted so that builders of f32 ops need not mention them.
+defvar DNP_Requant = DefaultValuedOptionalAttr<DenseI32ArrayAttr, "{}">;
 defvar DNP_Pair = DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">;
 defvar DNP_Padding = DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">;
 defvar DNP_Act = DefaultValuedAttr<DNP_ActivationAttr,
@@ -84,7 +104,7 @@ def DNP_RandomOp : DNP_Op<"random", [Pure]> {
     ```
   }];
   let arguments = (ins I64Attr:$seed, F32Attr:$scale);
-  let results = (outs DNP_Tensor:$result);
+  let results = (outs DNP_FloatTensor:$result);
   let assemblyFormat = "`seed` $seed `scale` $scale attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
@@ -100,7 +120,9 @@ def DNP_Conv2DOp : DNP_Op<"conv2d", [Pure]> {
     * w[o,kh,kw,c]) * g[o])` with zero padding `[top, bottom, left, right]`.
     The output channels form a new channel group; the input channels belong
     to the producer's group. The optional `gate` has one entry per output
-    channel.
+    channel. Quantized form (docs/Quantization.md): int8 input and output,
+    int8 weights quantized per output channel (axis 0), int32 bias, one
+    `multiplier`/`shift` per output channel, no gate.
 
     ```mlir
     %y = dnp.conv2d %x, %w, %b strides [2, 2] padding [1, 1, 1, 1] act relu
@@ -111,7 +133,8 @@ def DNP_Conv2DOp : DNP_Op<"conv2d", [Pure]> {
   let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
                        Optional<DNP_GateType>:$gate,
                        DNP_Pair:$strides, DNP_Padding:$padding,
-                       DNP_Pair:$dilations, DNP_Act:$act);
+                       DNP_Pair:$dilations, DNP_Act:$act,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias (`strides` $strides^)? (`padding` $padding^)?
@@ -127,7 +150,8 @@ def DNP_DepthwiseConv2DOp : DNP_Op<"depthwise_conv2d", [Pure]> {
     Each channel is convolved with its own `Kh x Kw` filter:
     `y[n,i,j,c] = act((b[c] + sum x[n, i*sh + kh*dh - pt, j*sw + kw*dw - pl, c]
     * w[kh,kw,c]) * g[c])`. Input and output channels are the same channel
-    group, so a gate here is the gate of the producer's group.
+    group, so a gate here is the gate of the producer's group. Quantized
+    form as conv2d, with the weights quantized along axis 2.
 
     ```mlir
     %y = dnp.depthwise_conv2d %x, %w, %b padding [1, 1, 1, 1] act relu6
@@ -138,7 +162,8 @@ def DNP_DepthwiseConv2DOp : DNP_Op<"depthwise_conv2d", [Pure]> {
   let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
                        Optional<DNP_GateType>:$gate,
                        DNP_Pair:$strides, DNP_Padding:$padding,
-                       DNP_Pair:$dilations, DNP_Act:$act);
+                       DNP_Pair:$dilations, DNP_Act:$act,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias (`strides` $strides^)? (`padding` $padding^)?
@@ -152,7 +177,7 @@ def DNP_DenseOp : DNP_Op<"dense", [Pure]> {
   let summary = "Fully connected layer, weights [Out, In]";
   let description = [{
     `y[n,o] = act((b[o] + sum_i x[n,i] * w[o,i]) * g[o])`. The outputs form a
-    new channel group.
+    new channel group. Quantized form as conv2d (weights along axis 0).
 
     ```mlir
     %y = dnp.dense %x, %w, %b : (tensor<1x64xf32>, tensor<10x64xf32>,
@@ -160,7 +185,8 @@ def DNP_DenseOp : DNP_Op<"dense", [Pure]> {
     ```
   }];
   let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
-                       Optional<DNP_GateType>:$gate, DNP_Act:$act);
+                       Optional<DNP_GateType>:$gate, DNP_Act:$act,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias `` custom<Activation>($act) (`gate` $gate^)?
@@ -184,11 +210,12 @@ def DNP_BatchNormOp : DNP_Op<"batch_norm", [Pure]> {
            tensor<16xf32>, tensor<16xf32>) -> tensor<1x8x8x16xf32>
     ```
   }];
-  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$scale, DNP_Tensor:$offset,
-                       DNP_Tensor:$mean, DNP_Tensor:$variance,
+  let arguments = (ins DNP_FloatTensor:$input, DNP_FloatTensor:$scale,
+                       DNP_FloatTensor:$offset, DNP_FloatTensor:$mean,
+                       DNP_FloatTensor:$variance,
                        Optional<DNP_GateType>:$gate,
                        DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
-  let results = (outs DNP_Tensor:$output);
+  let results = (outs DNP_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $scale `,` $offset `,` $mean `,` $variance
     (`epsilon` $epsilon^)? (`gate` $gate^)?
@@ -263,19 +290,41 @@ def DNP_GlobalAvgPool2DOp : DNP_Op<"global_avg_pool2d", [Pure]> {
 // Elementwise and structural
 //===----------------------------------------------------------------------===//
 
-def DNP_AddOp : DNP_Op<"add", [Pure, SameOperandsAndResultType]> {
+def DNP_AddOp : DNP_Op<"add", [Pure]> {
   let summary = "Residual addition";
   let description = [{
     Elementwise sum of two tensors of the same shape, then the optional
-    activation. All operands and the result share one channel group.
+    activation. All operands and the result share one channel group. The
+    f32 form has one type for all three; a quantized add may give each its
+    own scale and zero point, written as a functional type.
 
     ```mlir
     %y = dnp.add %a, %b act relu : tensor<1x14x14x32xf32>
+    %q = dnp.add %c, %d {multiplier = array<i32: 1073741824, 1073741824,
+                                                1073741824>,
+                         shift = array<i32: 0, 0, -19>}
+        : (tensor<4x!quant.uniform<i8:f32, 0.5>>,
+           tensor<4x!quant.uniform<i8:f32, 0.5>>)
+        -> tensor<4x!quant.uniform<i8:f32, 1.0>>
     ```
   }];
-  let arguments = (ins DNP_Tensor:$lhs, DNP_Tensor:$rhs, DNP_Act:$act);
+  let arguments = (ins DNP_Tensor:$lhs, DNP_Tensor:$rhs, DNP_Act:$act,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
-  let assemblyFormat = "$lhs `,` $rhs `` custom<Activation>($act) attr-dict `:` type($output)";
+  let assemblyFormat = [{
+    $lhs `,` $rhs `` custom<Activation>($act) attr-dict `:`
+    custom<ElementwiseTypes>(type($lhs), type($rhs), type($output))
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   CArg<"::mlir::dnp::Activation",
+                        "::mlir::dnp::Activation::none">:$act), [{
+      build($_builder, $_state, lhs.getType(), lhs, rhs,
+            ::mlir::dnp::ActivationAttr::get($_builder.getContext(), act),
+            ::mlir::DenseI32ArrayAttr(), ::mlir::DenseI32ArrayAttr());
+    }]>
+  ];
+  let hasVerifier = 1;
 }
 
 def DNP_ConcatOp : DNP_Op<"concat", [Pure]> {
@@ -283,13 +332,16 @@ def DNP_ConcatOp : DNP_Op<"concat", [Pure]> {
   let description = [{
     Stacks NHWC tensors of equal `N, H, W` along channels, in operand order.
     The result's channel group is the ordered union of the operands' groups.
+    Quantized, each input is requantized to the result's scale and zero
+    point with its own `multiplier`/`shift`.
 
     ```mlir
     %y = dnp.concat %a, %b : (tensor<1x7x7x16xf32>, tensor<1x7x7x8xf32>)
         -> tensor<1x7x7x24xf32>
     ```
   }];
-  let arguments = (ins Variadic<DNP_Tensor>:$inputs);
+  let arguments = (ins Variadic<DNP_Tensor>:$inputs,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
   let hasVerifier = 1;
@@ -341,7 +393,9 @@ def DNP_ReluOp : DNP_UnaryOp<"relu", "max(x, 0)", [{
     ```mlir
     %y = dnp.relu %x : tensor<1x8x8x4xf32>
     ```
-  }]>;
+  }]> {
+  let hasVerifier = 1;
+}
 
 def DNP_Relu6Op : DNP_UnaryOp<"relu6", "min(max(x, 0), 6)", [{
     Elementwise rectifier clipped at 6.
@@ -349,15 +403,33 @@ def DNP_Relu6Op : DNP_UnaryOp<"relu6", "min(max(x, 0), 6)", [{
     ```mlir
     %y = dnp.relu6 %x : tensor<1x8x8x4xf32>
     ```
-  }]>;
+  }]> {
+  let hasVerifier = 1;
+}
 
-def DNP_SoftmaxOp : DNP_UnaryOp<"softmax", "Softmax over the last axis", [{
-    `exp(x - max) / sum(exp(x - max))` along the last dimension.
+def DNP_SoftmaxOp : DNP_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Softmax over the last axis";
+  let description = [{
+    `exp(x - max) / sum(exp(x - max))` along the last dimension. The
+    quantized form always produces scale 1/256, zero point -128, so its
+    result type differs from its input's.
 
     ```mlir
     %y = dnp.softmax %x : tensor<1x10xf32>
     ```
-  }]> {
+  }];
+  let arguments = (ins DNP_Tensor:$input,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` custom<UnaryTypes>(type($input), type($output))
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input), [{
+      build($_builder, $_state, input.getType(), input,
+            ::mlir::DenseI32ArrayAttr(), ::mlir::DenseI32ArrayAttr());
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

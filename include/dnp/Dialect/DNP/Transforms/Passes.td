@@ -176,4 +176,56 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
   ];
 }
 
+def DNPQuantize : Pass<"dnp-quantize", "func::FuncOp"> {
+  let summary = "Post-training static int8 quantization with a calibration set";
+  let description = [{
+    Turns a pruned f32 function into int8 (docs/Quantization.md), the form
+    TFLite and CMSIS-NN run on Cortex-M:
+
+    1. Prepares the f32 function: drops all-ones gates (other gates are an
+       error: prune first), folds each `batch_norm` into the conv2d or
+       depthwise_conv2d before it (act none, one use: the cost model's
+       rule), turns any other `batch_norm` into an equivalent 1x1
+       depthwise_conv2d, and fuses a `relu`/`relu6` into the conv2d,
+       depthwise_conv2d, dense or add whose only use it is.
+    2. Runs that function with the reference interpreter on the inputs of
+       `calibration` (an .npy of N f32 inputs stacked on the batch axis) and
+       records the range of every activation, the input included.
+    3. Chooses asymmetric int8 parameters per activation tensor (range
+       extended to contain 0, zero point nudged to an integer), symmetric
+       int8 weights per output channel (max|w| / 127) and int32 biases with
+       scale input scale x weight scale; pools, reshapes and standalone
+       relus keep their input's parameters, softmax produces 1/256 and -128.
+    4. Rewrites the function: a quantized argument, quantized ops with
+       their fixed-point `multiplier`/`shift`, weights as `arith.constant`
+       int8/int32 `dense_resource` blobs viewed as quantized tensors by
+       `quant.scast`, and results dequantized by `quant.dcast`
+       (`output-type=f32`) or left int8 (`output-type=int8`).
+
+    ```mlir
+    %y = dnp.conv2d %x, %w, %b act relu : (tensor<1x8x8x1xf32>, ...)
+    // becomes
+    %wq = arith.constant dense_resource<model_q0_w> : tensor<4x3x3x1xi8>
+    %w8 = quant.scast %wq : tensor<4x3x3x1xi8>
+        to tensor<4x3x3x1x!quant.uniform<i8<-127:127>:f32:0, {...}>>
+    %y = dnp.conv2d %x, %w8, %b32 act relu
+        {multiplier = array<i32: ...>, shift = array<i32: ...>}
+        : (tensor<1x8x8x1x!quant.uniform<i8:f32, 0.0039:-128>>, ...)
+        -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.0121:-128>>
+    ```
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "The .npy file of calibration inputs: f32, shape [N, ...] with "
+           "the argument's shape after the batch dimension">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"0",
+           "Use at most this many calibration inputs (0: all)">,
+    Option<"outputType", "output-type", "std::string", /*default=*/"\"f32\"",
+           "f32: dequantize the results with quant.dcast; int8: return the "
+           "int8 tensors">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // DNP_DIALECT_DNP_TRANSFORMS_PASSES_TD

@@ -1,0 +1,96 @@
+//===- Budget.h - Resource budgets and the pruner's cost model -*- C++ -*-===//
+//
+// Plain C++ over lib/Cost. A ResourceModel owns a copy of a model's cost
+// graph and answers, for the pruner:
+//   * the exact resources at integer channel counts (PMU = optimal-order
+//     peak, flash, MACs, cycles), as `dnp-opt --dnp-report-resources` would
+//     report them for the pruned model;
+//   * each budgeted resource as a differentiable function of real channel
+//     counts: the peak of a FIXED execution order (PeakRelaxation; the
+//     optimal order of the current model, recomputed by reorder() after
+//     every physical prune), flash, MACs and cycles with exact gradients.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_TRAIN_BUDGET_H
+#define DNP_TRAIN_BUDGET_H
+
+#include "dnp/Cost/Graph.h"
+#include "dnp/Cost/Relaxation.h"
+#include "dnp/Cost/Resources.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dnp::train {
+
+enum class Resource { Sram = 0, Flash = 1, Macs = 2, Cycles = 3 };
+constexpr int kNumResources = 4;
+/// "sram", "flash", "macs", "cycles" (the keys of #dnp.budget and the
+/// training report).
+const char *toString(Resource r);
+
+/// Upper bounds; 0 = unconstrained.
+struct Budget {
+  std::array<double, kNumResources> limit{0, 0, 0, 0};
+  bool has(Resource r) const { return limit[static_cast<int>(r)] > 0; }
+  double get(Resource r) const { return limit[static_cast<int>(r)]; }
+  bool empty() const;
+  std::vector<Resource> budgeted() const;
+};
+
+/// Parses "sram=16KiB,flash=64KiB,macs=1M,cycles=2M" (also "latency=5ms",
+/// converted with `clockMHz`). Sizes accept B, KiB/KB/K, MiB/MB/M (powers
+/// of 1024 for bytes); counts accept K, M, G (powers of 1000).
+bool parseBudget(const std::string &text, double clockMHz, Budget &budget,
+                 std::string &error);
+
+/// Resources at integer channel counts.
+struct Usage {
+  std::array<double, kNumResources> value{0, 0, 0, 0};
+  bool pmuExact = true;
+  double get(Resource r) const { return value[static_cast<int>(r)]; }
+};
+
+class ResourceModel {
+public:
+  /// `graph` must verify; `weights` gives the deployed parameter bytes.
+  static cost::Expected<ResourceModel>
+  create(const cost::Graph &graph, cost::ResourceOptions weights,
+         const std::string &target,
+         cost::MemoryOptions memory = cost::MemoryOptions());
+
+  /// Exact resources at integer channel counts (every group >= 1).
+  cost::Expected<Usage> exact(const std::vector<int64_t> &channels) const;
+
+  /// Recomputes the optimal order at `channels` and rebuilds the relaxation
+  /// around it.
+  cost::Status reorder(const std::vector<int64_t> &channels);
+
+  /// One resource at real channel counts with its gradient. PMU is the
+  /// fixed-order peak (smooth when `temperature` > 0, in bytes).
+  cost::Expected<cost::ValueGrad>
+  evaluate(Resource r, const std::vector<double> &channels,
+           double temperature = 0.0) const;
+
+  const cost::Graph &graph() const { return graph_; }
+  const cost::TargetDesc &target() const { return *target_; }
+  const std::vector<cost::OpId> &order() const { return order_; }
+
+private:
+  cost::Graph graph_;
+  cost::ResourceOptions weights_;
+  const cost::TargetDesc *target_ = nullptr;
+  cost::MemoryOptions memory_;
+  std::vector<cost::OpId> order_;
+  std::optional<cost::PeakRelaxation> relaxation_;
+};
+
+/// "16.0 KiB", "1.20 M" style figures for progress lines.
+std::string formatResource(Resource r, double value);
+
+} // namespace dnp::train
+
+#endif // DNP_TRAIN_BUDGET_H

@@ -1,0 +1,51 @@
+//===- Import.h - dnp IR <-> training model ---------------------*- C++ -*-===//
+//
+// The MLIR half of dnp-train: reads a dnp function into a train::Model and
+// writes trained weights back. Export takes the ORIGINAL function, gives it
+// gates (--dnp-insert-gates), sets each gate to the final keep mask, writes
+// the trained weights (and BN running statistics) into it and runs
+// --dnp-prune, so the pruned model is produced by the same code that prunes
+// every other dnp model.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_TRAIN_IMPORT_H
+#define DNP_TRAIN_IMPORT_H
+
+#include "dnp/Train/Model.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace dnp::train {
+
+/// The dialects a trainable dnp model uses (dnp, func, arith). dnp-train
+/// registers only these, so it does not depend on every conversion dnp
+/// has.
+void registerTrainDialects(mlir::DialectRegistry &registry);
+
+struct ImportOptions {
+  int64_t elementBytes = 4;
+};
+
+/// Reads `func`. Gates already present must be 0/1 masks; they are
+/// materialized with --dnp-prune first (the function is modified). Emits a
+/// diagnostic and fails on unsupported ops or shapes.
+mlir::LogicalResult importModel(mlir::func::FuncOp func,
+                                const ImportOptions &options, Model &model);
+
+/// Writes `params` (original shapes, as Session::exportParams returns them)
+/// into `func` (the function importModel read), keeps the channels `alive`
+/// of every group and prunes. Emits a diagnostic and fails otherwise.
+mlir::LogicalResult
+exportModel(mlir::func::FuncOp func, const Model &model,
+            const std::vector<std::vector<float>> &params,
+            const std::vector<std::vector<int64_t>> &alive);
+
+/// Runs `--dnp-prune` on `func` (in-process).
+mlir::LogicalResult runPrune(mlir::func::FuncOp func);
+
+} // namespace dnp::train
+
+#endif // DNP_TRAIN_IMPORT_H

@@ -1,0 +1,139 @@
+//===- Model.h - A dnp function as plain C++ data for training --*- C++ -*-===//
+//
+// The training driver reads a dnp function once (lib/Train/Import.cpp, MLIR)
+// into this plain description and hands it to the LibTorch side
+// (lib/Train/Session.cpp), so neither side includes the other's headers.
+//
+// Values are numbered: 0 is the function's (single) argument, value i + 1 is
+// the result of node i. Weights are stored in dnp's layout (conv OHWI,
+// depthwise [Kh,Kw,C], dense [Out,In], batch-norm vectors [C]) and every
+// weight axis that is indexed by channels names the value whose channel
+// layout it follows, exactly as --dnp-prune slices it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_TRAIN_MODEL_H
+#define DNP_TRAIN_MODEL_H
+
+#include "dnp/Cost/Graph.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnp::train {
+
+enum class OpKind {
+  Conv2D,
+  DepthwiseConv2D,
+  Dense,
+  BatchNorm,
+  MaxPool2D,
+  AvgPool2D,
+  GlobalAvgPool2D,
+  Add,
+  Concat,
+  Flatten,
+  Reshape,
+  Relu,
+  Relu6,
+  Softmax,
+};
+
+const char *toString(OpKind kind);
+
+enum class Activation { None, Relu, Relu6 };
+
+/// `channels` consecutive channels of one channel group.
+struct Segment {
+  int group = 0;
+  int64_t channels = 0; // in the original (unpruned) model
+};
+
+/// The channel dimension of an activation as group segments (see
+/// dnp/Analysis/ChannelGroups.h). `spatial` > 1 for flattened tensors, whose
+/// feature p*C + c is channel c at spatial position p.
+struct Layout {
+  std::vector<Segment> segments;
+  int64_t spatial = 1;
+  int64_t numChannels() const;
+};
+
+/// One weight axis indexed by channels of value `value`'s layout (features,
+/// i.e. spatial repeats, when the layout is flattened).
+struct ParamAxis {
+  int axis = 0;
+  int value = 0;
+};
+
+struct Param {
+  std::string name;            // "conv2d_3.weight"
+  std::vector<int64_t> shape;  // dnp layout, original sizes
+  std::vector<float> values;   // row-major
+  std::vector<ParamAxis> axes; // channel-indexed axes
+  bool trainable = true;       // false for batch-norm mean and variance
+};
+
+struct Node {
+  OpKind kind = OpKind::Relu;
+  std::string name;         // "conv2d_3" (kind and index), for messages
+  std::vector<int> inputs;  // value ids
+  /// conv/depthwise/dense: weight, bias; batch_norm: scale, offset, mean,
+  /// variance.
+  std::vector<int> params;
+  std::vector<int64_t> shape; // result shape (NHWC or [N,F]), original
+  std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
+  std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
+  Activation act = Activation::None;
+  float epsilon = 1e-5f;
+  bool countIncludePad = false;
+  /// Multiplies its output channels by the gate of its layout's groups
+  /// (conv2d, depthwise, dense, batch_norm over a prunable group).
+  bool gated = false;
+};
+
+struct Group {
+  int id = 0;
+  int64_t channels = 0;
+  bool prunable = false;
+  std::string reason; // why not prunable
+};
+
+struct Model {
+  std::string function;               // symbol name
+  std::vector<int64_t> inputShape;    // [N,H,W,C] (or [N,F])
+  std::vector<Layout> layouts;        // per value id
+  std::vector<std::vector<int64_t>> valueShapes; // per value id, original
+  std::vector<Node> nodes;
+  std::vector<Param> params;
+  std::vector<Group> groups;
+  int output = 0;                     // value id of the result
+  /// The result is a softmax; training uses its input as logits.
+  bool outputIsSoftmax = false;
+
+  /// The MCU cost graph: cost group i is channel group i, channel counts of
+  /// the original model.
+  cost::Graph costGraph;
+  std::string target = "cortex-m4";
+  int64_t elementBytes = 4;
+
+  int numValues() const { return static_cast<int>(nodes.size()) + 1; }
+  int64_t numClasses() const;
+  std::vector<int> prunableGroups() const;
+};
+
+/// Indices, along a `layout`-indexed axis, of the entries that survive when
+/// each group g keeps the channels `keep[g]` (positions within the group, in
+/// increasing order). Channel axis: offset(segment) + c; flattened axis:
+/// p * C + offset(segment) + c for every spatial position p. `channels[g]`
+/// is the group's current channel count (the numbering `keep` refers to).
+std::vector<int64_t> keptIndices(const Layout &layout,
+                                 const std::vector<int64_t> &channels,
+                                 const std::vector<std::vector<int64_t>> &keep);
+
+/// Size of a layout-indexed axis when group g has channels[g] channels.
+int64_t axisSize(const Layout &layout, const std::vector<int64_t> &channels);
+
+} // namespace dnp::train
+
+#endif // DNP_TRAIN_MODEL_H

@@ -1,0 +1,248 @@
+//===- Trainer.h - Differentiable, budgeted channel pruning ----*- C++ -*-===//
+//
+// Plain-C++ interface of the LibTorch training code, so that the tool and
+// the tests include neither LibTorch nor MLIR through it.
+//
+// A Session is one network being trained: its weights (dnp layout), BN
+// running statistics, optimizer state, one learnable size per prunable
+// channel group, per-channel salience and the channels still alive.
+// train() runs the whole schedule (see lib/Train/Trainer.cpp):
+//   1. every step: soft masks keep the most salient channels of each group
+//      up to its current size (a sigmoid ramp over the salience rank);
+//      loss = cross entropy + lambda * sum_budgeted max(0, usage/budget -
+//      target) + a small pull of the tightest budget toward its target;
+//   2. every `pruneEvery` steps: channels outside each group's size are
+//      removed from the weights and the optimizer state; the optimal order
+//      of the smaller model is recomputed;
+//   3. once every budget is met at the integer channel counts, the masks
+//      are folded into the weights and the sizes freeze (fine-tuning).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_TRAIN_TRAINER_H
+#define DNP_TRAIN_TRAINER_H
+
+#include "dnp/Train/Budget.h"
+#include "dnp/Train/Dataset.h"
+#include "dnp/Train/Model.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dnp::train {
+
+enum class Salience { Taylor, Magnitude, BatchNorm };
+enum class Method {
+  /// Differentiable pruning (this project's method).
+  Dnp,
+  /// No pruning (budgets are only reported).
+  None,
+  /// Every prunable group narrowed by the same factor before training.
+  Uniform,
+  /// Train half the epochs, keep in every prunable group the channels with
+  /// the largest L1 norms (the same fraction of every group, the largest
+  /// that meets the budget), fine-tune the other half.
+  L1,
+};
+
+struct SessionOptions {
+  uint64_t seed = 1;
+  std::string optimizer = "adam"; // or "sgd"
+  double lr = 1e-3;
+  double momentum = 0.9;     // sgd
+  double weightDecay = 0.0;
+  /// Size parameters (keep fractions): Adam learning rate; 0 = automatic
+  /// (train() picks it so that a 90% cut takes about a quarter of the
+  /// steps).
+  double sizeLr = 0.02;
+  /// Adam's beta1 for the sizes: little momentum, so sizes stop soon after
+  /// the budget is met instead of overshooting.
+  double sizeMomentum = 0.5;
+  Salience salience = Salience::Taylor;
+  /// Running-average factor of the salience statistics.
+  double salienceDecay = 0.9;
+  /// Width of the mask ramp, as a fraction of the group's original channel
+  /// count (at least half a channel).
+  double maskTemperature = 0.05;
+  Budget budget;
+  double lambda = 2.0;
+  /// The hinge starts at usage/budget = target (< 1 leaves room for the
+  /// rounding to whole channels).
+  double target = 0.97;
+  /// Weight of the pull of the tightest budget up to the target.
+  double pull = 0.1;
+  /// Smooth PMU (log-sum-exp over the order's steps), temperature as a
+  /// fraction of the SRAM budget; 0 = exact peak (subgradient).
+  double pmuTemperature = 0.002;
+  int threads = 0; // 0: LibTorch's default
+};
+
+struct StepStats {
+  double taskLoss = 0, resourceLoss = 0;
+  int64_t correct = 0, count = 0;
+};
+
+class Session {
+public:
+  /// Fails (with `error`) when the model or options cannot be trained.
+  static std::unique_ptr<Session> create(const Model &model,
+                                         const ResourceModel *resources,
+                                         const SessionOptions &options,
+                                         std::string &error);
+  virtual ~Session();
+
+  /// One optimisation step on `n` samples (NHWC). `learnSizes`: soft masks
+  /// from the sizes plus the resource loss; otherwise the current masks
+  /// (none after fold()) are used as they are. False (with `error`) when
+  /// the loss is not finite; nothing was updated then.
+  virtual bool trainStep(const float *x, const int64_t *y, int64_t n,
+                         bool learnSizes, StepStats &stats,
+                         std::string &error) = 0;
+  /// Logits of the model's output (before a final softmax) in eval mode
+  /// (BN running statistics), with the current masks.
+  virtual std::vector<float> forward(const float *x, int64_t n) = 0;
+  /// Output of the model (softmax included when the model has one).
+  virtual std::vector<float> forwardOutput(const float *x, int64_t n) = 0;
+
+  /// Current channel count of every group (all groups, prunable or not).
+  virtual std::vector<int64_t> channels() const = 0;
+  /// Current real sizes (channels) of every group; fixed groups report
+  /// their channel count.
+  virtual std::vector<double> sizes() const = 0;
+  virtual void setSizes(const std::vector<double> &sizes) = 0;
+  /// Original indices of the channels still alive, per group.
+  virtual std::vector<std::vector<int64_t>> alive() const = 0;
+  /// Per group, per alive channel (higher = more important).
+  virtual std::vector<std::vector<double>> salience(Salience kind) const = 0;
+
+  /// Masks the forward pass applies: per group, one value per alive
+  /// channel; empty vectors (or no call) mean "all ones".
+  virtual void setMasks(const std::vector<std::vector<float>> &masks) = 0;
+  /// The masks the sizes currently give (the sigmoid ramp over the rank).
+  virtual std::vector<std::vector<float>> softMasks() const = 0;
+  /// Multiplies the current masks into the weights (exactly, before the
+  /// activation) and clears them.
+  virtual void foldMasks() = 0;
+  /// Removes channels: per group, the positions (current numbering,
+  /// increasing) to keep. Weights, BN statistics, optimizer state,
+  /// salience and sizes follow. With `rescaleFanIn`, weights whose input
+  /// axis shrank are scaled by sqrt(old/new fan-in) (training from scratch).
+  virtual void prune(const std::vector<std::vector<int64_t>> &keep,
+                     bool rescaleFanIn = false) = 0;
+  /// Keeps the most salient channels of every prunable group: round(size)
+  /// of them when `exact`, otherwise also those still on the mask ramp
+  /// (rank < size + 2 * ramp width), so that sizes can grow back a little.
+  /// Returns whether anything was removed.
+  virtual bool pruneToSizes(bool exact = true) = 0;
+  /// Channel counts pruneToSizes(true) would leave.
+  virtual std::vector<int64_t> targetChannels() const = 0;
+
+  /// The resource loss and its gradient with respect to the sizes (in
+  /// channels), computed by the autograd function (for tests).
+  virtual double resourceLoss(const std::vector<double> &sizes,
+                              std::vector<double> &grad) = 0;
+  /// Usage vector (one entry per budgeted resource, in Budget::budgeted()
+  /// order) through the autograd function, and d(sum_i w_i usage_i)/dsizes.
+  virtual std::vector<double>
+  resourceUsage(const std::vector<double> &sizes,
+                const std::vector<double> &weights,
+                std::vector<double> &grad) = 0;
+
+  /// Sets the learning rate of the weights (for schedules).
+  virtual void setLearningRate(double lr) = 0;
+
+  /// Trained parameters in the original shapes (dnp layout); entries of
+  /// removed channels are zero.
+  virtual std::vector<std::vector<float>> exportParams() const = 0;
+  /// Checks that optimizer state and weights agree in shape ("" if so).
+  virtual std::string checkConsistency() const = 0;
+
+  /// Checkpoints: everything needed to continue (weights, optimizer and
+  /// size-optimizer state, masks, salience, alive channels) plus `extra`.
+  virtual bool save(const std::string &path, const std::string &extra,
+                    std::string &error) const = 0;
+  virtual bool load(const std::string &path, std::string &extra,
+                    std::string &error) = 0;
+};
+
+struct TrainOptions {
+  SessionOptions session;
+  Method method = Method::Dnp;
+  int epochs = 5;
+  int64_t batchSize = 128;
+  int pruneEvery = 50;
+  /// "cosine" (decay to 0 over all steps) or "constant".
+  std::string lrSchedule = "cosine";
+  /// Augmentation: random shift (pixels) and left-right flips.
+  int64_t augmentShift = 0;
+  bool augmentFlip = false;
+  /// Steps between history entries.
+  int logEvery = 20;
+  std::string checkpointDir;
+  bool resume = false;
+  /// Number of test samples whose outputs are returned for verification.
+  int64_t verifySamples = 0;
+  /// Progress line on stderr ("auto": bar when stderr is a terminal).
+  bool progress = true;
+  std::string modelName; // for the checkpoint's fingerprint
+};
+
+struct HistoryEntry {
+  int64_t step = 0;
+  int epoch = 0;
+  double taskLoss = 0, resourceLoss = 0;
+  Usage usage; // exact, at the integer channel counts
+  std::vector<int64_t> channels;
+  std::vector<double> sizes;
+};
+
+struct EpochEntry {
+  int epoch = 0;
+  double trainLoss = 0, trainAccuracy = 0, validationAccuracy = 0;
+  double seconds = 0;
+  std::vector<int64_t> channels;
+  bool frozen = false;
+};
+
+struct TrainResult {
+  double accuracyBefore = 0, accuracyAfter = 0;
+  Usage before, after;
+  std::vector<int64_t> channelsBefore, channelsAfter;
+  std::vector<std::vector<int64_t>> alive; // original indices per group
+  std::vector<std::vector<float>> params;  // original shapes
+  std::vector<HistoryEntry> history;
+  std::vector<EpochEntry> epochs;
+  std::vector<double> epochSeconds;
+  double totalSeconds = 0;
+  int64_t frozenAtStep = -1; // -1: never
+  bool projected = false;    // budgets forced at the end by greedy removal
+  bool budgetMet = true;
+  double sizeLr = 0; // the size learning rate used
+  /// First `verifySamples` test samples and the model's outputs on them.
+  std::vector<float> verifyInputs, verifyOutputs;
+  int64_t verifyCount = 0;
+  std::vector<std::string> notes;
+};
+
+/// Minimum usage when every prunable group keeps one channel.
+cost::Expected<Usage> minimumUsage(const Model &model,
+                                   const ResourceModel &resources);
+
+/// Runs the training schedule. Returns false with `error` on failure
+/// (non-finite loss, checkpoint mismatch, ...).
+bool train(const Model &model, ResourceModel &resources,
+           const DataSplits &data, const TrainOptions &options,
+           TrainResult &result, std::string &error);
+
+/// Greedy removal of single channels until every budget is met: each time
+/// the channel with the smallest salience per unit of (normalised) excess
+/// resource it frees. Returns false if it cannot get there.
+bool projectToBudget(const Model &model, Session &session,
+                     const ResourceModel &resources,
+                     const Budget &budget, Salience salience,
+                     std::string &error);
+
+} // namespace dnp::train
+
+#endif // DNP_TRAIN_TRAINER_H

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""The main job: fit a model to a Cortex-M budget and prove it on the MCU.
+
+  scripts/main_job.py [MODEL.mlir|MODEL.onnx] [--budget sram=32KiB,flash=64KiB]
+
+1. train the model unpruned (baseline) and with dnp's budgeted pruning
+   (dnp-train, Fashion-MNIST from Debian's dataset-fashion-mnist),
+2. predict each model's arena and flash with the cost model,
+3. compile both with dnp-compile for the target and link firmware,
+4. run the test images through the firmware in QEMU (deterministic
+   instruction counts) and through the same code built for the host,
+5. print one table: accuracy on the host and on the emulated MCU, predicted
+   vs measured arena and flash, instructions per inference, before vs after.
+
+Every number in the table is measured in this run. Environment overrides:
+DNP_EPOCHS, DNP_TEST_IMAGES (pruned model), DNP_BASELINE_TEST_IMAGES
+(unpruned model, slower in QEMU), DNP_TARGET, DNP_OUT_DIR, DNP_BUILD_DIR.
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BUILD = os.path.abspath(os.environ.get("DNP_BUILD_DIR", os.path.join(ROOT, "build")))
+BIN = os.path.join(BUILD, "bin")
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def step(text):
+    print("\n==> " + text, flush=True)
+
+
+def run(cmd, **kw):
+    print("    $ " + " ".join(cmd), flush=True)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def load_test_set(limit):
+    """Test images as the training driver normalises them (pixel / 255)."""
+    with gzip.open(os.path.join(DATA, "t10k-images-idx3-ubyte.gz")) as f:
+        raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28, 1)
+    with gzip.open(os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
+    x = raw[:limit].astype(np.float32) * np.float32(1.0 / 255.0)
+    return x, labels[:limit]
+
+
+def resources(model, out):
+    path = os.path.join(out, "resources.json")
+    run([os.path.join(BIN, "dnp-opt"), model,
+         "--dnp-report-resources=json=%s quiet=true" % path, "-o", os.devnull])
+    report = json.load(open(path))
+    return report["totals"]
+
+
+def measured_sizes(name, elf):
+    """Arena and weight bytes of the linked firmware, from its symbols."""
+    nm = subprocess.run(["arm-none-eabi-nm", "-S", elf], check=True,
+                        capture_output=True, text=True).stdout
+    arena, weights = None, 0
+    for line in nm.splitlines():
+        parts = line.split()
+        if len(parts) != 4:
+            continue
+        size, sym = int(parts[1], 16), parts[3]
+        if sym == "dnp_%s_arena" % name:
+            arena = size
+        elif re.fullmatch(r"dnp_%s_l\d+_(weight|bias|scale|shift)" % name, sym):
+            weights += size
+    return arena, weights
+
+
+def batch(cmd, x, workdir, classes):
+    """Runs a --batch harness on `x`; returns logits and the harness line."""
+    inp, outp = os.path.join(workdir, "in.f32"), os.path.join(workdir, "out.f32")
+    x.tofile(inp)
+    result = subprocess.run(cmd + ["--batch", "in.f32", "out.f32"], cwd=workdir,
+                            check=True, capture_output=True, text=True)
+    text = result.stdout + result.stderr
+    line = [l for l in text.splitlines() if l.startswith("dnp: batch")]
+    logits = np.fromfile(outp, np.float32).reshape(len(x), classes)
+    return logits, (line[0] if line else "")
+
+
+def deploy(label, model, out, target, x, y):
+    """Compile, link, run on QEMU and on the host; returns the table row."""
+    os.makedirs(out, exist_ok=True)
+    name = label
+    totals = resources(model, out)
+    run([os.path.join(BIN, "dnp-compile"), model, "--target=" + target,
+         "--name=" + name, "-o", out])
+    run([os.path.join(BIN, "dnp-compile"), model, "--target=host",
+         "--name=" + name, "-o", os.path.join(out, "host")])
+    elf = os.path.join(out, name + ".elf")
+    host = os.path.join(out, name + "-host")
+    run([os.path.join(ROOT, "runtime", "build.sh"), "--target", target,
+         os.path.join(out, name + ".o"), "-o", elf],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run([os.path.join(ROOT, "runtime", "build.sh"), "--target", "host",
+         os.path.join(out, "host", name + ".o"), "-o", host],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    arena, weights = measured_sizes(name, elf)
+    classes = 10
+    start = time.time()
+    host_logits, _ = batch([host], x, out, classes)
+    print("    host: %d images in %.1f s" % (len(x), time.time() - start), flush=True)
+    start = time.time()
+    mcu_logits, line = batch([os.path.join(ROOT, "runtime", "run.sh"), "--target",
+                              target, elf], x, out, classes)
+    print("    QEMU %s: %d images in %.1f s: %s" % (target, len(x),
+                                                  time.time() - start, line), flush=True)
+    m = re.search(r"instructions total (\d+)", line)
+    instructions = int(m.group(1)) / len(x) if m else float("nan")
+    host_pred, mcu_pred = host_logits.argmax(1), mcu_logits.argmax(1)
+    return {
+        "model": label, "images": len(x),
+        "host_acc": float((host_pred == y).mean()),
+        "mcu_acc": float((mcu_pred == y).mean()),
+        "same_pred": float((host_pred == mcu_pred).mean()),
+        "arena_pred": totals["arena_bytes"], "arena_meas": arena,
+        "flash_pred": totals["flash_bytes"], "flash_meas": weights,
+        "macs": totals["macs"], "instructions": instructions,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", nargs="?",
+                        default=os.path.join(ROOT, "examples", "vgg_fmnist.mlir"))
+    parser.add_argument("--budget", default=os.environ.get(
+        "DNP_BUDGET", "sram=32KiB,flash=64KiB"))
+    args = parser.parse_args()
+    out = os.path.abspath(os.environ.get("DNP_OUT_DIR", os.path.join(ROOT, "out", "main")))
+    os.makedirs(out, exist_ok=True)
+    epochs = os.environ.get("DNP_EPOCHS", "3")
+    target = os.environ.get("DNP_TARGET", "cortex-m4")
+    n_test = int(os.environ.get("DNP_TEST_IMAGES", "10000"))
+    n_base = int(os.environ.get("DNP_BASELINE_TEST_IMAGES", "1000"))
+    began = time.time()
+
+    model = args.model
+    if model.endswith(".onnx"):
+        step("import %s" % model)
+        imported = os.path.join(out, "imported.mlir")
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+        run(["/usr/bin/python3", os.path.join(ROOT, "python", "bin", "dnp-import-onnx"),
+             model, "-o", imported], env=env)
+        model = imported
+
+    trained = {}
+    for label, extra in (("unpruned", ["--method", "none"]),
+                         ("pruned", ["--method", "dnp", "--budget", args.budget])):
+        step("train %s (%s epochs on Fashion-MNIST)" % (label, epochs))
+        path = os.path.join(out, label + ".mlir")
+        run([os.path.join(BIN, "dnp-train"), model, "--dataset", "fashion-mnist",
+             "--epochs", epochs, "--seed", "1", "-o", path,
+             "--report", os.path.join(out, label + "-train.json")] + extra)
+        trained[label] = path
+
+    x, y = load_test_set(max(n_test, n_base))
+    rows = []
+    for label, n in (("unpruned", n_base), ("pruned", n_test)):
+        step("compile %s for %s and run %d test images in QEMU and on the host"
+             % (label, target, n))
+        rows.append(deploy(label, trained[label], os.path.join(out, label),
+                           target, x[:n], y[:n]))
+
+    budget = json.load(open(os.path.join(out, "pruned-train.json"))).get("budget", {})
+    step("result (%s, %.1f min)" % (target, (time.time() - began) / 60))
+    print("budget: %s" % args.budget)
+    header = ("model", "test images", "host acc", "MCU acc", "same pred",
+              "arena pred", "arena ELF", "flash pred", "flash ELF", "MACs",
+              "instr/inference")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in rows:
+        print("| %s | %d | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
+            r["model"], r["images"], r["host_acc"], r["mcu_acc"],
+            100 * r["same_pred"], r["arena_pred"], r["arena_meas"],
+            r["flash_pred"], r["flash_meas"], r["macs"], r["instructions"]))
+    json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,
+               "rows": rows}, open(os.path.join(out, "main.json"), "w"), indent=2)
+    ok = all(r["arena_pred"] == r["arena_meas"] and r["flash_pred"] == r["flash_meas"]
+             for r in rows)
+    print("predicted == measured arena and flash: %s" % ("yes" if ok else "NO"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Checks a dnp-train run for the lit tests.
+
+  check_train.py report REPORT.json RESOURCES.json
+      every budget is met, by the training report and by
+      dnp-opt --dnp-report-resources on the written model, and the two agree.
+  check_train.py split X.npy PREFIX N
+      writes sample i of X as PREFIX.i.npy (batch 1) for dnp-run.
+  check_train.py compare Y.npy I DNPRUN.npy
+      row I of LibTorch's outputs equals dnp-run's output within 1e-4.
+  check_train.py npydata DIR
+      writes a small learnable 8x8x2, 3-class .npy dataset to DIR.
+"""
+import json
+import sys
+
+import numpy as np
+
+
+def report(train_path, resources_path):
+    train = json.load(open(train_path))
+    res = json.load(open(resources_path))
+    assert train["kind"] == "train", train["kind"]
+    assert train["budget_met"], "budget not met"
+    after = train["resources_after"]
+    totals = res["totals"]
+    assert after["pmu_bytes"] == totals["pmu_bytes"], (after, totals)
+    assert after["flash_bytes"] == totals["flash_bytes"], (after, totals)
+    assert after["macs"] == totals["macs"], (after, totals)
+    for key, limit in train["budget"].items():
+        used = {"sram": after["pmu_bytes"], "flash": after["flash_bytes"],
+                "macs": after["macs"], "cycles": after["cycles"]}[key]
+        assert used <= limit, (key, used, limit)
+        assert res["budget"][key]["fits"], (key, res["budget"][key])
+    before = {g["id"]: g["before"] for g in train["groups"]}
+    shrunk = sum(before[g["id"]] - g["after"] for g in train["groups"])
+    assert shrunk > 0, "nothing was pruned"
+    for g in res["groups"]:
+        assert g["channels"] == next(
+            t["after"] for t in train["groups"] if t["id"] == g["id"]), g
+    assert len(train["history"]) > 0
+    assert len(train["epoch_time_s"]) == train["options"]["epochs"]
+    print("report ok: %d groups, %d history entries" %
+          (len(train["groups"]), len(train["history"])))
+
+
+def split(x_path, prefix, n):
+    x = np.load(x_path)
+    for i in range(int(n)):
+        np.save("%s.%d.npy" % (prefix, i), x[i:i + 1].astype(np.float32))
+
+
+def compare(y_path, i, run_path):
+    y = np.load(y_path)[int(i)]
+    z = np.load(run_path).reshape(-1)
+    diff = float(np.max(np.abs(y - z)))
+    assert diff < 1e-4, diff
+    assert int(np.argmax(y)) == int(np.argmax(z))
+    print("match %d" % int(i))
+
+
+def npydata(d):
+    rng = np.random.default_rng(0)
+    # Per-class channel means (what a global pooling head sees) plus a
+    # spatial pattern.
+    means = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], np.float32)
+    patterns = (means[:, None, None, :] +
+                0.5 * rng.normal(size=(3, 8, 8, 2))).astype(np.float32)
+
+    def make(n):
+        y = rng.integers(0, 3, size=n)
+        x = patterns[y] + 0.5 * rng.normal(size=(n, 8, 8, 2))
+        return x.astype(np.float32), y.astype(np.int64)
+
+    tx, ty = make(600)
+    vx, vy = make(90)
+    np.save(d + "/tx.npy", tx)
+    np.save(d + "/ty.npy", ty)
+    np.save(d + "/vx.npy", vx)
+    np.save(d + "/vy.npy", vy.astype(np.int32))
+
+
+if __name__ == "__main__":
+    {"report": report, "split": split, "compare": compare,
+     "npydata": npydata}[sys.argv[1]](*sys.argv[2:])

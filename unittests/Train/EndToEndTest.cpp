@@ -1,0 +1,201 @@
+//===- EndToEndTest.cpp - dnp-train from IR to pruned IR ------------------===//
+//
+// CI-sized end to end run on synthetic data: train DS-CNN (depthwise
+// convolutions, batch norms) under a budget at half its resources, write the
+// trained model back to dnp IR and check that
+//   * every budget is met, by the trainer's numbers and by the resource
+//     analysis of the written model;
+//   * --dnp-prune on the output changes nothing (it is already pruned);
+//   * the reference interpreter's predictions on the written model match
+//     LibTorch's on the test inputs;
+//   * an infeasible budget is recognised before training.
+//
+//===----------------------------------------------------------------------===//
+#include "TrainTestUtil.h"
+#include "dnp/Analysis/ResourceAnalysis.h"
+#include "mlir/IR/Verifier.h"
+
+#include <cmath>
+
+using namespace dnp::train;
+using namespace dnp::train::test;
+
+namespace {
+
+std::string print(mlir::ModuleOp module) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  module.print(os);
+  return s;
+}
+
+class TrainEndToEnd : public TrainFixture {};
+
+TEST_F(TrainEndToEnd, DsCnnMeetsHalfBudget) {
+  auto module = parse(readExample("dscnn_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  mlir::func::FuncOp func = funcOf(*module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+  auto resources = ResourceModel::create(
+      model.costGraph, dnp::cost::ResourceOptions(), model.target);
+  ASSERT_TRUE(resources.ok()) << resources.message();
+  auto full = resources->exact(model.costGraph.channels());
+  ASSERT_TRUE(full.ok());
+
+  TrainOptions options;
+  options.epochs = 3;
+  options.batchSize = 32;
+  options.pruneEvery = 4;
+  options.logEvery = 4;
+  options.verifySamples = 24;
+  options.progress = false;
+  SessionOptions &s = options.session;
+  s.seed = 3;
+  s.lr = 3e-3;
+  s.sizeLr = 0.05;
+  s.threads = 2;
+  for (Resource r : {Resource::Sram, Resource::Flash, Resource::Macs})
+    s.budget.limit[static_cast<int>(r)] = std::floor(0.5 * full->get(r));
+
+  DataOptions dataOptions;
+  dataOptions.spec = "synthetic";
+  dataOptions.trainLimit = 640;
+  dataOptions.testLimit = 96;
+  dataOptions.seed = 3;
+  DataSplits data;
+  std::string error;
+  ASSERT_TRUE(loadData(dataOptions, data, error)) << error;
+
+  TrainResult result;
+  ASSERT_TRUE(train(model, *resources, data, options, result, error))
+      << error;
+  EXPECT_TRUE(result.budgetMet);
+  for (Resource r : s.budget.budgeted())
+    EXPECT_LE(result.after.get(r), s.budget.get(r)) << toString(r);
+  EXPECT_GT(result.accuracyAfter, 0.5) << "synthetic data is easy";
+  EXPECT_FALSE(result.history.empty());
+  EXPECT_EQ(result.epochs.size(), 3u);
+  // Some channels really went away.
+  int64_t before = 0, after = 0;
+  for (int g : model.prunableGroups()) {
+    before += result.channelsBefore[g];
+    after += result.channelsAfter[g];
+  }
+  EXPECT_LT(after, before);
+
+  // Back to IR.
+  ASSERT_TRUE(mlir::succeeded(
+      exportModel(func, model, result.params, result.alive)));
+  ASSERT_TRUE(mlir::succeeded(mlir::verify(*module)));
+  ::dnp::ChannelGroupAnalysis groups(func);
+  ASSERT_EQ(groups.getGroups().size(), model.groups.size());
+  for (const auto &g : groups.getGroups())
+    EXPECT_EQ(g.channels, result.channelsAfter[g.id]) << "group " << g.id;
+  auto summary = ::dnp::analyzeResources(func, groups);
+  ASSERT_TRUE(mlir::succeeded(summary));
+  EXPECT_EQ(summary->schedule.best.peakBytes, result.after.get(Resource::Sram));
+  EXPECT_EQ(summary->resources.flashBytes, result.after.get(Resource::Flash));
+  EXPECT_EQ(summary->resources.macs, result.after.get(Resource::Macs));
+
+  // Already pruned: --dnp-prune is the identity.
+  std::string once = print(*module);
+  ASSERT_TRUE(mlir::succeeded(runPrune(func)));
+  EXPECT_EQ(once, print(*module));
+
+  // The interpreter agrees with LibTorch on the test inputs.
+  ASSERT_EQ(result.verifyCount, 24);
+  int64_t classes = model.numClasses(), agree = 0;
+  double maxDiff = 0;
+  for (int64_t i = 0; i < result.verifyCount; ++i) {
+    std::vector<float> ref =
+        interpret(func, model.inputShape, result.verifyInputs, i);
+    ASSERT_EQ(static_cast<int64_t>(ref.size()), classes);
+    const float *torch = result.verifyOutputs.data() + i * classes;
+    int64_t a = 0, b = 0;
+    for (int64_t c = 0; c < classes; ++c) {
+      maxDiff = std::max(maxDiff, double(std::fabs(ref[c] - torch[c])));
+      if (ref[c] > ref[a])
+        a = c;
+      if (torch[c] > torch[b])
+        b = c;
+    }
+    agree += a == b;
+  }
+  EXPECT_LT(maxDiff, 1e-4);
+  EXPECT_EQ(agree, result.verifyCount);
+}
+
+/// Random channels removed from a session, the weights written back into
+/// the IR (gates, --dnp-prune): the interpreter on the written model
+/// computes what the session computes, for every example (residual adds,
+/// concats, depthwise, batch norms, a flatten).
+TEST_F(TrainEndToEnd, ExportMatchesTheSession) {
+  for (const char *name : {"vgg_fmnist.mlir", "dscnn_fmnist.mlir",
+                           "mobilenetv2_fmnist.mlir"}) {
+    SCOPED_TRACE(name);
+    auto module = parse(readExample(name));
+    ASSERT_TRUE(module);
+    mlir::func::FuncOp func = funcOf(*module);
+    Model model;
+    ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+    std::string error;
+    auto s = Session::create(model, nullptr, SessionOptions(), error);
+    ASSERT_TRUE(s) << error;
+    // Train a little so that weights and BN statistics differ from the
+    // file's.
+    std::vector<int64_t> y = {1, 4, 7, 2};
+    for (int step = 0; step < 2; ++step) {
+      std::vector<float> x = randomInput(model, 4, 40 + step);
+      StepStats stats;
+      ASSERT_TRUE(s->trainStep(x.data(), y.data(), 4, true, stats, error))
+          << error;
+    }
+    std::mt19937_64 rng(11);
+    std::vector<int64_t> ch = s->channels();
+    std::vector<std::vector<int64_t>> keep(ch.size());
+    for (size_t g = 0; g < ch.size(); ++g) {
+      for (int64_t c = 0; c < ch[g]; ++c)
+        if (!model.groups[g].prunable || rng() % 2)
+          keep[g].push_back(c);
+      if (keep[g].empty())
+        keep[g].push_back(0);
+    }
+    s->prune(keep);
+    ASSERT_TRUE(mlir::succeeded(
+        exportModel(func, model, s->exportParams(), s->alive())));
+    ASSERT_TRUE(mlir::succeeded(mlir::verify(*module)));
+    std::vector<float> x = randomInput(model, 3, 77);
+    std::vector<float> torch = s->forwardOutput(x.data(), 3);
+    int64_t classes = model.numClasses();
+    for (int64_t i = 0; i < 3; ++i) {
+      std::vector<float> ref = interpret(func, model.inputShape, x, i);
+      ASSERT_EQ(static_cast<int64_t>(ref.size()), classes);
+      for (int64_t c = 0; c < classes; ++c)
+        EXPECT_NEAR(ref[c], torch[i * classes + c], 1e-4);
+    }
+    // The written model has the session's channel counts.
+    ::dnp::ChannelGroupAnalysis groups(func);
+    for (const auto &g : groups.getGroups())
+      EXPECT_EQ(g.channels, s->channels()[g.id]);
+  }
+}
+
+TEST_F(TrainEndToEnd, InfeasibleBudgetIsDetected) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  auto resources = ResourceModel::create(
+      model.costGraph, dnp::cost::ResourceOptions(), model.target);
+  ASSERT_TRUE(resources.ok());
+  auto minimum = minimumUsage(model, *resources);
+  ASSERT_TRUE(minimum.ok()) << minimum.message();
+  // One channel per prunable group: two 28x28x1 f32 maps live at once
+  // (input and conv1, or conv1 and conv2) are the least SRAM VGG can use.
+  EXPECT_EQ(minimum->get(Resource::Sram), 2 * 28 * 28 * 4);
+  // fc2 (1 -> 10) alone keeps 10 weights and 10 biases.
+  EXPECT_GT(minimum->get(Resource::Flash), 20 * 4);
+}
+
+} // namespace

@@ -1,0 +1,415 @@
+//===- SessionTest.cpp - The LibTorch network of dnp-train ----------------===//
+//
+//  * The LibTorch graph built from every example model (and a model using
+//    every dnp op) computes what the reference interpreter computes, for
+//    the same weights, within 1e-4.
+//  * Removing channels physically in the middle of training (weights and
+//    optimizer state) leaves the function unchanged for hard 0/1 masks, and
+//    training continues on the smaller tensors.
+//  * The resource-loss autograd function's gradients match finite
+//    differences of its values.
+//
+//===----------------------------------------------------------------------===//
+#include "TrainTestUtil.h"
+
+#include <cmath>
+
+using namespace dnp::train;
+using namespace dnp::train::test;
+
+namespace {
+
+/// Every dnp op dnp-train supports: dilated and strided convolutions with
+/// symmetric and asymmetric padding, an unfolded batch norm, max and average
+/// pooling (with and without count_include_pad), a conv tied to a concat by
+/// a residual add (so its output spans two groups), standalone activations,
+/// global pooling, reshape, flatten, two dense heads added, softmax.
+const char *kZoo = R"mlir(
+func.func @zoo(%x: tensor<1x12x12x2xf32>) -> tensor<1x10xf32> {
+  %w1 = dnp.random seed 1 scale 0.5 : tensor<8x3x3x2xf32>
+  %b1 = dnp.random seed 2 scale 0.1 : tensor<8xf32>
+  %c1 = dnp.conv2d %x, %w1, %b1 padding [1, 1, 1, 1] act relu
+      : (tensor<1x12x12x2xf32>, tensor<8x3x3x2xf32>, tensor<8xf32>) -> tensor<1x12x12x8xf32>
+  %w2 = dnp.random seed 3 scale 0.3 : tensor<8x3x3x8xf32>
+  %b2 = dnp.random seed 4 scale 0.1 : tensor<8xf32>
+  %c2 = dnp.conv2d %c1, %w2, %b2 padding [2, 2, 2, 2] dilations [2, 2] act relu6
+      : (tensor<1x12x12x8xf32>, tensor<8x3x3x8xf32>, tensor<8xf32>) -> tensor<1x12x12x8xf32>
+  %g = dnp.random seed 5 scale 0.5 : tensor<8xf32>
+  %o = dnp.random seed 6 scale 0.2 : tensor<8xf32>
+  %m = dnp.random seed 7 scale 0.2 : tensor<8xf32>
+  %v = arith.constant dense<[0.5, 1.0, 1.5, 2.0, 0.7, 0.9, 1.1, 1.3]> : tensor<8xf32>
+  %bn = dnp.batch_norm %c2, %g, %o, %m, %v epsilon 1.0e-3
+      : (tensor<1x12x12x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x12x12x8xf32>
+  %dw = dnp.random seed 8 scale 0.5 : tensor<3x3x8xf32>
+  %db = dnp.random seed 9 scale 0.1 : tensor<8xf32>
+  %d = dnp.depthwise_conv2d %bn, %dw, %db strides [2, 2] padding [0, 1, 0, 1] act relu
+      : (tensor<1x12x12x8xf32>, tensor<3x3x8xf32>, tensor<8xf32>) -> tensor<1x6x6x8xf32>
+  %mp = dnp.max_pool2d %d kernel [3, 3] padding [1, 1, 1, 1]
+      : tensor<1x6x6x8xf32> -> tensor<1x6x6x8xf32>
+  %pa = dnp.avg_pool2d %mp kernel [3, 3] strides [2, 2] padding [0, 1, 0, 1]
+      : tensor<1x6x6x8xf32> -> tensor<1x3x3x8xf32>
+  %pb = dnp.avg_pool2d %d kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] count_include_pad
+      : tensor<1x6x6x8xf32> -> tensor<1x3x3x8xf32>
+  %wa = dnp.random seed 10 scale 0.5 : tensor<4x1x1x8xf32>
+  %ba = dnp.random seed 11 scale 0.1 : tensor<4xf32>
+  %ca = dnp.conv2d %pa, %wa, %ba act relu
+      : (tensor<1x3x3x8xf32>, tensor<4x1x1x8xf32>, tensor<4xf32>) -> tensor<1x3x3x4xf32>
+  %wb = dnp.random seed 12 scale 0.5 : tensor<6x1x1x8xf32>
+  %bb = dnp.random seed 13 scale 0.1 : tensor<6xf32>
+  %cb = dnp.conv2d %pb, %wb, %bb
+      : (tensor<1x3x3x8xf32>, tensor<6x1x1x8xf32>, tensor<6xf32>) -> tensor<1x3x3x6xf32>
+  %cat = dnp.concat %ca, %cb : (tensor<1x3x3x4xf32>, tensor<1x3x3x6xf32>) -> tensor<1x3x3x10xf32>
+  %wc = dnp.random seed 14 scale 0.4 : tensor<10x1x1x10xf32>
+  %bc = dnp.random seed 15 scale 0.1 : tensor<10xf32>
+  %cc = dnp.conv2d %cat, %wc, %bc
+      : (tensor<1x3x3x10xf32>, tensor<10x1x1x10xf32>, tensor<10xf32>) -> tensor<1x3x3x10xf32>
+  %sum = dnp.add %cc, %cat act relu : tensor<1x3x3x10xf32>
+  %r6 = dnp.relu6 %sum : tensor<1x3x3x10xf32>
+  %r = dnp.relu %r6 : tensor<1x3x3x10xf32>
+  %gap = dnp.global_avg_pool2d %r : tensor<1x3x3x10xf32> -> tensor<1x1x1x10xf32>
+  %feat = dnp.reshape %gap : tensor<1x1x1x10xf32> -> tensor<1x10xf32>
+  %w3 = dnp.random seed 16 scale 0.4 : tensor<10x10xf32>
+  %b3 = dnp.random seed 17 scale 0.1 : tensor<10xf32>
+  %h1 = dnp.dense %feat, %w3, %b3 : (tensor<1x10xf32>, tensor<10x10xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+  %fl = dnp.flatten %r : tensor<1x3x3x10xf32> -> tensor<1x90xf32>
+  %w4 = dnp.random seed 18 scale 0.2 : tensor<12x90xf32>
+  %b4 = dnp.random seed 19 scale 0.1 : tensor<12xf32>
+  %h2 = dnp.dense %fl, %w4, %b4 act relu : (tensor<1x90xf32>, tensor<12x90xf32>, tensor<12xf32>) -> tensor<1x12xf32>
+  %w5 = dnp.random seed 20 scale 0.3 : tensor<10x12xf32>
+  %b5 = dnp.random seed 21 scale 0.1 : tensor<10xf32>
+  %h3 = dnp.dense %h2, %w5, %b5 : (tensor<1x12xf32>, tensor<10x12xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+  %logits = dnp.add %h1, %h3 : tensor<1x10xf32>
+  %p = dnp.softmax %logits : tensor<1x10xf32>
+  return %p : tensor<1x10xf32>
+}
+)mlir";
+
+struct ModelCase {
+  const char *name;
+  std::string text;
+};
+
+std::vector<ModelCase> cases() {
+  return {{"vgg", readExample("vgg_fmnist.mlir")},
+          {"dscnn", readExample("dscnn_fmnist.mlir")},
+          {"mobilenetv2", readExample("mobilenetv2_fmnist.mlir")},
+          {"zoo", kZoo}};
+}
+
+double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {
+  EXPECT_EQ(a.size(), b.size());
+  double d = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+    d = std::max(d, double(std::fabs(a[i] - b[i])));
+  return d;
+}
+
+class TrainSession : public TrainFixture {
+protected:
+  std::unique_ptr<Session> session(const Model &model,
+                                   SessionOptions options = {}) {
+    std::string error;
+    auto s = Session::create(model, nullptr, options, error);
+    EXPECT_TRUE(s) << error;
+    return s;
+  }
+};
+
+TEST_F(TrainSession, MatchesInterpreter) {
+  for (const ModelCase &c : cases()) {
+    SCOPED_TRACE(c.name);
+    auto module = parse(c.text);
+    ASSERT_TRUE(module);
+    mlir::func::FuncOp func = funcOf(*module);
+    Model model;
+    ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+    auto s = session(model);
+    ASSERT_TRUE(s);
+    // A batch of 3 through LibTorch, one by one through the interpreter.
+    const int64_t n = 3;
+    std::vector<float> x = randomInput(model, n, 17);
+    std::vector<float> torch = s->forwardOutput(x.data(), n);
+    int64_t classes = model.numClasses();
+    ASSERT_EQ(static_cast<int64_t>(torch.size()), n * classes);
+    for (int64_t i = 0; i < n; ++i) {
+      std::vector<float> ref = interpret(func, model.inputShape, x, i);
+      std::vector<float> mine(torch.begin() + i * classes,
+                              torch.begin() + (i + 1) * classes);
+      EXPECT_LT(maxAbsDiff(ref, mine), 1e-4) << "sample " << i;
+    }
+  }
+}
+
+TEST_F(TrainSession, ZooHasAMultiGroupConv) {
+  auto module = parse(kZoo);
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  // The conv added to the concat spans the concat's two groups.
+  bool found = false;
+  for (size_t i = 0; i < model.nodes.size(); ++i)
+    if (model.nodes[i].kind == OpKind::Conv2D &&
+        model.layouts[i + 1].segments.size() == 2 && model.nodes[i].gated)
+      found = true;
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(model.outputIsSoftmax);
+  EXPECT_GE(model.prunableGroups().size(), 5u);
+}
+
+/// Random keep positions: each prunable group keeps a random non-empty
+/// subset.
+std::vector<std::vector<int64_t>> randomKeep(const Model &model,
+                                             const std::vector<int64_t> &ch,
+                                             std::mt19937_64 &rng) {
+  std::vector<std::vector<int64_t>> keep(ch.size());
+  for (size_t g = 0; g < ch.size(); ++g) {
+    for (int64_t c = 0; c < ch[g]; ++c)
+      if (!model.groups[g].prunable || rng() % 3 != 0)
+        keep[g].push_back(c);
+    if (keep[g].empty())
+      keep[g].push_back(static_cast<int64_t>(rng() % ch[g]));
+  }
+  return keep;
+}
+
+TEST_F(TrainSession, PruningMidTrainingKeepsTheFunction) {
+  for (const ModelCase &c : cases()) {
+    for (const char *optimizer : {"adam", "sgd"}) {
+      SCOPED_TRACE(std::string(c.name) + " " + optimizer);
+      auto module = parse(c.text);
+      ASSERT_TRUE(module);
+      Model model;
+      ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+      SessionOptions options;
+      options.optimizer = optimizer;
+      options.lr = 1e-3;
+      auto s = session(model, options);
+      ASSERT_TRUE(s);
+      std::mt19937_64 rng(5);
+      const int64_t n = 8;
+      std::vector<int64_t> y(n);
+      // A few steps so that the optimizer has state and BN statistics move;
+      // soft masks and Taylor salience are active.
+      for (int step = 0; step < 3; ++step) {
+        std::vector<float> x = randomInput(model, n, 100 + step);
+        for (int64_t &v : y)
+          v = static_cast<int64_t>(rng() % model.numClasses());
+        StepStats stats;
+        std::string error;
+        ASSERT_TRUE(s->trainStep(x.data(), y.data(), n, /*learnSizes=*/true,
+                                 stats, error))
+            << error;
+      }
+      for (int round = 0; round < 2; ++round) {
+        // Hard masks, then the same channels removed physically.
+        std::vector<int64_t> ch = s->channels();
+        std::vector<std::vector<int64_t>> keep = randomKeep(model, ch, rng);
+        std::vector<std::vector<float>> masks(ch.size());
+        for (size_t g = 0; g < ch.size(); ++g) {
+          if (!model.groups[g].prunable)
+            continue;
+          masks[g].assign(ch[g], 0.0f);
+          for (int64_t k : keep[g])
+            masks[g][k] = 1.0f;
+        }
+        s->setMasks(masks);
+        std::vector<float> x = randomInput(model, 4, 200 + round);
+        std::vector<float> masked = s->forwardOutput(x.data(), 4);
+        s->prune(keep);
+        s->setMasks({});
+        EXPECT_EQ(s->checkConsistency(), "");
+        std::vector<float> pruned = s->forwardOutput(x.data(), 4);
+        EXPECT_LT(maxAbsDiff(masked, pruned), 1e-4) << "round " << round;
+        // Training goes on with the smaller tensors and optimizer state.
+        std::vector<float> xt = randomInput(model, n, 300 + round);
+        StepStats stats;
+        std::string error;
+        ASSERT_TRUE(s->trainStep(xt.data(), y.data(), n, true, stats, error))
+            << error;
+        EXPECT_TRUE(std::isfinite(stats.taskLoss));
+        EXPECT_EQ(s->checkConsistency(), "");
+      }
+      // Alive channels are original indices of the kept channels.
+      std::vector<std::vector<int64_t>> alive = s->alive();
+      std::vector<int64_t> ch = s->channels();
+      for (size_t g = 0; g < ch.size(); ++g) {
+        ASSERT_EQ(static_cast<int64_t>(alive[g].size()), ch[g]);
+        for (size_t i = 1; i < alive[g].size(); ++i)
+          EXPECT_LT(alive[g][i - 1], alive[g][i]);
+      }
+    }
+  }
+}
+
+TEST_F(TrainSession, FoldingMasksKeepsTheFunction) {
+  auto module = parse(readExample("dscnn_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  auto s = session(model);
+  std::vector<double> sizes = s->sizes();
+  for (int g : model.prunableGroups())
+    sizes[g] = 0.6 * model.groups[g].channels;
+  s->setSizes(sizes);
+  s->setMasks(s->softMasks());
+  std::vector<float> x = randomInput(model, 2, 9);
+  std::vector<float> soft = s->forward(x.data(), 2);
+  s->foldMasks();
+  std::vector<float> folded = s->forward(x.data(), 2);
+  EXPECT_LT(maxAbsDiff(soft, folded), 1e-4);
+  // The soft mask ramp is centred on the size.
+  std::vector<std::vector<float>> m = s->softMasks();
+  int g = model.prunableGroups().front();
+  float sum = 0;
+  for (float v : m[g])
+    sum += v;
+  EXPECT_NEAR(sum, 0.6 * model.groups[g].channels, 1.0);
+}
+
+/// Finite differences of the resource autograd function on every example.
+TEST_F(TrainSession, ResourceGradientsMatchFiniteDifferences) {
+  for (const ModelCase &c : cases()) {
+    SCOPED_TRACE(c.name);
+    auto module = parse(c.text);
+    ASSERT_TRUE(module);
+    Model model;
+    ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+    auto resources = ResourceModel::create(model.costGraph,
+                                           dnp::cost::ResourceOptions(),
+                                           model.target);
+    ASSERT_TRUE(resources.ok()) << resources.message();
+    auto original = resources->exact(model.costGraph.channels());
+    ASSERT_TRUE(original.ok());
+    SessionOptions options;
+    // Budgets at half the original usage: every hinge is active.
+    for (Resource r : {Resource::Sram, Resource::Flash, Resource::Macs,
+                       Resource::Cycles})
+      options.budget.limit[static_cast<int>(r)] = 0.5 * original->get(r);
+    options.pmuTemperature = 0.01; // smooth PMU: differentiable everywhere
+    std::string error;
+    auto s = Session::create(model, &*resources, options, error);
+    ASSERT_TRUE(s) << error;
+
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> u(0.55, 0.95);
+    std::vector<double> sizes;
+    for (const Group &g : model.groups)
+      sizes.push_back(g.prunable ? u(rng) * g.channels
+                                 : static_cast<double>(g.channels));
+    std::vector<double> weights = {0.7, -1.3, 2.1, 0.4};
+    std::vector<double> grad;
+    std::vector<double> usage = s->resourceUsage(sizes, weights, grad);
+    ASSERT_EQ(usage.size(), 4u);
+    ASSERT_EQ(grad.size(), sizes.size());
+    auto weighted = [&](const std::vector<double> &at) {
+      std::vector<double> unused;
+      std::vector<double> v = s->resourceUsage(at, weights, unused);
+      double sum = 0;
+      for (size_t i = 0; i < v.size(); ++i)
+        sum += weights[i] * v[i];
+      return sum;
+    };
+    double scale = 0;
+    for (double v : usage)
+      scale = std::max(scale, std::fabs(v));
+    for (int g : model.prunableGroups()) {
+      const double h = 1e-3;
+      std::vector<double> plus = sizes, minus = sizes;
+      plus[g] += h;
+      minus[g] -= h;
+      double fd = (weighted(plus) - weighted(minus)) / (2 * h);
+      EXPECT_NEAR(grad[g], fd, 1e-6 * scale + 1e-5 * std::fabs(fd))
+          << "group " << g;
+    }
+    // The whole resource loss (hinges, pull) too.
+    std::vector<double> lossGrad;
+    s->resourceLoss(sizes, lossGrad);
+    for (int g : model.prunableGroups()) {
+      const double h = 1e-4;
+      std::vector<double> plus = sizes, minus = sizes, unused;
+      plus[g] += h;
+      minus[g] -= h;
+      double fd = (s->resourceLoss(plus, unused) -
+                   s->resourceLoss(minus, unused)) /
+                  (2 * h);
+      EXPECT_NEAR(lossGrad[g], fd, 1e-6 + 1e-4 * std::fabs(fd))
+          << "group " << g;
+    }
+    // Exact PMU (no smoothing) at the original counts is the optimal peak.
+    SessionOptions exact = options;
+    exact.pmuTemperature = 0;
+    auto e = Session::create(model, &*resources, exact, error);
+    ASSERT_TRUE(e) << error;
+    std::vector<int64_t> originalChannels = model.costGraph.channels();
+    std::vector<double> at(originalChannels.begin(), originalChannels.end());
+    std::vector<double> unused;
+    std::vector<double> values = e->resourceUsage(at, weights, unused);
+    EXPECT_DOUBLE_EQ(values[0], original->get(Resource::Sram));
+    EXPECT_DOUBLE_EQ(values[1], original->get(Resource::Flash));
+    EXPECT_DOUBLE_EQ(values[2], original->get(Resource::Macs));
+    EXPECT_NEAR(values[3], original->get(Resource::Cycles),
+                1e-9 * original->get(Resource::Cycles));
+  }
+}
+
+TEST_F(TrainSession, CheckpointRoundTrip) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  auto a = session(model);
+  std::mt19937_64 rng(1);
+  std::vector<int64_t> y(4, 3);
+  std::vector<float> x = randomInput(model, 4, 1);
+  StepStats stats;
+  std::string error;
+  ASSERT_TRUE(a->trainStep(x.data(), y.data(), 4, true, stats, error));
+  a->prune(randomKeep(model, a->channels(), rng));
+  ASSERT_TRUE(a->trainStep(x.data(), y.data(), 4, true, stats, error));
+  std::string path = ::testing::TempDir() + "dnp_train_ckpt_" +
+                     std::to_string(::getpid()) + ".pt";
+  ASSERT_TRUE(a->save(path, "hello", error)) << error;
+  auto b = session(model);
+  std::string extra;
+  ASSERT_TRUE(b->load(path, extra, error)) << error;
+  EXPECT_EQ(extra, "hello");
+  EXPECT_EQ(a->channels(), b->channels());
+  EXPECT_EQ(a->alive(), b->alive());
+  EXPECT_EQ(a->sizes(), b->sizes());
+  std::vector<float> xa = randomInput(model, 2, 5);
+  EXPECT_EQ(a->forward(xa.data(), 2), b->forward(xa.data(), 2));
+  // Identical continuations: optimizer state came back too.
+  StepStats sa, sb;
+  ASSERT_TRUE(a->trainStep(x.data(), y.data(), 4, true, sa, error));
+  ASSERT_TRUE(b->trainStep(x.data(), y.data(), 4, true, sb, error));
+  EXPECT_EQ(a->forward(xa.data(), 2), b->forward(xa.data(), 2));
+  EXPECT_EQ(b->checkConsistency(), "");
+  // Another model's checkpoint is refused.
+  auto other = parse(readExample("dscnn_fmnist.mlir"));
+  Model otherModel;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*other), {}, otherModel)));
+  auto c = session(otherModel);
+  EXPECT_FALSE(c->load(path, extra, error));
+  EXPECT_NE(error.find(path), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST_F(TrainSession, NonFiniteLossIsReported) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  auto s = session(model);
+  std::vector<float> x = randomInput(model, 4, 1);
+  x[5] = NAN;
+  std::vector<int64_t> y(4, 1);
+  StepStats stats;
+  std::string error;
+  std::vector<float> before = s->forward(x.data() + 784, 1);
+  EXPECT_FALSE(s->trainStep(x.data(), y.data(), 4, false, stats, error));
+  EXPECT_NE(error.find("not finite"), std::string::npos) << error;
+  // Nothing was updated.
+  EXPECT_EQ(before, s->forward(x.data() + 784, 1));
+}
+
+} // namespace
