@@ -73,9 +73,13 @@ private:
     return options.activationBytes;
   }
 
-  void addTensor(Value v, cost::TensorKind kind) {
-    cost::TensorId id = result.graph.addTensor(nameOf(v), elements(v), kind,
-                                               elementBytes(v));
+  /// `sameAs` (optional): a value whose element polynomial `v` shares, as a
+  /// reshape's result shares its input's, whatever groups the analysis gave
+  /// each side.
+  void addTensor(Value v, cost::TensorKind kind, Value sameAs = {}) {
+    cost::TensorId id = result.graph.addTensor(
+        nameOf(v), sameAs ? elements(sameAs) : elements(v), kind,
+        elementBytes(v));
     result.tensorIds[v] = id;
   }
 
@@ -185,7 +189,12 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
                            << op->getName() << "'";
   if (c.inputs.empty())
     return op->emitError() << "has no activation input";
-  addTensor(out, cost::TensorKind::Activation);
+  // A view has its source's elements, also when the reshape crosses the
+  // channel dimension and the analysis gave the result a group of its own.
+  Value viewOf = isa<FlattenOp, ReshapeOp>(op) ? op->getOperand(0) : Value();
+  if (viewOf && elementBytes(viewOf) != elementBytes(out))
+    viewOf = Value();
+  addTensor(out, cost::TensorKind::Activation, viewOf);
   result.opIds[op] = static_cast<cost::OpId>(result.ops.size());
   result.ops.push_back(op);
   result.graph.addOp(std::move(c));

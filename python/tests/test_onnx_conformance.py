@@ -4,7 +4,9 @@ One test per ONNX test directory whose op is in dnp's set (every node of the
 model is Conv, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Gemm,
 MatMul, Add, Concat, BatchNormalization, Flatten, Reshape or Softmax, or the
 directory is named after one of them). Each is imported with
-`dnp.onnx.convert`, run with dnp-run and compared with ONNX's expected
+`dnp.onnx.convert`, run with dnp-run (and, in test_node_compiled, compiled
+by dnp-compile for the host and run through the runtime harness) and
+compared with ONNX's expected
 outputs at ONNX's tolerance (rtol 1e-3, atol 1e-7).
 
 Graph inputs that feed only weight-like operands (a Conv's W and B, Gemm's B
@@ -157,3 +159,50 @@ def test_enough_node_tests_import():
         except dnp.onnx.UnsupportedModelError:
             pass
     assert len(ok) >= MIN_PASSING, f"only {len(ok)} node tests import: {ok}"
+
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+@pytest.mark.skipif(not TESTS, reason=f"no ONNX node tests under {NODE_DIR} "
+                    "(install libonnx-testdata)")
+@pytest.mark.skipif(dnp.find_tool("dnp-compile", required=False) is None,
+                    reason="dnp-compile is not built")
+@pytest.mark.parametrize("name", TESTS)
+def test_node_compiled(name, tmp_path):
+    """The same node tests through the code generator: the model compiled by
+    dnp-compile for the host, linked with the runtime's harness, and run on
+    each data set (the firmware path, minus the Cortex-M instruction set)."""
+    import subprocess
+    try:
+        model, sets, imported, act_names = _import(name)
+    except dnp.onnx.UnsupportedModelError as e:
+        pytest.skip(_skip_reason(e))
+    if len(imported.inputs) != 1 or len(imported.outputs) != 1:
+        pytest.skip("the firmware harness feeds one input and reads one "
+                    "output; this test has %d inputs and %d outputs"
+                    % (len(imported.inputs), len(imported.outputs)))
+    path = tmp_path / "model.mlir"
+    path.write_text(imported.mlir)
+    compiled = subprocess.run(
+        [str(dnp.find_tool("dnp-compile")), str(path), "--target=host",
+         "--name=model", "-o", str(tmp_path / "out")],
+        capture_output=True, text=True)
+    assert compiled.returncode == 0, compiled.stderr
+    exe = tmp_path / "model-host"
+    subprocess.run([os.path.join(REPO, "runtime", "build.sh"), "--target", "host",
+                    str(tmp_path / "out" / "model.o"), "-o", str(exe)],
+                   check=True, capture_output=True)
+    input_names = [i.name for i in model.graph.input]
+    info_in, info_out = imported.inputs[0], imported.outputs[0]
+    for k, (ins, expected) in enumerate(sets):
+        by_name = dict(zip(input_names, ins))
+        x = np.ascontiguousarray(info_in.to_dnp(by_name[info_in.name]),
+                                 dtype=np.float32)
+        np.save(tmp_path / f"in{k}.npy", x)
+        subprocess.run([str(exe), f"in{k}.npy", f"out{k}.npy"], cwd=tmp_path,
+                       check=True, capture_output=True)
+        got = np.load(tmp_path / f"out{k}.npy").reshape(info_out.dnp_shape)
+        np.testing.assert_allclose(info_out.from_dnp(got), expected[0],
+                                   rtol=1e-3, atol=1e-7,
+                                   err_msg=f"{name}: {info_out.name} (compiled)")
