@@ -42,13 +42,17 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def load_test_set(limit):
-    """Test images as the training driver normalises them (pixel / 255)."""
+def load_test_set(limit, normalization):
+    """Test images normalised exactly as dnp-train normalised its data:
+    pixel * (1/255) in float, then (x - mean) / std in double, to float."""
     with gzip.open(os.path.join(DATA, "t10k-images-idx3-ubyte.gz")) as f:
         raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28, 1)
     with gzip.open(os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")) as f:
         labels = np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
     x = raw[:limit].astype(np.float32) * np.float32(1.0 / 255.0)
+    mean = np.float64(normalization["mean"][0])
+    std = np.float64(normalization["std"][0])
+    x = ((x.astype(np.float64) - mean) / std).astype(np.float32)
     return x, labels[:limit]
 
 
@@ -165,25 +169,30 @@ def main():
              "--report", os.path.join(out, label + "-train.json")] + extra)
         trained[label] = path
 
-    x, y = load_test_set(max(n_test, n_base))
     rows = []
     for label, n in (("unpruned", n_base), ("pruned", n_test)):
+        train_report = json.load(open(os.path.join(out, label + "-train.json")))
+        x, y = load_test_set(n, train_report["input_normalization"])
         step("compile %s for %s and run %d test images in QEMU and on the host"
              % (label, target, n))
-        rows.append(deploy(label, trained[label], os.path.join(out, label),
-                           target, x[:n], y[:n]))
+        row = deploy(label, trained[label], os.path.join(out, label), target,
+                     x, y)
+        row["train_acc_libtorch"] = train_report.get("accuracy_after")
+        rows.append(row)
 
     budget = json.load(open(os.path.join(out, "pruned-train.json"))).get("budget", {})
     step("result (%s, %.1f min)" % (target, (time.time() - began) / 60))
     print("budget: %s" % args.budget)
-    header = ("model", "test images", "host acc", "MCU acc", "same pred",
+    header = ("model", "test images", "LibTorch acc (all 10000)", "host acc",
+              "MCU acc", "same pred",
               "arena pred", "arena ELF", "flash pred", "flash ELF", "MACs",
               "instr/inference")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
-        print("| %s | %d | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
-            r["model"], r["images"], r["host_acc"], r["mcu_acc"],
+        print("| %s | %d | %.4f | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
+            r["model"], r["images"], r["train_acc_libtorch"] or float("nan"),
+            r["host_acc"], r["mcu_acc"],
             100 * r["same_pred"], r["arena_pred"], r["arena_meas"],
             r["flash_pred"], r["flash_meas"], r["macs"], r["instructions"]))
     json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,

@@ -31,9 +31,10 @@ std::string tempDir() {
 void writeGz(const std::string &path, const std::vector<uint8_t> &bytes) {
   gzFile f = gzopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
-  if (!bytes.empty())
+  if (!bytes.empty()) {
     ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
               static_cast<int>(bytes.size()));
+  }
   gzclose(f);
 }
 
