@@ -183,18 +183,31 @@ def main():
     budget = json.load(open(os.path.join(out, "pruned-train.json"))).get("budget", {})
     step("result (%s, %.1f min)" % (target, (time.time() - began) / 60))
     print("budget: %s" % args.budget)
+    lines = []
     header = ("model", "test images", "LibTorch acc (all 10000)", "host acc",
               "MCU acc", "same pred",
               "arena pred", "arena ELF", "flash pred", "flash ELF", "MACs",
               "instr/inference")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
     for r in rows:
-        print("| %s | %d | %.4f | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
+        lines.append("| %s | %d | %.4f | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
             r["model"], r["images"], r["train_acc_libtorch"] or float("nan"),
             r["host_acc"], r["mcu_acc"],
             100 * r["same_pred"], r["arena_pred"], r["arena_meas"],
             r["flash_pred"], r["flash_meas"], r["macs"], r["instructions"]))
+    print("\n".join(lines))
+    minutes = (time.time() - began) / 60
+    with open(os.path.join(out, "main.md"), "w") as f:
+        f.write("# Main job result\n\n")
+        f.write("- date: %s UTC\n" % time.strftime("%Y-%m-%d %H:%M", time.gmtime()))
+        f.write("- machine: %d cores\n" % os.cpu_count())
+        f.write("- command: `scripts/main.sh %s --budget %s` (DNP_EPOCHS=%s, "
+                "target %s, %d test images for the pruned model, %d for the "
+                "unpruned one)\n" % (os.path.relpath(args.model, ROOT), args.budget,
+                                      epochs, target, n_test, n_base))
+        f.write("- wall time: %.1f min\n\n" % minutes)
+        f.write("\n".join(lines) + "\n")
     json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,
                "rows": rows}, open(os.path.join(out, "main.json"), "w"), indent=2)
     ok = all(r["arena_pred"] == r["arena_meas"] and r["flash_pred"] == r["flash_meas"]
