@@ -11,6 +11,7 @@
 // error (with the op and location where there is one) and exit status 1.
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/Conversion/Pipelines.h"
 #include "dnp/Conversion/Utils.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
@@ -87,30 +88,6 @@ static int fail(const llvm::Twine &message) {
 }
 
 /// The function to compile; the others are dropped.
-static func::FuncOp selectModel(ModuleOp module, std::string &error) {
-  func::FuncOp found;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal())
-      continue;
-    if (!entry.empty()) {
-      if (func.getSymName() == entry)
-        found = func;
-      continue;
-    }
-    if (found) {
-      error = "the module has several functions (@" +
-              found.getSymName().str() + ", @" + func.getSymName().str() +
-              "); choose one with --entry";
-      return {};
-    }
-    found = func;
-  }
-  if (!found)
-    error = entry.empty() ? "the module has no function with a body"
-                          : "no function @" + entry + " in the module";
-  return found;
-}
-
 /// Ops the Cortex-M back end lowers; anything else is reported with its
 /// location before any pass runs.
 static LogicalResult checkSupported(func::FuncOp func) {
@@ -178,7 +155,7 @@ int main(int argc, char **argv) {
     return 1; // The parser reported where and why.
 
   std::string error;
-  func::FuncOp func = selectModel(*module, error);
+  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, error);
   if (!func)
     return fail(error);
   for (auto other : llvm::make_early_inc_range(module->getOps<func::FuncOp>()))

@@ -11,6 +11,7 @@
 // exit; output files are written only after the whole run succeeded.
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/InitAll.h"
 #include "dnp/Interpreter/Interpreter.h"
 #include "dnp/Quant/QuantParams.h"
@@ -54,32 +55,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static func::FuncOp findEntry(ModuleOp module, std::string &error) {
-  func::FuncOp found;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal())
-      continue;
-    if (!entry.empty()) {
-      if (func.getSymName() == entry)
-        return func;
-      continue;
-    }
-    if (!func.isPublic())
-      continue;
-    if (found) {
-      error = "the model has several public functions (@" +
-              found.getSymName().str() + ", @" + func.getSymName().str() +
-              "); choose one with --entry";
-      return {};
-    }
-    found = func;
-  }
-  if (!found)
-    error = entry.empty() ? "the model has no public function with a body"
-                          : "no function @" + entry + " in the model";
-  return found;
-}
-
 /// The per-tensor int8 quantization of `type`, if it has one.
 static mlir::quant::UniformQuantizedType int8QuantOf(Type type) {
   auto shaped = dyn_cast_if_present<ShapedType>(type);
@@ -98,7 +73,7 @@ static ::dnp::quant::QuantParams paramsOf(mlir::quant::UniformQuantizedType q) {
 /// or for an int8 argument the stored values (int8 file) or the f32 values
 /// quantized with the argument's parameters (f32 file).
 static bool toInput(const std::string &path, const ::dnp::NpyArray &array,
-                    Type type, dnp::ref::Tensor &input, std::string &error) {
+                    Type type, ::dnp::ref::Tensor &input, std::string &error) {
   mlir::quant::UniformQuantizedType q = int8QuantOf(type);
   if (!q) {
     if (array.dtype != ::dnp::NpyDType::Float32) {
@@ -107,11 +82,11 @@ static bool toInput(const std::string &path, const ::dnp::NpyArray &array,
               "numpy.asarray(x, dtype=numpy.float32)";
       return false;
     }
-    input = dnp::ref::Tensor(array.shape, array.toFloat());
+    input = ::dnp::ref::Tensor(array.shape, array.toFloat());
     return true;
   }
   if (array.dtype == ::dnp::NpyDType::Int8) {
-    input = dnp::ref::Tensor(array.shape, array.toFloat());
+    input = ::dnp::ref::Tensor(array.shape, array.toFloat());
     return true;
   }
   if (array.dtype != ::dnp::NpyDType::Float32) {
@@ -125,13 +100,13 @@ static bool toInput(const std::string &path, const ::dnp::NpyArray &array,
     v = static_cast<float>(::dnp::quant::quantizeValue(
         v, paramsOf(q), static_cast<int32_t>(q.getStorageTypeMin()),
         static_cast<int32_t>(q.getStorageTypeMax())));
-  input = dnp::ref::Tensor(array.shape, std::move(values));
+  input = ::dnp::ref::Tensor(array.shape, std::move(values));
   return true;
 }
 
 static void printTensor(llvm::raw_ostream &os, unsigned index,
-                        const dnp::ref::Tensor &t) {
-  os << "result #" << index << ": shape " << dnp::ref::formatShape(t.shape)
+                        const ::dnp::ref::Tensor &t) {
+  os << "result #" << index << ": shape " << ::dnp::ref::formatShape(t.shape)
      << "\n  [";
   for (size_t i = 0; i < t.data.size(); ++i) {
     if (i)
@@ -184,11 +159,11 @@ int main(int argc, char **argv) {
     return 1; // The parser already reported where and why.
 
   std::string error;
-  func::FuncOp func = findEntry(*module, error);
+  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, error);
   if (!func)
     return fail(error);
 
-  std::vector<dnp::ref::Tensor> inputs(arrays.size());
+  std::vector<::dnp::ref::Tensor> inputs(arrays.size());
   for (auto [i, array] : llvm::enumerate(arrays)) {
     Type type = i < func.getNumArguments() ? func.getArgumentTypes()[i]
                                            : Type();
@@ -196,7 +171,7 @@ int main(int argc, char **argv) {
       return fail(error);
   }
 
-  FailureOr<std::vector<dnp::ref::Tensor>> results =
+  FailureOr<std::vector<::dnp::ref::Tensor>> results =
       ::dnp::interpret(func, inputs);
   if (failed(results))
     return 1;

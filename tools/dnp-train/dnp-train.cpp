@@ -13,6 +13,7 @@
 // dnp IR. This file is the MLIR half; the LibTorch half is lib/Train.
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/Analysis/ResourceAnalysis.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Interpreter/Interpreter.h"
@@ -170,31 +171,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static func::FuncOp findEntry(ModuleOp module, std::string &error) {
-  func::FuncOp found;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal())
-      continue;
-    if (!entry.empty()) {
-      if (func.getSymName() == entry)
-        return func;
-      continue;
-    }
-    if (!func.isPublic())
-      continue;
-    if (found) {
-      error = "the model has several public functions; choose one with "
-              "--entry";
-      return {};
-    }
-    found = func;
-  }
-  if (!found)
-    error = entry.empty() ? "the model has no public function with a body"
-                          : "no function @" + entry + " in the model";
-  return found;
-}
-
 static llvm::json::Object usageJson(const Usage &u) {
   return llvm::json::Object{
       {"pmu_bytes", static_cast<int64_t>(u.get(Resource::Sram))},
@@ -295,7 +271,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   std::string error;
-  func::FuncOp func = findEntry(*module, error);
+  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, error);
   if (!func)
     return fail(error);
 
