@@ -12,7 +12,7 @@
 #   scripts/main.sh my_model.mlir --budget sram=64KiB,flash=256KiB,macs=2M
 #
 # A model of your own must take a 1x28x28x1 input and return 10 logits (the
-# job trains it on Fashion-MNIST). Environment: DNP_EPOCHS (default 3),
+# job trains it on Fashion-MNIST). Environment: DNP_EPOCHS (default 8),
 # DNP_TEST_IMAGES (pruned model, default all 10000), DNP_BASELINE_TEST_IMAGES
 # (unpruned model, default 1000: it is slower in QEMU), DNP_TARGET
 # (cortex-m4, cortex-m7, cortex-m55), DNP_OUT_DIR (default out/main).

@@ -144,7 +144,7 @@ def main():
     args = parser.parse_args()
     out = os.path.abspath(os.environ.get("DNP_OUT_DIR", os.path.join(ROOT, "out", "main")))
     os.makedirs(out, exist_ok=True)
-    epochs = os.environ.get("DNP_EPOCHS", "3")
+    epochs = os.environ.get("DNP_EPOCHS", "8")
     target = os.environ.get("DNP_TARGET", "cortex-m4")
     n_test = int(os.environ.get("DNP_TEST_IMAGES", "10000"))
     n_base = int(os.environ.get("DNP_BASELINE_TEST_IMAGES", "1000"))
