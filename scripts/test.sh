@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 if [ "${DNP_SANITIZE:-0}" = 1 ]; then
   BUILD_DIR=${DNP_BUILD_DIR:-build-asan}
-  # libMLIR.so is not instrumented; leaks reported inside it are not ours.
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+  # libMLIR.so is not instrumented: leaks reported inside it are not ours,
+  # and LLVM's allocator headers, inlined into our instrumented code, poison
+  # arena memory that the uninstrumented library then hands out without
+  # unpoisoning it (false use-after-poison reports).
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allow_user_poisoning=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 else
   BUILD_DIR=${DNP_BUILD_DIR:-build}
