@@ -7,10 +7,6 @@
 
 namespace dnp {
 
-/// The gate operand of a gated dnp op (conv2d, depthwise_conv2d, dense,
-/// batch_norm), or null.
-mlir::Value getGate(mlir::Operation *op);
-
 /// Succeeds when `op` has no gate or a gate that keeps every channel (which
 /// lowerings simply drop); otherwise emits "... run --dnp-prune first" on
 /// `op` and fails.

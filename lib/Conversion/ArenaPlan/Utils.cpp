@@ -5,15 +5,8 @@
 using namespace mlir;
 using namespace mlir::dnp;
 
-Value (::dnp::getGate)(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { return gated.getGate(); })
-      .Default([](Operation *) { return Value(); });
-}
-
 LogicalResult (::dnp::checkGateIsIdentity)(Operation *op) {
-  Value gate = getGate(op);
+  Value gate = mlir::dnp::getGateOperand(op);
   if (!gate)
     return success();
   SmallVector<float> values = getGateValues(gate);

@@ -27,7 +27,7 @@ using namespace mlir::dnp;
 namespace {
 
 bool gateKeepsAll(Operation *op) {
-  Value gate = ::dnp::getGate(op);
+  Value gate = getGateOperand(op);
   if (!gate)
     return true;
   SmallVector<float> values = getGateValues(gate);
@@ -73,21 +73,12 @@ struct FoldBatchNormPass
     Operation *producer = bn.getInput().getDefiningOp();
     if (!gateKeepsAll(producer) || !gateKeepsAll(bn))
       return success(); // Gated: pruning decides first; conversion reports.
-    bool depthwise = isa<DepthwiseConv2DOp>(producer);
     Value weight = producer->getOperand(1), bias = producer->getOperand(2);
-    std::vector<float> w, b, scale, offset, mean, variance;
-    if (failed(readWeights(weight, producer, w)) ||
-        failed(readWeights(bias, producer, b)) ||
-        failed(readWeights(bn.getScale(), bn, scale)) ||
-        failed(readWeights(bn.getOffset(), bn, offset)) ||
-        failed(readWeights(bn.getMean(), bn, mean)) ||
-        failed(readWeights(bn.getVariance(), bn, variance)))
+    std::vector<float> w, b;
+    std::vector<double> s, t;
+    if (failed(batchNormAffine(bn, s, t)) ||
+        failed(foldAffineIntoWeights(producer, s, t, w, b)))
       return failure();
-    size_t channels = b.size();
-    if (scale.size() != channels || offset.size() != channels ||
-        mean.size() != channels || variance.size() != channels)
-      return bn.emitError() << "batch-norm parameters do not match the "
-                            << channels << " channels of its producer";
 
     // Where the merged value lives: the producer's slot if nothing else
     // needs those bytes until the batch norm's last use, else the batch
@@ -119,22 +110,6 @@ struct FoldBatchNormPass
         return success();
       }
     }
-
-    std::vector<double> s(channels);
-    for (size_t c = 0; c < channels; ++c)
-      s[c] = static_cast<double>(scale[c]) /
-             std::sqrt(static_cast<double>(variance[c]) +
-                       static_cast<double>(bn.getEpsilon().convertToFloat()));
-    // Conv weights are [Cout, Kh, Kw, Cin]: channel = i / (Kh*Kw*Cin).
-    // Depthwise weights are [Kh, Kw, C]: channel = i % C.
-    size_t perChannel = w.size() / channels;
-    for (size_t i = 0; i < w.size(); ++i) {
-      size_t c = depthwise ? i % channels : i / perChannel;
-      w[i] = static_cast<float>(w[i] * s[c]);
-    }
-    for (size_t c = 0; c < channels; ++c)
-      b[c] = static_cast<float>((static_cast<double>(b[c]) - mean[c]) * s[c] +
-                                offset[c]);
 
     OpBuilder builder(producer);
     std::string base = (func.getSymName() + "_bnfold" + Twine(counter++)).str();

@@ -1,7 +1,7 @@
 // RUN: dnp-opt %s --dnp-fold-batch-norm --split-input-file | FileCheck %s
 
-// s = 2 / sqrt(3 + 1) = 1: w' = w * 1 = 1.0 (0x3F800000), b' = (0.5 - 0.25)
-// * 1 + 1 = 1.25 (0x3FA00000).
+// s = 2 / sqrt(3 + 1) = 1, t = 1 - 0.25 * 1 = 0.75: w' = w * 1 = 1.0
+// (0x3F800000), b' = 0.5 * 1 + 0.75 = 1.25 (0x3FA00000).
 // CHECK-LABEL: func.func @conv_bn(
 // CHECK-SAME: %[[X:.*]]: tensor<1x2x2x1xf32>)
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_bn_bnfold0_weight> : tensor<2x1x1x1xf32>

@@ -13,6 +13,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 #include <cstdint>
@@ -465,6 +466,24 @@ LogicalResult GateConcatOp::verify() {
     return emitOpError() << "concatenates " << total
                          << " channels into a gate of " << channels;
   return success();
+}
+
+Value mlir::dnp::getGateOperand(Operation *op) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
+          [](auto gated) { return gated.getGate(); })
+      .Default([](Operation *) { return Value(); });
+}
+
+void mlir::dnp::setGateOperand(Operation *op, Value gate) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
+          [&](auto gated) {
+            if (gate)
+              gated.getGateMutable().assign(gate);
+            else
+              gated.getGateMutable().clear();
+          });
 }
 
 SmallVector<float> mlir::dnp::getGateValues(Value gate) {

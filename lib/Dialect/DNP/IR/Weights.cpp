@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::dnp;
 
@@ -57,4 +59,53 @@ Value mlir::dnp::createWeights(OpBuilder &builder, Location loc,
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(values);
   auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
   return arith::ConstantOp::create(builder, loc, attr).getResult();
+}
+
+LogicalResult mlir::dnp::batchNormAffine(BatchNormOp bn, std::vector<double> &s,
+                                         std::vector<double> &t) {
+  std::vector<float> scale, offset, mean, variance;
+  if (failed(readWeights(bn.getScale(), bn, scale)) ||
+      failed(readWeights(bn.getOffset(), bn, offset)) ||
+      failed(readWeights(bn.getMean(), bn, mean)) ||
+      failed(readWeights(bn.getVariance(), bn, variance)))
+    return failure();
+  double eps = bn.getEpsilon().convertToFloat();
+  s.resize(scale.size());
+  t.resize(scale.size());
+  for (size_t c = 0; c < scale.size(); ++c) {
+    double denominator = static_cast<double>(variance[c]) + eps;
+    if (!(denominator > 0))
+      return bn.emitError()
+             << "variance + epsilon of channel " << c << " is not positive";
+    s[c] = scale[c] / std::sqrt(denominator);
+    t[c] = offset[c] - mean[c] * s[c];
+  }
+  return success();
+}
+
+LogicalResult mlir::dnp::foldAffineIntoWeights(Operation *producer,
+                                               ArrayRef<double> s,
+                                               ArrayRef<double> t,
+                                               std::vector<float> &w,
+                                               std::vector<float> &b) {
+  if (!isa<Conv2DOp, DepthwiseConv2DOp>(producer))
+    return producer->emitError()
+           << "only conv2d and depthwise_conv2d can absorb a batch norm";
+  if (failed(readWeights(producer->getOperand(1), producer, w)) ||
+      failed(readWeights(producer->getOperand(2), producer, b)))
+    return failure();
+  size_t channels = b.size();
+  if (s.size() != channels || t.size() != channels)
+    return producer->emitError()
+           << "batch-norm parameters have " << s.size()
+           << " channels but the producer has " << channels;
+  bool depthwise = isa<DepthwiseConv2DOp>(producer);
+  size_t block = w.size() / channels;
+  for (size_t i = 0; i < w.size(); ++i) {
+    size_t c = depthwise ? i % channels : i / block;
+    w[i] = static_cast<float>(w[i] * s[c]);
+  }
+  for (size_t c = 0; c < channels; ++c)
+    b[c] = static_cast<float>(b[c] * s[c] + t[c]);
+  return success();
 }

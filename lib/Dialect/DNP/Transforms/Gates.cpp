@@ -1,27 +1,8 @@
 //===- Gates.cpp - Finding and attaching channel-group gates --------------===//
 #include "dnp/Dialect/DNP/Transforms/Gates.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::dnp;
-
-Value mlir::dnp::getGateOperand(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { return gated.getGate(); })
-      .Default([](Operation *) { return Value(); });
-}
-
-void mlir::dnp::setGateOperand(Operation *op, Value gate) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [&](auto gated) {
-            if (gate)
-              gated.getGateMutable().assign(gate);
-            else
-              gated.getGateMutable().clear();
-          });
-}
 
 FailureOr<SmallVector<GateOp>>
 mlir::dnp::collectGroupGates(const ::dnp::ChannelGroupAnalysis &groups) {

@@ -20,14 +20,6 @@ using namespace mlir::dnp;
 
 namespace {
 
-/// The gate of a gated op, or null.
-Value gateOf(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp>(
-          [](auto gated) { return gated.getGate(); })
-      .Default([](Operation *) { return Value(); });
-}
-
 std::string maskString(ArrayRef<float> values) {
   std::string s;
   for (float v : values)
@@ -44,31 +36,6 @@ struct BlobNamer {
   }
 };
 
-/// Per-channel scale and shift of an inference batch norm:
-/// y = x * s[c] + t[c] with s = scale / sqrt(variance + epsilon) and
-/// t = offset - mean * s (computed in double).
-LogicalResult batchNormAffine(BatchNormOp bn, std::vector<double> &s,
-                              std::vector<double> &t) {
-  std::vector<float> scale, offset, mean, variance;
-  if (failed(readWeights(bn.getScale(), bn, scale)) ||
-      failed(readWeights(bn.getOffset(), bn, offset)) ||
-      failed(readWeights(bn.getMean(), bn, mean)) ||
-      failed(readWeights(bn.getVariance(), bn, variance)))
-    return failure();
-  double eps = bn.getEpsilon().convertToFloat();
-  s.resize(scale.size());
-  t.resize(scale.size());
-  for (size_t c = 0; c < scale.size(); ++c) {
-    double denominator = static_cast<double>(variance[c]) + eps;
-    if (!(denominator > 0))
-      return bn.emitError()
-             << "variance + epsilon of channel " << c << " is not positive";
-    s[c] = scale[c] / std::sqrt(denominator);
-    t[c] = offset[c] - mean[c] * s[c];
-  }
-  return success();
-}
-
 /// Folds `bn` into the conv2d / depthwise_conv2d producing its input:
 /// w'[.., c ..] = w * s[c], b'[c] = b[c] * s[c] + t[c].
 LogicalResult foldBatchNorm(BatchNormOp bn, BlobNamer &name) {
@@ -76,21 +43,10 @@ LogicalResult foldBatchNorm(BatchNormOp bn, BlobNamer &name) {
   Value weight = producer->getOperand(1), bias = producer->getOperand(2);
   std::vector<float> w, b;
   std::vector<double> s, t;
-  if (failed(readWeights(weight, producer, w)) ||
-      failed(readWeights(bias, producer, b)) ||
-      failed(batchNormAffine(bn, s, t)))
+  if (failed(batchNormAffine(bn, s, t)) ||
+      failed(foldAffineIntoWeights(producer, s, t, w, b)))
     return failure();
   auto wType = cast<RankedTensorType>(weight.getType());
-  int64_t channels = static_cast<int64_t>(s.size());
-  bool depthwise = isa<DepthwiseConv2DOp>(producer);
-  // OHWI: channel-major blocks; [Kh,Kw,C]: the channel is the fastest index.
-  int64_t block = wType.getNumElements() / channels;
-  for (int64_t i = 0; i < wType.getNumElements(); ++i) {
-    int64_t c = depthwise ? i % channels : i / block;
-    w[i] = static_cast<float>(w[i] * s[c]);
-  }
-  for (int64_t c = 0; c < channels; ++c)
-    b[c] = static_cast<float>(b[c] * s[c] + t[c]);
   OpBuilder builder(producer);
   Value newWeight =
       createWeights(builder, producer->getLoc(), wType, w, name("fold_w"));
@@ -178,7 +134,7 @@ LogicalResult mlir::dnp::checkQuantizable(func::FuncOp func) {
         if (!t.getElementType().isF32())
           return op.emitError() << "--dnp-quantize expects an f32 model, but '"
                                 << op.getName() << "' produces " << t;
-    if (Value gate = gateOf(&op)) {
+    if (Value gate = getGateOperand(&op)) {
       SmallVector<float> values = getGateValues(gate);
       if (values.empty() ||
           llvm::any_of(values, [](float v) { return v != 1.0f; }))

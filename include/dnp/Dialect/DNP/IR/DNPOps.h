@@ -15,6 +15,12 @@
 #include "dnp/Dialect/DNP/IR/DNPOps.h.inc"
 
 namespace mlir::dnp {
+/// The gate operand of conv2d, depthwise_conv2d, dense or batch_norm (null
+/// when absent or for other ops).
+Value getGateOperand(Operation *op);
+/// Sets (or, with a null value, removes) the gate operand of a gated op.
+void setGateOperand(Operation *op, Value gate);
+
 /// Per-channel multipliers of a gate value (from dnp.gate or
 /// dnp.gate_concat); empty if `gate` has another producer.
 SmallVector<float> getGateValues(Value gate);

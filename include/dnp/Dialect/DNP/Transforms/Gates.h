@@ -7,12 +7,6 @@
 
 namespace mlir::dnp {
 
-/// The gate operand of conv2d, depthwise_conv2d, dense or batch_norm (null
-/// when absent or for other ops).
-Value getGateOperand(Operation *op);
-/// Sets (or, with a null value, removes) the gate operand of a gated op.
-void setGateOperand(Operation *op, Value gate);
-
 /// The dnp.gate of every channel group, indexed by group id (null where the
 /// group has none): read from the group's gated ops and from the
 /// dnp.gate_concat operands of ops spanning several groups. Emits an error
