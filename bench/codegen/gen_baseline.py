@@ -2,6 +2,7 @@
 """Writes the model glue of the hand-written baseline.
 
     gen_baseline.py model.generic.mlir NAME OUTDIR
+    gen_baseline.py model.q.mlir NAME OUTDIR        (a quantized model)
 
 Input: a dnp model after `dnp-opt --dnp-fold-batch-norm
 --dnp-fuse-activations --dnp-materialize-weights --mlir-print-op-generic`
@@ -10,6 +11,10 @@ blob). Output: OUTDIR/NAME.c (the weights as const arrays in their dnp
 layouts, one static buffer per activation, and dnp_NAME_invoke() calling the
 generic kernels of baseline_kernels.c in program order) and OUTDIR/NAME.h
 with the same C API as dnp-compile's header, so the same harness runs both.
+
+A model quantized by --dnp-quantize (any `!quant.uniform` in it, as dnp-opt
+prints it) goes to gen_baseline_int8.py instead: the int8 kernels of
+baseline_kernels_int8.c with the IR's integer parameters.
 """
 
 import re
@@ -81,7 +86,12 @@ def c_array(values):
 
 def main():
     path, name, outdir = sys.argv[1:4]
-    consts, ops, inputs, outputs = parse(open(path).read())
+    text = open(path).read()
+    if "!quant.uniform" in text:
+        import gen_baseline_int8
+        gen_baseline_int8.generate(text, name, outdir)
+        return
+    consts, ops, inputs, outputs = parse(text)
     shapes = {n: s for n, s in inputs}
     upper = name.upper()
     body, decls = [], []
