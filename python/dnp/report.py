@@ -6,6 +6,8 @@
     report.plot_channels(report.load_report("prune.json"), "channels.png")
     report.plot_training(report.load_report("train.json"), "training.png")
     report.plot_accuracy_vs_resource([r1, r2, r3], "acc.png", "flash_bytes")
+    report.plot_accuracy_sweep({"dnp": [r1, r2], "l1": [r3, r4]}, "sweep.png",
+                               reference=r0)
 
 Every function takes a report dict (or a path to the JSON file), writes a
 PNG of `figsize` inches at `dpi` (default 1000x500 pixels, 1000x700 for
@@ -18,15 +20,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Union
+from typing import Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import ScalarFormatter
 
 __all__ = ["load_report", "plot_memory_timeline", "plot_channels",
-           "plot_training", "plot_accuracy_vs_resource", "plot_report",
+           "plot_training", "plot_accuracy_vs_resource", "plot_accuracy_sweep",
+           "plot_report",
            "RESOURCE_LABELS"]
 
 ReportLike = Union[dict, str, os.PathLike]
@@ -394,6 +398,64 @@ def plot_accuracy_vs_resource(train_reports: Iterable[ReportLike], path,
                  f"({len(points)} run{'s' if len(points) != 1 else ''})")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    return _save(fig, path)
+
+
+def plot_accuracy_sweep(series: Mapping[str, Iterable[ReportLike]], path,
+                        resources: Sequence[str] = ("pmu_bytes", "flash_bytes",
+                                                    "macs", "cycles"),
+                        reference: Optional[ReportLike] = None,
+                        title: Optional[str] = None, figsize=(12, 4),
+                        dpi=100) -> str:
+    """Accuracy against each of `resources` (one panel each, log-2 axis) for
+    several pruning methods run at several budgets: `series` maps a method
+    name to its training reports, drawn as one line through its runs in
+    order of the resource; `reference` (the unpruned run) is a black star;
+    every budget limit of the runs is a dotted gray vertical line."""
+    loaded = {name: [load_report(r, "train") for r in runs]
+              for name, runs in series.items()}
+    ref = load_report(reference, "train") if reference is not None else None
+    if not any(loaded.values()) and ref is None:
+        raise ValueError("no training reports given")
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(resources), sharey=True, squeeze=False)[0]
+    markers = "osD^v<>"
+    for ax, resource in zip(axes, resources):
+        label, scale = RESOURCE_LABELS.get(resource, (resource, 1.0))
+        limits = set()
+        for i, (name, runs) in enumerate(loaded.items()):
+            points = []
+            for r in runs:
+                after = (r.get("resources_after") or {}).get(resource)
+                if after is None or r.get("accuracy_after") is None:
+                    continue
+                points.append((after / scale, r["accuracy_after"] * 100))
+                limit = (r.get("budget") or {}).get(
+                    _BUDGET_KEYS.get(resource, resource))
+                if isinstance(limit, dict):
+                    limit = limit.get("limit")
+                if limit:
+                    limits.add(limit / scale)
+            if points:
+                xs, ys = zip(*sorted(points))
+                ax.plot(xs, ys, marker=markers[i % len(markers)],
+                        color=f"C{i % 10}", label=name)
+        if ref is not None:
+            x = (ref.get("resources_after") or {}).get(resource)
+            if x is not None and ref.get("accuracy_after") is not None:
+                ax.plot([x / scale], [ref["accuracy_after"] * 100], "*",
+                        color="black", markersize=14, label="unpruned")
+        for x in sorted(limits):
+            ax.axvline(x, color="gray", linestyle=":", linewidth=1)
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.set_xlabel(label + (" (dotted: budgets)" if limits else ""))
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("test accuracy (%)")
+    axes[0].legend(fontsize=8, loc="lower right")
+    if title:
+        fig.suptitle(title)
     return _save(fig, path)
 
 

@@ -143,6 +143,25 @@ def test_accuracy_vs_resource(tmp_path):
                                                 resource="macs"), 800, 500)
 
 
+def test_accuracy_sweep(tmp_path):
+    def run(factor, acc):
+        r = _train(469736 // factor, acc, 469736 // factor - 1000)
+        r["budget"]["sram"] = 100352 // factor
+        return r
+    series = {"dnp": [run(2, 0.91), run(4, 0.9), run(8, 0.89)],
+              "l1": [run(2, 0.9), run(8, 0.86)]}
+    path = report.plot_accuracy_sweep(series, tmp_path / "sweep.png",
+                                      reference=run(1, 0.92))
+    _check_png(path, 1200, 400)
+    one = report.plot_accuracy_sweep(series, tmp_path / "one.png",
+                                     resources=("macs",), figsize=(5, 4))
+    _check_png(one, 500, 400)
+    with pytest.raises(ValueError, match="no training reports"):
+        report.plot_accuracy_sweep({}, tmp_path / "none.png")
+    with pytest.raises(ValueError, match="expected a 'train' report"):
+        report.plot_accuracy_sweep({"dnp": [PRUNE]}, tmp_path / "bad.png")
+
+
 def test_wrong_kind_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="expected a 'resources' report"):
         report.plot_memory_timeline(PRUNE, tmp_path / "x.png")
