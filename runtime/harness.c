@@ -5,9 +5,11 @@
  *   fw.elf --calibrate
  *
  * For every IN/OUT pair it reads the model input from IN (a .npy file with
- * dtype '<f4' and the model's element count, or raw little-endian f32),
+ * the input's dtype, '<f4' or for a quantized input '|i1' (the stored int8
+ * values), and the model's element count, or raw little-endian values),
  * runs the model, and writes its output to OUT (.npy when the name ends in
- * ".npy", raw f32 otherwise). It prints one line per run:
+ * ".npy", raw values otherwise; f32 or int8 as the model's output). It
+ * prints one line per run:
  *
  *   dnp: in.npy -> out.npy ticks 123 instructions 4920
  *
@@ -21,7 +23,7 @@
  * same ticks are core cycles. `--calibrate` checks the conversion with a
  * loop of known length.
  *
- * --batch runs the model on every input of a raw little-endian f32 file
+ * --batch runs the model on every input of a raw file (f32 or int8)
  * holding N inputs back to back (e.g. a test set) and writes the N outputs
  * back to back, then prints the count and the total, minimum and maximum
  * instructions per inference:
@@ -52,6 +54,23 @@
 #define IN_ELEMENTS MODEL_MACRO(_INPUT_ELEMENTS)
 #define OUT_ELEMENTS MODEL_MACRO(_OUTPUT_ELEMENTS)
 #define OUT_RANK MODEL_MACRO(_OUTPUT_RANK)
+
+/* Element types: f32, or the stored values of an int8 (quantized) tensor.
+ * Headers from before int8 support have no _IS_INT8: f32. */
+#if MODEL_MACRO(_INPUT_IS_INT8)
+#define IN_ELEMENT_BYTES 1
+#define IN_DESCR "'|i1'"
+#else
+#define IN_ELEMENT_BYTES 4
+#define IN_DESCR "'<f4'"
+#endif
+#if MODEL_MACRO(_OUTPUT_IS_INT8)
+#define OUT_ELEMENT_BYTES 1
+#define OUT_DESCR "'|i1'"
+#else
+#define OUT_ELEMENT_BYTES 4
+#define OUT_DESCR "'<f4'"
+#endif
 
 /*--------------------------------------------------------------------------
  * I/O: semihosting on the target, stdio on the host
@@ -190,8 +209,8 @@ static int ends_with(const char *s, const char *suffix) {
  *------------------------------------------------------------------------*/
 static char npy_header[512];
 
-/* Reads IN into `dst` (elements floats). */
-static int read_input(const char *path, float *dst, size_t elements) {
+/* Reads IN into `dst` (elements values of the input's type). */
+static int read_input(const char *path, void *dst, size_t elements) {
   file_t f = io_open(path, 0);
   if (f == FILE_INVALID)
     return fail("cannot open input", path);
@@ -207,16 +226,19 @@ static int read_input(const char *path, float *dst, size_t elements) {
       return fail("unsupported .npy header (need version 1.0)", path);
     }
     npy_header[hlen] = 0;
-    if (!strstr(npy_header, "'<f4'") || strstr(npy_header, "True")) {
+    if (!strstr(npy_header, IN_DESCR) || strstr(npy_header, "True")) {
       io_close(f);
-      return fail("input must be little-endian f32 in C order", path);
+      return fail(IN_ELEMENT_BYTES == 1
+                      ? "input must be int8 ('|i1') in C order"
+                      : "input must be little-endian f32 in C order",
+                  path);
     }
   } else {
-    /* Raw f32: the 10 bytes read so far are data. */
+    /* Raw values: the 10 bytes read so far are data. */
     skip = got;
   }
   unsigned char *bytes = (unsigned char *)dst;
-  size_t want = elements * sizeof(float);
+  size_t want = elements * IN_ELEMENT_BYTES;
   if (skip > want) {
     io_close(f);
     return fail("input has more elements than the model", path);
@@ -248,14 +270,14 @@ static char *append_u64(char *p, uint64_t v) {
   return append(p, buf + i);
 }
 
-static int write_output(const char *path, const float *src, size_t elements,
+static int write_output(const char *path, const void *src, size_t elements,
                         const long *shape, int rank) {
   file_t f = io_open(path, 1);
   if (f == FILE_INVALID)
     return fail("cannot create output", path);
   if (ends_with(path, ".npy")) {
     char dict[256];
-    char *p = append(dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    char *p = append(dict, "{'descr': " OUT_DESCR ", 'fortran_order': False, 'shape': (");
     for (int i = 0; i < rank; ++i) {
       p = append_u64(p, (uint64_t)shape[i]);
       p = append(p, rank == 1 ? ",), }" : (i + 1 < rank ? ", " : "), }"));
@@ -271,7 +293,7 @@ static int write_output(const char *path, const float *src, size_t elements,
     io_write(f, pre, sizeof pre);
     io_write(f, dict, len);
   }
-  size_t bytes = elements * sizeof(float);
+  size_t bytes = elements * OUT_ELEMENT_BYTES;
   size_t n = io_write(f, src, bytes);
   io_close(f);
   return n == bytes ? 0 : fail("short write", path);
@@ -312,8 +334,8 @@ static int run_batch(const char *in_path, const char *out_path) {
     io_close(in);
     return fail("cannot create output", out_path);
   }
-  const size_t in_bytes = IN_ELEMENTS * sizeof(float);
-  const size_t out_bytes = OUT_ELEMENTS * sizeof(float);
+  const size_t in_bytes = IN_ELEMENTS * IN_ELEMENT_BYTES;
+  const size_t out_bytes = OUT_ELEMENTS * OUT_ELEMENT_BYTES;
   uint64_t count = 0, total = 0, lo = 0, hi = 0;
   int rc = 0;
   ticks_start();

@@ -11,12 +11,14 @@
 // error (with the op and location where there is one) and exit status 1.
 //
 //===----------------------------------------------------------------------===//
-#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/Conversion/Pipelines.h"
 #include "dnp/Conversion/Utils.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/InitAll.h"
 #include "dnp/Target/CortexM/CortexM.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
@@ -66,11 +68,11 @@ static cl::opt<bool>
              cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
-static cl::opt<bool> llvmUnroll(
-    "llvm-unroll",
-    cl::desc("let LLVM unroll loops as well (a few percent fewer "
-             "instructions for 2-3x the code)"),
-    cl::cat(category));
+static cl::opt<bool>
+    llvmUnroll("llvm-unroll",
+               cl::desc("let LLVM unroll loops as well (a few percent fewer "
+                        "instructions for 2-3x the code)"),
+               cl::cat(category));
 static cl::opt<int64_t> outputBlock("output-block",
                                     cl::desc("output channels per register "
                                              "block"),
@@ -87,26 +89,31 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// The function to compile; the others are dropped.
 /// Ops the Cortex-M back end lowers; anything else is reported with its
 /// location before any pass runs.
 static LogicalResult checkSupported(func::FuncOp func) {
   bool ok = true;
   func.walk([&](Operation *op) {
-    if (op == func.getOperation() || isa<mlir::dnp::DNPDialect>(op->getDialect()) ||
-        isa<arith::ConstantOp, func::ReturnOp>(op))
+    if (op == func.getOperation() ||
+        isa<mlir::dnp::DNPDialect>(op->getDialect()) ||
+        isa<arith::ConstantOp, func::ReturnOp, quant::StorageCastOp,
+            quant::DequantizeCastOp, quant::QuantizeCastOp>(op))
       return;
     op->emitError() << "'" << op->getName()
                     << "' is not supported by the Cortex-M back end (it "
-                       "compiles dnp ops, arith.constant weights and "
-                       "func.return)";
+                       "compiles dnp ops, arith.constant weights, quant casts "
+                       "and func.return)";
     ok = false;
   });
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32()) {
+    Type element = type ? type.getElementType() : Type();
+    auto q = dyn_cast_or_null<quant::UniformQuantizedType>(element);
+    bool int8 = q && q.isSigned() && q.getStorageTypeIntegralWidth() == 8;
+    if (!type || !type.hasStaticShape() || !(element.isF32() || int8)) {
       func.emitError() << "argument #" << arg.getArgNumber()
-                       << " must be a static f32 tensor, got "
+                       << " must be a static f32 or per-tensor int8 tensor, "
+                          "got "
                        << arg.getType();
       ok = false;
     }
@@ -128,8 +135,8 @@ int main(int argc, char **argv) {
   std::optional<::dnp::cortexm::TargetInfo> target =
       ::dnp::cortexm::lookupTarget(targetName);
   if (!target)
-    return fail("unknown target '" + targetName + "' (known: " +
-                ::dnp::cortexm::targetNames() + ")");
+    return fail("unknown target '" + targetName +
+                "' (known: " + ::dnp::cortexm::targetNames() + ")");
   if (optLevel > 3)
     return fail("-O" + llvm::Twine(optLevel) + " is not 0..3");
   if (outputBlock < 1 || pixelBlock < 1 || unroll < 1)
@@ -177,6 +184,8 @@ int main(int argc, char **argv) {
   options.pixelBlock = pixelBlock;
   options.unroll = unroll;
   options.indexBitwidth = 32;
+  // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
+  options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";
 
   // 1. Plan the arena, then check it and the weights against the MCU.
   {
@@ -225,7 +234,7 @@ int main(int argc, char **argv) {
   emit.optLevel = optLevel;
   emit.llvmUnroll = llvmUnroll;
   if (failed(::dnp::cortexm::emitCode(*module, *target, outputDir, name, emit,
-                                    error)))
+                                      error)))
     return fail(error);
   {
     std::error_code ec;
@@ -237,6 +246,9 @@ int main(int argc, char **argv) {
   }
   llvm::outs() << "dnp-compile: " << name << " -> " << base << ".o, " << base
                << ".h (" << target->name << "; arena " << model.arenaBytes
-               << " B, weights " << model.weightBytes << " B)\n";
+               << " B, weights " << model.weightBytes << " B";
+  if (model.requantBytes)
+    llvm::outs() << ", requantization tables " << model.requantBytes << " B";
+  llvm::outs() << ")\n";
   return 0;
 }

@@ -93,7 +93,8 @@ private:
   llvm::DenseMap<mlir::Value, int> bufferIds;
 };
 
-/// Size in bytes of an f32 tensor type.
+/// Size in bytes of a tensor type: 4 per f32 element, the storage width per
+/// quantized element.
 int64_t tensorBytes(mlir::Type type);
 
 } // namespace dnp

@@ -151,6 +151,9 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
            "Output pixels computed together by conv kernels">,
     Option<"unroll", "unroll", "int64_t", /*default=*/"4",
            "Unroll factor of the innermost reduction loops">,
+    Option<"dsp", "dsp", "bool", /*default=*/"false",
+           "int8 conv2d/dense use the Armv7E-M DSP extension (SMLAD, "
+           "SXTB16 via llvm.arm.* intrinsics): Cortex-M4/M7 only">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

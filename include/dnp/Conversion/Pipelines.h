@@ -23,6 +23,8 @@ struct LowerToLLVMOptions {
   int64_t outputBlock = 4;
   int64_t pixelBlock = 4;
   int64_t unroll = 4;
+  /// int8 kernels use the Armv7E-M DSP instructions (Cortex-M4/M7).
+  bool dsp = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
   unsigned indexBitwidth = 32;
 };

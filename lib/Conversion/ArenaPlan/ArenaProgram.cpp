@@ -2,32 +2,44 @@
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Dialect/DNP/IR/DNPAttrs.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::dnp;
 
-int64_t (::dnp::tensorBytes)(Type type) {
+int64_t(::dnp::tensorBytes)(Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
   if (!shaped || !shaped.hasStaticShape())
     return -1;
-  return shaped.getNumElements() * 4;
+  // A quantized tensor holds its storage values (int8: one byte each), as
+  // the cost model counts it.
+  int64_t elementBytes = 4;
+  if (auto q = dyn_cast<quant::QuantizedType>(shaped.getElementType()))
+    elementBytes = (q.getStorageTypeIntegralWidth() + 7) / 8;
+  return shaped.getNumElements() * elementBytes;
 }
 
-bool (::dnp::ArenaProgram::isElementwiseInPlace)(Operation *op) {
+bool(::dnp::ArenaProgram::isElementwiseInPlace)(Operation *op) {
   return isa<AddOp, ReluOp, Relu6Op, BatchNormOp, SoftmaxOp>(op);
 }
 
-bool (::dnp::ArenaProgram::isView)(Operation *op) {
+bool(::dnp::ArenaProgram::isView)(Operation *op) {
   return isa<FlattenOp, ReshapeOp>(op);
 }
 
-bool (::dnp::ArenaProgram::isStep)(Operation *op) {
-  return isa<DNPDialect>(op->getDialect()) && !isa<GateOp, GateConcatOp, RandomOp>(op);
+bool(::dnp::ArenaProgram::isStep)(Operation *op) {
+  // quant.dcast / quant.qcast at a quantized model's edges are planned
+  // like the dnp ops.
+  if (isa<quant::DequantizeCastOp, quant::QuantizeCastOp>(op))
+    return true;
+  return isa<DNPDialect>(op->getDialect()) &&
+         !isa<GateOp, GateConcatOp, RandomOp>(op);
 }
 
-FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
-                                                      const ArenaEdit &edit) {
+FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
+    func::FuncOp func, const ArenaEdit &edit) {
   ArenaProgram p;
   auto resolve = [&](Value v) {
     for (unsigned guard = 0; guard < 1024; ++guard) {
@@ -42,6 +54,17 @@ FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
     p.buffers.push_back({offset, size, def, def, v});
     p.bufferIds[v] = static_cast<int>(p.buffers.size());
   };
+  // The planner packs int8 tensors byte-exactly, so in a quantized
+  // function an f32 edge tensor may start at any byte.
+  bool quantized = false;
+  func.walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (auto shaped = dyn_cast<ShapedType>(v.getType()))
+        quantized |= isa<quant::QuantizedType>(shaped.getElementType());
+  });
+  for (BlockArgument arg : func.getArguments())
+    if (auto shaped = dyn_cast<ShapedType>(arg.getType()))
+      quantized |= isa<quant::QuantizedType>(shaped.getElementType());
   auto checkSlot = [&](Operation *where, Value v, int64_t offset,
                        int64_t size) -> LogicalResult {
     int64_t bytes = tensorBytes(v.getType());
@@ -49,10 +72,10 @@ FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
       return where->emitError()
              << "arena values must be static tensors, got " << v.getType();
     if (size != bytes)
-      return where->emitError() << "dnp.slot size " << size
-                                << " does not match the " << bytes
-                                << " bytes of " << v.getType();
-    if (offset < 0 || offset % 4 != 0)
+      return where->emitError()
+             << "dnp.slot size " << size << " does not match the " << bytes
+             << " bytes of " << v.getType();
+    if (offset < 0 || (!quantized && offset % 4 != 0))
       return where->emitError()
              << "dnp.slot offset " << offset << " is not 4-byte aligned";
     return success();
@@ -61,8 +84,8 @@ FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
   for (BlockArgument arg : func.getArguments()) {
     if (!isa<RankedTensorType>(arg.getType()))
       continue;
-    auto slot = func.getArgAttrOfType<SlotAttr>(arg.getArgNumber(),
-                                                kSlotAttrName);
+    auto slot =
+        func.getArgAttrOfType<SlotAttr>(arg.getArgNumber(), kSlotAttrName);
     if (!slot)
       return func.emitError() << "argument #" << arg.getArgNumber()
                               << " has no dnp.slot; run --dnp-plan-memory "
@@ -88,8 +111,7 @@ FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
     Value result = op.getResult(0);
     auto slot = op.getAttrOfType<SlotAttr>(kSlotAttrName);
     if (!slot)
-      return op.emitError()
-             << "has no dnp.slot; run --dnp-plan-memory first";
+      return op.emitError() << "has no dnp.slot; run --dnp-plan-memory first";
     int64_t offset = slot.getOffset();
     if (auto it = edit.offset.find(&op); it != edit.offset.end())
       offset = it->second;
@@ -130,7 +152,7 @@ FailureOr<::dnp::ArenaProgram> (::dnp::ArenaProgram::build)(func::FuncOp func,
   return p;
 }
 
-bool (::dnp::ArenaProgram::conflict)(int a, int b) const {
+bool(::dnp::ArenaProgram::conflict)(int a, int b) const {
   const Buffer &x = buffers[a], &y = buffers[b];
   if (x.offset + x.size <= y.offset || y.offset + y.size <= x.offset)
     return false;
@@ -168,7 +190,7 @@ static std::string describe(const ::dnp::ArenaProgram &p, int id) {
   return s;
 }
 
-std::optional<std::string> (::dnp::ArenaProgram::findConflict)() const {
+std::optional<std::string>(::dnp::ArenaProgram::findConflict)() const {
   for (int a = 0, e = static_cast<int>(buffers.size()); a < e; ++a)
     for (int b = a + 1; b < e; ++b)
       if (conflict(a, b))

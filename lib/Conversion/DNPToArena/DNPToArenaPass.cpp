@@ -6,7 +6,7 @@
 // Kernels.h in the planned order.
 //
 //===----------------------------------------------------------------------===//
-#include "Kernels.h"
+#include "ModelLowering.h"
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Conversion/DNPToArena/ModelInterface.h"
 #include "dnp/Conversion/Passes.h"
@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -43,50 +45,14 @@ bool isSupported(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
              AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
              ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
-             RandomOp, arith::ConstantOp, func::ReturnOp>(op);
+             RandomOp, arith::ConstantOp, func::ReturnOp,
+             mlir::quant::StorageCastOp, mlir::quant::DequantizeCastOp,
+             mlir::quant::QuantizeCastOp>(op);
 }
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
+} // namespace
 
-int64_t elementsOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getNumElements();
-}
-
-/// Lowers one planned function.
-class ModelLowering {
-public:
-  ModelLowering(ModuleOp module, func::FuncOp func, std::string name,
-                const Blocking &blocking)
-      : module(module), func(func), name(std::move(name)),
-        blocking(blocking) {}
-
-  LogicalResult run();
-  ::dnp::ModelInterface interface;
-
-private:
-  LogicalResult lower(OpBuilder &b, Operation *op, unsigned layer);
-  Value view(OpBuilder &b, Value v);
-  Value weightGlobal(OpBuilder &b, Location loc, StringRef suffix,
-                     unsigned layer, ArrayRef<float> data);
-  LogicalResult weights(OpBuilder &b, Operation *op, Value v, unsigned layer,
-                        StringRef suffix, Value &global,
-                        std::vector<float> *values = nullptr);
-  Window window(Value input, Value output, ArrayRef<int64_t> kernel,
-                ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
-                ArrayRef<int64_t> dilations);
-
-  ModuleOp module;
-  func::FuncOp func;
-  std::string name;
-  Blocking blocking;
-  std::optional<ArenaProgram> program;
-  Value arena;
-  DenseMap<int, Value> views;
-  OpBuilder moduleBuilder{module.getContext()};
-  Operation *lastGlobal = nullptr;
-};
+namespace dnp::arena {
 
 Value ModelLowering::view(OpBuilder &b, Value v) {
   int id = program->bufferOf(v);
@@ -99,30 +65,51 @@ Value ModelLowering::view(OpBuilder &b, Value v) {
   b.setInsertionPointAfter(arena.getDefiningOp());
   Location loc = arena.getLoc();
   Value shift = arith::ConstantIndexOp::create(b, loc, buf.offset);
-  auto type = MemRefType::get({buf.size / 4}, b.getF32Type());
-  Value result = memref::ViewOp::create(b, loc, type, arena, shift,
-                                        ValueRange{});
+  // Quantized activations are their int8 storage values.
+  Type element = isQuantized(v) ? Type(b.getI8Type()) : Type(b.getF32Type());
+  int64_t elementBytes = isQuantized(v) ? 1 : 4;
+  auto type = MemRefType::get({buf.size / elementBytes}, element);
+  Value result =
+      memref::ViewOp::create(b, loc, type, arena, shift, ValueRange{});
   views[id] = result;
   return result;
 }
 
-Value ModelLowering::weightGlobal(OpBuilder &b, Location loc,
-                                  StringRef suffix, unsigned layer,
-                                  ArrayRef<float> data) {
+bool ModelLowering::isAligned(Value v) const {
+  return program->buffer(program->bufferOf(v)).offset % 4 == 0;
+}
+
+Value ModelLowering::constantGlobal(OpBuilder &b, Location loc,
+                                    StringRef suffix, unsigned layer,
+                                    DenseElementsAttr data, bool weight) {
   std::string symbol =
       ("dnp_" + name + "_l" + Twine(layer) + "_" + suffix).str();
-  auto tensorType = RankedTensorType::get(
-      {static_cast<int64_t>(data.size())}, b.getF32Type());
-  auto memrefType =
-      MemRefType::get({static_cast<int64_t>(data.size())}, b.getF32Type());
+  Type element = data.getElementType();
+  int64_t n = data.getNumElements();
+  auto memrefType = MemRefType::get({n}, element);
   moduleBuilder.setInsertionPointAfter(lastGlobal);
   lastGlobal = memref::GlobalOp::create(
       moduleBuilder, loc, symbol, moduleBuilder.getStringAttr("public"),
-      memrefType, DenseElementsAttr::get(tensorType, data),
-      /*constant=*/true, moduleBuilder.getI64IntegerAttr(8));
-  interface.weightSymbols.push_back(symbol);
-  interface.weightBytes += static_cast<int64_t>(data.size()) * 4;
+      memrefType, data, /*constant=*/true,
+      moduleBuilder.getI64IntegerAttr(element.isInteger(8) ? 4 : 8));
+  int64_t bytes = n * static_cast<int64_t>(element.getIntOrFloatBitWidth() / 8);
+  if (weight) {
+    interface.weightSymbols.push_back(symbol);
+    interface.weightBytes += bytes;
+  } else {
+    interface.requantSymbols.push_back(symbol);
+    interface.requantBytes += bytes;
+  }
   return memref::GetGlobalOp::create(b, loc, memrefType, symbol);
+}
+
+Value ModelLowering::weightGlobal(OpBuilder &b, Location loc, StringRef suffix,
+                                  unsigned layer, ArrayRef<float> data) {
+  auto tensorType = RankedTensorType::get({static_cast<int64_t>(data.size())},
+                                          b.getF32Type());
+  return constantGlobal(b, loc, suffix, layer,
+                        DenseElementsAttr::get(tensorType, data),
+                        /*weight=*/true);
 }
 
 LogicalResult ModelLowering::weights(OpBuilder &b, Operation *op, Value v,
@@ -162,7 +149,11 @@ Window ModelLowering::window(Value input, Value output,
   return w;
 }
 
-/// Whether every output position of a pooling window sees an input.
+bool isQuantized(Value v) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  return shaped && isa<mlir::quant::QuantizedType>(shaped.getElementType());
+}
+
 LogicalResult checkWindows(Operation *op, const Window &w) {
   auto covers = [](int64_t out, int64_t stride, int64_t pad, int64_t kernel,
                    int64_t in) {
@@ -181,6 +172,18 @@ LogicalResult checkWindows(Operation *op, const Window &w) {
 
 LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                    unsigned layer) {
+  if (isa<mlir::quant::DequantizeCastOp, mlir::quant::QuantizeCastOp>(op) ||
+      isQuantized(op->getResult(0)))
+    return lowerQuantized(b, op, layer);
+  // f32 kernels use word-aligned loads; only a quantized model's f32 edges
+  // (lowered above) may sit at other offsets.
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    if (program->bufferOf(v) >= 0 && !isAligned(v))
+      return op->emitError()
+             << "has an f32 tensor at arena offset "
+             << program->buffer(program->bufferOf(v)).offset
+             << ", not a multiple of 4; f32 ops between quantized ones are "
+                "not supported by the Cortex-M lowering";
   Location loc = op->getLoc();
   KernelBuilder k(b, loc);
   auto result = [&]() { return view(b, op->getResult(0)); };
@@ -197,9 +200,9 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         if (failed(weights(b, op, conv.getBias(), layer, "bias", bias)))
           return failure();
         ArrayRef<int64_t> ws = shapeOf(conv.getWeight());
-        Window win = window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
-                            conv.getStrides(), conv.getPadding(),
-                            conv.getDilations());
+        Window win =
+            window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
+                   conv.getStrides(), conv.getPadding(), conv.getDilations());
         ::dnp::arena::emitConv(k, win, cout, view(b, conv.getInput()), packed,
                                bias, result(), conv.getAct(), blocking);
         return success();
@@ -219,9 +222,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         Window win;
         win.inW = win.outW = in[0];
         win.channels = in[1];
-        ::dnp::arena::emitConv(k, win, units, view(b, dense.getInput()),
-                               packed, bias, result(), dense.getAct(),
-                               blocking);
+        ::dnp::arena::emitConv(k, win, units, view(b, dense.getInput()), packed,
+                               bias, result(), dense.getAct(), blocking);
         return success();
       })
       .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
@@ -247,7 +249,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         double eps = bn.getEpsilon().convertToFloat();
         std::vector<float> s(scale.size()), t(scale.size());
         for (size_t c = 0; c < s.size(); ++c) {
-          double f = scale[c] / std::sqrt(static_cast<double>(variance[c]) + eps);
+          double f =
+              scale[c] / std::sqrt(static_cast<double>(variance[c]) + eps);
           s[c] = static_cast<float>(f);
           t[c] = static_cast<float>(offset[c] - mean[c] * f);
         }
@@ -260,19 +263,17 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         return success();
       })
       .Case([&](MaxPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(),
-                            pool.getKernel(), pool.getStrides(),
-                            pool.getPadding(), {1, 1});
+        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
+                            pool.getStrides(), pool.getPadding(), {1, 1});
         if (failed(checkWindows(op, win)))
           return failure();
-        ::dnp::arena::emitPool(k, win, PoolKind::Max,
-                               view(b, pool.getInput()), result(), blocking);
+        ::dnp::arena::emitPool(k, win, PoolKind::Max, view(b, pool.getInput()),
+                               result(), blocking);
         return success();
       })
       .Case([&](AvgPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(),
-                            pool.getKernel(), pool.getStrides(),
-                            pool.getPadding(), {1, 1});
+        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
+                            pool.getStrides(), pool.getPadding(), {1, 1});
         if (!pool.getCountIncludePad() && failed(checkWindows(op, win)))
           return failure();
         ::dnp::arena::emitPool(k, win,
@@ -300,8 +301,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         Activation kind =
             isa<ReluOp>(op) ? Activation::relu : Activation::relu6;
         ::dnp::arena::emitElementwise(k, elementsOf(act.getResult()),
-                                      {view(b, act.getInput())}, result(),
-                                      kind, blocking);
+                                      {view(b, act.getInput())}, result(), kind,
+                                      blocking);
         return success();
       })
       .Case([&](SoftmaxOp softmax) -> LogicalResult {
@@ -369,9 +370,9 @@ LogicalResult ModelLowering::run() {
     interface.predictedFlash = static_cast<int64_t>(cost.getFlash());
     interface.macs = static_cast<int64_t>(cost.getMacs());
     if (arenaBytes < extent)
-      return func.emitError() << "dnp.cost sram " << arenaBytes
-                              << " is smaller than the planned slots ("
-                              << extent << " bytes)";
+      return func.emitError()
+             << "dnp.cost sram " << arenaBytes
+             << " is smaller than the planned slots (" << extent << " bytes)";
   }
   if (auto mcu = func->getAttrOfType<McuAttr>(kMcuAttrName))
     interface.core = mcu.getCore().str();
@@ -383,11 +384,11 @@ LogicalResult ModelLowering::run() {
   moduleBuilder.setInsertionPoint(func);
   auto arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, 1)},
                                    moduleBuilder.getI8Type());
-  auto arenaGlobal = memref::GlobalOp::create(
-      moduleBuilder, loc, interface.arenaSymbol,
-      moduleBuilder.getStringAttr("public"), arenaType,
-      moduleBuilder.getUnitAttr(), /*constant=*/false,
-      moduleBuilder.getI64IntegerAttr(16));
+  auto arenaGlobal =
+      memref::GlobalOp::create(moduleBuilder, loc, interface.arenaSymbol,
+                               moduleBuilder.getStringAttr("public"), arenaType,
+                               moduleBuilder.getUnitAttr(), /*constant=*/false,
+                               moduleBuilder.getI64IntegerAttr(16));
   // The weights follow the arena, in layer order.
   lastGlobal = arenaGlobal;
 
@@ -398,17 +399,25 @@ LogicalResult ModelLowering::run() {
   Block *entry = invoke.addEntryBlock();
   OpBuilder b = OpBuilder::atBlockBegin(entry);
 
-  for (BlockArgument arg : func.getArguments()) {
-    int id = program->bufferOf(arg);
-    interface.inputs.push_back(
-        {program->buffer(id).offset, SmallVector<int64_t>(shapeOf(arg))});
-  }
+  // The C API's tensors: offset, shape and element type (int8 ones with
+  // their scale and zero point).
+  auto describe = [&](Value v) {
+    ::dnp::ModelTensor t;
+    t.offset = program->buffer(program->bufferOf(v)).offset;
+    t.shape.assign(shapeOf(v).begin(), shapeOf(v).end());
+    if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
+            cast<ShapedType>(v.getType()).getElementType())) {
+      t.elementType = "i8";
+      t.scale = q.getScale();
+      t.zeroPoint = q.getZeroPoint();
+    }
+    return t;
+  };
+  for (BlockArgument arg : func.getArguments())
+    interface.inputs.push_back(describe(arg));
   Operation *terminator = func.getBody().front().getTerminator();
-  for (Value v : terminator->getOperands()) {
-    int id = program->bufferOf(v);
-    interface.outputs.push_back(
-        {program->buffer(id).offset, SmallVector<int64_t>(shapeOf(v))});
-  }
+  for (Value v : terminator->getOperands())
+    interface.outputs.push_back(describe(v));
 
   // One internal function per layer (kept out of line by
   // --dnp-emit-c-interface, so the object shows each layer's code size and
@@ -442,6 +451,10 @@ LogicalResult ModelLowering::run() {
   return success();
 }
 
+} // namespace dnp::arena
+
+namespace {
+
 /// floor(x) = t - (t > x) with t = float(int(x)): the exp polynomial's
 /// rounding without a libm call (Cortex-M4's FPU has no VRINTM). Exact for
 /// |x| < 2^31, which the polynomial's clamped range guarantees.
@@ -457,8 +470,8 @@ struct ExpandFloor : OpRewritePattern<math::FloorOp> {
     Value t = arith::SIToFPOp::create(rewriter, loc, rewriter.getF32Type(), i);
     Value above =
         arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT, t, x);
-    Value one =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(1.0f));
+    Value one = arith::ConstantOp::create(rewriter, loc,
+                                          rewriter.getF32FloatAttr(1.0f));
     Value lower = arith::SubFOp::create(rewriter, loc, t, one);
     rewriter.replaceOpWithNewOp<arith::SelectOp>(op, above, lower, t);
     return success();
@@ -503,7 +516,7 @@ struct ConvertDNPToArenaPass
     for (func::FuncOp func : models) {
       std::string name = ::dnp::sanitizeCName(
           modelName.empty() ? func.getSymName() : StringRef(modelName));
-      ModelLowering lowering(module, func, name, blocking);
+      ::dnp::arena::ModelLowering lowering(module, func, name, blocking, dsp);
       if (failed(lowering.run()))
         return signalPassFailure();
       interfaces.push_back(::dnp::toAttr(&getContext(), lowering.interface));

@@ -39,8 +39,8 @@ struct EmitCInterfacePass
         auto fn = LLVM::LLVMFuncOp::create(
             b, loc, name, LLVM::LLVMFunctionType::get(ptr, {}));
         OpBuilder body = OpBuilder::atBlockBegin(fn.addEntryBlock(b));
-        Value base = LLVM::AddressOfOp::create(body, loc, ptr,
-                                               arena.getSymName());
+        Value base =
+            LLVM::AddressOfOp::create(body, loc, ptr, arena.getSymName());
         Value p = LLVM::GEPOp::create(
             body, loc, ptr, body.getI8Type(), base,
             ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
@@ -48,7 +48,9 @@ struct EmitCInterfacePass
       };
       // Weights stay data in flash: code may not fold their values into
       // literal pools (which would store them twice).
-      for (const std::string &symbol : m.weightSymbols)
+      SmallVector<std::string> constants(m.weightSymbols);
+      constants.append(m.requantSymbols.begin(), m.requantSymbols.end());
+      for (const std::string &symbol : constants)
         if (auto global = module.lookupSymbol<LLVM::GlobalOp>(symbol))
           global.setExternallyInitialized(true);
       // Layers stay functions of their own (one call each per invoke).

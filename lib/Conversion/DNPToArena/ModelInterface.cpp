@@ -14,15 +14,20 @@ static Attribute tensorsAttr(Builder &b, ArrayRef<ModelTensor> tensors) {
   for (const ModelTensor &t : tensors)
     list.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("offset", b.getI64IntegerAttr(t.offset)),
-         b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape))}));
+         b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape)),
+         b.getNamedAttr("type", b.getStringAttr(t.elementType)),
+         b.getNamedAttr("scale", b.getF64FloatAttr(t.scale)),
+         b.getNamedAttr("zero_point", b.getI64IntegerAttr(t.zeroPoint))}));
   return b.getArrayAttr(list);
 }
 
 DictionaryAttr toAttr(MLIRContext *ctx, const ModelInterface &m) {
   Builder b(ctx);
-  SmallVector<Attribute> weights;
+  SmallVector<Attribute> weights, requant;
   for (const std::string &s : m.weightSymbols)
     weights.push_back(b.getStringAttr(s));
+  for (const std::string &s : m.requantSymbols)
+    requant.push_back(b.getStringAttr(s));
   return b.getDictionaryAttr({
       b.getNamedAttr("name", b.getStringAttr(m.name)),
       b.getNamedAttr("arena", b.getStringAttr(m.arenaSymbol)),
@@ -34,6 +39,8 @@ DictionaryAttr toAttr(MLIRContext *ctx, const ModelInterface &m) {
       b.getNamedAttr("inputs", tensorsAttr(b, m.inputs)),
       b.getNamedAttr("outputs", tensorsAttr(b, m.outputs)),
       b.getNamedAttr("weights", b.getArrayAttr(weights)),
+      b.getNamedAttr("requant_bytes", b.getI64IntegerAttr(m.requantBytes)),
+      b.getNamedAttr("requant", b.getArrayAttr(requant)),
   });
 }
 
@@ -52,6 +59,12 @@ static LogicalResult readTensors(ArrayAttr list,
     ModelTensor t;
     t.offset = offset.getInt();
     t.shape.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
+    if (auto type = dict.getAs<StringAttr>("type"))
+      t.elementType = type.str();
+    if (auto scale = dict.getAs<FloatAttr>("scale"))
+      t.scale = scale.getValueAsDouble();
+    if (auto zero = dict.getAs<IntegerAttr>("zero_point"))
+      t.zeroPoint = zero.getInt();
     out.push_back(std::move(t));
   }
   return success();
@@ -67,13 +80,13 @@ FailureOr<SmallVector<ModelInterface, 1>> getModelInterfaces(ModuleOp module) {
     ModelInterface m;
     auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
     auto arena = dict ? dict.getAs<StringAttr>("arena") : StringAttr();
-    auto arenaBytes = dict ? dict.getAs<IntegerAttr>("arena_bytes")
-                           : IntegerAttr();
+    auto arenaBytes =
+        dict ? dict.getAs<IntegerAttr>("arena_bytes") : IntegerAttr();
     if (!name || !arena || !arenaBytes ||
         failed(readTensors(dict.getAs<ArrayAttr>("inputs"), m.inputs)) ||
         failed(readTensors(dict.getAs<ArrayAttr>("outputs"), m.outputs)))
-      return module.emitError() << "malformed " << kCInterfaceAttrName
-                                << " attribute";
+      return module.emitError()
+             << "malformed " << kCInterfaceAttrName << " attribute";
     m.name = name.str();
     m.arenaSymbol = arena.str();
     m.arenaBytes = arenaBytes.getInt();
@@ -89,6 +102,12 @@ FailureOr<SmallVector<ModelInterface, 1>> getModelInterfaces(ModuleOp module) {
       for (Attribute w : weights)
         if (auto s = dyn_cast<StringAttr>(w))
           m.weightSymbols.push_back(s.str());
+    if (auto v = dict.getAs<IntegerAttr>("requant_bytes"))
+      m.requantBytes = v.getInt();
+    if (auto requant = dict.getAs<ArrayAttr>("requant"))
+      for (Attribute w : requant)
+        if (auto s = dyn_cast<StringAttr>(w))
+          m.requantSymbols.push_back(s.str());
     result.push_back(std::move(m));
   }
   return result;

@@ -26,10 +26,10 @@ using namespace mlir;
 namespace dnp {
 
 void registerConversionDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, cf::ControlFlowDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+  registry
+      .insert<arith::ArithDialect, cf::ControlFlowDialect,
+              linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
+              memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect>();
 }
 
 void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
@@ -46,6 +46,7 @@ void buildArenaToLLVMPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   arena.outputBlock = o.outputBlock;
   arena.pixelBlock = o.pixelBlock;
   arena.unroll = o.unroll;
+  arena.dsp = o.dsp;
   pm.addPass(mlir::dnp::createConvertDNPToArena(arena));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
@@ -98,6 +99,10 @@ struct LowerToLLVMPipelineOptions
   Option<int64_t> unroll{*this, "unroll",
                          llvm::cl::desc("Unroll of the innermost loops"),
                          llvm::cl::init(4)};
+  Option<bool> dsp{*this, "dsp",
+                   llvm::cl::desc("int8 kernels use the Armv7E-M DSP "
+                                  "instructions (Cortex-M4/M7)"),
+                   llvm::cl::init(false)};
   Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
       llvm::cl::desc("Bit width of index in the LLVM dialect"),
@@ -118,6 +123,7 @@ void registerDNPPipelines() {
         o.outputBlock = opts.outputBlock;
         o.pixelBlock = opts.pixelBlock;
         o.unroll = opts.unroll;
+        o.dsp = opts.dsp;
         o.indexBitwidth = opts.indexBitwidth;
         buildLowerToLLVMPipeline(pm, o);
       });

@@ -3,7 +3,7 @@
 // --convert-dnp-to-arena records what it produced in the module attribute
 // `dnp.c_interface` (an array, one dictionary per model): the C name, the
 // arena symbol and size, the weight symbols and their total size, and the
-// arena offset and shape of every input and output. --dnp-emit-c-interface
+// arena offset, shape and element type of every input and output. --dnp-emit-c-interface
 // builds the accessor functions from it and dnp-compile the C header, so
 // both agree with the code by construction.
 //
@@ -23,6 +23,12 @@ constexpr llvm::StringLiteral kCInterfaceAttrName = "dnp.c_interface";
 struct ModelTensor {
   int64_t offset = 0;
   llvm::SmallVector<int64_t> shape;
+  /// "f32", or "i8" for the stored values of an int8 tensor with
+  /// real = scale * (q - zeroPoint).
+  std::string elementType = "f32";
+  double scale = 1.0;
+  int64_t zeroPoint = 0;
+  int64_t elementBytes() const { return elementType == "i8" ? 1 : 4; }
   int64_t elements() const {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -44,6 +50,10 @@ struct ModelInterface {
   std::string core;
   llvm::SmallVector<ModelTensor, 1> inputs, outputs;
   llvm::SmallVector<std::string> weightSymbols;
+  /// Per-channel multiplier/shift tables of quantized ops: constant data
+  /// besides the weights, which the cost model's flash does not count.
+  int64_t requantBytes = 0;
+  llvm::SmallVector<std::string> requantSymbols;
 };
 
 mlir::DictionaryAttr toAttr(mlir::MLIRContext *ctx, const ModelInterface &m);

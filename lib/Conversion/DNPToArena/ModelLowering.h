@@ -1,0 +1,90 @@
+//===- ModelLowering.h - One planned function to loops over the arena -*- C++
+//-*-//
+//
+// The state of --convert-dnp-to-arena for one model function: the arena
+// global, the views of it, the constant globals. DNPToArenaPass.cpp lowers
+// the f32 ops and drives it; QuantLowering.cpp lowers the quantized ops
+// (int8 activations, quant casts at the edges).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_CONVERSION_DNPTOARENA_MODELLOWERING_H
+#define DNP_LIB_CONVERSION_DNPTOARENA_MODELLOWERING_H
+
+#include "Kernels.h"
+#include "dnp/Conversion/ArenaProgram.h"
+#include "dnp/Conversion/DNPToArena/ModelInterface.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+
+namespace dnp::arena {
+
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType()).getShape();
+}
+
+inline int64_t elementsOf(mlir::Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType()).getNumElements();
+}
+
+/// Whether every output position of a pooling window sees an input.
+mlir::LogicalResult checkWindows(mlir::Operation *op, const Window &w);
+
+/// Whether `v` is a tensor of a quantized type (int8 activations,
+/// quantized weights and biases).
+bool isQuantized(mlir::Value v);
+
+class ModelLowering {
+public:
+  ModelLowering(mlir::ModuleOp module, mlir::func::FuncOp func,
+                std::string name, const Blocking &blocking, bool dsp)
+      : module(module), func(func), name(std::move(name)), blocking(blocking),
+        dsp(dsp) {}
+
+  mlir::LogicalResult run();
+  ModelInterface interface;
+
+private:
+  mlir::LogicalResult lower(mlir::OpBuilder &b, mlir::Operation *op,
+                            unsigned layer);
+  /// A dnp op on quantized tensors, or a quant.qcast/dcast.
+  mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
+                                     unsigned layer);
+  /// The arena view of an activation: memref<Nxf32> or memref<Nxi8>.
+  mlir::Value view(mlir::OpBuilder &b, mlir::Value v);
+  /// Whether the view of `v` starts at a multiple of 4 bytes.
+  bool isAligned(mlir::Value v) const;
+  /// A constant global dnp_<name>_l<layer>_<suffix> holding `data` (a 1-D
+  /// f32/i8/i32 attribute). `weight`: it counts as model weights (flash of
+  /// the cost model); requantization tables do not.
+  mlir::Value constantGlobal(mlir::OpBuilder &b, mlir::Location loc,
+                             llvm::StringRef suffix, unsigned layer,
+                             mlir::DenseElementsAttr data, bool weight);
+  mlir::Value weightGlobal(mlir::OpBuilder &b, mlir::Location loc,
+                           llvm::StringRef suffix, unsigned layer,
+                           llvm::ArrayRef<float> data);
+  mlir::LogicalResult weights(mlir::OpBuilder &b, mlir::Operation *op,
+                              mlir::Value v, unsigned layer,
+                              llvm::StringRef suffix, mlir::Value &global,
+                              std::vector<float> *values = nullptr);
+  Window window(mlir::Value input, mlir::Value output,
+                llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+                llvm::ArrayRef<int64_t> padding,
+                llvm::ArrayRef<int64_t> dilations);
+
+  mlir::ModuleOp module;
+  mlir::func::FuncOp func;
+  std::string name;
+  Blocking blocking;
+  bool dsp;
+  std::optional<ArenaProgram> program;
+  mlir::Value arena;
+  llvm::DenseMap<int, mlir::Value> views;
+  mlir::OpBuilder moduleBuilder{module.getContext()};
+  mlir::Operation *lastGlobal = nullptr;
+};
+
+} // namespace dnp::arena
+
+#endif // DNP_LIB_CONVERSION_DNPTOARENA_MODELLOWERING_H

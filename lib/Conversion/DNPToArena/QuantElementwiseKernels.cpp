@@ -1,0 +1,215 @@
+//===- QuantElementwiseKernels.cpp - int8 add, concat, clamp, softmax -----===//
+//
+// Like their f32 counterparts these are safe in place: each element is
+// read before the same element is written (softmax reads a whole row before
+// it writes any of it).
+//
+//===----------------------------------------------------------------------===//
+#include "FixedPointBuilder.h"
+#include "QuantKernels.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace dnp::arena {
+
+void emitQuantAdd(KernelBuilder &k, int64_t n, Value lhs, Value rhs,
+                  const QuantAddParams &params, Value y,
+                  const Blocking &blocking) {
+  k.unrolledLoop(
+      n, blocking.unroll, {}, [&](KernelBuilder &ki, Value i, ValueRange) {
+        FixedPointBuilder f(ki.builder(), ki.getLoc());
+        // (q - z) * 2^20 fits easily: |q - z| <= 255.
+        auto scaled = [&](Value buffer, int32_t zeroPoint, int input) {
+          Value centred = f.sub(f.fromInt8(ki.load(buffer, i)), f.c(zeroPoint));
+          Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
+          return f.mbqm(shifted, f.c(params.multiplier[input]),
+                        f.c(params.shift[input]), params.shift[input] > 0);
+        };
+        // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
+        // so the sum cannot overflow.
+        Value sum = f.add(scaled(lhs, params.lhsZeroPoint, 0),
+                          scaled(rhs, params.rhsZeroPoint, 1));
+        Value out = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
+                           params.shift[2] > 0);
+        ki.store(f.toInt8(f.requantizedOutput(out, params.outputZeroPoint,
+                                              params.actMin, params.actMax)),
+                 y, i);
+        return SmallVector<Value>();
+      });
+}
+
+void emitQuantConcat(KernelBuilder &k, int64_t pixels,
+                     ArrayRef<QuantConcatInput> inputs, int32_t outputZeroPoint,
+                     Value y, const Blocking &blocking) {
+  int64_t total = 0;
+  for (const QuantConcatInput &in : inputs)
+    total += in.channels;
+  int64_t offset = 0;
+  for (const QuantConcatInput &in : inputs) {
+    // quantizeMultiplier(1.0) = (2^30, 1), with which mbqm is exact.
+    bool identity = in.zeroPoint == outputZeroPoint &&
+                    in.multiplier == (int32_t(1) << 30) && in.shift == 1;
+    k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+      Value src = kp.mul(p, in.channels);
+      Value dst = kp.add(kp.mul(p, total), offset);
+      kp.unrolledLoop(in.channels, blocking.unroll, {},
+                      [&](KernelBuilder &ki, Value i, ValueRange) {
+                        Value v = ki.load(in.buffer, ki.add(src, i));
+                        if (!identity) {
+                          FixedPointBuilder f(ki.builder(), ki.getLoc());
+                          Value centred =
+                              f.sub(f.fromInt8(v), f.c(in.zeroPoint));
+                          Value scaled = f.mbqm(centred, f.c(in.multiplier),
+                                                f.c(in.shift), in.shift > 0);
+                          v = f.toInt8(f.requantizedOutput(
+                              scaled, outputZeroPoint, -128, 127));
+                        }
+                        ki.store(v, y, ki.add(dst, i));
+                        return SmallVector<Value>();
+                      });
+      return SmallVector<Value>();
+    });
+    offset += in.channels;
+  }
+}
+
+void emitQuantClamp(KernelBuilder &k, int64_t n, Value x, Value y, int32_t lo,
+                    int32_t hi, const Blocking &blocking) {
+  k.unrolledLoop(n, blocking.unroll, {},
+                 [&](KernelBuilder &ki, Value i, ValueRange) {
+                   Value v = ki.load(x, i);
+                   if (lo > -128 || hi < 127) {
+                     FixedPointBuilder f(ki.builder(), ki.getLoc());
+                     v = f.toInt8(f.clamp(f.fromInt8(v), std::max(lo, -128),
+                                          std::min(hi, 127)));
+                   }
+                   ki.store(v, y, i);
+                   return SmallVector<Value>();
+                 });
+}
+
+void emitQuantSoftmax(KernelBuilder &k, int64_t rows, int64_t features, Value x,
+                      int32_t multiplier, int32_t leftShift, int32_t diffMin,
+                      Value y) {
+  k.loop(0, rows, 1, {}, [&](KernelBuilder &kr, Value r, ValueRange) {
+    FixedPointBuilder f(kr.builder(), kr.getLoc());
+    Value base = kr.mul(r, features);
+    Value rowMax = kr.loop(0, features, 1, {f.c(-128)},
+                           [&](KernelBuilder &ki, Value i, ValueRange a) {
+                             FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                             Value v = fi.fromInt8(ki.load(x, ki.add(base, i)));
+                             return SmallVector<Value>{fi.max(a[0], v)};
+                           })[0];
+    // exp(d * input scale) in Q0 for d = q - max, and whether d counts.
+    auto exponential = [&](KernelBuilder &ki, FixedPointBuilder &fi, Value i,
+                           Value &counts) {
+      Value diff = fi.sub(fi.fromInt8(ki.load(x, ki.add(base, i))), rowMax);
+      counts =
+          arith::CmpIOp::create(ki.builder(), ki.getLoc(),
+                                arith::CmpIPredicate::sge, diff, fi.c(diffMin));
+      return fi.expOnNegativeValuesQ5(
+          fi.mbqm(diff, fi.c(multiplier), fi.c(leftShift), leftShift > 0));
+    };
+    // The sum of exponentials in Q12.
+    Value sum = kr.loop(0, features, 1, {f.c(0)},
+                        [&](KernelBuilder &ki, Value i, ValueRange a) {
+                          FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                          Value counts;
+                          Value e = exponential(ki, fi, i, counts);
+                          Value term = arith::SelectOp::create(
+                              ki.builder(), ki.getLoc(), counts,
+                              fi.rdbpot(e, fi.c(12)), fi.c(0));
+                          return SmallVector<Value>{fi.add(a[0], term)};
+                        })[0];
+    Value bitsOverUnit;
+    Value scale = f.reciprocal(sum, 12, bitsOverUnit);
+    Value exponent = f.add(bitsOverUnit, f.c(31 - 8));
+    kr.loop(0, features, 1, {}, [&](KernelBuilder &ki, Value i, ValueRange) {
+      OpBuilder &b = ki.builder();
+      Location loc = ki.getLoc();
+      FixedPointBuilder fi(b, loc);
+      Value counts;
+      Value e = exponential(ki, fi, i, counts);
+      // Exponents above 31 (rows of thousands of equal values) give 0, as
+      // in the reference; the shift amount is clamped to keep it defined.
+      Value tooBig = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                           exponent, fi.c(31));
+      Value quotient =
+          fi.rdbpot(fi.srdhm(scale, e), fi.min(exponent, fi.c(31)));
+      quotient = arith::SelectOp::create(b, loc, tooBig, fi.c(0), quotient);
+      Value v = fi.clamp(fi.sub(quotient, fi.c(128)), -128, 127);
+      v = arith::SelectOp::create(b, loc, counts, v, fi.c(-128));
+      ki.store(fi.toInt8(v), y, ki.add(base, i));
+      return SmallVector<Value>();
+    });
+    return SmallVector<Value>();
+  });
+}
+
+namespace {
+Value loadF32(KernelBuilder &k, Value buffer, Value i, bool aligned) {
+  if (aligned)
+    return k.load(buffer, i);
+  return memref::LoadOp::create(k.builder(), k.getLoc(), buffer, ValueRange{i},
+                                /*nontemporal=*/false, llvm::MaybeAlign(1));
+}
+void storeF32(KernelBuilder &k, Value v, Value buffer, Value i, bool aligned) {
+  if (aligned)
+    return k.store(v, buffer, i);
+  memref::StoreOp::create(k.builder(), k.getLoc(), v, buffer, ValueRange{i},
+                          /*nontemporal=*/false, llvm::MaybeAlign(1));
+}
+} // namespace
+
+void emitQuantize(KernelBuilder &k, int64_t n, Value x, bool aligned,
+                  float scale, int32_t zeroPoint, Value y) {
+  k.loop(0, n, 1, {}, [&](KernelBuilder &ki, Value i, ValueRange) {
+    OpBuilder &b = ki.builder();
+    Location loc = ki.getLoc();
+    FixedPointBuilder f(b, loc);
+    Value v = loadF32(ki, x, i, aligned);
+    Value isNaN =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+    // x / scale in f32, as the reference divides; clamped to +-1000 (the
+    // result is clamped to int8 anyway) so that the integer conversion is
+    // exact.
+    Value scaled = ki.minf(ki.maxf(ki.divf(v, ki.f32(scale)), ki.f32(-1000)),
+                           ki.f32(1000));
+    Value truncated = arith::FPToSIOp::create(b, loc, b.getI32Type(), scaled);
+    Value fraction = ki.subf(
+        scaled, arith::SIToFPOp::create(b, loc, b.getF32Type(), truncated));
+    // Round half away from zero (no libm: Cortex-M4 has no VRINTA).
+    Value up = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
+                                     fraction, ki.f32(0.5f));
+    Value down = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                       fraction, ki.f32(-0.5f));
+    Value rounded = f.add(
+        truncated, f.sub(arith::ExtUIOp::create(b, loc, b.getI32Type(), up),
+                         arith::ExtUIOp::create(b, loc, b.getI32Type(), down)));
+    Value q = f.clamp(f.add(rounded, f.c(zeroPoint)), -128, 127);
+    q = arith::SelectOp::create(b, loc, isNaN,
+                                f.c(std::clamp(zeroPoint, -128, 127)), q);
+    ki.store(f.toInt8(q), y, i);
+    return SmallVector<Value>();
+  });
+}
+
+void emitDequantize(KernelBuilder &k, int64_t n, Value x, float scale,
+                    int32_t zeroPoint, Value y, bool aligned) {
+  k.loop(0, n, 1, {}, [&](KernelBuilder &ki, Value i, ValueRange) {
+    OpBuilder &b = ki.builder();
+    Location loc = ki.getLoc();
+    FixedPointBuilder f(b, loc);
+    Value centred = f.sub(f.fromInt8(ki.load(x, i)), f.c(zeroPoint));
+    // The exact product of a float32 scale and a 9-bit integer rounded
+    // once to f32: what the reference's double product rounds to.
+    Value v = ki.mulf(arith::SIToFPOp::create(b, loc, b.getF32Type(), centred),
+                      ki.f32(scale));
+    storeF32(ki, v, y, i, aligned);
+    return SmallVector<Value>();
+  });
+}
+
+} // namespace dnp::arena

@@ -1,0 +1,112 @@
+//===- QuantKernels.h - int8 loop-nest kernels of the arena lowering -*- C++
+//-*-//
+//
+// The int8 counterparts of Kernels.h, bit-exact with the reference kernels
+// of include/dnp/Reference/QuantKernels.h (docs/Quantization.md): int8
+// activations in `memref<Nxi8>` arena views, int8 weights, int32 biases,
+// int32 accumulation, requantization with the per-channel multiplier/shift
+// tables of the op. They reuse Kernels.h's windows (padding by clamping the
+// taps, register blocking of output channels x pixels).
+//
+// conv2d / dense on a core with the DSP extension (Cortex-M4/M7) multiply
+// four input channels with two SMLADs: one 32-bit load of four int8 inputs
+// becomes two halfword pairs (SXTAB16 adds -z_in while extending), one load
+// of four weights likewise (SXTB16), and SMLAD adds both products of a pair
+// to the accumulator. Elsewhere the inner loop is a plain int8 dot product
+// that LLVM may vectorize (MVE on the Cortex-M55).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H
+#define DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H
+
+#include "Kernels.h"
+
+namespace dnp::arena {
+
+/// Requantization of an int32 accumulator to the int8 result:
+/// clamp(zeroPoint + mbqm(acc, multiplier[c], shift[c]), actMin, actMax).
+struct QuantEpilogue {
+  /// i32 tables with one entry per output channel.
+  mlir::Value multipliers, shifts;
+  /// Whether some shift is > 0 (a saturating left shift is needed).
+  bool mayShiftLeft = false;
+  int32_t zeroPoint = 0, actMin = -128, actMax = 127;
+};
+
+/// conv2d and dense (a 1x1 window over its rows) on int8 data with
+/// weights packed by packQuantConvWeights and int32 biases. `dsp` selects
+/// the SMLAD inner loop.
+void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
+                   mlir::Value x, int32_t inputZeroPoint,
+                   mlir::Value packedWeights, mlir::Value bias,
+                   const QuantEpilogue &epilogue, mlir::Value y,
+                   const Blocking &blocking, bool dsp);
+
+/// OHWI int8 weights regrouped into blocks of `block` output channels;
+/// within a block, per kernel tap, each channel's `cin` weights are
+/// contiguous ([tap][channel][cin]), so the inner loop reads 4 of them
+/// with one load.
+std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
+                                         int64_t cout, int64_t taps,
+                                         int64_t block);
+
+/// depthwise_conv2d with [Kh][Kw][C] int8 weights.
+void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
+                        int32_t inputZeroPoint, mlir::Value weights,
+                        mlir::Value bias, const QuantEpilogue &epilogue,
+                        mlir::Value y, const Blocking &blocking);
+
+/// max_pool2d / avg_pool2d on stored values (input and output share their
+/// parameters); `zeroPoint` is what a padded position adds with
+/// count_include_pad.
+void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
+                   int32_t zeroPoint, mlir::Value x, mlir::Value y,
+                   const Blocking &blocking);
+
+/// global_avg_pool2d: [N, pixels, C] -> [N, C].
+void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
+                            int64_t channels, mlir::Value x, mlir::Value y,
+                            const Blocking &blocking);
+
+/// TFLite's int8 add (docs/Quantization.md).
+struct QuantAddParams {
+  int32_t lhsZeroPoint = 0, rhsZeroPoint = 0, outputZeroPoint = 0;
+  int32_t multiplier[3] = {0, 0, 0}, shift[3] = {0, 0, 0};
+  int32_t actMin = -128, actMax = 127;
+};
+void emitQuantAdd(KernelBuilder &k, int64_t n, mlir::Value lhs, mlir::Value rhs,
+                  const QuantAddParams &params, mlir::Value y,
+                  const Blocking &blocking);
+
+/// One concat input: its zero point and rescale to the result.
+struct QuantConcatInput {
+  mlir::Value buffer;
+  int64_t channels = 0;
+  int32_t zeroPoint = 0, multiplier = 0, shift = 0;
+};
+void emitQuantConcat(KernelBuilder &k, int64_t pixels,
+                     llvm::ArrayRef<QuantConcatInput> inputs,
+                     int32_t outputZeroPoint, mlir::Value y,
+                     const Blocking &blocking);
+
+/// y = clamp(x, lo, hi) (relu/relu6 with the input's parameters; a copy for
+/// [-128, 127]).
+void emitQuantClamp(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
+                    int32_t lo, int32_t hi, const Blocking &blocking);
+
+/// TFLite's int8 softmax over rows of `features` values.
+void emitQuantSoftmax(KernelBuilder &k, int64_t rows, int64_t features,
+                      mlir::Value x, int32_t multiplier, int32_t leftShift,
+                      int32_t diffMin, mlir::Value y);
+
+/// quant.qcast of f32 to int8 (TFLite's Quantize) and quant.dcast back.
+/// f32 buffers of a quantized model may sit at any byte offset: `aligned`
+/// says whether theirs is a multiple of 4.
+void emitQuantize(KernelBuilder &k, int64_t n, mlir::Value x, bool aligned,
+                  float scale, int32_t zeroPoint, mlir::Value y);
+void emitDequantize(KernelBuilder &k, int64_t n, mlir::Value x, float scale,
+                    int32_t zeroPoint, mlir::Value y, bool aligned);
+
+} // namespace dnp::arena
+
+#endif // DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H

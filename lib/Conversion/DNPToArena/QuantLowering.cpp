@@ -1,0 +1,377 @@
+//===- QuantLowering.cpp - Quantized ops of --convert-dnp-to-arena --------===//
+//
+// A quantized model (docs/Quantization.md) lowers like an f32 one, with int8
+// arena views, int8 weights and int32 biases as constant globals (the bytes
+// the cost model counts), one i32 multiplier and shift table per rescaling
+// op, and the kernels of QuantKernels.h. All parameters come from the
+// `!quant.uniform` types and the ops' multiplier/shift attributes, through
+// the same include/dnp/Quant functions dnp-run uses (activationRange,
+// softmaxDiffMin). quant.qcast / quant.dcast at the edges become loops of
+// their own.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelLowering.h"
+#include "QuantKernels.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Quant/QuantParams.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::dnp;
+
+namespace dnp::arena {
+namespace {
+
+/// The per-tensor int8 type of an activation, or null.
+mlir::quant::UniformQuantizedType int8Type(Value v) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  auto q =
+      shaped
+          ? dyn_cast<mlir::quant::UniformQuantizedType>(shaped.getElementType())
+          : mlir::quant::UniformQuantizedType();
+  if (!q || !q.isSigned() || q.getStorageTypeIntegralWidth() != 8)
+    return {};
+  return q;
+}
+
+::dnp::quant::QuantParams paramsOf(Value v) {
+  mlir::quant::UniformQuantizedType q = int8Type(v);
+  return {q.getScale(), static_cast<int32_t>(q.getZeroPoint())};
+}
+
+::dnp::quant::QuantActivation toQuant(Activation act) {
+  switch (act) {
+  case Activation::none:
+    return ::dnp::quant::QuantActivation::None;
+  case Activation::relu:
+    return ::dnp::quant::QuantActivation::Relu;
+  case Activation::relu6:
+    return ::dnp::quant::QuantActivation::Relu6;
+  }
+  return ::dnp::quant::QuantActivation::None;
+}
+
+/// The stored integers of a quantized weight or bias: a quant.scast of an
+/// arith.constant of i8 or i32 values.
+LogicalResult readStored(Value v, Operation *user, unsigned width,
+                         std::vector<int64_t> &out) {
+  auto scast = v.getDefiningOp<mlir::quant::StorageCastOp>();
+  auto cst = scast ? scast.getInput().getDefiningOp<arith::ConstantOp>()
+                   : arith::ConstantOp();
+  auto type =
+      cst ? dyn_cast<RankedTensorType>(cst.getType()) : RankedTensorType();
+  if (!type || !type.hasStaticShape() ||
+      !type.getElementType().isInteger(width))
+    return user->emitError()
+           << "the Cortex-M lowering expects quantized weights as quant.scast "
+              "of a static i"
+           << width << " arith.constant, got " << v.getType();
+  Attribute value = cst.getValue();
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(value)) {
+    for (const APInt &x : dense.getValues<APInt>())
+      out.push_back(x.getSExtValue());
+  } else if (auto blob = dyn_cast<DenseI8ResourceElementsAttr>(value)) {
+    std::optional<ArrayRef<int8_t>> data = blob.tryGetAsArrayRef();
+    if (!data)
+      return user->emitError()
+             << "weight blob '" << blob.getRawHandle().getKey()
+             << "' has no data in the file";
+    out.assign(data->begin(), data->end());
+  } else if (auto blob = dyn_cast<DenseI32ResourceElementsAttr>(value)) {
+    std::optional<ArrayRef<int32_t>> data = blob.tryGetAsArrayRef();
+    if (!data)
+      return user->emitError()
+             << "weight blob '" << blob.getRawHandle().getKey()
+             << "' has no data in the file";
+    out.assign(data->begin(), data->end());
+  } else {
+    return user->emitError() << "unsupported integer constant " << value;
+  }
+  if (static_cast<int64_t>(out.size()) != type.getNumElements())
+    return user->emitError()
+           << "integer constant holds " << out.size()
+           << " values but its type needs " << type.getNumElements();
+  return success();
+}
+
+/// int32 accumulation equals the reference's (int64, saturated) only
+/// without overflow; the requantization epilogue also relies on |acc| <
+/// 2^30 (QuantWindowKernels.cpp). Both hold while |bias| + terms * 255 *
+/// 128 stays below 2^30 (about 33,000 products per output).
+LogicalResult checkAccumulator(Operation *op, int64_t terms,
+                               ArrayRef<int64_t> bias) {
+  constexpr int64_t kLimit = (int64_t(1) << 30) - 2;
+  int64_t maxBias = 0;
+  for (int64_t b : bias)
+    maxBias = std::max(maxBias, b < 0 ? -b : b);
+  if (maxBias + terms * 255 * 128 <= kLimit)
+    return success();
+  return op->emitError()
+         << "sums " << terms << " int8 products per output (with biases up "
+         << "to " << maxBias
+         << "): the int32 accumulator of the Cortex-M code could leave the "
+            "range where it is exact (2^30); at most "
+         << std::max<int64_t>((kLimit - maxBias) / (255 * 128), 0)
+         << " products per output are supported, split the layer";
+}
+
+/// float(scale) must be the scale: the generated code computes in f32
+/// what the reference computes in double.
+LogicalResult checkFloatScale(Operation *op, double scale) {
+  if (static_cast<double>(static_cast<float>(scale)) == scale)
+    return success();
+  return op->emitError() << "has scale " << scale
+                         << ", which is not a float32 value; the Cortex-M "
+                            "lowering needs float32 scales at f32 edges (as "
+                            "--dnp-quantize chooses them)";
+}
+
+DenseElementsAttr i8Attr(Builder &b, ArrayRef<int8_t> data) {
+  auto type =
+      RankedTensorType::get({static_cast<int64_t>(data.size())}, b.getI8Type());
+  return DenseElementsAttr::get(type, data);
+}
+
+DenseElementsAttr i32Attr(Builder &b, ArrayRef<int32_t> data) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(data.size())},
+                                    b.getI32Type());
+  return DenseElementsAttr::get(type, data);
+}
+
+} // namespace
+
+LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
+                                            unsigned layer) {
+  Location loc = op->getLoc();
+  KernelBuilder k(b, loc);
+
+  // Every quantized activation is a per-tensor int8 tensor.
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    if (program->bufferOf(v) < 0 || !isQuantized(v))
+      continue;
+    if (!int8Type(v))
+      return op->emitError() << "the Cortex-M lowering supports per-tensor "
+                                "int8 activations only, got "
+                             << v.getType();
+  }
+  auto result = [&]() { return view(b, op->getResult(0)); };
+
+  // Requantization of conv2d / depthwise / dense: per-channel tables.
+  auto epilogue = [&](auto producer) {
+    QuantEpilogue ep;
+    ArrayRef<int32_t> m = producer.getMultiplier(), s = producer.getShift();
+    ep.multipliers = constantGlobal(b, loc, "requant_mult", layer,
+                                    i32Attr(b, m), /*weight=*/false);
+    ep.shifts = constantGlobal(b, loc, "requant_shift", layer, i32Attr(b, s),
+                               /*weight=*/false);
+    ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
+    ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
+    ep.zeroPoint = out.zeroPoint;
+    ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
+                                  ep.actMax);
+    return ep;
+  };
+  auto biasGlobal = [&](Value v, std::vector<int64_t> &values) -> Value {
+    if (failed(readStored(v, op, 32, values)))
+      return {};
+    std::vector<int32_t> data(values.begin(), values.end());
+    return constantGlobal(b, loc, "bias", layer, i32Attr(b, data),
+                          /*weight=*/true);
+  };
+  // conv2d and dense: packed int8 weights, SMLAD where the core has it.
+  auto convLike = [&](auto producer, Window win, int64_t outChannels,
+                      int64_t taps) -> LogicalResult {
+    std::vector<int64_t> w, biasValues;
+    if (failed(readStored(producer.getWeight(), op, 8, w)))
+      return failure();
+    Value bias = biasGlobal(producer.getBias(), biasValues);
+    if (!bias ||
+        failed(checkAccumulator(
+            op, static_cast<int64_t>(w.size()) / outChannels, biasValues)))
+      return failure();
+    // SMLAD blocks: 2 output channels x 2 pixels keep the accumulators,
+    // the unpacked inputs and weights in the 13 usable registers (4x4, as
+    // for f32, spills and costs 10% more instructions).
+    Blocking convBlocking = blocking;
+    if (dsp) {
+      convBlocking.outputs = std::min<int64_t>(blocking.outputs, 2);
+      convBlocking.pixels = std::min<int64_t>(blocking.pixels, 2);
+    }
+    std::vector<int8_t> ohwi(w.begin(), w.end());
+    Value packed =
+        constantGlobal(b, loc, "weight", layer,
+                       i8Attr(b, packQuantConvWeights(ohwi, outChannels, taps,
+                                                      convBlocking.outputs)),
+                       /*weight=*/true);
+    emitQuantConv(k, win, outChannels, view(b, producer.getInput()),
+                  paramsOf(producer.getInput()).zeroPoint, packed, bias,
+                  epilogue(producer), result(), convBlocking, dsp);
+    return success();
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp conv) -> LogicalResult {
+        ArrayRef<int64_t> ws = shapeOf(conv.getWeight());
+        Window win =
+            window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
+                   conv.getStrides(), conv.getPadding(), conv.getDilations());
+        return convLike(conv, win, ws[0], ws[1] * ws[2]);
+      })
+      .Case([&](DenseOp dense) -> LogicalResult {
+        ArrayRef<int64_t> in = shapeOf(dense.getInput());
+        Window win;
+        win.inW = win.outW = in[0];
+        win.channels = in[1];
+        return convLike(dense, win, shapeOf(dense.getResult())[1], 1);
+      })
+      .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
+        std::vector<int64_t> w, biasValues;
+        if (failed(readStored(dw.getWeight(), op, 8, w)))
+          return failure();
+        Value bias = biasGlobal(dw.getBias(), biasValues);
+        ArrayRef<int64_t> ws = shapeOf(dw.getWeight());
+        if (!bias || failed(checkAccumulator(op, ws[0] * ws[1], biasValues)))
+          return failure();
+        std::vector<int8_t> data(w.begin(), w.end());
+        Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),
+                                       /*weight=*/true);
+        Window win =
+            window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
+                   dw.getStrides(), dw.getPadding(), dw.getDilations());
+        emitQuantDepthwise(k, win, view(b, dw.getInput()),
+                           paramsOf(dw.getInput()).zeroPoint, weights, bias,
+                           epilogue(dw), result(), blocking);
+        return success();
+      })
+      .Case([&](MaxPool2DOp pool) -> LogicalResult {
+        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
+                            pool.getStrides(), pool.getPadding(), {1, 1});
+        if (failed(checkWindows(op, win)))
+          return failure();
+        emitQuantPool(k, win, PoolKind::Max, 0, view(b, pool.getInput()),
+                      result(), blocking);
+        return success();
+      })
+      .Case([&](AvgPool2DOp pool) -> LogicalResult {
+        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
+                            pool.getStrides(), pool.getPadding(), {1, 1});
+        if (!pool.getCountIncludePad() && failed(checkWindows(op, win)))
+          return failure();
+        emitQuantPool(k, win,
+                      pool.getCountIncludePad() ? PoolKind::AverageIncludePad
+                                                : PoolKind::Average,
+                      paramsOf(pool.getInput()).zeroPoint,
+                      view(b, pool.getInput()), result(), blocking);
+        return success();
+      })
+      .Case([&](GlobalAvgPool2DOp pool) -> LogicalResult {
+        ArrayRef<int64_t> in = shapeOf(pool.getInput());
+        emitQuantGlobalAvgPool(k, in[0], in[1] * in[2], in[3],
+                               view(b, pool.getInput()), result(), blocking);
+        return success();
+      })
+      .Case([&](AddOp add) -> LogicalResult {
+        QuantAddParams params;
+        ::dnp::quant::QuantParams out = paramsOf(add.getOutput());
+        params.lhsZeroPoint = paramsOf(add.getLhs()).zeroPoint;
+        params.rhsZeroPoint = paramsOf(add.getRhs()).zeroPoint;
+        params.outputZeroPoint = out.zeroPoint;
+        for (int i = 0; i < 3; ++i) {
+          params.multiplier[i] = add.getMultiplier()[i];
+          params.shift[i] = add.getShift()[i];
+        }
+        ::dnp::quant::activationRange(toQuant(add.getAct()), out, params.actMin,
+                                      params.actMax);
+        emitQuantAdd(k, elementsOf(add.getResult()), view(b, add.getLhs()),
+                     view(b, add.getRhs()), params, result(), blocking);
+        return success();
+      })
+      .Case([&](ConcatOp concat) -> LogicalResult {
+        SmallVector<QuantConcatInput> inputs;
+        for (auto [i, in] : llvm::enumerate(concat.getInputs()))
+          inputs.push_back({view(b, in), shapeOf(in).back(),
+                            paramsOf(in).zeroPoint, concat.getMultiplier()[i],
+                            concat.getShift()[i]});
+        int64_t pixels =
+            elementsOf(concat.getResult()) / shapeOf(concat.getResult()).back();
+        emitQuantConcat(k, pixels, inputs,
+                        paramsOf(concat.getOutput()).zeroPoint, result(),
+                        blocking);
+        return success();
+      })
+      .Case<ReluOp, Relu6Op>([&](auto act) -> LogicalResult {
+        int32_t lo, hi;
+        ::dnp::quant::activationRange(
+            isa<ReluOp>(op) ? ::dnp::quant::QuantActivation::Relu
+                            : ::dnp::quant::QuantActivation::Relu6,
+            paramsOf(act.getInput()), lo, hi);
+        emitQuantClamp(k, elementsOf(act.getResult()), view(b, act.getInput()),
+                       result(), lo, hi, blocking);
+        return success();
+      })
+      .Case([&](SoftmaxOp softmax) -> LogicalResult {
+        int64_t features = shapeOf(softmax.getResult()).back();
+        // Each element adds up to 2^19 to the Q12 sum (as dnp-run checks).
+        if (features > 4095)
+          return op->emitError()
+                 << "has rows of " << features
+                 << " values; int8 softmax supports at most 4095 (the Q12 "
+                    "sum of exponentials would overflow)";
+        int32_t shift = softmax.getShift()[0];
+        emitQuantSoftmax(k, elementsOf(softmax.getResult()) / features,
+                         features, view(b, softmax.getInput()),
+                         softmax.getMultiplier()[0], shift,
+                         ::dnp::quant::softmaxDiffMin(shift), result());
+        return success();
+      })
+      .Case<FlattenOp, ReshapeOp>([&](auto) -> LogicalResult {
+        Value in = op->getOperand(0), out = op->getResult(0);
+        if (program->bufferOf(in) == program->bufferOf(out))
+          return success(); // A view: same bytes, nothing to do.
+        emitQuantClamp(k, elementsOf(out), view(b, in), view(b, out), -128, 127,
+                       blocking);
+        return success();
+      })
+      .Case([&](mlir::quant::DequantizeCastOp dcast) -> LogicalResult {
+        Value in = dcast.getInput();
+        if (!int8Type(in) ||
+            !cast<ShapedType>(dcast.getType()).getElementType().isF32())
+          return op->emitError() << "the Cortex-M lowering dequantizes "
+                                    "per-tensor int8 to f32 only, got "
+                                 << in.getType() << " to " << dcast.getType();
+        ::dnp::quant::QuantParams p = paramsOf(in);
+        if (failed(checkFloatScale(op, p.scale)))
+          return failure();
+        emitDequantize(k, elementsOf(in), view(b, in),
+                       static_cast<float>(p.scale), p.zeroPoint, result(),
+                       isAligned(dcast.getResult()));
+        return success();
+      })
+      .Case([&](mlir::quant::QuantizeCastOp qcast) -> LogicalResult {
+        Value in = qcast.getInput();
+        if (!int8Type(qcast.getResult()) ||
+            !cast<ShapedType>(in.getType()).getElementType().isF32())
+          return op->emitError() << "the Cortex-M lowering quantizes f32 to "
+                                    "per-tensor int8 only, got "
+                                 << in.getType() << " to " << qcast.getType();
+        ::dnp::quant::QuantParams p = paramsOf(qcast.getResult());
+        if (failed(checkFloatScale(op, p.scale)))
+          return failure();
+        emitQuantize(k, elementsOf(in), view(b, in), isAligned(in),
+                     static_cast<float>(p.scale), p.zeroPoint, result());
+        return success();
+      })
+      .Default([&](Operation *) -> LogicalResult {
+        return op->emitError() << "'" << op->getName()
+                               << "' on quantized tensors is not supported "
+                                  "by the Cortex-M lowering";
+      });
+}
+
+} // namespace dnp::arena

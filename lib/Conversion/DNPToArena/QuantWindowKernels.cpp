@@ -1,0 +1,430 @@
+//===- QuantWindowKernels.cpp - int8 conv2d, dense, depthwise, pooling ----===//
+#include "FixedPointBuilder.h"
+#include "QuantKernels.h"
+#include "WindowLoops.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace dnp::arena {
+namespace {
+
+/// Four consecutive int8 values as one i32: a one-word view of the
+/// buffer at byte i, read with alignment 1 (one LDR on Armv7E-M, which
+/// allows unaligned word loads).
+Value loadWord(KernelBuilder &k, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value word = memref::ViewOp::create(
+      b, loc, MemRefType::get({1}, b.getI32Type()), buffer, i, ValueRange{});
+  return memref::LoadOp::create(b, loc, word, ValueRange{k.index(0)},
+                                /*nontemporal=*/false, llvm::MaybeAlign(1));
+}
+
+Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
+  OpBuilder &b = k.builder();
+  return LLVM::CallIntrinsicOp::create(b, k.getLoc(), b.getI32Type(),
+                                       b.getStringAttr(name), args)
+      .getResult(0);
+}
+
+/// The word rotated right by 8 bits (folds into SXTB16/SXTAB16's ROR).
+Value rotateBy8(KernelBuilder &k, Value word) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  return arith::OrIOp::create(b, loc,
+                              arith::ShRUIOp::create(b, loc, word, f.c(8)),
+                              arith::ShLIOp::create(b, loc, word, f.c(24)));
+}
+
+/// Bytes 0 and 2 / 1 and 3 of a word of int8 values as two int16 halves,
+/// each plus `offset`'s halves (SXTAB16; SXTB16 without an offset).
+std::pair<Value, Value> unpackPairs(KernelBuilder &k, Value word,
+                                    Value offset) {
+  Value odd = rotateBy8(k, word);
+  if (!offset)
+    return {intrinsic(k, "llvm.arm.sxtb16", {word}),
+            intrinsic(k, "llvm.arm.sxtb16", {odd})};
+  return {intrinsic(k, "llvm.arm.sxtab16", {offset, word}),
+          intrinsic(k, "llvm.arm.sxtab16", {offset, odd})};
+}
+
+/// One output channel's requantization, loaded and prepared once for the
+/// pixels of a block.
+struct ChannelRequant {
+  Value multiplier, shift;
+  FixedPointBuilder::RightShift right;
+};
+
+ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
+                              const QuantEpilogue &ep, Value channel) {
+  ChannelRequant r;
+  r.multiplier = k.load(ep.multipliers, channel);
+  r.shift = k.load(ep.shifts, channel);
+  r.right = f.rightShift(r.shift);
+  return r;
+}
+
+/// clamp(z_out + mbqm(acc, m, shift), act_min, act_max) as int8. The
+/// accumulator bound checked by the lowering (|acc| < 2^30) keeps the
+/// rounding shift and the zero-point addition in int32.
+Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
+                 const QuantEpilogue &ep) {
+  Value x = acc;
+  if (ep.mayShiftLeft)
+    x = f.shiftLeftSaturating(x, f.max(r.shift, f.c(0)));
+  Value v =
+      f.rdbpotBounded(f.srdhm(x, r.multiplier, /*bMayBeMin=*/false), r.right);
+  if (ep.mayShiftLeft) // A left shift may have saturated.
+    v = f.clamp(v, -1024, 1024);
+  return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
+}
+
+} // namespace
+
+std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
+                                         int64_t taps, int64_t block) {
+  int64_t perChannel = static_cast<int64_t>(ohwi.size()) / cout;
+  int64_t cin = perChannel / taps;
+  std::vector<int8_t> packed(ohwi.size());
+  for (int64_t first = 0; first < cout; first += block) {
+    int64_t width = std::min(block, cout - first);
+    int8_t *dst = packed.data() + first * perChannel;
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t j = 0; j < width; ++j)
+        for (int64_t i = 0; i < cin; ++i)
+          dst[(t * width + j) * cin + i] =
+              ohwi[(first + j) * perChannel + t * cin + i];
+  }
+  return packed;
+}
+
+void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
+                   int32_t inputZeroPoint, Value weights, Value bias,
+                   const QuantEpilogue &ep, Value y, const Blocking &blocking,
+                   bool dsp) {
+  // A pointwise convolution is one long row of pixels.
+  if (w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && w.padTop == 0 &&
+      w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW) {
+    w.inW = w.outW = w.batch * w.inH * w.inW;
+    w.inH = w.outH = w.batch = 1;
+  }
+  const int64_t cin = w.channels;
+  const int64_t perChannel = w.kh * w.kw * cin;
+  const int64_t ob = std::max<int64_t>(blocking.outputs, 1);
+  const int64_t fullBlocks = outChannels / ob, rest = outChannels % ob;
+  // SMLAD takes 4 input channels per step; the rest are scalar MACs.
+  const int64_t chunks = dsp ? cin / 4 : 0;
+  const int64_t tail = cin - 4 * chunks;
+  const bool smallReduction = cin <= 4;
+  // -z_in in both halfwords: SXTAB16 subtracts the zero point while it
+  // sign-extends (x - z_in is in [-255, 255], an exact int16).
+  const int32_t negZero = -inputZeroPoint;
+  const int32_t halfOffset = static_cast<int32_t>(
+      (static_cast<uint32_t>(negZero) & 0xFFFFu) * 0x10001u);
+
+  forEachPixelBlock(
+      k, w, blocking.pixels,
+      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
+          const RowTaps &rows, TapRange cols) {
+        BlockIndices idx = blockIndices(kp, w, outChannels, n, oh, ow0, count);
+        auto block = [&](KernelBuilder &kb, Value cBase, Value wBase,
+                         int64_t width) {
+          FixedPointBuilder f(kb.builder(), kb.getLoc());
+          SmallVector<Value> acc, init;
+          for (int64_t j = 0; j < width; ++j)
+            init.push_back(kb.load(bias, kb.add(cBase, j)));
+          for (int64_t p = 0; p < count; ++p)
+            acc.append(init);
+          acc = rows.loop(
+              kb, acc,
+              [&](KernelBuilder &kh, Value r, ValueRange a) {
+                return kh.loop(
+                    cols.lo, cols.hi, 1, a,
+                    [&](KernelBuilder &kw, Value c, ValueRange a2) {
+                      Value tapX = kw.add(kw.mul(r, w.dh * w.inW * cin),
+                                          kw.mul(c, w.dw * cin));
+                      Value tapW =
+                          kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c),
+                                               width * cin));
+                      SmallVector<Value> xTap;
+                      for (int64_t p = 0; p < count; ++p)
+                        xTap.push_back(kw.add(idx.input[p], tapX));
+                      SmallVector<Value> next(a2);
+                      next = kw.loop(
+                          0, chunks, 1, next,
+                          [&](KernelBuilder &ki, Value q, ValueRange a3) {
+                            SmallVector<Value> s(a3);
+                            FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                            Value offset = fi.c(halfOffset);
+                            Value at = ki.mul(q, 4);
+                            SmallVector<std::pair<Value, Value>> xs;
+                            for (int64_t p = 0; p < count; ++p)
+                              xs.push_back(unpackPairs(
+                                  ki, loadWord(ki, x, ki.add(xTap[p], at)),
+                                  offset));
+                            for (int64_t j = 0; j < width; ++j) {
+                              auto [w02, w13] = unpackPairs(
+                                  ki,
+                                  loadWord(ki, weights,
+                                           ki.add(ki.add(tapW, j * cin), at)),
+                                  Value());
+                              for (int64_t p = 0; p < count; ++p) {
+                                Value &sum = s[p * width + j];
+                                sum = intrinsic(ki, "llvm.arm.smlad",
+                                                {xs[p].first, w02, sum});
+                                sum = intrinsic(ki, "llvm.arm.smlad",
+                                                {xs[p].second, w13, sum});
+                              }
+                            }
+                            return s;
+                          },
+                          /*inlineUpTo=*/2);
+                      // Scalar MACs: the channels SMLAD did not take, or
+                      // all of them (a dot product LLVM may vectorize).
+                      return kw.loop(
+                          cin - tail, cin, 1, next,
+                          [&](KernelBuilder &ki, Value ic, ValueRange a3) {
+                            SmallVector<Value> s(a3);
+                            FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                            SmallVector<Value> xv;
+                            for (int64_t p = 0; p < count; ++p)
+                              xv.push_back(fi.sub(
+                                  fi.fromInt8(ki.load(x, ki.add(xTap[p], ic))),
+                                  fi.c(inputZeroPoint)));
+                            for (int64_t j = 0; j < width; ++j) {
+                              Value wv = fi.fromInt8(ki.load(
+                                  weights, ki.add(ki.add(tapW, j * cin), ic)));
+                              for (int64_t p = 0; p < count; ++p)
+                                s[p * width + j] =
+                                    fi.add(s[p * width + j], fi.mul(xv[p], wv));
+                            }
+                            return s;
+                          },
+                          /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
+                    },
+                    smallReduction ? w.kw : 1);
+              },
+              smallReduction ? w.kh : 1);
+          for (int64_t j = 0; j < width; ++j) {
+            Value channel = kb.add(cBase, j);
+            ChannelRequant r = channelRequant(kb, f, ep, channel);
+            for (int64_t p = 0; p < count; ++p)
+              kb.store(requantize(f, acc[p * width + j], r, ep), y,
+                       kb.add(idx.output[p], channel));
+          }
+        };
+        kp.loop(0, fullBlocks, 1, {},
+                [&](KernelBuilder &kb, Value blk, ValueRange) {
+                  block(kb, kb.mul(blk, ob), kb.mul(blk, ob * perChannel), ob);
+                  return SmallVector<Value>();
+                });
+        if (rest)
+          block(kp, kp.index(fullBlocks * ob),
+                kp.index(fullBlocks * ob * perChannel), rest);
+      });
+}
+
+void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
+                        int32_t inputZeroPoint, Value weights, Value bias,
+                        const QuantEpilogue &ep, Value y,
+                        const Blocking &blocking) {
+  const int64_t c = w.channels;
+  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
+  const int64_t fullBlocks = c / cb, rest = c % cb;
+  forEachPixelBlock(
+      k, w, blocking.pixels,
+      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
+          const RowTaps &rows, TapRange cols) {
+        BlockIndices idx = blockIndices(kp, w, c, n, oh, ow0, count);
+        auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
+          FixedPointBuilder f(kb.builder(), kb.getLoc());
+          // Accumulators x * w per pixel and channel, then the sums of the
+          // weights each channel used: sum (x - z) w = sum x w - z sum w
+          // over the same in-range taps, so the inner loop has no
+          // subtraction.
+          SmallVector<Value> acc;
+          for (int64_t p = 0; p < count; ++p)
+            for (int64_t j = 0; j < width; ++j)
+              acc.push_back(kb.load(bias, kb.add(ch, j)));
+          for (int64_t j = 0; j < width; ++j)
+            acc.push_back(f.c(0));
+          acc = rows.loop(
+              kb, acc,
+              [&](KernelBuilder &kh, Value r, ValueRange a) {
+                return kh.loop(
+                    cols.lo, cols.hi, 1, a,
+                    [&](KernelBuilder &kw, Value q, ValueRange a2) {
+                      FixedPointBuilder fw(kw.builder(), kw.getLoc());
+                      SmallVector<Value> next(a2);
+                      Value tapX = kw.add(kw.add(kw.mul(r, w.dh * w.inW * c),
+                                                 kw.mul(q, w.dw * c)),
+                                          ch);
+                      Value tapW =
+                          kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+                      for (int64_t j = 0; j < width; ++j) {
+                        Value wv =
+                            fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
+                        Value &wsum = next[count * width + j];
+                        wsum = fw.add(wsum, wv);
+                        for (int64_t p = 0; p < count; ++p) {
+                          Value xv = fw.fromInt8(kw.load(
+                              x, kw.add(kw.add(idx.input[p], tapX), j)));
+                          next[p * width + j] =
+                              fw.add(next[p * width + j], fw.mul(xv, wv));
+                        }
+                      }
+                      return next;
+                    },
+                    w.kw);
+              },
+              w.kh);
+          for (int64_t j = 0; j < width; ++j) {
+            Value channel = kb.add(ch, j);
+            ChannelRequant r = channelRequant(kb, f, ep, channel);
+            Value correction =
+                f.mul(acc[count * width + j], f.c(inputZeroPoint));
+            for (int64_t p = 0; p < count; ++p)
+              kb.store(
+                  requantize(f, f.sub(acc[p * width + j], correction), r, ep),
+                  y, kb.add(idx.output[p], channel));
+          }
+        };
+        kp.loop(0, fullBlocks, 1, {},
+                [&](KernelBuilder &kb, Value blk, ValueRange) {
+                  block(kb, kb.mul(blk, cb), cb);
+                  return SmallVector<Value>();
+                });
+        if (rest)
+          block(kp, kp.index(fullBlocks * cb), rest);
+      });
+}
+
+namespace {
+/// sum / count rounded to nearest, ties away from zero (C division), as
+/// the reference average pool computes it.
+Value roundedDivide(FixedPointBuilder &f, OpBuilder &b, Location loc, Value sum,
+                    Value count) {
+  Value half = arith::DivSIOp::create(b, loc, count, f.c(2));
+  Value positive =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, sum, f.c(0));
+  Value adjusted = arith::SelectOp::create(b, loc, positive, f.add(sum, half),
+                                           f.sub(sum, half));
+  return arith::DivSIOp::create(b, loc, adjusted, count);
+}
+} // namespace
+
+void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
+                   int32_t zeroPoint, Value x, Value y,
+                   const Blocking &blocking) {
+  const int64_t c = w.channels;
+  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
+  const int64_t fullBlocks = c / cb, rest = c % cb;
+  forEachPixelBlock(
+      k, w, blocking.pixels,
+      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
+          const RowTaps &rows, TapRange cols) {
+        BlockIndices idx = blockIndices(kp, w, c, n, oh, ow0, count);
+        auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
+          OpBuilder &b = kb.builder();
+          Location loc = kb.getLoc();
+          FixedPointBuilder f(b, loc);
+          SmallVector<Value> acc(count * width,
+                                 f.c(kind == PoolKind::Max ? -128 : 0));
+          acc = rows.loop(
+              kb, acc,
+              [&](KernelBuilder &kh, Value r, ValueRange a) {
+                return kh.loop(
+                    cols.lo, cols.hi, 1, a,
+                    [&](KernelBuilder &kw, Value q, ValueRange a2) {
+                      FixedPointBuilder fw(kw.builder(), kw.getLoc());
+                      SmallVector<Value> next(a2);
+                      Value tapX = kw.add(kw.add(kw.mul(r, w.dh * w.inW * c),
+                                                 kw.mul(q, w.dw * c)),
+                                          ch);
+                      for (int64_t p = 0; p < count; ++p)
+                        for (int64_t j = 0; j < width; ++j) {
+                          Value xv = fw.fromInt8(kw.load(
+                              x, kw.add(kw.add(idx.input[p], tapX), j)));
+                          Value &s = next[p * width + j];
+                          s = kind == PoolKind::Max ? fw.max(s, xv)
+                                                    : fw.add(s, xv);
+                        }
+                      return next;
+                    },
+                    w.kw);
+              },
+              w.kh);
+          Value taken;
+          if (kind != PoolKind::Max)
+            taken = arith::IndexCastOp::create(
+                b, loc, b.getI32Type(), kb.mul(rows.size(kb), cols.size()));
+          for (int64_t p = 0; p < count; ++p)
+            for (int64_t j = 0; j < width; ++j) {
+              Value v = acc[p * width + j];
+              if (kind == PoolKind::Average) {
+                v = f.clamp(roundedDivide(f, b, loc, v, taken), -128, 127);
+              } else if (kind == PoolKind::AverageIncludePad) {
+                // Each padded position adds the zero point (the real 0).
+                int32_t full = static_cast<int32_t>(w.kh * w.kw);
+                Value padded = f.sub(f.c(full), taken);
+                v = f.add(v, f.mul(padded, f.c(zeroPoint)));
+                v = f.clamp(roundedDivide(f, b, loc, v, f.c(full)), -128, 127);
+              }
+              kb.store(f.toInt8(v), y, kb.add(idx.output[p], kb.add(ch, j)));
+            }
+        };
+        kp.loop(0, fullBlocks, 1, {},
+                [&](KernelBuilder &kb, Value blk, ValueRange) {
+                  block(kb, kb.mul(blk, cb), cb);
+                  return SmallVector<Value>();
+                });
+        if (rest)
+          block(kp, kp.index(fullBlocks * cb), rest);
+      });
+}
+
+void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
+                            int64_t channels, Value x, Value y,
+                            const Blocking &blocking) {
+  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
+  const int64_t fullBlocks = channels / cb, rest = channels % cb;
+  k.loop(0, batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
+    Value in = kn.mul(n, pixels * channels);
+    Value out = kn.mul(n, channels);
+    auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
+      OpBuilder &b = kb.builder();
+      FixedPointBuilder f(b, kb.getLoc());
+      SmallVector<Value> acc(width, f.c(0));
+      acc = kb.unrolledLoop(
+          pixels, 2, acc, [&](KernelBuilder &kp, Value p, ValueRange a) {
+            FixedPointBuilder fp(kp.builder(), kp.getLoc());
+            SmallVector<Value> next(a);
+            Value base = kp.add(kp.add(in, kp.mul(p, channels)), ch);
+            for (int64_t j = 0; j < width; ++j)
+              next[j] =
+                  fp.add(next[j], fp.fromInt8(kp.load(x, kp.add(base, j))));
+            return next;
+          });
+      Value count = f.c(static_cast<int32_t>(pixels));
+      for (int64_t j = 0; j < width; ++j)
+        kb.store(
+            f.toInt8(f.clamp(roundedDivide(f, b, kb.getLoc(), acc[j], count),
+                             -128, 127)),
+            y, kb.add(kb.add(out, ch), j));
+    };
+    kn.loop(0, fullBlocks, 1, {},
+            [&](KernelBuilder &kb, Value blk, ValueRange) {
+              block(kb, kb.mul(blk, cb), cb);
+              return SmallVector<Value>();
+            });
+    if (rest)
+      block(kn, kn.index(fullBlocks * cb), rest);
+    return SmallVector<Value>();
+  });
+}
+
+} // namespace dnp::arena
