@@ -47,6 +47,14 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
+def loadavg():
+    """The 1-minute load average (how busy the shared machine was)."""
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "?"
+
+
 def snapshot(tool, workdir):
     """A private copy of a tool: other jobs may relink build/bin meanwhile."""
     dest = os.path.join(workdir, os.path.basename(tool))
@@ -160,6 +168,7 @@ def main():
     if args.repeat < 1:
         sys.exit("--repeat must be at least 1")
 
+    load_before = loadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tools = {name: snapshot(os.path.join(args.build, "bin", "dnp-" + name),
@@ -200,9 +209,10 @@ def main():
         datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     lines.append("- machine: %s, %d cores, %s %s, shared with other jobs "
                  "(builds, training), so single runs are noisy; medians of "
-                 "%d runs" % (cpu_name(), os.cpu_count() or 0,
-                              platform.system(), platform.release(),
-                              args.repeat))
+                 "%d runs; load average %s before, %s after" % (
+                     cpu_name(), os.cpu_count() or 0, platform.system(),
+                     platform.release(), args.repeat, load_before,
+                     loadavg()))
     lines.append("- commit: %s%s; build: %s (%s)" % (
         commit, " (with uncommitted changes)" if dirty else "",
         os.path.relpath(args.build, ROOT), build_type))
