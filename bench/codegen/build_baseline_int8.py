@@ -2,7 +2,7 @@
 """Builds the hand-written int8 baseline of a quantized model into an object
 that runtime/build.sh links with the harness.
 
-    build_baseline_int8.py model.q.mlir NAME OUTDIR --target T [--smlad]
+    build_baseline_int8.py model.q.mlir NAME OUTDIR --target T [--smlad] [--int8-io]
 
 OUTDIR/NAME.o (the model glue from gen_baseline_int8.py and
 baseline_kernels_int8.c, linked into one relocatable object) and
@@ -36,11 +36,11 @@ def run(cmd):
     return r.stdout + r.stderr
 
 
-def build(model, name, outdir, target, smlad=False):
+def build(model, name, outdir, target, smlad=False, int8_io=False):
     """Writes OUTDIR/NAME.{c,h,o}; returns the object's path."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    gen_baseline_int8.generate(Path(model).read_text(), name, outdir)
+    gen_baseline_int8.generate(Path(model).read_text(), name, outdir, int8_io)
     if target == "host":
         cc, ld, flags = os.environ.get("CC", "cc"), "ld", ["-O2"]
     else:
@@ -61,8 +61,9 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--target", default="host", choices=["host", *GCC_FLAGS])
     ap.add_argument("--smlad", action="store_true")
+    ap.add_argument("--int8-io", action="store_true", help="int8 input/output API (gen_baseline_int8.py)")
     args = ap.parse_args()
-    print(build(args.model, args.name, args.outdir, args.target, args.smlad))
+    print(build(args.model, args.name, args.outdir, args.target, args.smlad, args.int8_io))
 
 
 if __name__ == "__main__":

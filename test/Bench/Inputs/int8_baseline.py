@@ -2,7 +2,7 @@
 """Bit-exactness of the hand-written int8 baseline of bench/codegen.
 
     int8_baseline.py --model M.mlir --work DIR --tools DNP_OPT DNP_RUN
-        --runtime DIR [--target host|cortex-m4|...] [--smlad]
+        --runtime DIR [--target host|cortex-m4|...] [--smlad] [--int8-io]
         [--inputs N] [--seed S] [--normal]
 
 Quantizes the f32 model with a seeded random calibration set (--dnp-quantize,
@@ -11,8 +11,10 @@ for each (bench/codegen/build_baseline_int8.py: gen_baseline_int8.py's glue
 and baseline_kernels_int8.c), links it with runtime/harness.c for the host
 (or a QEMU board), runs it on N seeded random inputs and requires exactly
 dnp-run's output for every input: the same f32 bits for dequantized
-results, the same integers for int8 results. Prints one summary line; exits
-non-zero on any difference.
+results, the same integers for int8 results. With --int8-io the program
+takes random int8 inputs (the stored values) and returns int8 results as
+int8, like dnp-compile's API for quantized models. Prints one summary line;
+exits non-zero on any difference.
 """
 
 import argparse
@@ -44,6 +46,7 @@ def main():
     ap.add_argument("--runtime", required=True)
     ap.add_argument("--target", default="host")
     ap.add_argument("--smlad", action="store_true")
+    ap.add_argument("--int8-io", action="store_true")
     ap.add_argument("--inputs", type=int, default=3)
     ap.add_argument("--calibration", type=int, default=16)
     ap.add_argument("--seed", type=int, default=1)
@@ -66,7 +69,8 @@ def main():
     np.save(work / "cal.npy", data(args.calibration * shape[0]))
     inputs = []
     for i in range(args.inputs):
-        np.save(work / f"x{i}.npy", data(shape[0]))
+        x = rng.integers(-128, 128, shape, dtype=np.int8) if args.int8_io else data(shape[0])
+        np.save(work / f"x{i}.npy", x)
         inputs.append(work / f"x{i}.npy")
 
     checked = 0
@@ -75,7 +79,7 @@ def main():
         run([dnp_opt, model, f"--dnp-quantize=calibration={work / 'cal.npy'} output-type={out_type}",
              "-o", q])
         build_dir = work / out_type
-        obj = build_baseline_int8.build(q, name, build_dir, args.target, args.smlad)
+        obj = build_baseline_int8.build(q, name, build_dir, args.target, args.smlad, args.int8_io)
         exe = build_dir / ("run" if args.target == "host" else "fw.elf")
         run([Path(args.runtime) / "build.sh", "--target", args.target, obj, "-o", exe])
         pairs = []
@@ -89,8 +93,9 @@ def main():
             ref_path = build_dir / f"{x.stem}.ref.npy"
             run([dnp_run, q, "--input", x, "--output", ref_path])
             ref, y = np.load(ref_path), np.load(build_dir / f"{x.stem}.y.npy")
-            if ref.dtype == np.float32:
-                same = y.shape == ref.shape and np.array_equal(y.view(np.uint32), ref.view(np.uint32))
+            if ref.dtype == np.float32 or args.int8_io:
+                same = y.dtype == ref.dtype and y.shape == ref.shape and \
+                    np.array_equal(y.view(np.uint8), ref.view(np.uint8))
             else:
                 # int8 results reach the f32 harness as their exact values.
                 same = y.shape == ref.shape and np.array_equal(y, ref.astype(np.float32))
@@ -101,7 +106,7 @@ def main():
                          f"{len(bad)} of {ref.size} elements differ from dnp-run, first at {first}:\n"
                          f"baseline {y.ravel()[:8]}\ndnp-run  {ref.ravel()[:8]}")
             checked += 1
-    variant = " smlad" if args.smlad else ""
+    variant = (" smlad" if args.smlad else "") + (" int8-io" if args.int8_io else "")
     print(f"int8 baseline {name} {args.target}{variant}: {checked} runs (f32 and int8 outputs) "
           f"bit-exact with dnp-run OK")
 
