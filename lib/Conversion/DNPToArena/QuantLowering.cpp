@@ -113,7 +113,8 @@ LogicalResult checkAccumulator(Operation *op, int64_t terms,
   if (maxBias + terms * 255 * 128 <= kLimit)
     return success();
   return op->emitError()
-         << "sums " << terms << " int8 products per output (with biases up "
+         << "'" << op->getName() << "' sums " << terms
+         << " int8 products per output (with biases up "
          << "to " << maxBias
          << "): the int32 accumulator of the Cortex-M code could leave the "
             "range where it is exact (2^30); at most "
@@ -126,7 +127,7 @@ LogicalResult checkAccumulator(Operation *op, int64_t terms,
 LogicalResult checkFloatScale(Operation *op, double scale) {
   if (static_cast<double>(static_cast<float>(scale)) == scale)
     return success();
-  return op->emitError() << "has scale " << scale
+  return op->emitError() << "'" << op->getName() << "' has scale " << scale
                          << ", which is not a float32 value; the Cortex-M "
                             "lowering needs float32 scales at f32 edges (as "
                             "--dnp-quantize chooses them)";
@@ -156,7 +157,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     if (program->bufferOf(v) < 0 || !isQuantized(v))
       continue;
     if (!int8Type(v))
-      return op->emitError() << "the Cortex-M lowering supports per-tensor "
+      return op->emitError() << "'" << op->getName()
+                             << "': the Cortex-M lowering supports per-tensor "
                                 "int8 activations only, got "
                              << v.getType();
   }
@@ -320,7 +322,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // Each element adds up to 2^19 to the Q12 sum (as dnp-run checks).
         if (features > 4095)
           return op->emitError()
-                 << "has rows of " << features
+                 << "'dnp.softmax' has rows of " << features
                  << " values; int8 softmax supports at most 4095 (the Q12 "
                     "sum of exponentials would overflow)";
         int32_t shift = softmax.getShift()[0];
@@ -342,7 +344,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Value in = dcast.getInput();
         if (!int8Type(in) ||
             !cast<ShapedType>(dcast.getType()).getElementType().isF32())
-          return op->emitError() << "the Cortex-M lowering dequantizes "
+          return op->emitError() << "'quant.dcast': the Cortex-M lowering "
+                                    "dequantizes "
                                     "per-tensor int8 to f32 only, got "
                                  << in.getType() << " to " << dcast.getType();
         ::dnp::quant::QuantParams p = paramsOf(in);
@@ -357,8 +360,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Value in = qcast.getInput();
         if (!int8Type(qcast.getResult()) ||
             !cast<ShapedType>(in.getType()).getElementType().isF32())
-          return op->emitError() << "the Cortex-M lowering quantizes f32 to "
-                                    "per-tensor int8 only, got "
+          return op->emitError() << "'quant.qcast': the Cortex-M lowering "
+                                    "quantizes f32 to per-tensor int8 only, "
+                                    "got "
                                  << in.getType() << " to " << qcast.getType();
         ::dnp::quant::QuantParams p = paramsOf(qcast.getResult());
         if (failed(checkFloatScale(op, p.scale)))
