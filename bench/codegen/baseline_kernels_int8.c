@@ -22,7 +22,7 @@
  */
 #include "baseline_kernels_int8.h"
 
-#if defined(BL8_SMLAD) && defined(__ARM_FEATURE_DSP) && \
+#if defined(BL8_SMLAD) && defined(__ARM_FEATURE_DSP) &&                        \
     defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
 #include <string.h>
@@ -63,8 +63,7 @@ static inline int32_t shift_left_sat(int32_t x, int e) {
 }
 
 /* x * multiplier * 2^(shift - 31) with TFLite's two roundings. */
-static inline int32_t requantize(int32_t x, int32_t multiplier,
-                                 int32_t shift) {
+static inline int32_t requantize(int32_t x, int32_t multiplier, int32_t shift) {
   if (shift > 0)
     return high_mul(shift_left_sat(x, shift), multiplier);
   return shift_right_round(high_mul(x, multiplier), -shift);
@@ -94,8 +93,8 @@ void bl8_quantize(const float *in, int count, float scale, int32_t zp,
     /* Anything beyond +-512 saturates anyway; keeps the int conversion
      * defined. */
     v = v > 512.0f ? 512.0f : (v < -512.0f ? -512.0f : v);
-    int32_t q = (int32_t)v;        /* truncated */
-    float frac = v - (float)q;     /* exact */
+    int32_t q = (int32_t)v;                /* truncated */
+    float frac = v - (float)q;             /* exact */
     q += (frac >= 0.5f) - (frac <= -0.5f); /* ties away from zero */
     out[i] = clamp8(q + zp, -128, 127);
   }
@@ -175,9 +174,8 @@ void bl8_conv2d(const int8_t *in, int n, int h, int w, int cin, int32_t in_zp,
 void bl8_depthwise_conv2d(const int8_t *in, int n, int h, int w, int c,
                           int32_t in_zp, const int8_t *filter,
                           const int32_t *bias, int kh, int kw, int sh, int sw,
-                          int dh, int dw, int pad_top, int pad_left,
-                          int out_h, int out_w, const bl8_requant *rq,
-                          int8_t *out) {
+                          int dh, int dw, int pad_top, int pad_left, int out_h,
+                          int out_w, const bl8_requant *rq, int8_t *out) {
   for (int b = 0; b < n; ++b)
     for (int oy = 0; oy < out_h; ++oy)
       for (int ox = 0; ox < out_w; ++ox)
@@ -227,8 +225,8 @@ static inline int32_t rounded_div(int32_t sum, int32_t count) {
 }
 
 void bl8_pool2d(const int8_t *in, int n, int h, int w, int c, int kh, int kw,
-                int sh, int sw, int pad_top, int pad_left, int out_h,
-                int out_w, int kind, int32_t zp, int8_t *out) {
+                int sh, int sw, int pad_top, int pad_left, int out_h, int out_w,
+                int kind, int32_t zp, int8_t *out) {
   for (int b = 0; b < n; ++b)
     for (int oy = 0; oy < out_h; ++oy)
       for (int ox = 0; ox < out_w; ++ox)
@@ -257,7 +255,8 @@ void bl8_pool2d(const int8_t *in, int n, int h, int w, int c, int kh, int kw,
           }
           if (kind != BL8_POOL_MAX)
             acc = rounded_div(acc, count);
-          out[((b * out_h + oy) * out_w + ox) * c + ch] = clamp8(acc, -128, 127);
+          out[((b * out_h + oy) * out_w + ox) * c + ch] =
+              clamp8(acc, -128, 127);
         }
 }
 
@@ -299,8 +298,8 @@ void bl8_concat(const int8_t *in, int pixels, int c, int offset, int total,
       int8_t q = in[p * c + ch];
       out[p * total + offset + ch] =
           same ? q
-               : clamp8(requantize(q - in_zp, multiplier, shift) + out_zp,
-                        -128, 127);
+               : clamp8(requantize(q - in_zp, multiplier, shift) + out_zp, -128,
+                        127);
     }
 }
 
@@ -324,17 +323,16 @@ static int32_t exp_quarter(int32_t a) {
   int32_t x2 = high_mul(x, x);
   int32_t x3 = high_mul(x2, x);
   int32_t x4 = high_mul(x2, x2);
-  int32_t tail = shift_right_round(
-      high_mul(shift_right_round(x4, 2) + x3, third) + x2, 1);
+  int32_t tail =
+      shift_right_round(high_mul(shift_right_round(x4, 2) + x3, third) + x2, 1);
   return exp_minus_eighth + high_mul(exp_minus_eighth, x + tail);
 }
 
 /* exp(a) for Q5 a <= 0, as Q0. */
 static int32_t exp_negative(int32_t a) {
   /* round(exp(-2^k) 2^31) for k = -2 .. 4 */
-  static const int32_t factor[7] = {1672461947, 1302514674, 790015084,
-                                    290630308,  39332535,   720401,
-                                    242};
+  static const int32_t factor[7] = {
+      1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
   const int32_t quarter = 1 << 24;
   int32_t frac = (a & (quarter - 1)) - quarter; /* in [-1/4, 0) */
   int32_t result = exp_quarter(frac * 32);      /* Q5 -> Q0 */
@@ -378,14 +376,14 @@ void bl8_softmax(const int8_t *in, int rows, int features, int32_t multiplier,
     for (int i = 0; i < features; ++i) {
       int32_t d = x[i] - m;
       if (d >= diff_min)
-        sum += shift_right_round(
-            exp_negative(requantize(d, multiplier, shift)), 12);
+        sum += shift_right_round(exp_negative(requantize(d, multiplier, shift)),
+                                 12);
     }
     /* 1 / sum = recip * 2^-bits with recip in Q0. */
     int headroom = leading_zeros((uint32_t)sum);
     int bits = 12 - headroom;
-    int32_t recip = one_over_one_plus(
-        (int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
+    int32_t recip =
+        one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
     int e = bits + 31 - 8; /* Q0 probability -> steps of 1/256 */
     for (int i = 0; i < features; ++i) {
       int32_t d = x[i] - m;
@@ -393,11 +391,12 @@ void bl8_softmax(const int8_t *in, int rows, int features, int32_t multiplier,
         y[i] = -128;
         continue;
       }
-      int32_t p = e > 31 ? 0
-                         : shift_right_round(
-                               high_mul(recip, exp_negative(requantize(
-                                                   d, multiplier, shift))),
-                               e);
+      int32_t p =
+          e > 31 ? 0
+                 : shift_right_round(
+                       high_mul(recip,
+                                exp_negative(requantize(d, multiplier, shift))),
+                       e);
       y[i] = clamp8(p - 128, -128, 127);
     }
   }

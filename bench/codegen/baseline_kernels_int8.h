@@ -37,17 +37,16 @@ void bl8_conv2d(const int8_t *in, int n, int h, int w, int cin, int32_t in_zp,
 void bl8_depthwise_conv2d(const int8_t *in, int n, int h, int w, int c,
                           int32_t in_zp, const int8_t *filter,
                           const int32_t *bias, int kh, int kw, int sh, int sw,
-                          int dh, int dw, int pad_top, int pad_left,
-                          int out_h, int out_w, const bl8_requant *rq,
-                          int8_t *out);
+                          int dh, int dw, int pad_top, int pad_left, int out_h,
+                          int out_w, const bl8_requant *rq, int8_t *out);
 void bl8_dense(const int8_t *in, int n, int in_features, int32_t in_zp,
                const int8_t *weights, const int32_t *bias, int out_features,
                const bl8_requant *rq, int8_t *out);
 /* zp: the zero point counted for padded positions with
  * BL8_POOL_AVG_INCLUDE_PAD. */
 void bl8_pool2d(const int8_t *in, int n, int h, int w, int c, int kh, int kw,
-                int sh, int sw, int pad_top, int pad_left, int out_h,
-                int out_w, int kind, int32_t zp, int8_t *out);
+                int sh, int sw, int pad_top, int pad_left, int out_h, int out_w,
+                int kind, int32_t zp, int8_t *out);
 void bl8_global_avg_pool(const int8_t *in, int n, int pixels, int c,
                          int8_t *out);
 
