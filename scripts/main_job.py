@@ -1,20 +1,26 @@
 #!/usr/bin/python3
 """The main job: fit a model to a Cortex-M budget and prove it on the MCU.
 
-  scripts/main_job.py [MODEL.mlir|MODEL.onnx] [--budget sram=32KiB,flash=64KiB]
+  scripts/main_job.py [MODEL.mlir|MODEL.onnx] [--budget sram=16KiB,flash=64KiB]
+                      [--precision int8|f32]
 
 1. train the model unpruned (baseline) and with dnp's budgeted pruning
-   (dnp-train, Fashion-MNIST from Debian's dataset-fashion-mnist),
-2. predict each model's arena and flash with the cost model,
-3. compile both with dnp-compile for the target and link firmware,
-4. run the test images through the firmware in QEMU (deterministic
+   (dnp-train, Fashion-MNIST from Debian's dataset-fashion-mnist); budgets
+   count bytes in the deployed precision (int8 by default, as MCUs run it),
+2. for int8: quantize both trained models (dnp-opt --dnp-quantize,
+   calibrated on training images),
+3. predict each model's arena and flash with the cost model,
+4. compile both with dnp-compile for the target and link firmware,
+5. run the test images through the firmware in QEMU (deterministic
    instruction counts) and through the same code built for the host,
-5. print one table: accuracy on the host and on the emulated MCU, predicted
+6. print one table: accuracy on the host and on the emulated MCU, predicted
    vs measured arena and flash, instructions per inference, before vs after.
 
 Every number in the table is measured in this run. Environment overrides:
 DNP_EPOCHS, DNP_TEST_IMAGES (pruned model), DNP_BASELINE_TEST_IMAGES
-(unpruned model, slower in QEMU), DNP_TARGET, DNP_OUT_DIR, DNP_BUILD_DIR.
+(unpruned model, slower in QEMU), DNP_TARGET, DNP_OUT_DIR, DNP_BUILD_DIR,
+DNP_BUDGET, DNP_PRECISION, DNP_CALIBRATION_IMAGES, DNP_TRAIN_LIMIT (quick
+runs on the first N training images).
 """
 import argparse
 import gzip
@@ -42,18 +48,51 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def load_test_set(limit, normalization):
-    """Test images normalised exactly as dnp-train normalised its data:
-    pixel * (1/255) in float, then (x - mean) / std in double, to float."""
-    with gzip.open(os.path.join(DATA, "t10k-images-idx3-ubyte.gz")) as f:
+def load_images(kind, limit, normalization):
+    """Fashion-MNIST images prepared exactly as dnp-train prepared its data:
+    pixel * (1/255) in float, then, unless the trained model normalises its
+    input itself, (x - mean) / std in double, to float."""
+    prefix = {"test": "t10k", "train": "train"}[kind]
+    with gzip.open(os.path.join(DATA, prefix + "-images-idx3-ubyte.gz")) as f:
         raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28, 1)
-    with gzip.open(os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")) as f:
+    with gzip.open(os.path.join(DATA, prefix + "-labels-idx1-ubyte.gz")) as f:
         labels = np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
     x = raw[:limit].astype(np.float32) * np.float32(1.0 / 255.0)
-    mean = np.float64(normalization["mean"][0])
-    std = np.float64(normalization["std"][0])
-    x = ((x.astype(np.float64) - mean) / std).astype(np.float32)
+    if normalization and not normalization.get("in_model", False):
+        mean = np.float64(normalization["mean"][0])
+        std = np.float64(normalization["std"][0])
+        x = ((x.astype(np.float64) - mean) / std).astype(np.float32)
     return x, labels[:limit]
+
+
+def header_macro(header, name):
+    m = re.search(r"#define %s (\S+)" % name, open(header).read())
+    return m.group(1).rstrip("uf") if m else None
+
+
+def model_input(x, header, upper):
+    """The harness's input file contents: f32 as is, or, for a model that
+    takes int8, the values quantized as docs/Quantization.md defines
+    (TFLite's Quantize: z + round(x / s) in float32, ties away from zero,
+    clamped to int8)."""
+    if header_macro(header, "DNP_%s_INPUT_IS_INT8" % upper) != "1":
+        return x.astype(np.float32)
+    scale = np.float32(float(header_macro(header, "DNP_%s_INPUT_SCALE" % upper)))
+    zero = int(header_macro(header, "DNP_%s_INPUT_ZERO_POINT" % upper))
+    v = (x.astype(np.float32) / scale).astype(np.float64)
+    q = np.trunc(v + np.copysign(0.5, v)) + zero
+    return np.clip(q, -128, 127).astype(np.int8)
+
+
+def quantize(model, out, normalization, n_images):
+    """Post-training int8 quantization calibrated on training images."""
+    cal = os.path.join(out, "calibration.npy")
+    x, _ = load_images("train", n_images, normalization)
+    np.save(cal, x)
+    path = os.path.join(out, "int8.mlir")
+    run([os.path.join(BIN, "dnp-opt"), model,
+         "--dnp-quantize=calibration=%s" % cal, "-o", path])
+    return path
 
 
 def resources(model, out):
@@ -65,10 +104,12 @@ def resources(model, out):
 
 
 def measured_sizes(name, elf):
-    """Arena and weight bytes of the linked firmware, from its symbols."""
+    """Arena and flash bytes of the model in the linked firmware, from its
+    symbols: weights and biases (what the cost model calls flash), plus the
+    int8 requantization tables (multiplier and shift per output channel)."""
     nm = subprocess.run(["arm-none-eabi-nm", "-S", elf], check=True,
                         capture_output=True, text=True).stdout
-    arena, weights = None, 0
+    arena, weights, requant = None, 0, 0
     for line in nm.splitlines():
         parts = line.split()
         if len(parts) != 4:
@@ -78,18 +119,23 @@ def measured_sizes(name, elf):
             arena = size
         elif re.fullmatch(r"dnp_%s_l\d+_(weight|bias|scale|shift)" % name, sym):
             weights += size
-    return arena, weights
+        elif re.fullmatch(r"dnp_%s_l\d+_requant_(mult|shift)" % name, sym):
+            requant += size
+    return arena, weights, requant
 
 
 def batch(cmd, x, workdir, classes):
-    """Runs a --batch harness on `x`; returns logits and the harness line."""
-    inp, outp = os.path.join(workdir, "in.f32"), os.path.join(workdir, "out.f32")
+    """Runs a --batch harness on `x`; returns the outputs (f32, or the int8
+    values of a model with int8 output) and the harness line."""
+    inp, outp = os.path.join(workdir, "in.bin"), os.path.join(workdir, "out.bin")
     x.tofile(inp)
-    result = subprocess.run(cmd + ["--batch", "in.f32", "out.f32"], cwd=workdir,
+    result = subprocess.run(cmd + ["--batch", "in.bin", "out.bin"], cwd=workdir,
                             check=True, capture_output=True, text=True)
     text = result.stdout + result.stderr
     line = [l for l in text.splitlines() if l.startswith("dnp: batch")]
-    logits = np.fromfile(outp, np.float32).reshape(len(x), classes)
+    raw = open(outp, "rb").read()
+    dtype = np.float32 if len(raw) == 4 * len(x) * classes else np.int8
+    logits = np.frombuffer(raw, dtype).reshape(len(x), classes)
     return logits, (line[0] if line else "")
 
 
@@ -110,7 +156,8 @@ def deploy(label, model, out, target, x, y):
     run([os.path.join(ROOT, "runtime", "build.sh"), "--target", "host",
          os.path.join(out, "host", name + ".o"), "-o", host],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    arena, weights = measured_sizes(name, elf)
+    arena, weights, requant = measured_sizes(name, elf)
+    x = model_input(x, os.path.join(out, name + ".h"), name.upper())
     classes = 10
     start = time.time()
     host_logits, _ = batch([host], x, out, classes)
@@ -130,6 +177,7 @@ def deploy(label, model, out, target, x, y):
         "same_pred": float((host_pred == mcu_pred).mean()),
         "arena_pred": totals["arena_bytes"], "arena_meas": arena,
         "flash_pred": totals["flash_bytes"], "flash_meas": weights,
+        "requant_bytes": requant,
         "macs": totals["macs"], "instructions": instructions,
     }
 
@@ -140,7 +188,11 @@ def main():
     parser.add_argument("model", nargs="?",
                         default=os.path.join(ROOT, "examples", "vgg_fmnist.mlir"))
     parser.add_argument("--budget", default=os.environ.get(
-        "DNP_BUDGET", "sram=32KiB,flash=64KiB"))
+        "DNP_BUDGET", "sram=16KiB,flash=64KiB"),
+        help="the MCU's resources, in bytes of the deployed precision")
+    parser.add_argument("--precision", choices=("int8", "f32"),
+                        default=os.environ.get("DNP_PRECISION", "int8"),
+                        help="deployed element type (default int8)")
     args = parser.parse_args()
     out = os.path.abspath(os.environ.get("DNP_OUT_DIR", os.path.join(ROOT, "out", "main")))
     os.makedirs(out, exist_ok=True)
@@ -148,6 +200,8 @@ def main():
     target = os.environ.get("DNP_TARGET", "cortex-m4")
     n_test = int(os.environ.get("DNP_TEST_IMAGES", "10000"))
     n_base = int(os.environ.get("DNP_BASELINE_TEST_IMAGES", "1000"))
+    n_cal = int(os.environ.get("DNP_CALIBRATION_IMAGES", "500"))
+    int8 = args.precision == "int8"
     began = time.time()
 
     model = args.model
@@ -161,22 +215,31 @@ def main():
 
     trained = {}
     for label, extra in (("unpruned", ["--method", "none"]),
-                         ("pruned", ["--method", "dnp", "--budget", args.budget])):
+                         ("pruned", ["--method", "dnp", "--budget", args.budget,
+                                     "--element-bytes", "1" if int8 else "4"])):
         step("train %s (%s epochs on Fashion-MNIST)" % (label, epochs))
         path = os.path.join(out, label + ".mlir")
         run([os.path.join(BIN, "dnp-train"), model, "--dataset", "fashion-mnist",
              "--epochs", epochs, "--seed", "1", "-o", path,
-             "--report", os.path.join(out, label + "-train.json")] + extra)
+             "--report", os.path.join(out, label + "-train.json")] + extra
+            + (["--train-limit", os.environ["DNP_TRAIN_LIMIT"]]
+               if os.environ.get("DNP_TRAIN_LIMIT") else []))
         trained[label] = path
 
     rows = []
     for label, n in (("unpruned", n_base), ("pruned", n_test)):
         train_report = json.load(open(os.path.join(out, label + "-train.json")))
-        x, y = load_test_set(n, train_report["input_normalization"])
-        step("compile %s for %s and run %d test images in QEMU and on the host"
-             % (label, target, n))
-        row = deploy(label, trained[label], os.path.join(out, label), target,
-                     x, y)
+        normalization = train_report.get("input_normalization")
+        deployed = trained[label]
+        workdir = os.path.join(out, label)
+        os.makedirs(workdir, exist_ok=True)
+        if int8:
+            step("quantize %s to int8 (calibration: %d training images)" % (label, n_cal))
+            deployed = quantize(deployed, workdir, normalization, n_cal)
+        x, y = load_images("test", n, normalization)
+        step("compile %s (%s) for %s and run %d test images in QEMU and on the host"
+             % (label, args.precision, target, n))
+        row = deploy(label, deployed, workdir, target, x, y)
         row["train_acc_libtorch"] = train_report.get("accuracy_after")
         rows.append(row)
 
@@ -184,31 +247,37 @@ def main():
     step("result (%s, %.1f min)" % (target, (time.time() - began) / 60))
     print("budget: %s" % args.budget)
     lines = []
-    header = ("model", "test images", "LibTorch acc (all 10000)", "host acc",
-              "MCU acc", "same pred",
-              "arena pred", "arena ELF", "flash pred", "flash ELF", "MACs",
-              "instr/inference")
+    header = ("model", "test images", "f32 acc, LibTorch (all 10000)",
+              "%s acc, host" % args.precision, "%s acc, MCU" % args.precision,
+              "same pred", "arena pred", "arena ELF", "flash pred", "flash ELF",
+              "requant tables", "MACs", "instr/inference")
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
     for r in rows:
-        lines.append("| %s | %d | %.4f | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %.0f |" % (
+        lines.append("| %s | %d | %.4f | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %d | %d | %.0f |" % (
             r["model"], r["images"], r["train_acc_libtorch"] or float("nan"),
             r["host_acc"], r["mcu_acc"],
             100 * r["same_pred"], r["arena_pred"], r["arena_meas"],
-            r["flash_pred"], r["flash_meas"], r["macs"], r["instructions"]))
+            r["flash_pred"], r["flash_meas"], r["requant_bytes"], r["macs"],
+            r["instructions"]))
     print("\n".join(lines))
     minutes = (time.time() - began) / 60
     with open(os.path.join(out, "main.md"), "w") as f:
         f.write("# Main job result\n\n")
         f.write("- date: %s UTC\n" % time.strftime("%Y-%m-%d %H:%M", time.gmtime()))
         f.write("- machine: %d cores\n" % os.cpu_count())
-        f.write("- command: `scripts/main.sh %s --budget %s` (DNP_EPOCHS=%s, "
-                "target %s, %d test images for the pruned model, %d for the "
-                "unpruned one)\n" % (os.path.relpath(args.model, ROOT), args.budget,
-                                      epochs, target, n_test, n_base))
+        f.write("- command: `scripts/main.sh %s --budget %s --precision %s` "
+                "(DNP_EPOCHS=%s, target %s, %d test images for the pruned "
+                "model, %d for the unpruned one)\n" % (
+                    os.path.relpath(args.model, ROOT), args.budget,
+                    args.precision, epochs, target, n_test, n_base))
+        f.write("- budget in %s bytes; flash = weights and biases; the int8 "
+                "requantization tables (8 B per output channel) are listed "
+                "apart\n" % args.precision)
         f.write("- wall time: %.1f min\n\n" % minutes)
         f.write("\n".join(lines) + "\n")
     json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,
+               "precision": args.precision,
                "rows": rows}, open(os.path.join(out, "main.json"), "w"), indent=2)
     ok = all(r["arena_pred"] == r["arena_meas"] and r["flash_pred"] == r["flash_meas"]
              for r in rows)
