@@ -126,6 +126,12 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
       the epilogue), padding is handled by clamping the window, never by
       copying.
 
+    Quantized models (docs/Quantization.md) lower to integer code that is
+    bit-exact with dnp-run: int8 arena views, int8 weight and int32 bias
+    globals, per-channel `_requant_mult`/`_requant_shift` tables,
+    `quant.qcast`/`quant.dcast` loops at f32 edges; with `dsp` the int8
+    conv2d/dense inner loops use SMLAD.
+
     The arena plan is verified first (no activation is overwritten before
     its last use). Gates must be gone (all-ones gates are dropped). The
     module gets a `dnp.c_interface` attribute describing the C API, which

@@ -72,6 +72,19 @@ Value FixedPointBuilder::srdhm(Value x, Value y, bool bMayBeMin) {
   return select(overflow, c(kInt32Max), result);
 }
 
+Value FixedPointBuilder::srdhmBounded(Value x, Value y) {
+  // floor((p + 2^30) / 2^31) = floor((2p + 2^31) / 2^32) with 2p = (2x) y:
+  // the high word of a rounding 32x32 multiply (SMMULR on Armv7E-M).
+  Type i64 = b.getI64Type();
+  Value twice = arith::ExtSIOp::create(b, loc, i64, add(x, x));
+  Value product = arith::MulIOp::create(b, loc, twice,
+                                        arith::ExtSIOp::create(b, loc, i64, y));
+  Value high = arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, product, c64(int64_t(1) << 31)),
+      c64(32));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), high);
+}
+
 Value FixedPointBuilder::rdbpot(Value x, Value exponent) {
   // mask = 2^e - 1 (wraps to INT32_MAX for e = 31).
   Value mask = sub(arith::ShLIOp::create(b, loc, c(1), exponent), c(1));

@@ -35,6 +35,8 @@ public:
   /// saturatingRoundingDoublingHighMul. `bMayBeMin`: whether b can be
   /// INT32_MIN (never for a quantized multiplier, which is >= 0).
   mlir::Value srdhm(mlir::Value a, mlir::Value b, bool bMayBeMin = true);
+  /// srdhm for |x| < 2^30 (and any y): one rounding high multiply.
+  mlir::Value srdhmBounded(mlir::Value x, mlir::Value y);
   /// roundingDivideByPOT with an exponent in [0, 31].
   mlir::Value rdbpot(mlir::Value x, mlir::Value exponent);
   /// A right shift of mbqm (exponent max(-shift, 0)) prepared once per

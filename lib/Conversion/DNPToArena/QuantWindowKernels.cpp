@@ -73,11 +73,13 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
 /// rounding shift and the zero-point addition in int32.
 Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
                  const QuantEpilogue &ep) {
-  Value x = acc;
+  Value high;
   if (ep.mayShiftLeft)
-    x = f.shiftLeftSaturating(x, f.max(r.shift, f.c(0)));
-  Value v =
-      f.rdbpotBounded(f.srdhm(x, r.multiplier, /*bMayBeMin=*/false), r.right);
+    high = f.srdhm(f.shiftLeftSaturating(acc, f.max(r.shift, f.c(0))),
+                   r.multiplier, /*bMayBeMin=*/false);
+  else
+    high = f.srdhmBounded(acc, r.multiplier);
+  Value v = f.rdbpotBounded(high, r.right);
   if (ep.mayShiftLeft) // A left shift may have saturated.
     v = f.clamp(v, -1024, 1024);
   return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
