@@ -4,7 +4,7 @@
 // place, the first reshape is a view of its input, the second one moves the
 // result to another slot.
 
-// CHECK: module attributes {dnp.c_interface = [{arena = "dnp_m_arena", arena_bytes = 192 : i64, core = "cortex-m4", inputs = [{offset = 0 : i64, shape = array<i64: 1, 2, 2, 4>}], macs = 64 : i64, name = "m", outputs = [{offset = 128 : i64, shape = array<i64: 1, 4>}], predicted_flash = 80 : i64, weight_bytes = 80 : i64, weights = ["dnp_m_l0_weight", "dnp_m_l0_bias"]}]}
+// CHECK: module attributes {dnp.c_interface = [{arena = "dnp_m_arena", arena_bytes = 192 : i64, core = "cortex-m4", inputs = [{offset = 0 : i64, scale = 1.000000e+00 : f64, shape = array<i64: 1, 2, 2, 4>, type = "f32", zero_point = 0 : i64}], macs = 64 : i64, name = "m", outputs = [{offset = 128 : i64, scale = 1.000000e+00 : f64, shape = array<i64: 1, 4>, type = "f32", zero_point = 0 : i64}], predicted_flash = 80 : i64, requant = [], requant_bytes = 0 : i64, weight_bytes = 80 : i64, weights = ["dnp_m_l0_weight", "dnp_m_l0_bias"]}]}
 // CHECK: memref.global "public" @dnp_m_arena : memref<192xi8> = uninitialized {alignment = 16 : i64}
 // Conv weights packed in blocks of 4 output channels: [in][out].
 // CHECK: memref.global "public" constant @dnp_m_l0_weight : memref<16xf32> = dense<[0.000000e+00, 4.000000e+00, 8.000000e+00, 1.200000e+01, 1.000000e+00, 5.000000e+00
