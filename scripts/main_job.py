@@ -105,8 +105,9 @@ def resources(model, out):
 
 def measured_sizes(name, elf):
     """Arena and flash bytes of the model in the linked firmware, from its
-    symbols: weights and biases (what the cost model calls flash), plus the
-    int8 requantization tables (multiplier and shift per output channel)."""
+    symbols: flash is weights, biases and the int8 requantization tables
+    (multiplier and shift per output channel), all of which the cost model's
+    flash counts; the tables' bytes are also returned on their own."""
     nm = subprocess.run(["arm-none-eabi-nm", "-S", elf], check=True,
                         capture_output=True, text=True).stdout
     arena, weights, requant = None, 0, 0
@@ -121,7 +122,7 @@ def measured_sizes(name, elf):
             weights += size
         elif re.fullmatch(r"dnp_%s_l\d+_requant_(mult|shift)" % name, sym):
             requant += size
-    return arena, weights, requant
+    return arena, weights + requant, requant
 
 
 def batch(cmd, x, workdir, classes):

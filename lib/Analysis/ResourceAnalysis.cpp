@@ -19,8 +19,10 @@ int64_t storageBytes(Value v) {
 }
 
 /// A quantized function stores its weights and biases in their storage
-/// types (int8 and int32 after --dnp-quantize); the IR types decide, not
-/// the caller's assumption.
+/// types (int8 and int32 after --dnp-quantize) and, per output channel, the
+/// int32 multiplier and shift of its requantization (the op's `multiplier`
+/// and `shift` attributes, which dnp-compile emits as constant tables); the
+/// IR types decide, not the caller's assumption.
 cost::ResourceOptions weightBytesOf(func::FuncOp func,
                                     cost::ResourceOptions fallback) {
   cost::ResourceOptions result = fallback;
@@ -34,8 +36,10 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
       weight = dense.getWeight(), bias = dense.getBias();
     else
       return WalkResult::advance();
-    if (int64_t w = storageBytes(weight))
+    if (int64_t w = storageBytes(weight)) {
       result.weightBytes = w;
+      result.requantBytesPerChannel = 2 * static_cast<int64_t>(sizeof(int32_t));
+    }
     if (int64_t b = storageBytes(bias))
       result.biasBytes = b;
     return WalkResult::advance();
@@ -171,6 +175,7 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
       {"arena_bytes", s.plan.arenaBytes},
       {"tflm_arena_bytes", s.tflmPlan.arenaBytes},
       {"flash_bytes", s.resources.flashBytes},
+      {"requant_bytes", s.resources.requantBytes},
       {"params", s.resources.params},
       {"macs", s.resources.macs},
       {"element_ops", s.resources.elementOps},
@@ -235,9 +240,13 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
                      (long long)s.plan.arenaBytes, s.plan.overhead());
   os << llvm::format("  %-34s %12lld B\n", "arena, TFLite-Micro-style plan",
                      (long long)s.tflmPlan.arenaBytes);
-  os << llvm::format("  %-34s %12lld B (%lld parameters)\n", "flash (weights)",
+  os << llvm::format("  %-34s %12lld B (%lld parameters", "flash (weights)",
                      (long long)s.resources.flashBytes,
                      (long long)s.resources.params);
+  if (s.resources.requantBytes)
+    os << "; includes requantization tables " << s.resources.requantBytes
+       << " B";
+  os << ")\n";
   os << llvm::format("  %-34s %12lld\n", "MACs", (long long)s.resources.macs);
   os << llvm::format("  %-34s %12lld\n", "element ops",
                      (long long)s.resources.elementOps);

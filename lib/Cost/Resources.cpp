@@ -74,13 +74,16 @@ dnp::cost::summarizeResources(const Graph &graph,
     r.op = static_cast<OpId>(o);
     int64_t weights = op.weights.eval(ch), biases = op.biases.eval(ch);
     r.params = weights + biases;
-    r.flashBytes = weights * options.weightBytes + biases * options.biasBytes;
+    r.requantBytes = biases * options.requantBytesPerChannel;
+    r.flashBytes = weights * options.weightBytes + biases * options.biasBytes +
+                   r.requantBytes;
     r.macs = op.macs.eval(ch);
     r.elementOps = op.elementOps.eval(ch);
     r.cycles = opCycles(op, static_cast<double>(r.macs),
                         static_cast<double>(r.elementOps), target);
     report.params += r.params;
     report.flashBytes += r.flashBytes;
+    report.requantBytes += r.requantBytes;
     report.macs += r.macs;
     report.elementOps += r.elementOps;
     report.cycles += r.cycles;
@@ -95,7 +98,11 @@ Expected<ValueGrad> dnp::cost::flashBytes(const Graph &graph,
                                           const ResourceOptions &options) {
   return sumOverOps(graph, channels, [&](const Op &op, ValueGrad &r) {
     addTerm(op.weights, static_cast<double>(options.weightBytes), channels, r);
-    addTerm(op.biases, static_cast<double>(options.biasBytes), channels, r);
+    // One bias and one requantization entry per output channel.
+    addTerm(
+        op.biases,
+        static_cast<double>(options.biasBytes + options.requantBytesPerChannel),
+        channels, r);
   });
 }
 

@@ -1,15 +1,17 @@
 // The cost model reads element sizes from the IR types: int8 activations
-// take one byte, int8 weights one byte and int32 biases four; the f32
+// take one byte, int8 weights one byte, int32 biases four and each output
+// channel's requantization multiplier and shift eight; the f32
 // result of quant.dcast four bytes per element.
 //
-// Flash: 4 conv weights (4 B) + 2 biases (8 B) = 12 B. Arena: the 1x4x4x2
-// int8 input (32 B) and the conv result (32 B) are live together, then the
-// conv result and the 1x4x4x2 f32 output (128 B): 160 B.
+// Flash: 4 conv weights (4 B) + 2 biases (8 B) + the requantization tables
+// of 2 output channels (int32 multiplier and shift each, 16 B) = 28 B.
+// Arena: the 1x4x4x2 int8 input (32 B) and the conv result (32 B) are live
+// together, then the conv result and the 1x4x4x2 f32 output (128 B): 160 B.
 
 // RUN: dnp-opt %s --dnp-report-resources -o /dev/null | FileCheck %s
 // CHECK: peak SRAM, optimal order (PMU) 160 B
 // CHECK: arena, dnp plan 160 B
-// CHECK: flash (weights) 12 B (6 parameters)
+// CHECK: flash (weights) 28 B (6 parameters; includes requantization tables 16 B)
 // CHECK: peak at step 1 (dequantize_1), live: t1(32 B) t2(128 B)
 
 func.func @model(%x: tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-128>>) -> tensor<1x4x4x2xf32> {

@@ -209,9 +209,14 @@ int main(int argc, char **argv) {
   if (failed(models) || models->size() != 1)
     return fail("the lowering did not describe exactly one model");
   const ::dnp::ModelInterface &model = models->front();
-  if (model.predictedFlash >= 0 && model.weightBytes != model.predictedFlash)
-    llvm::errs() << "dnp-compile: warning: the weights take "
-                 << model.weightBytes << " bytes but the cost model predicted "
+  // The cost model's flash counts the requantization tables of an int8
+  // model with its weights and biases.
+  int64_t flashBytes = model.weightBytes + model.requantBytes;
+  if (model.predictedFlash >= 0 && flashBytes != model.predictedFlash)
+    llvm::errs() << "dnp-compile: warning: the weights"
+                 << (model.requantBytes ? " and requantization tables" : "")
+                 << " take " << flashBytes
+                 << " bytes but the cost model predicted "
                  << model.predictedFlash << "\n";
 
   // 3. Code and header.

@@ -14,7 +14,9 @@ namespace {
 //   conv:  weights 9*3*16 = 432, biases 16, MACs 8*8*16*27 = 27648
 //   gap:   element ops 8*8*16 = 1024
 //   dense: weights 16*10 = 160, biases 10, MACs 160
-// params 618; f32 flash 618*4 = 2472; int8 flash 592*1 + 26*4 = 696.
+// params 618; f32 flash 618*4 = 2472; int8 flash 592*1 + 26*4 = 696 plus
+// an int32 requantization multiplier and shift per output channel, 26*8 =
+// 208: 904.
 Graph small(GroupId &c) {
   Graph g;
   GraphBuilder b(g);
@@ -40,12 +42,18 @@ TEST(Resources, HandComputedTotals) {
   ASSERT_TRUE(f32.ok());
   EXPECT_EQ(f32->params, 618);
   EXPECT_EQ(f32->flashBytes, 2472);
+  EXPECT_EQ(f32->requantBytes, 0);
   EXPECT_EQ(f32->macs, 27648 + 160);
   EXPECT_EQ(f32->elementOps, 1024);
   Expected<ResourceReport> i8 =
       summarizeResources(g, ResourceOptions::int8(), *m7);
   ASSERT_TRUE(i8.ok());
-  EXPECT_EQ(i8->flashBytes, 696);
+  EXPECT_EQ(i8->flashBytes, 904);
+  EXPECT_EQ(i8->requantBytes, 208);
+  ASSERT_EQ(i8->ops.size(), 4u);
+  EXPECT_EQ(i8->ops[0].requantBytes, 16 * 8); // conv
+  EXPECT_EQ(i8->ops[0].flashBytes, 432 + 16 * 4 + 16 * 8);
+  EXPECT_EQ(i8->ops[3].requantBytes, 10 * 8); // dense
 
   // Per op: conv 1500 + 1.7*27648, gap 1500 + 1.0*1024, flatten (a view)
   // 0, dense 1500 + 2.0*160.
@@ -63,9 +71,12 @@ TEST(Resources, GradientsInClosedForm) {
   GroupId c;
   Graph g = small(c);
   std::vector<double> ch = {3.0, 16.0};
-  // d flash(int8)/dC = 27*1 (conv weights) + 1*4 (conv bias) + 10*1 (dense
-  // weights) = 41; d MACs/dC = 8*8*27 + 10 = 1738.
-  EXPECT_DOUBLE_EQ(flashBytes(g, ch, ResourceOptions::int8())->grad[c], 41.0);
+  // d flash(int8)/dC = 27*1 (conv weights) + 1*4 (conv bias) + 1*8 (conv
+  // requantization multiplier and shift) + 10*1 (dense weights) = 49;
+  // d MACs/dC = 8*8*27 + 10 = 1738.
+  EXPECT_DOUBLE_EQ(flashBytes(g, ch, ResourceOptions::int8())->grad[c], 49.0);
+  // f32 has no requantization tables: 27*4 + 4 + 10*4.
+  EXPECT_DOUBLE_EQ(flashBytes(g, ch)->grad[c], 152.0);
   EXPECT_DOUBLE_EQ(totalMacs(g, ch)->grad[c], 1738.0);
   const TargetDesc *m4 = findTarget("cortex-m4");
   ASSERT_NE(m4, nullptr);

@@ -112,12 +112,18 @@ TEST(TrainBudget, ResourceModelExactAndRelaxed) {
             4 * (9 * 8 + 8 + 9 * 8 * 4 + 4 + 4 * 10 * 16 + 10));
   EXPECT_EQ(usage->get(Resource::Macs), 8 * 64 * 9 + 8 * 4 * 16 * 9 +
                                             4 * 10 * 16);
-  // int8 weights with int32 biases.
+  // int8 weights with int32 biases and, per output channel, an int32
+  // requantization multiplier and shift.
   auto int8 = ResourceModel::create(chain(), cost::ResourceOptions::int8(),
                                     "cortex-m4");
   ASSERT_TRUE(int8.ok());
   EXPECT_EQ(int8->exact({1, 8, 4, 10})->get(Resource::Flash),
-            (9 * 8 + 9 * 8 * 4 + 4 * 10 * 16) + 4 * (8 + 4 + 10));
+            (9 * 8 + 9 * 8 * 4 + 4 * 10 * 16) + (4 + 8) * (8 + 4 + 10));
+  // Its relaxation has the same per-channel bytes in its gradient: d/dc2 of
+  // 9*c1*c2 + c2*10*16 weights + 12*c2 bias and tables.
+  auto flash8 = int8->evaluate(Resource::Flash, {1, 5, 3, 10});
+  ASSERT_TRUE(flash8.ok());
+  EXPECT_DOUBLE_EQ(flash8->grad[2], 9 * 5 + 10 * 16 + 12);
 
   // The relaxation agrees at integer points and its gradients are exact.
   std::vector<double> at = {1, 5, 3, 10};

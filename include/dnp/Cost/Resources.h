@@ -41,14 +41,23 @@ const TargetDesc *findTarget(std::string_view name);
 struct ResourceOptions {
   int64_t weightBytes = 4; // f32
   int64_t biasBytes = 4;
-  /// int8 weights with int32 biases, as TFLite/CMSIS-NN store them.
-  static ResourceOptions int8() { return {1, 4}; }
+  /// Constant bytes stored per output channel of a layer besides its bias:
+  /// an int8 layer requantizes its int32 accumulators with a per-channel
+  /// int32 multiplier and int32 shift. Every layer with parameters has one
+  /// bias per output channel, so these bytes are counted per bias.
+  int64_t requantBytesPerChannel = 0;
+  /// int8 weights with int32 biases and requantization tables, as
+  /// TFLite/CMSIS-NN and dnp-compile store them.
+  static ResourceOptions int8() { return {1, 4, 8}; }
 };
 
 struct OpResources {
   OpId op = -1;
   int64_t params = 0;
+  /// Parameters plus requantization tables.
   int64_t flashBytes = 0;
+  /// The part of flashBytes that holds requantization tables.
+  int64_t requantBytes = 0;
   int64_t macs = 0;
   int64_t elementOps = 0;
   double cycles = 0;
@@ -59,6 +68,7 @@ struct ResourceReport {
   std::vector<OpResources> ops; // in op id order
   int64_t params = 0;
   int64_t flashBytes = 0;
+  int64_t requantBytes = 0;
   int64_t macs = 0;
   int64_t elementOps = 0;
   double cycles = 0;

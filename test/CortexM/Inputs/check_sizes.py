@@ -5,8 +5,9 @@
 
 NM_OUTPUT is `arm-none-eabi-nm -S` of the ELF. The size of the symbol
 dnp_NAME_arena must equal the report's pmu_bytes and arena_bytes, and the
-sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift} must add
-up to its flash_bytes. Prints the numbers; exits non-zero on a mismatch.
+sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift} and of
+the int8 requantization tables dnp_NAME_l<k>_requant_{mult,shift} must add
+up to its flash_bytes (the tables alone to its requant_bytes). Prints the numbers; exits non-zero on a mismatch.
 """
 
 import json
@@ -30,13 +31,19 @@ def main():
         sys.exit(f"no symbol {arena}")
     weights = {s: n for s, n in sizes.items()
                if re.fullmatch(rf"dnp_{name}_l\d+_(weight|bias|scale|shift)", s)}
+    requant = {s: n for s, n in sizes.items()
+               if re.fullmatch(rf"dnp_{name}_l\d+_requant_(mult|shift)", s)}
+    weights.update(requant)
     flash = sum(weights.values())
     print(f"arena {sizes[arena]} B in {kinds[arena]}: pmu_bytes {totals['pmu_bytes']}, "
           f"arena_bytes {totals['arena_bytes']}")
     print(f"weights {flash} B in {len(weights)} symbols "
           f"({''.join(sorted(set(kinds[s] for s in weights)))}): flash_bytes {totals['flash_bytes']}")
+    print(f"requantization tables {sum(requant.values())} B: "
+          f"requant_bytes {totals['requant_bytes']}")
     ok = (sizes[arena] == totals["pmu_bytes"] == totals["arena_bytes"]
           and flash == totals["flash_bytes"]
+          and sum(requant.values()) == totals["requant_bytes"]
           and kinds[arena] in "bB" and set(kinds[s] for s in weights) <= set("rR"))
     print("sizes match the cost model" if ok else "MISMATCH")
     sys.exit(0 if ok else 1)

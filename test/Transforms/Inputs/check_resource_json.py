@@ -15,8 +15,8 @@ assert [r["function"] for r in reports] == [
 TOP = {"kind", "function", "target", "element_bytes", "totals", "schedule",
        "default_schedule", "peak", "ops", "groups", "budget"}
 TOTALS = {"pmu_bytes", "pmu_exact", "pmu_lower_bound", "default_order_pmu_bytes",
-          "arena_bytes", "tflm_arena_bytes", "flash_bytes", "params", "macs",
-          "element_ops", "cycles", "latency_ms"}
+          "arena_bytes", "tflm_arena_bytes", "flash_bytes", "requant_bytes",
+          "params", "macs", "element_ops", "cycles", "latency_ms"}
 for r in reports:
     assert set(r) == TOP, (r["function"], set(r) ^ TOP)
     assert r["kind"] == "resources"
@@ -40,7 +40,8 @@ for r in reports:
         assert 0 <= op["offset"] and op["offset"] + op["output_bytes"] <= t["arena_bytes"], op
     assert sum(op["params"] for op in r["ops"]) == t["params"]
     assert sum(op["macs"] for op in r["ops"]) == t["macs"]
-    assert t["flash_bytes"] == 4 * t["params"]
+    # f32: four bytes per parameter, no requantization tables.
+    assert t["flash_bytes"] == 4 * t["params"] and t["requant_bytes"] == 0, t
     for g in r["groups"]:
         assert set(g) == {"id", "channels", "prunable"}, g
 
