@@ -28,6 +28,14 @@ using namespace mlir::dnp;
 namespace dnp::arena {
 namespace {
 
+/// Whether every output pixel of `w` reads all of its taps (no padding is
+/// ever read), so that a per-output-channel term of the taps is constant.
+bool allTapsInRange(const Window &w) {
+  return w.padTop == 0 && w.padLeft == 0 &&
+         (w.outH - 1) * w.sh + (w.kh - 1) * w.dh < w.inH &&
+         (w.outW - 1) * w.sw + (w.kw - 1) * w.dw < w.inW;
+}
+
 /// The per-tensor int8 type of an activation, or null.
 mlir::quant::UniformQuantizedType int8Type(Value v) {
   auto shaped = dyn_cast<ShapedType>(v.getType());
@@ -179,24 +187,43 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                   ep.actMax);
     return ep;
   };
-  auto biasGlobal = [&](Value v, std::vector<int64_t> &values) -> Value {
-    if (failed(readStored(v, op, 32, values)))
-      return {};
+  auto storedBias = [&](const std::vector<int64_t> &values) -> Value {
     std::vector<int32_t> data(values.begin(), values.end());
     return constantGlobal(b, loc, "bias", layer, i32Attr(b, data),
                           /*weight=*/true);
+  };
+  auto biasGlobal = [&](Value v, std::vector<int64_t> &values) -> Value {
+    if (failed(readStored(v, op, 32, values)))
+      return {};
+    return storedBias(values);
   };
   // conv2d and dense: packed int8 weights, SMLAD where the core has it.
   auto convLike = [&](auto producer, Window win, int64_t outChannels,
                       int64_t taps) -> LogicalResult {
     std::vector<int64_t> w, biasValues;
-    if (failed(readStored(producer.getWeight(), op, 8, w)))
+    if (failed(readStored(producer.getWeight(), op, 8, w)) ||
+        failed(readStored(producer.getBias(), op, 32, biasValues)))
       return failure();
-    Value bias = biasGlobal(producer.getBias(), biasValues);
-    if (!bias ||
-        failed(checkAccumulator(
-            op, static_cast<int64_t>(w.size()) / outChannels, biasValues)))
+    const int64_t perChannel = static_cast<int64_t>(w.size()) / outChannels;
+    if (failed(checkAccumulator(op, perChannel, biasValues)))
       return failure();
+    // When every output reads every tap (no padding), sum (x - z) w =
+    // sum x w - z sum w: the second term goes into the stored bias at
+    // compile time (as CMSIS-NN does), the inner loop multiplies the int8
+    // values as they are (16-lane int8 MACs on MVE, no offset per element).
+    // The int32 sums wrap identically, so the accumulator is the same.
+    int32_t zeroPoint = paramsOf(producer.getInput()).zeroPoint;
+    if (zeroPoint && allTapsInRange(win)) {
+      for (int64_t c = 0; c < outChannels; ++c) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < perChannel; ++i)
+          sum += w[c * perChannel + i];
+        biasValues[c] = static_cast<int32_t>(static_cast<uint32_t>(
+            biasValues[c] - int64_t{zeroPoint} * sum));
+      }
+      zeroPoint = 0;
+    }
+    Value bias = storedBias(biasValues);
     // SMLAD blocks: 2 output channels x 2 pixels keep the accumulators,
     // the unpacked inputs and weights in the 13 usable registers (4x4, as
     // for f32, spills and costs 10% more instructions).
@@ -212,8 +239,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                                       convBlocking.outputs)),
                        /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()),
-                  paramsOf(producer.getInput()).zeroPoint, packed, bias,
-                  epilogue(producer), result(), convBlocking, dsp);
+                  zeroPoint, packed, bias, epilogue(producer), result(),
+                  convBlocking, dsp);
     return success();
   };
 

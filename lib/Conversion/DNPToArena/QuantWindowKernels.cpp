@@ -161,7 +161,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                           [&](KernelBuilder &ki, Value q, ValueRange a3) {
                             SmallVector<Value> s(a3);
                             FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                            Value offset = fi.c(halfOffset);
+                            Value offset =
+                                halfOffset ? fi.c(halfOffset) : Value();
                             Value at = ki.mul(q, 4);
                             SmallVector<std::pair<Value, Value>> xs;
                             for (int64_t p = 0; p < count; ++p)
@@ -193,10 +194,13 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                             SmallVector<Value> s(a3);
                             FixedPointBuilder fi(ki.builder(), ki.getLoc());
                             SmallVector<Value> xv;
-                            for (int64_t p = 0; p < count; ++p)
-                              xv.push_back(fi.sub(
-                                  fi.fromInt8(ki.load(x, ki.add(xTap[p], ic))),
-                                  fi.c(inputZeroPoint)));
+                            for (int64_t p = 0; p < count; ++p) {
+                              Value xi =
+                                  fi.fromInt8(ki.load(x, ki.add(xTap[p], ic)));
+                              xv.push_back(inputZeroPoint
+                                               ? fi.sub(xi, fi.c(inputZeroPoint))
+                                               : xi);
+                            }
                             for (int64_t j = 0; j < width; ++j) {
                               Value wv = fi.fromInt8(ki.load(
                                   weights, ki.add(ki.add(tapW, j * cin), ic)));
