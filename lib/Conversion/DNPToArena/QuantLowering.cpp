@@ -218,8 +218,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         int64_t sum = 0;
         for (int64_t i = 0; i < perChannel; ++i)
           sum += w[c * perChannel + i];
-        biasValues[c] = static_cast<int32_t>(static_cast<uint32_t>(
-            biasValues[c] - int64_t{zeroPoint} * sum));
+        biasValues[c] = static_cast<int32_t>(
+            static_cast<uint32_t>(biasValues[c] - int64_t{zeroPoint} * sum));
       }
       zeroPoint = 0;
     }
@@ -238,9 +238,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                        i8Attr(b, packQuantConvWeights(ohwi, outChannels, taps,
                                                       convBlocking.outputs)),
                        /*weight=*/true);
-    emitQuantConv(k, win, outChannels, view(b, producer.getInput()),
-                  zeroPoint, packed, bias, epilogue(producer), result(),
-                  convBlocking, dsp);
+    emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
+                  packed, bias, epilogue(producer), result(), convBlocking,
+                  dsp);
     return success();
   };
 

@@ -197,9 +197,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                             for (int64_t p = 0; p < count; ++p) {
                               Value xi =
                                   fi.fromInt8(ki.load(x, ki.add(xTap[p], ic)));
-                              xv.push_back(inputZeroPoint
-                                               ? fi.sub(xi, fi.c(inputZeroPoint))
-                                               : xi);
+                              xv.push_back(
+                                  inputZeroPoint
+                                      ? fi.sub(xi, fi.c(inputZeroPoint))
+                                      : xi);
                             }
                             for (int64_t j = 0; j < width; ++j) {
                               Value wv = fi.fromInt8(ki.load(
