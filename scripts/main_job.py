@@ -272,9 +272,9 @@ def main():
                 "model, %d for the unpruned one)\n" % (
                     os.path.relpath(args.model, ROOT), args.budget,
                     args.precision, epochs, target, n_test, n_base))
-        f.write("- budget in %s bytes; flash = weights and biases; the int8 "
-                "requantization tables (8 B per output channel) are listed "
-                "apart\n" % args.precision)
+        f.write("- budget in %s bytes; flash = weights, biases and, for "
+                "int8, the requantization tables (8 B per output channel; "
+                "their share in its own column)\n" % args.precision)
         f.write("- wall time: %.1f min\n\n" % minutes)
         f.write("\n".join(lines) + "\n")
     json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,
