@@ -459,3 +459,46 @@ LogicalResult(::dnp::train::exportModel)(func::FuncOp func, const Model &model,
       op.erase();
   return success();
 }
+
+LogicalResult(::dnp::train::insertInputNormalization)(
+    func::FuncOp func, const std::vector<double> &mean,
+    const std::vector<double> &stdev) {
+  if (mean.empty())
+    return success();
+  if (func.getNumArguments() != 1)
+    return func.emitError() << "dnp-train: input normalisation needs one "
+                               "function argument, found "
+                            << func.getNumArguments();
+  BlockArgument input = func.getArgument(0);
+  auto type = dyn_cast<RankedTensorType>(input.getType());
+  int64_t channels = static_cast<int64_t>(mean.size());
+  if (!type || type.getRank() != 4 || type.getDimSize(3) != channels ||
+      stdev.size() != mean.size())
+    return func.emitError() << "dnp-train: input normalisation has "
+                            << channels << " channels for input " << type;
+  std::vector<float> ones(channels, 1.0f), zeros(channels, 0.0f), m, var;
+  for (int64_t c = 0; c < channels; ++c) {
+    if (!(stdev[c] > 0))
+      return func.emitError() << "dnp-train: input channel " << c
+                              << " has standard deviation " << stdev[c];
+    m.push_back(static_cast<float>(mean[c]));
+    var.push_back(static_cast<float>(stdev[c] * stdev[c]));
+  }
+  OpBuilder builder(func.getContext());
+  builder.setInsertionPointToStart(&func.getBody().front());
+  Location loc = func.getLoc();
+  auto vecType = RankedTensorType::get({channels}, type.getElementType());
+  auto constant = [&](const std::vector<float> &v) -> Value {
+    return arith::ConstantOp::create(
+               builder, loc,
+               DenseElementsAttr::get(vecType, llvm::ArrayRef<float>(v)))
+        .getResult();
+  };
+  Value scale = constant(ones), offset = constant(zeros),
+        meanValue = constant(m), variance = constant(var);
+  auto norm = ddnp::BatchNormOp::create(
+      builder, loc, type, input, scale, offset, meanValue, variance,
+      /*gate=*/Value(), builder.getF32FloatAttr(0.0f));
+  input.replaceAllUsesExcept(norm.getResult(), norm);
+  return success();
+}

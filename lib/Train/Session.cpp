@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
 using namespace dnp::train;
@@ -93,6 +94,7 @@ public:
   void prune(const std::vector<std::vector<int64_t>> &keep,
              bool rescaleFanIn) override;
   bool pruneToSizes(bool exact) override;
+  bool pruneToCounts(const std::vector<int64_t> &counts) override;
   std::vector<int64_t> targetChannels() const override;
   double resourceLoss(const std::vector<double> &sizes,
                       std::vector<double> &grad) override;
@@ -129,6 +131,8 @@ private:
     return std::max(0.5, opts.maskTemperature * model.groups[g].channels);
   }
   double maxSize(int g) const { return channels_[g] + 4 * tau(g); }
+  c10::MemoryFormat memoryFormat() const;
+
   void clampSizes();
   Tensor currentValueShape(int value, int64_t batch) const;
   std::vector<int64_t> currentShape(int value, int64_t batch) const;
@@ -148,6 +152,8 @@ private:
   Tensor prunable_, fixedSizes_, original_;
   std::unique_ptr<torch::optim::Optimizer> optimizer, sizeOptimizer;
   std::vector<int64_t> budgeted_;
+  /// Per node: whether its gate is applied (see init()).
+  std::vector<char> gateHere_;
 };
 
 bool TorchSession::init(std::string &error) {
@@ -163,6 +169,33 @@ bool TorchSession::init(std::string &error) {
     taylor_.emplace_back(g.channels, 0.0);
   }
   masks_.assign(numGroups, Tensor());
+  // A convolution (or dense layer) whose only consumer is a gated batch norm
+  // is not masked itself: in training mode the batch norm divides any
+  // per-channel scale out again, so only the mask after the batch norm
+  // counts, and skipping the first halves the cost of the masks. Running
+  // statistics are then those of the unmasked output, and foldMasks() folds
+  // the mask into the batch norm alone.
+  std::vector<int> uses(model.numValues(), 0);
+  for (const Node &node : model.nodes)
+    for (int v : node.inputs)
+      ++uses[v];
+  ++uses[model.output];
+  gateHere_.assign(model.nodes.size(), 0);
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const Node &node = model.nodes[i];
+    int id = static_cast<int>(i) + 1;
+    gateHere_[i] = node.gated;
+    bool linear = node.kind == OpKind::Conv2D ||
+                  node.kind == OpKind::DepthwiseConv2D ||
+                  node.kind == OpKind::Dense;
+    if (!node.gated || !linear || node.act != Activation::None ||
+        uses[id] != 1)
+      continue;
+    for (const Node &next : model.nodes)
+      if (next.kind == OpKind::BatchNorm && next.gated &&
+          next.inputs[0] == id)
+        gateHere_[i] = 0;
+  }
   std::vector<Tensor> trainable;
   for (const Param &p : model.params) {
     Tensor t = torch::from_blob(const_cast<float *>(p.values.data()), p.shape,
@@ -278,14 +311,56 @@ bool symmetric(const std::array<int64_t, 4> &p) {
   return p[0] == p[1] && p[2] == p[3];
 }
 
+/// `t` (4-D) in memory layout `format`, with exactly that layout's strides.
+/// Tensors with a channel (or input-channel) count of 1, such as a permuted
+/// grey-scale batch or a 1x1 convolution's permuted OHWI weight, count as
+/// contiguous in both layouts; oneDNN then picks channels-last for the
+/// convolution, and its output drags the rest of the network along.
+Tensor inFormat(const Tensor &t, c10::MemoryFormat format) {
+  if (format == c10::MemoryFormat::ChannelsLast)
+    return t.contiguous(format);
+  std::vector<int64_t> strides(t.dim(), 1);
+  for (int64_t d = t.dim() - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * t.size(d + 1);
+  if (t.strides().equals(strides))
+    return t;
+  return t.clone(format);
+}
+
+/// The memory layout of the activations. LibTorch's channels-last CPU
+/// kernels vectorise over channels: for convolutions they are as fast or
+/// faster than NCHW at every width measured, but its channels-last batch
+/// norm is 2-5x slower than NCHW at the few channels of a pruned network
+/// (bench/train/EXPERIMENTS.md). A timed choice would make runs
+/// irreproducible (the layouts round differently), so this is a rule:
+/// NCHW when the batch norms average fewer than 32 channels.
+/// DNP_TRAIN_LAYOUT=nchw|nhwc forces one (for measurements).
+c10::MemoryFormat TorchSession::memoryFormat() const {
+  static const char *env = std::getenv("DNP_TRAIN_LAYOUT");
+  if (env && std::string(env) == "nchw")
+    return c10::MemoryFormat::Contiguous;
+  if (env && std::string(env) == "nhwc")
+    return c10::MemoryFormat::ChannelsLast;
+  int64_t norms = 0, channels = 0;
+  for (size_t i = 0; i < model.nodes.size(); ++i)
+    if (model.nodes[i].kind == OpKind::BatchNorm) {
+      ++norms;
+      channels += axisSize(model.layouts[i + 1], channels_);
+    }
+  return norms > 0 && channels < 32 * norms ? c10::MemoryFormat::Contiguous
+                                            : c10::MemoryFormat::ChannelsLast;
+}
+
 Tensor TorchSession::run(const Tensor &input, bool training,
                          const std::vector<Tensor> &masks,
                          const std::vector<Tensor> &probes, bool logits) {
   const int64_t batch = input.size(0);
   std::vector<Tensor> values(model.numValues());
-  // NHWC in, NCHW inside.
-  values[0] = input.dim() == 4 ? input.permute({0, 3, 1, 2}).contiguous()
-                               : input;
+  // NHWC in, NCHW inside, in the memory layout memoryFormat() picks.
+  const c10::MemoryFormat format = memoryFormat();
+  values[0] = input.dim() == 4
+                  ? inFormat(input.permute({0, 3, 1, 2}), format)
+                  : input;
   int want = model.output;
   if (logits && model.outputIsSoftmax)
     want = model.nodes[model.output - 1].inputs[0];
@@ -314,7 +389,7 @@ Tensor TorchSession::run(const Tensor &input, bool training,
       else
         x = pad(x, node.padding, 0.0);
       int64_t groups = dw ? x.size(1) : 1;
-      out = torch::conv2d(x, w.contiguous(), param(1),
+      out = torch::conv2d(x, inFormat(w, format), param(1),
                           {node.strides[0], node.strides[1]}, padding,
                           {node.dilations[0], node.dilations[1]}, groups);
       break;
@@ -382,7 +457,7 @@ Tensor TorchSession::run(const Tensor &input, bool training,
       out = torch::softmax(in(0), in(0).dim() == 4 ? 1 : -1);
       break;
     }
-    if (node.gated) {
+    if (gateHere_[i]) {
       Tensor gate = gateFor(node, id, masks, probes, batch);
       if (gate.defined())
         out = out * gate;
@@ -657,7 +732,7 @@ void TorchSession::foldMasks() {
   for (size_t i = 0; i < model.nodes.size(); ++i) {
     const Node &node = model.nodes[i];
     int id = static_cast<int>(i) + 1;
-    if (!node.gated)
+    if (!gateHere_[i])
       continue;
     Tensor gate = gateFor(node, id, masks_, none, 1);
     if (!gate.defined())
@@ -792,17 +867,24 @@ std::vector<int64_t> TorchSession::targetChannels() const {
 
 bool TorchSession::pruneToSizes(bool exact) {
   std::vector<double> s = sizes();
+  std::vector<int64_t> counts = channels_;
+  for (size_t g = 0; g < model.groups.size(); ++g) {
+    if (!model.groups[g].prunable)
+      continue;
+    double margin = exact ? 0.0 : 2 * tau(static_cast<int>(g));
+    counts[g] = static_cast<int64_t>(std::floor(s[g] + margin + 0.5));
+  }
+  return pruneToCounts(counts);
+}
+
+bool TorchSession::pruneToCounts(const std::vector<int64_t> &counts) {
   std::vector<std::vector<int64_t>> keep(model.groups.size());
   bool changed = false;
   for (size_t g = 0; g < model.groups.size(); ++g) {
     int64_t n = channels_[g];
     int64_t k = n;
-    if (model.groups[g].prunable) {
-      double margin = exact ? 0.0 : 2 * tau(static_cast<int>(g));
-      k = std::min<int64_t>(
-          n, std::max<int64_t>(
-                 1, static_cast<int64_t>(std::floor(s[g] + margin + 0.5))));
-    }
+    if (model.groups[g].prunable && g < counts.size())
+      k = std::min<int64_t>(n, std::max<int64_t>(1, counts[g]));
     if (k == n) {
       keep[g].resize(n);
       std::iota(keep[g].begin(), keep[g].end(), 0);

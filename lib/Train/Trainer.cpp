@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <random>
@@ -372,6 +373,17 @@ bool pruneByMagnitude(const Model &model, Session &session, UsageCache &cache,
   return true;
 }
 
+/// Ends size learning at `counts`: the soft masks are folded into the
+/// weights first, so the network computes the same function as in the last
+/// step (a kept channel on the mask ramp keeps its partial scale), then
+/// every group keeps its `counts` most salient channels.
+bool freezeAt(Session &session, const std::vector<int64_t> &counts) {
+  session.setMasks(session.softMasks());
+  bool pruned = session.pruneToCounts(counts);
+  session.foldMasks();
+  return pruned;
+}
+
 } // namespace
 
 dnp::cost::Expected<Usage> dnp::train::minimumUsage(const Model &model,
@@ -380,6 +392,62 @@ dnp::cost::Expected<Usage> dnp::train::minimumUsage(const Model &model,
   for (const Group &g : model.groups)
     ch.push_back(g.prunable ? 1 : g.channels);
   return resources.exact(ch);
+}
+
+bool dnp::train::fillToBudget(const Model &model, const Session &session,
+                              const ResourceModel &resources,
+                              const Budget &budget, Salience kind,
+                              std::vector<int64_t> &counts,
+                              std::string &error) {
+  UsageCache cache(resources);
+  Usage usage;
+  if (!cache.get(counts, usage, error))
+    return false;
+  if (!meets(usage, budget)) {
+    error = "fillToBudget: the starting channel counts exceed the budget";
+    return false;
+  }
+  std::vector<int64_t> alive = session.channels();
+  std::vector<std::vector<double>> sal = session.salience(kind);
+  // Per group, salience in decreasing order (the order in which channels
+  // come back), over the group's mean so that groups compare.
+  for (std::vector<double> &v : sal) {
+    std::sort(v.begin(), v.end(), std::greater<double>());
+    double mean = v.empty() ? 0.0
+                            : std::accumulate(v.begin(), v.end(), 0.0) /
+                                  static_cast<double>(v.size());
+    for (double &x : v)
+      x = mean > 0 ? x / mean : 0.0;
+  }
+  for (;;) {
+    int best = -1;
+    double bestScore = 0;
+    Usage bestUsage;
+    for (size_t g = 0; g < counts.size() && g < alive.size(); ++g) {
+      if (!model.groups[g].prunable || counts[g] >= alive[g])
+        continue;
+      std::vector<int64_t> trial = counts;
+      ++trial[g];
+      Usage t;
+      if (!cache.get(trial, t, error))
+        return false;
+      if (!meets(t, budget))
+        continue;
+      double cost = 0;
+      for (Resource r : budget.budgeted())
+        cost += std::max(0.0, t.get(r) - usage.get(r)) / budget.get(r);
+      double score = (sal[g][counts[g]] + 1e-3) / (cost + 1e-6);
+      if (best < 0 || score > bestScore) {
+        best = static_cast<int>(g);
+        bestScore = score;
+        bestUsage = t;
+      }
+    }
+    if (best < 0)
+      return true;
+    ++counts[best];
+    usage = bestUsage;
+  }
 }
 
 bool dnp::train::projectToBudget(const Model &model, Session &session,
@@ -615,6 +683,13 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
             phaseStart = state.step >= half ? half : 0;
             phaseSteps = state.step >= half ? totalSteps - half : half;
           }
+          // With --finetune-restart the fine-tuning after the sizes froze
+          // gets a cosine of its own.
+          if (options.restartAtFreeze && learn && state.frozen &&
+              result.frozenAtStep > 0 && result.frozenAtStep < totalSteps) {
+            phaseStart = result.frozenAtStep;
+            phaseSteps = totalSteps - result.frozenAtStep;
+          }
           session->setLearningRate(
               0.5 * options.session.lr *
               (1 + std::cos(3.141592653589793 *
@@ -635,17 +710,27 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
         lossSum += stats.taskLoss * n;
         correct += stats.correct;
         seen += n;
-        if (learnNow && state.step % std::max(1, options.pruneEvery) == 0) {
-          // Remove the channels well outside each group's size; keep those
-          // on the mask ramp so sizes can still move both ways.
-          bool pruned = session->pruneToSizes(/*exact=*/false);
-          // Budgets are checked at the whole-channel counts the sizes give.
+        if (learnNow) {
+          // Budgets are checked every step at the whole-channel counts the
+          // sizes give (cached, so cheap): fine-tuning starts as soon as they
+          // hold. Until then, every `pruneEvery` steps, the channels well
+          // outside each group's size are removed; those on the mask ramp
+          // stay so that sizes can still move both ways.
+          std::vector<int64_t> counts = session->targetChannels();
           Usage u;
-          if (!cache.get(session->targetChannels(), u, error))
+          if (!cache.get(counts, u, error))
             return false;
           bool met = meets(u, budget);
-          if (met)
-            pruned |= session->pruneToSizes(/*exact=*/true);
+          bool pruned = false;
+          if (met) {
+            if (!fillToBudget(model, *session, resources, budget,
+                              options.session.salience, counts, error) ||
+                !cache.get(counts, u, error))
+              return false;
+            pruned = freezeAt(*session, counts);
+          } else if (state.step % std::max(1, options.pruneEvery) == 0) {
+            pruned = session->pruneToSizes(/*exact=*/false);
+          }
           if (pruned) {
             dnp::cost::Status s = resources.reorder(session->channels());
             if (!s.ok()) {
@@ -654,7 +739,6 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
             }
           }
           if (met) {
-            session->foldMasks();
             state.frozen = true;
             result.frozenAtStep = state.step;
             std::string msg = "step " + std::to_string(state.step) +
@@ -732,9 +816,15 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
     // Make sure the budgets hold at whole channels.
     if (!budget.empty() && options.method != Method::None) {
       if (learn && !state.frozen) {
-        session->pruneToSizes(/*exact=*/true);
-        session->foldMasks();
+        std::vector<int64_t> counts = session->targetChannels();
         Usage u;
+        if (!cache.get(counts, u, error))
+          return false;
+        if (meets(u, budget) &&
+            !fillToBudget(model, *session, resources, budget,
+                          options.session.salience, counts, error))
+          return false;
+        freezeAt(*session, counts);
         if (!cache.get(session->channels(), u, error))
           return false;
         if (!meets(u, budget)) {

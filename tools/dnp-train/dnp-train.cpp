@@ -79,6 +79,10 @@ static cl::opt<std::string>
     lrSchedule("lr-schedule",
                cl::desc("cosine (decay to 0 over the run) | constant"),
                cl::init("cosine"), cl::cat(cat));
+static cl::opt<bool> finetuneRestart(
+    "finetune-restart",
+    cl::desc("cosine schedule: restart it when the sizes freeze"),
+    cl::init(false), cl::cat(cat));
 static cl::opt<std::string> optimizerName("optimizer",
                                           cl::desc("adam | sgd"),
                                           cl::init("adam"), cl::cat(cat));
@@ -159,6 +163,12 @@ static cl::opt<std::string> dumpVerify(
     cl::desc("with --verify: write the test inputs and LibTorch's outputs "
              "to PREFIX.x.npy and PREFIX.y.npy"),
     cl::value_desc("prefix"), cl::cat(cat));
+static cl::opt<bool> normalizeInModel(
+    "normalize-in-model",
+    cl::desc("prepend the input normalisation the model was trained with "
+             "(a dnp.batch_norm on the input) to the output model, so that "
+             "it takes raw inputs (default: true)"),
+    cl::init(true), cl::cat(cat));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress output"),
                            cl::cat(cat));
 static cl::opt<std::string>
@@ -370,6 +380,7 @@ int main(int argc, char **argv) {
   options.pruneEvery = pruneEvery;
   options.logEvery = logEvery;
   options.lrSchedule = lrSchedule;
+  options.restartAtFreeze = finetuneRestart;
   if (lrSchedule != "cosine" && lrSchedule != "constant")
     return fail("--lr-schedule must be cosine or constant");
   options.augmentShift = shift;
@@ -441,6 +452,36 @@ int main(int argc, char **argv) {
                 " B flash, " + std::to_string(summary->resources.macs) +
                 " MACs) differ from the trainer's (internal error)");
 
+  // The deployed model takes raw inputs: the normalisation the network was
+  // trained with becomes its first op. Resources are those of this model.
+  std::vector<float> rawVerifyInputs = result.verifyInputs;
+  if (normalizeInModel && !data.mean.empty()) {
+    if (failed(insertInputNormalization(func, data.mean, data.stdev)))
+      return 1;
+    if (failed(verify(*module)))
+      return fail("the normalised model does not verify (internal error)");
+    ::dnp::ChannelGroupAnalysis finalGroups(func);
+    summary = ::dnp::analyzeResources(func, finalGroups, ra);
+    if (failed(summary))
+      return 1;
+    result.after.value[static_cast<int>(Resource::Sram)] =
+        static_cast<double>(summary->schedule.best.peakBytes);
+    result.after.value[static_cast<int>(Resource::Flash)] =
+        static_cast<double>(summary->resources.flashBytes);
+    result.after.value[static_cast<int>(Resource::Macs)] =
+        static_cast<double>(summary->resources.macs);
+    result.after.value[static_cast<int>(Resource::Cycles)] =
+        summary->resources.cycles;
+    result.budgetMet = true;
+    for (Resource r : budget.budgeted())
+      if (budget.has(r) && result.after.get(r) > budget.get(r))
+        result.budgetMet = false;
+    int64_t c = static_cast<int64_t>(data.mean.size());
+    for (size_t i = 0; i < rawVerifyInputs.size(); ++i)
+      rawVerifyInputs[i] = static_cast<float>(
+          result.verifyInputs[i] * data.stdev[i % c] + data.mean[i % c]);
+  }
+
   // Optional cross-check: reference interpreter vs LibTorch.
   double verifyMaxDiff = 0;
   int64_t verifyAgree = 0;
@@ -449,9 +490,8 @@ int main(int argc, char **argv) {
     int64_t sample = in[1] * in[2] * in[3];
     for (int64_t i = 0; i < result.verifyCount; ++i) {
       ::dnp::ref::Tensor x({1, in[1], in[2], in[3]});
-      std::copy(result.verifyInputs.begin() + i * sample,
-                result.verifyInputs.begin() + (i + 1) * sample,
-                x.data.begin());
+      std::copy(rawVerifyInputs.begin() + i * sample,
+                rawVerifyInputs.begin() + (i + 1) * sample, x.data.begin());
       FailureOr<std::vector<::dnp::ref::Tensor>> out =
           ::dnp::interpret(func, {x});
       if (failed(out))
@@ -477,7 +517,7 @@ int main(int argc, char **argv) {
     if (!::dnp::writeNpy(dumpVerify + ".x.npy",
                          ::dnp::NpyArray::from({result.verifyCount, in[1],
                                                 in[2], in[3]},
-                                               result.verifyInputs),
+                                               rawVerifyInputs),
                          err) ||
         !::dnp::writeNpy(dumpVerify + ".y.npy",
                          ::dnp::NpyArray::from({result.verifyCount, classes},
@@ -564,13 +604,16 @@ int main(int argc, char **argv) {
         {"projected_to_budget", result.projected},
         {"notes", array(result.notes)},
         {"input_normalization",
-         llvm::json::Object{{"mean", array(data.mean)},
-                            {"std", array(data.stdev)}}},
+         llvm::json::Object{
+             {"mean", array(data.mean)},
+             {"std", array(data.stdev)},
+             {"in_model", normalizeInModel && !data.mean.empty()}}},
         {"options",
          llvm::json::Object{{"epochs", epochs.getValue()},
                             {"batch_size", batchSize.getValue()},
                             {"lr", lr.getValue()},
                             {"lr_schedule", lrSchedule.getValue()},
+                            {"finetune_restart", finetuneRestart.getValue()},
                             {"optimizer", optimizerName.getValue()},
                             {"lambda", lambda.getValue()},
                             {"size_lr", result.sizeLr},

@@ -43,8 +43,10 @@ TEST_F(TrainEndToEnd, DsCnnMeetsHalfBudget) {
   auto full = resources->exact(model.costGraph.channels());
   ASSERT_TRUE(full.ok());
 
+  // 4 epochs of 18 steps: with 3 at lr 3e-3 the accuracy on 96 test
+  // samples was within noise of the 0.5 bar.
   TrainOptions options;
-  options.epochs = 3;
+  options.epochs = 4;
   options.batchSize = 32;
   options.pruneEvery = 4;
   options.logEvery = 4;
@@ -52,7 +54,7 @@ TEST_F(TrainEndToEnd, DsCnnMeetsHalfBudget) {
   options.progress = false;
   SessionOptions &s = options.session;
   s.seed = 3;
-  s.lr = 3e-3;
+  s.lr = 5e-3;
   s.sizeLr = 0.05;
   s.threads = 2;
   for (Resource r : {Resource::Sram, Resource::Flash, Resource::Macs})
@@ -75,7 +77,7 @@ TEST_F(TrainEndToEnd, DsCnnMeetsHalfBudget) {
     EXPECT_LE(result.after.get(r), s.budget.get(r)) << toString(r);
   EXPECT_GT(result.accuracyAfter, 0.5) << "synthetic data is easy";
   EXPECT_FALSE(result.history.empty());
-  EXPECT_EQ(result.epochs.size(), 3u);
+  EXPECT_EQ(result.epochs.size(), 4u);
   // Some channels really went away.
   int64_t before = 0, after = 0;
   for (int g : model.prunableGroups()) {
@@ -196,6 +198,62 @@ TEST_F(TrainEndToEnd, InfeasibleBudgetIsDetected) {
   EXPECT_EQ(minimum->get(Resource::Sram), 2 * 28 * 28 * 4);
   // fc2 (1 -> 10) alone keeps 10 weights and 10 biases.
   EXPECT_GT(minimum->get(Resource::Flash), 20 * 4);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(TrainEndToEnd, FillToBudgetUsesTheSlackAndStaysWithinIt) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  auto resources = ResourceModel::create(
+      model.costGraph, dnp::cost::ResourceOptions(), model.target);
+  ASSERT_TRUE(resources.ok());
+  std::string error;
+  auto session = Session::create(model, nullptr, {}, error);
+  ASSERT_TRUE(session) << error;
+  // 1/8 of VGG's PMU, flash and MACs. Two channels per 28x28 layer and the
+  // uniform widths after them meet it with most of the flash unused.
+  Budget budget;
+  ASSERT_TRUE(parseBudget("sram=12544,flash=58717,macs=591216", 168, budget,
+                          error))
+      << error;
+  std::vector<int64_t> start = {1, 2, 2, 5, 5, 10, 10};
+  auto before = resources->exact(start);
+  ASSERT_TRUE(before.ok());
+  ASSERT_LE(before->get(Resource::Flash), 0.25 * budget.get(Resource::Flash));
+  std::vector<int64_t> counts = start;
+  ASSERT_TRUE(fillToBudget(model, *session, *resources, budget,
+                           Salience::Magnitude, counts, error))
+      << error;
+  auto after = resources->exact(counts);
+  ASSERT_TRUE(after.ok());
+  for (Resource r : budget.budgeted())
+    EXPECT_LE(after->get(r), budget.get(r)) << toString(r);
+  std::vector<int64_t> alive = session->channels();
+  for (int g : model.prunableGroups()) {
+    EXPECT_GE(counts[g], start[g]);
+    // Maximal: one more channel anywhere breaks a budget.
+    if (counts[g] >= alive[g])
+      continue;
+    std::vector<int64_t> more = counts;
+    ++more[g];
+    auto u = resources->exact(more);
+    ASSERT_TRUE(u.ok());
+    bool fits = true;
+    for (Resource r : budget.budgeted())
+      fits &= u->get(r) <= budget.get(r);
+    EXPECT_FALSE(fits) << "group " << g << " could still grow";
+  }
+  EXPECT_GT(after->get(Resource::Flash), 0.8 * budget.get(Resource::Flash));
+  // Counts that already exceed the budget are refused.
+  std::vector<int64_t> over = {1, 16, 16, 32, 32, 64, 10};
+  EXPECT_FALSE(fillToBudget(model, *session, *resources, budget,
+                            Salience::Magnitude, over, error));
+  EXPECT_NE(error.find("exceed"), std::string::npos) << error;
 }
 
 } // namespace

@@ -413,3 +413,37 @@ TEST_F(TrainSession, NonFiniteLossIsReported) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(TrainSession, PruneToCountsKeepsTheMostSalientChannels) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  SessionOptions options;
+  options.salience = Salience::Magnitude;
+  auto s = session(model, options);
+  std::vector<std::vector<double>> before = s->salience(Salience::Magnitude);
+  std::vector<int64_t> counts = s->channels();
+  for (int g : model.prunableGroups())
+    counts[g] = (g % 2) ? 3 : 5;
+  // Fixed groups ignore what they are asked for.
+  counts[0] = 7;
+  EXPECT_TRUE(s->pruneToCounts(counts));
+  std::vector<int64_t> after = s->channels();
+  std::vector<std::vector<int64_t>> alive = s->alive();
+  EXPECT_EQ(after[0], model.groups[0].channels);
+  for (int g : model.prunableGroups()) {
+    EXPECT_EQ(after[g], counts[g]) << "group " << g;
+    // The survivors are the counts[g] largest magnitudes of the group.
+    std::vector<double> sorted = before[g];
+    std::sort(sorted.begin(), sorted.end(), std::greater<double>());
+    for (int64_t c : alive[g])
+      EXPECT_GE(before[g][c], sorted[counts[g] - 1]) << "group " << g;
+  }
+  EXPECT_EQ(s->checkConsistency(), "");
+  EXPECT_FALSE(s->pruneToCounts(counts)) << "nothing left to remove";
+}
+
+} // namespace

@@ -43,6 +43,17 @@ exportModel(mlir::func::FuncOp func, const Model &model,
             const std::vector<std::vector<float>> &params,
             const std::vector<std::vector<int64_t>> &alive);
 
+/// Makes `func` take raw inputs: prepends `dnp.batch_norm` with scale 1,
+/// offset 0, mean `mean`, variance `stdev`^2 and epsilon 0 on its input,
+/// i.e. (x - mean) / stdev per channel, the normalisation the model was
+/// trained with. An explicit op, not folded into the first layer: a padded
+/// convolution sees zeros at the borders, which a folded affine map would
+/// shift. No-op when `mean` is empty; fails (with a diagnostic) when the
+/// input is not NHWC with mean.size() channels.
+mlir::LogicalResult insertInputNormalization(mlir::func::FuncOp func,
+                                             const std::vector<double> &mean,
+                                             const std::vector<double> &stdev);
+
 /// Runs `--dnp-prune` on `func` (in-process).
 mlir::LogicalResult runPrune(mlir::func::FuncOp func);
 

@@ -137,6 +137,10 @@ public:
   virtual bool pruneToSizes(bool exact = true) = 0;
   /// Channel counts pruneToSizes(true) would leave.
   virtual std::vector<int64_t> targetChannels() const = 0;
+  /// Keeps the `counts[g]` most salient channels of every prunable group
+  /// (counts of fixed groups are ignored). Returns whether anything was
+  /// removed.
+  virtual bool pruneToCounts(const std::vector<int64_t> &counts) = 0;
 
   /// The resource loss and its gradient with respect to the sizes (in
   /// channels), computed by the autograd function (for tests).
@@ -174,6 +178,9 @@ struct TrainOptions {
   int pruneEvery = 50;
   /// "cosine" (decay to 0 over all steps) or "constant".
   std::string lrSchedule = "cosine";
+  /// Cosine: restart it when the sizes freeze (fine-tuning from the full
+  /// learning rate down to 0).
+  bool restartAtFreeze = false;
   /// Augmentation: random shift (pixels) and left-right flips.
   int64_t augmentShift = 0;
   bool augmentFlip = false;
@@ -234,6 +241,21 @@ cost::Expected<Usage> minimumUsage(const Model &model,
 bool train(const Model &model, ResourceModel &resources,
            const DataSplits &data, const TrainOptions &options,
            TrainResult &result, std::string &error);
+
+/// Gives budget the rounding and the size optimiser left unused back to the
+/// network. `counts` (channels per group, meeting `budget`) grows one
+/// channel at a time, up to the channels `session` still has, each time in
+/// the group whose next most salient channel has the largest salience
+/// (over the group's mean) per unit of budget it costs (sum over the
+/// budgeted resources of the increase over the budget), while every budget
+/// holds. Sizes move at the same relative rate in every group (Adam
+/// normalises their gradients), so the groups of a binding budget stop on
+/// time while the others overshoot: without this, VGG's classifier ends at
+/// 65% of its 1/8 flash budget. Fails if `counts` does not meet the budget.
+bool fillToBudget(const Model &model, const Session &session,
+                  const ResourceModel &resources, const Budget &budget,
+                  Salience salience, std::vector<int64_t> &counts,
+                  std::string &error);
 
 /// Greedy removal of single channels until every budget is met: each time
 /// the channel with the smallest salience per unit of (normalised) excess

@@ -9,8 +9,15 @@
       row I of LibTorch's outputs equals dnp-run's output within 1e-4.
   check_train.py npydata DIR
       writes a small learnable 8x8x2, 3-class .npy dataset to DIR.
+  check_train.py idxdata DIR
+      writes a small learnable 28x28, 10-class dataset to DIR as the four
+      gzip'ed IDX files of (Fashion-)MNIST.
+  check_train.py raw X.npy
+      X holds raw pixels / 255 (not normalised inputs).
 """
+import gzip
 import json
+import struct
 import sys
 
 import numpy as np
@@ -58,6 +65,29 @@ def compare(y_path, i, run_path):
     print("match %d" % int(i))
 
 
+def idxdata(d):
+    import os
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(5)
+    patterns = rng.integers(0, 256, size=(10, 28, 28))
+    for name, n in (("train", 600), ("t10k", 100)):
+        y = np.arange(n) % 10
+        noise = rng.integers(-40, 41, size=(n, 28, 28))
+        x = np.clip(patterns[y] + noise, 0, 255).astype(np.uint8)
+        with gzip.open("%s/%s-images-idx3-ubyte.gz" % (d, name), "wb") as f:
+            f.write(struct.pack(">IIII", 0x803, n, 28, 28) + x.tobytes())
+        with gzip.open("%s/%s-labels-idx1-ubyte.gz" % (d, name), "wb") as f:
+            f.write(struct.pack(">II", 0x801, n) + y.astype(np.uint8).tobytes())
+
+
+def raw(x_path):
+    x = np.load(x_path).astype(np.float64) * 255
+    assert x.min() >= -1e-3 and x.max() <= 255 + 1e-3, (x.min(), x.max())
+    assert np.max(np.abs(x - np.round(x))) < 1e-3, "not pixels / 255"
+    assert x.max() > 1, "all zero"
+    print("raw ok")
+
+
 def npydata(d):
     rng = np.random.default_rng(0)
     # Per-class channel means (what a global pooling head sees) plus a
@@ -81,4 +111,4 @@ def npydata(d):
 
 if __name__ == "__main__":
     {"report": report, "split": split, "compare": compare,
-     "npydata": npydata}[sys.argv[1]](*sys.argv[2:])
+     "npydata": npydata, "idxdata": idxdata, "raw": raw}[sys.argv[1]](*sys.argv[2:])
