@@ -472,10 +472,20 @@ int main(int argc, char **argv) {
         static_cast<double>(summary->resources.macs);
     result.after.value[static_cast<int>(Resource::Cycles)] =
         summary->resources.cycles;
+    bool metBefore = result.budgetMet;
     result.budgetMet = true;
     for (Resource r : budget.budgeted())
       if (budget.has(r) && result.after.get(r) > budget.get(r))
         result.budgetMet = false;
+    if (metBefore && !result.budgetMet && method != Method::None)
+      llvm::errs() << "dnp-train: the input normalisation (a dnp.batch_norm "
+                      "on the input, which the cost model does not run in "
+                      "place) takes the model over the budget: "
+                   << llvm::format("%.0f", result.after.get(Resource::Sram))
+                   << " B PMU, " << static_cast<int64_t>(result.after.get(
+                                        Resource::Flash))
+                   << " B flash; --normalize-in-model=false leaves it to "
+                      "the caller\n";
     int64_t c = static_cast<int64_t>(data.mean.size());
     for (size_t i = 0; i < rawVerifyInputs.size(); ++i)
       rawVerifyInputs[i] = static_cast<float>(
