@@ -14,8 +14,10 @@
 //   2. every `pruneEvery` steps: channels outside each group's size are
 //      removed from the weights and the optimizer state; the optimal order
 //      of the smaller model is recomputed;
-//   3. once every budget is met at the integer channel counts, the masks
-//      are folded into the weights and the sizes freeze (fine-tuning).
+//   3. as soon as every budget is met at the integer channel counts
+//      (checked every step), budget left unused is handed back to the alive
+//      channels (fillToBudget), the soft masks are folded into the weights
+//      and the sizes freeze (fine-tuning).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_TRAIN_TRAINER_H
