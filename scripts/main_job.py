@@ -200,7 +200,7 @@ def main():
     epochs = os.environ.get("DNP_EPOCHS", "8")
     target = os.environ.get("DNP_TARGET", "cortex-m4")
     n_test = int(os.environ.get("DNP_TEST_IMAGES", "10000"))
-    n_base = int(os.environ.get("DNP_BASELINE_TEST_IMAGES", "1000"))
+    n_base = int(os.environ.get("DNP_BASELINE_TEST_IMAGES", "10000"))
     n_cal = int(os.environ.get("DNP_CALIBRATION_IMAGES", "500"))
     int8 = args.precision == "int8"
     began = time.time()
@@ -261,7 +261,16 @@ def main():
             100 * r["same_pred"], r["arena_pred"], r["arena_meas"],
             r["flash_pred"], r["flash_meas"], r["requant_bytes"], r["macs"],
             r["instructions"]))
-    print("\n".join(lines))
+    base, pruned = rows[0], rows[1]
+    notes = [
+        "accuracy drop, pruned vs unpruned: %.2f points (LibTorch f32), "
+        "%.2f points (%s on the MCU)" % (
+            100 * ((base["train_acc_libtorch"] or 0) - (pruned["train_acc_libtorch"] or 0)),
+            100 * (base["mcu_acc"] - pruned["mcu_acc"]), args.precision),
+        "%s vs f32, pruned model: %.2f points" % (
+            args.precision, 100 * ((pruned["train_acc_libtorch"] or 0) - pruned["mcu_acc"])),
+    ]
+    print("\n".join(lines + [""] + notes))
     minutes = (time.time() - began) / 60
     with open(os.path.join(out, "main.md"), "w") as f:
         f.write("# Main job result\n\n")
@@ -276,7 +285,8 @@ def main():
                 "int8, the requantization tables (8 B per output channel; "
                 "their share in its own column)\n" % args.precision)
         f.write("- wall time: %.1f min\n\n" % minutes)
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(lines) + "\n\n")
+        f.write("".join("- %s\n" % n for n in notes))
     json.dump({"budget": args.budget, "budget_bytes": budget, "target": target,
                "precision": args.precision,
                "rows": rows}, open(os.path.join(out, "main.json"), "w"), indent=2)
