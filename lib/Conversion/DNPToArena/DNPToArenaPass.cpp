@@ -154,7 +154,16 @@ bool isQuantized(Value v) {
   return shaped && isa<mlir::quant::QuantizedType>(shaped.getElementType());
 }
 
-LogicalResult checkWindows(Operation *op, const Window &w) {
+FailureOr<std::pair<Window, PoolKind>>
+ModelLowering::poolWindow(Operation *op) {
+  auto windowOf = [&](auto pool) {
+    return window(pool.getInput(), pool.getResult(), pool.getKernel(),
+                  pool.getStrides(), pool.getPadding(), {1, 1});
+  };
+  auto avg = dyn_cast<AvgPool2DOp>(op);
+  if (avg && avg.getCountIncludePad())
+    return std::make_pair(windowOf(avg), PoolKind::AverageIncludePad);
+  Window w = avg ? windowOf(avg) : windowOf(cast<MaxPool2DOp>(op));
   auto covers = [](int64_t out, int64_t stride, int64_t pad, int64_t kernel,
                    int64_t in) {
     for (int64_t o = 0; o < out; ++o) {
@@ -167,7 +176,7 @@ LogicalResult checkWindows(Operation *op, const Window &w) {
   if (!covers(w.outH, w.sh, w.padTop, w.kh, w.inH) ||
       !covers(w.outW, w.sw, w.padLeft, w.kw, w.inW))
     return op->emitError() << "has a window that covers only padding";
-  return success();
+  return std::make_pair(w, avg ? PoolKind::Average : PoolKind::Max);
 }
 
 LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
@@ -262,24 +271,11 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             view(b, bn.getInput()), sg, tg, result(), blocking);
         return success();
       })
-      .Case([&](MaxPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
-                            pool.getStrides(), pool.getPadding(), {1, 1});
-        if (failed(checkWindows(op, win)))
+      .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {
+        FailureOr<std::pair<Window, PoolKind>> win = poolWindow(op);
+        if (failed(win))
           return failure();
-        ::dnp::arena::emitPool(k, win, PoolKind::Max, view(b, pool.getInput()),
-                               result(), blocking);
-        return success();
-      })
-      .Case([&](AvgPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
-                            pool.getStrides(), pool.getPadding(), {1, 1});
-        if (!pool.getCountIncludePad() && failed(checkWindows(op, win)))
-          return failure();
-        ::dnp::arena::emitPool(k, win,
-                               pool.getCountIncludePad()
-                                   ? PoolKind::AverageIncludePad
-                                   : PoolKind::Average,
+        ::dnp::arena::emitPool(k, win->first, win->second,
                                view(b, pool.getInput()), result(), blocking);
         return success();
       })

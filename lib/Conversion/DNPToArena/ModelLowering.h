@@ -28,9 +28,6 @@ inline int64_t elementsOf(mlir::Value v) {
   return mlir::cast<mlir::RankedTensorType>(v.getType()).getNumElements();
 }
 
-/// Whether every output position of a pooling window sees an input.
-mlir::LogicalResult checkWindows(mlir::Operation *op, const Window &w);
-
 /// Whether `v` is a tensor of a quantized type (int8 activations,
 /// quantized weights and biases).
 bool isQuantized(mlir::Value v);
@@ -68,6 +65,11 @@ private:
                               mlir::Value v, unsigned layer,
                               llvm::StringRef suffix, mlir::Value &global,
                               std::vector<float> *values = nullptr);
+  /// The window of a max_pool2d / avg_pool2d and how it reduces, or an
+  /// error where some output's window covers only padding (nothing to take
+  /// the max or average of; count_include_pad averages padding too).
+  mlir::FailureOr<std::pair<Window, PoolKind>>
+  poolWindow(mlir::Operation *pool);
   Window window(mlir::Value input, mlir::Value output,
                 llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
                 llvm::ArrayRef<int64_t> padding,

@@ -278,23 +278,12 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                            epilogue(dw), result(), blocking);
         return success();
       })
-      .Case([&](MaxPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
-                            pool.getStrides(), pool.getPadding(), {1, 1});
-        if (failed(checkWindows(op, win)))
+      .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {
+        FailureOr<std::pair<Window, PoolKind>> win = poolWindow(op);
+        if (failed(win))
           return failure();
-        emitQuantPool(k, win, PoolKind::Max, 0, view(b, pool.getInput()),
-                      result(), blocking);
-        return success();
-      })
-      .Case([&](AvgPool2DOp pool) -> LogicalResult {
-        Window win = window(pool.getInput(), pool.getResult(), pool.getKernel(),
-                            pool.getStrides(), pool.getPadding(), {1, 1});
-        if (!pool.getCountIncludePad() && failed(checkWindows(op, win)))
-          return failure();
-        emitQuantPool(k, win,
-                      pool.getCountIncludePad() ? PoolKind::AverageIncludePad
-                                                : PoolKind::Average,
+        // The zero point is what count_include_pad's padding adds.
+        emitQuantPool(k, win->first, win->second,
                       paramsOf(pool.getInput()).zeroPoint,
                       view(b, pool.getInput()), result(), blocking);
         return success();

@@ -108,16 +108,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
                    bool dsp) {
-  // A pointwise convolution is one long row of pixels.
-  if (w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && w.padTop == 0 &&
-      w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW) {
-    w.inW = w.outW = w.batch * w.inH * w.inW;
-    w.inH = w.outH = w.batch = 1;
-  }
+  w = asPixelRow(w);
   const int64_t cin = w.channels;
   const int64_t perChannel = w.kh * w.kw * cin;
-  const int64_t ob = std::max<int64_t>(blocking.outputs, 1);
-  const int64_t fullBlocks = outChannels / ob, rest = outChannels % ob;
   // SMLAD takes 4 input channels per step; the rest are scalar MACs.
   const int64_t chunks = dsp ? cin / 4 : 0;
   const int64_t tail = cin - 4 * chunks;
@@ -128,110 +121,84 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   const int32_t halfOffset = static_cast<int32_t>(
       (static_cast<uint32_t>(negZero) & 0xFFFFu) * 0x10001u);
 
-  forEachPixelBlock(
-      k, w, blocking.pixels,
-      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
-          const RowTaps &rows, TapRange cols) {
-        BlockIndices idx = blockIndices(kp, w, outChannels, n, oh, ow0, count);
-        auto block = [&](KernelBuilder &kb, Value cBase, Value wBase,
-                         int64_t width) {
-          FixedPointBuilder f(kb.builder(), kb.getLoc());
-          SmallVector<Value> acc, init;
-          for (int64_t j = 0; j < width; ++j)
-            init.push_back(kb.load(bias, kb.add(cBase, j)));
-          for (int64_t p = 0; p < count; ++p)
-            acc.append(init);
-          acc = rows.loop(
-              kb, acc,
-              [&](KernelBuilder &kh, Value r, ValueRange a) {
-                return kh.loop(
-                    cols.lo, cols.hi, 1, a,
-                    [&](KernelBuilder &kw, Value c, ValueRange a2) {
-                      Value tapX = kw.add(kw.mul(r, w.dh * w.inW * cin),
-                                          kw.mul(c, w.dw * cin));
-                      Value tapW =
-                          kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c),
-                                               width * cin));
-                      SmallVector<Value> xTap;
+  forEachRegisterBlock(
+      k, w, outChannels, blocking.pixels, blocking.outputs,
+      [&](KernelBuilder &kb, const RegisterBlock &blk) {
+        const int64_t count = blk.pixels, width = blk.channels.width;
+        Value wBase = blk.channels.first(kb, perChannel);
+        Value cBase = blk.channels.first(kb);
+        FixedPointBuilder f(kb.builder(), kb.getLoc());
+        SmallVector<Value> acc = loopOverTaps(
+            kb, w, blk.rows, blk.cols,
+            biasAccumulators(kb, bias, cBase, width, count), smallReduction,
+            [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
+              Value tapX = tapOffset(kw, w, r, c);
+              Value tapW = kw.add(
+                  wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width * cin));
+              SmallVector<Value> xTap;
+              for (int64_t p = 0; p < count; ++p)
+                xTap.push_back(kw.add(blk.idx.input[p], tapX));
+              SmallVector<Value> next(a);
+              next = kw.loop(
+                  0, chunks, 1, next,
+                  [&](KernelBuilder &ki, Value q, ValueRange a2) {
+                    SmallVector<Value> s(a2);
+                    FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                    Value offset = halfOffset ? fi.c(halfOffset) : Value();
+                    Value at = ki.mul(q, 4);
+                    SmallVector<std::pair<Value, Value>> xs;
+                    for (int64_t p = 0; p < count; ++p)
+                      xs.push_back(unpackPairs(
+                          ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
+                    for (int64_t j = 0; j < width; ++j) {
+                      auto [w02, w13] = unpackPairs(
+                          ki,
+                          loadWord(ki, weights,
+                                   ki.add(ki.add(tapW, j * cin), at)),
+                          Value());
+                      for (int64_t p = 0; p < count; ++p) {
+                        Value &sum = s[p * width + j];
+                        sum = intrinsic(ki, "llvm.arm.smlad",
+                                        {xs[p].first, w02, sum});
+                        sum = intrinsic(ki, "llvm.arm.smlad",
+                                        {xs[p].second, w13, sum});
+                      }
+                    }
+                    return s;
+                  },
+                  /*inlineUpTo=*/2);
+              // Scalar MACs: the channels SMLAD did not take, or
+              // all of them (a dot product LLVM may vectorize).
+              return kw.loop(
+                  cin - tail, cin, 1, next,
+                  [&](KernelBuilder &ki, Value ic, ValueRange a2) {
+                    SmallVector<Value> s(a2);
+                    FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                    SmallVector<Value> xv;
+                    for (int64_t p = 0; p < count; ++p) {
+                      Value xi = fi.fromInt8(ki.load(x, ki.add(xTap[p], ic)));
+                      xv.push_back(inputZeroPoint
+                                       ? fi.sub(xi, fi.c(inputZeroPoint))
+                                       : xi);
+                    }
+                    for (int64_t j = 0; j < width; ++j) {
+                      Value wv = fi.fromInt8(
+                          ki.load(weights, ki.add(ki.add(tapW, j * cin), ic)));
                       for (int64_t p = 0; p < count; ++p)
-                        xTap.push_back(kw.add(idx.input[p], tapX));
-                      SmallVector<Value> next(a2);
-                      next = kw.loop(
-                          0, chunks, 1, next,
-                          [&](KernelBuilder &ki, Value q, ValueRange a3) {
-                            SmallVector<Value> s(a3);
-                            FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                            Value offset =
-                                halfOffset ? fi.c(halfOffset) : Value();
-                            Value at = ki.mul(q, 4);
-                            SmallVector<std::pair<Value, Value>> xs;
-                            for (int64_t p = 0; p < count; ++p)
-                              xs.push_back(unpackPairs(
-                                  ki, loadWord(ki, x, ki.add(xTap[p], at)),
-                                  offset));
-                            for (int64_t j = 0; j < width; ++j) {
-                              auto [w02, w13] = unpackPairs(
-                                  ki,
-                                  loadWord(ki, weights,
-                                           ki.add(ki.add(tapW, j * cin), at)),
-                                  Value());
-                              for (int64_t p = 0; p < count; ++p) {
-                                Value &sum = s[p * width + j];
-                                sum = intrinsic(ki, "llvm.arm.smlad",
-                                                {xs[p].first, w02, sum});
-                                sum = intrinsic(ki, "llvm.arm.smlad",
-                                                {xs[p].second, w13, sum});
-                              }
-                            }
-                            return s;
-                          },
-                          /*inlineUpTo=*/2);
-                      // Scalar MACs: the channels SMLAD did not take, or
-                      // all of them (a dot product LLVM may vectorize).
-                      return kw.loop(
-                          cin - tail, cin, 1, next,
-                          [&](KernelBuilder &ki, Value ic, ValueRange a3) {
-                            SmallVector<Value> s(a3);
-                            FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                            SmallVector<Value> xv;
-                            for (int64_t p = 0; p < count; ++p) {
-                              Value xi =
-                                  fi.fromInt8(ki.load(x, ki.add(xTap[p], ic)));
-                              xv.push_back(
-                                  inputZeroPoint
-                                      ? fi.sub(xi, fi.c(inputZeroPoint))
-                                      : xi);
-                            }
-                            for (int64_t j = 0; j < width; ++j) {
-                              Value wv = fi.fromInt8(ki.load(
-                                  weights, ki.add(ki.add(tapW, j * cin), ic)));
-                              for (int64_t p = 0; p < count; ++p)
-                                s[p * width + j] =
-                                    fi.add(s[p * width + j], fi.mul(xv[p], wv));
-                            }
-                            return s;
-                          },
-                          /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
-                    },
-                    smallReduction ? w.kw : 1);
-              },
-              smallReduction ? w.kh : 1);
-          for (int64_t j = 0; j < width; ++j) {
-            Value channel = kb.add(cBase, j);
-            ChannelRequant r = channelRequant(kb, f, ep, channel);
-            for (int64_t p = 0; p < count; ++p)
-              kb.store(requantize(f, acc[p * width + j], r, ep), y,
-                       kb.add(idx.output[p], channel));
-          }
-        };
-        kp.loop(0, fullBlocks, 1, {},
-                [&](KernelBuilder &kb, Value blk, ValueRange) {
-                  block(kb, kb.mul(blk, ob), kb.mul(blk, ob * perChannel), ob);
-                  return SmallVector<Value>();
-                });
-        if (rest)
-          block(kp, kp.index(fullBlocks * ob),
-                kp.index(fullBlocks * ob * perChannel), rest);
+                        s[p * width + j] =
+                            fi.add(s[p * width + j], fi.mul(xv[p], wv));
+                    }
+                    return s;
+                  },
+                  /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
+            });
+        for (int64_t j = 0; j < width; ++j) {
+          Value channel = kb.add(cBase, j);
+          ChannelRequant r = channelRequant(kb, f, ep, channel);
+          for (int64_t p = 0; p < count; ++p)
+            kb.store(requantize(f, acc[p * width + j], r, ep), y,
+                     kb.add(blk.idx.output[p], channel));
+        }
       });
 }
 
@@ -240,73 +207,49 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                         const QuantEpilogue &ep, Value y,
                         const Blocking &blocking) {
   const int64_t c = w.channels;
-  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
-  const int64_t fullBlocks = c / cb, rest = c % cb;
-  forEachPixelBlock(
-      k, w, blocking.pixels,
-      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
-          const RowTaps &rows, TapRange cols) {
-        BlockIndices idx = blockIndices(kp, w, c, n, oh, ow0, count);
-        auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
-          FixedPointBuilder f(kb.builder(), kb.getLoc());
-          // Accumulators x * w per pixel and channel, then the sums of the
-          // weights each channel used: sum (x - z) w = sum x w - z sum w
-          // over the same in-range taps, so the inner loop has no
-          // subtraction.
-          SmallVector<Value> acc;
+  forEachRegisterBlock(
+      k, w, c, blocking.pixels, blocking.channels,
+      [&](KernelBuilder &kb, const RegisterBlock &blk) {
+        const int64_t count = blk.pixels, width = blk.channels.width;
+        Value ch = blk.channels.first(kb);
+        FixedPointBuilder f(kb.builder(), kb.getLoc());
+        // Accumulators x * w per pixel and channel, then the sums of
+        // the weights each channel used: sum (x - z) w = sum x w - z
+        // sum w over the same in-range taps, so the inner loop has no
+        // subtraction.
+        SmallVector<Value> acc = biasAccumulators(kb, bias, ch, width, count);
+        for (int64_t j = 0; j < width; ++j)
+          acc.push_back(f.c(0));
+        acc = loopOverTaps(
+            kb, w, blk.rows, blk.cols, acc, /*inlineTaps=*/true,
+            [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
+              FixedPointBuilder fw(kw.builder(), kw.getLoc());
+              SmallVector<Value> next(a);
+              Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
+              Value tapW =
+                  kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+              for (int64_t j = 0; j < width; ++j) {
+                Value wv = fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
+                Value &wsum = next[count * width + j];
+                wsum = fw.add(wsum, wv);
+                for (int64_t p = 0; p < count; ++p) {
+                  Value xv = fw.fromInt8(
+                      kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), j)));
+                  next[p * width + j] =
+                      fw.add(next[p * width + j], fw.mul(xv, wv));
+                }
+              }
+              return next;
+            });
+        for (int64_t j = 0; j < width; ++j) {
+          Value channel = kb.add(ch, j);
+          ChannelRequant r = channelRequant(kb, f, ep, channel);
+          Value correction = f.mul(acc[count * width + j], f.c(inputZeroPoint));
           for (int64_t p = 0; p < count; ++p)
-            for (int64_t j = 0; j < width; ++j)
-              acc.push_back(kb.load(bias, kb.add(ch, j)));
-          for (int64_t j = 0; j < width; ++j)
-            acc.push_back(f.c(0));
-          acc = rows.loop(
-              kb, acc,
-              [&](KernelBuilder &kh, Value r, ValueRange a) {
-                return kh.loop(
-                    cols.lo, cols.hi, 1, a,
-                    [&](KernelBuilder &kw, Value q, ValueRange a2) {
-                      FixedPointBuilder fw(kw.builder(), kw.getLoc());
-                      SmallVector<Value> next(a2);
-                      Value tapX = kw.add(kw.add(kw.mul(r, w.dh * w.inW * c),
-                                                 kw.mul(q, w.dw * c)),
-                                          ch);
-                      Value tapW =
-                          kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
-                      for (int64_t j = 0; j < width; ++j) {
-                        Value wv =
-                            fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
-                        Value &wsum = next[count * width + j];
-                        wsum = fw.add(wsum, wv);
-                        for (int64_t p = 0; p < count; ++p) {
-                          Value xv = fw.fromInt8(kw.load(
-                              x, kw.add(kw.add(idx.input[p], tapX), j)));
-                          next[p * width + j] =
-                              fw.add(next[p * width + j], fw.mul(xv, wv));
-                        }
-                      }
-                      return next;
-                    },
-                    w.kw);
-              },
-              w.kh);
-          for (int64_t j = 0; j < width; ++j) {
-            Value channel = kb.add(ch, j);
-            ChannelRequant r = channelRequant(kb, f, ep, channel);
-            Value correction =
-                f.mul(acc[count * width + j], f.c(inputZeroPoint));
-            for (int64_t p = 0; p < count; ++p)
-              kb.store(
-                  requantize(f, f.sub(acc[p * width + j], correction), r, ep),
-                  y, kb.add(idx.output[p], channel));
-          }
-        };
-        kp.loop(0, fullBlocks, 1, {},
-                [&](KernelBuilder &kb, Value blk, ValueRange) {
-                  block(kb, kb.mul(blk, cb), cb);
-                  return SmallVector<Value>();
-                });
-        if (rest)
-          block(kp, kp.index(fullBlocks * cb), rest);
+            kb.store(
+                requantize(f, f.sub(acc[p * width + j], correction), r, ep), y,
+                kb.add(blk.idx.output[p], channel));
+        }
       });
 }
 
@@ -328,108 +271,84 @@ void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
                    int32_t zeroPoint, Value x, Value y,
                    const Blocking &blocking) {
   const int64_t c = w.channels;
-  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
-  const int64_t fullBlocks = c / cb, rest = c % cb;
-  forEachPixelBlock(
-      k, w, blocking.pixels,
-      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
-          const RowTaps &rows, TapRange cols) {
-        BlockIndices idx = blockIndices(kp, w, c, n, oh, ow0, count);
-        auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
-          OpBuilder &b = kb.builder();
-          Location loc = kb.getLoc();
-          FixedPointBuilder f(b, loc);
-          SmallVector<Value> acc(count * width,
-                                 f.c(kind == PoolKind::Max ? -128 : 0));
-          acc = rows.loop(
-              kb, acc,
-              [&](KernelBuilder &kh, Value r, ValueRange a) {
-                return kh.loop(
-                    cols.lo, cols.hi, 1, a,
-                    [&](KernelBuilder &kw, Value q, ValueRange a2) {
-                      FixedPointBuilder fw(kw.builder(), kw.getLoc());
-                      SmallVector<Value> next(a2);
-                      Value tapX = kw.add(kw.add(kw.mul(r, w.dh * w.inW * c),
-                                                 kw.mul(q, w.dw * c)),
-                                          ch);
-                      for (int64_t p = 0; p < count; ++p)
-                        for (int64_t j = 0; j < width; ++j) {
-                          Value xv = fw.fromInt8(kw.load(
-                              x, kw.add(kw.add(idx.input[p], tapX), j)));
-                          Value &s = next[p * width + j];
-                          s = kind == PoolKind::Max ? fw.max(s, xv)
-                                                    : fw.add(s, xv);
-                        }
-                      return next;
-                    },
-                    w.kw);
-              },
-              w.kh);
-          Value taken;
-          if (kind != PoolKind::Max)
-            taken = arith::IndexCastOp::create(
-                b, loc, b.getI32Type(), kb.mul(rows.size(kb), cols.size()));
-          for (int64_t p = 0; p < count; ++p)
-            for (int64_t j = 0; j < width; ++j) {
-              Value v = acc[p * width + j];
-              if (kind == PoolKind::Average) {
-                v = f.clamp(roundedDivide(f, b, loc, v, taken), -128, 127);
-              } else if (kind == PoolKind::AverageIncludePad) {
-                // Each padded position adds the zero point (the real 0).
-                int32_t full = static_cast<int32_t>(w.kh * w.kw);
-                Value padded = f.sub(f.c(full), taken);
-                v = f.add(v, f.mul(padded, f.c(zeroPoint)));
-                v = f.clamp(roundedDivide(f, b, loc, v, f.c(full)), -128, 127);
-              }
-              kb.store(f.toInt8(v), y, kb.add(idx.output[p], kb.add(ch, j)));
+  forEachRegisterBlock(
+      k, w, c, blocking.pixels, blocking.channels,
+      [&](KernelBuilder &kb, const RegisterBlock &blk) {
+        const int64_t count = blk.pixels, width = blk.channels.width;
+        Value ch = blk.channels.first(kb);
+        OpBuilder &b = kb.builder();
+        Location loc = kb.getLoc();
+        FixedPointBuilder f(b, loc);
+        SmallVector<Value> acc = loopOverTaps(
+            kb, w, blk.rows, blk.cols,
+            SmallVector<Value>(count * width,
+                               f.c(kind == PoolKind::Max ? -128 : 0)),
+            /*inlineTaps=*/true,
+            [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
+              FixedPointBuilder fw(kw.builder(), kw.getLoc());
+              SmallVector<Value> next(a);
+              Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
+              for (int64_t p = 0; p < count; ++p)
+                for (int64_t j = 0; j < width; ++j) {
+                  Value xv = fw.fromInt8(
+                      kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), j)));
+                  Value &s = next[p * width + j];
+                  s = kind == PoolKind::Max ? fw.max(s, xv) : fw.add(s, xv);
+                }
+              return next;
+            });
+        Value taken;
+        if (kind != PoolKind::Max)
+          taken = arith::IndexCastOp::create(
+              b, loc, b.getI32Type(),
+              kb.mul(blk.rows.size(kb), blk.cols.size()));
+        for (int64_t p = 0; p < count; ++p)
+          for (int64_t j = 0; j < width; ++j) {
+            Value v = acc[p * width + j];
+            if (kind == PoolKind::Average) {
+              v = f.clamp(roundedDivide(f, b, loc, v, taken), -128, 127);
+            } else if (kind == PoolKind::AverageIncludePad) {
+              // Each padded position adds the zero point (the real 0).
+              int32_t full = static_cast<int32_t>(w.kh * w.kw);
+              Value padded = f.sub(f.c(full), taken);
+              v = f.add(v, f.mul(padded, f.c(zeroPoint)));
+              v = f.clamp(roundedDivide(f, b, loc, v, f.c(full)), -128, 127);
             }
-        };
-        kp.loop(0, fullBlocks, 1, {},
-                [&](KernelBuilder &kb, Value blk, ValueRange) {
-                  block(kb, kb.mul(blk, cb), cb);
-                  return SmallVector<Value>();
-                });
-        if (rest)
-          block(kp, kp.index(fullBlocks * cb), rest);
+            kb.store(f.toInt8(v), y, kb.add(blk.idx.output[p], kb.add(ch, j)));
+          }
       });
 }
 
 void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
                             int64_t channels, Value x, Value y,
                             const Blocking &blocking) {
-  const int64_t cb = std::max<int64_t>(blocking.channels, 1);
-  const int64_t fullBlocks = channels / cb, rest = channels % cb;
   k.loop(0, batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
     Value in = kn.mul(n, pixels * channels);
     Value out = kn.mul(n, channels);
-    auto block = [&](KernelBuilder &kb, Value ch, int64_t width) {
-      OpBuilder &b = kb.builder();
-      FixedPointBuilder f(b, kb.getLoc());
-      SmallVector<Value> acc(width, f.c(0));
-      acc = kb.unrolledLoop(
-          pixels, 2, acc, [&](KernelBuilder &kp, Value p, ValueRange a) {
-            FixedPointBuilder fp(kp.builder(), kp.getLoc());
-            SmallVector<Value> next(a);
-            Value base = kp.add(kp.add(in, kp.mul(p, channels)), ch);
-            for (int64_t j = 0; j < width; ++j)
-              next[j] =
-                  fp.add(next[j], fp.fromInt8(kp.load(x, kp.add(base, j))));
-            return next;
-          });
-      Value count = f.c(static_cast<int32_t>(pixels));
-      for (int64_t j = 0; j < width; ++j)
-        kb.store(
-            f.toInt8(f.clamp(roundedDivide(f, b, kb.getLoc(), acc[j], count),
-                             -128, 127)),
-            y, kb.add(kb.add(out, ch), j));
-    };
-    kn.loop(0, fullBlocks, 1, {},
-            [&](KernelBuilder &kb, Value blk, ValueRange) {
-              block(kb, kb.mul(blk, cb), cb);
-              return SmallVector<Value>();
-            });
-    if (rest)
-      block(kn, kn.index(fullBlocks * cb), rest);
+    forEachChannelBlock(
+        kn, channels, blocking.channels,
+        [&](KernelBuilder &kb, const ChannelBlock &cb) {
+          Value ch = cb.first(kb);
+          OpBuilder &b = kb.builder();
+          FixedPointBuilder f(b, kb.getLoc());
+          SmallVector<Value> acc(cb.width, f.c(0));
+          acc = kb.unrolledLoop(
+              pixels, 2, acc, [&](KernelBuilder &kp, Value p, ValueRange a) {
+                FixedPointBuilder fp(kp.builder(), kp.getLoc());
+                SmallVector<Value> next(a);
+                Value base = kp.add(kp.add(in, kp.mul(p, channels)), ch);
+                for (int64_t j = 0; j < cb.width; ++j)
+                  next[j] =
+                      fp.add(next[j], fp.fromInt8(kp.load(x, kp.add(base, j))));
+                return next;
+              });
+          Value count = f.c(static_cast<int32_t>(pixels));
+          for (int64_t j = 0; j < cb.width; ++j)
+            kb.store(f.toInt8(f.clamp(
+                         roundedDivide(f, b, kb.getLoc(), acc[j], count), -128,
+                         127)),
+                     y, kb.add(kb.add(out, ch), j));
+        });
     return SmallVector<Value>();
   });
 }

@@ -105,4 +105,76 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
   return b;
 }
 
+Value tapOffset(KernelBuilder &k, const Window &w, Value r, Value c) {
+  return k.add(k.mul(r, w.dh * w.inW * w.channels),
+               k.mul(c, w.dw * w.channels));
+}
+
+SmallVector<Value> loopOverTaps(KernelBuilder &k, const Window &w,
+                                const RowTaps &rows, TapRange cols,
+                                ValueRange init, bool inlineTaps,
+                                TapBody body) {
+  return rows.loop(
+      k, init,
+      [&](KernelBuilder &kh, Value r, ValueRange a) {
+        return kh.loop(
+            cols.lo, cols.hi, 1, a,
+            [&](KernelBuilder &kw, Value c, ValueRange a2) {
+              return body(kw, r, c, a2);
+            },
+            inlineTaps ? w.kw : 1);
+      },
+      inlineTaps ? w.kh : 1);
+}
+
+Window asPixelRow(Window w) {
+  if (w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && w.padTop == 0 &&
+      w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW) {
+    w.inW = w.outW = w.batch * w.inH * w.inW;
+    w.inH = w.outH = w.batch = 1;
+  }
+  return w;
+}
+
+Value ChannelBlock::first(KernelBuilder &k, int64_t stride) const {
+  return index ? k.mul(index, width * stride) : k.index(staticFirst * stride);
+}
+
+SmallVector<Value> biasAccumulators(KernelBuilder &k, Value bias, Value first,
+                                    int64_t width, int64_t pixels) {
+  SmallVector<Value> perChannel, acc;
+  for (int64_t j = 0; j < width; ++j)
+    perChannel.push_back(k.load(bias, k.add(first, j)));
+  for (int64_t p = 0; p < pixels; ++p)
+    acc.append(perChannel);
+  return acc;
+}
+
+void forEachChannelBlock(KernelBuilder &k, int64_t channels, int64_t block,
+                         ChannelBlockFn fn) {
+  block = std::max<int64_t>(block, 1);
+  int64_t fullBlocks = channels / block, rest = channels % block;
+  k.loop(0, fullBlocks, 1, {}, [&](KernelBuilder &kb, Value i, ValueRange) {
+    fn(kb, ChannelBlock(i, block));
+    return SmallVector<Value>();
+  });
+  if (rest)
+    fn(k, ChannelBlock(fullBlocks * block, rest));
+}
+
+void forEachRegisterBlock(KernelBuilder &k, const Window &w,
+                          int64_t outChannels, int64_t pixelBlock,
+                          int64_t channelBlock, RegisterBlockFn fn) {
+  forEachPixelBlock(
+      k, w, pixelBlock,
+      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
+          const RowTaps &rows, TapRange cols) {
+        BlockIndices idx = blockIndices(kp, w, outChannels, n, oh, ow0, count);
+        forEachChannelBlock(kp, outChannels, channelBlock,
+                            [&](KernelBuilder &kb, const ChannelBlock &cb) {
+                              fn(kb, {count, rows, cols, idx, cb});
+                            });
+      });
+}
+
 } // namespace dnp::arena

@@ -63,6 +63,85 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
                           int64_t outChannels, mlir::Value n, mlir::Value oh,
                           mlir::Value ow0, int64_t count);
 
+/// Offset of tap (r, c) from a window's first input element.
+mlir::Value tapOffset(KernelBuilder &k, const Window &w, mlir::Value r,
+                      mlir::Value c);
+
+using TapBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    KernelBuilder &, mlir::Value r, mlir::Value c, mlir::ValueRange acc)>;
+
+/// The in-range taps of a block's windows, rows outer, with the
+/// accumulators carried through. `inlineTaps`: static tap loops are emitted
+/// inline instead of as scf.for (small kernels, or small reductions whose
+/// loop overhead would dominate).
+llvm::SmallVector<mlir::Value> loopOverTaps(KernelBuilder &k, const Window &w,
+                                            const RowTaps &rows, TapRange cols,
+                                            mlir::ValueRange init,
+                                            bool inlineTaps, TapBody body);
+
+/// A conv2d with a 1x1 kernel, unit strides and no padding as one long row
+/// of pixels (one pixel loop, blocks across image rows); other windows as
+/// they are.
+Window asPixelRow(Window w);
+
+/// `width` consecutive channels: a register block of a conv's output
+/// channels or of a depthwise/pooling kernel's channels.
+class ChannelBlock {
+public:
+  /// In the loop over full blocks: block `index` of `width` channels.
+  ChannelBlock(mlir::Value index, int64_t width) : width(width), index(index) {}
+  /// The remainder block: `width` channels from the static `first`.
+  ChannelBlock(int64_t first, int64_t width)
+      : width(width), staticFirst(first) {}
+
+  int64_t width;
+  /// The first channel times `stride` (e.g. where a conv block's packed
+  /// weights start), one multiplication of the block index. Emitted on
+  /// each call: callers compute what they need once.
+  mlir::Value first(KernelBuilder &k, int64_t stride = 1) const;
+
+private:
+  mlir::Value index;
+  int64_t staticFirst = 0;
+};
+
+/// One accumulator per pixel and channel of a block, each starting at its
+/// channel's bias (loaded once for all pixels), pixel-major.
+llvm::SmallVector<mlir::Value> biasAccumulators(KernelBuilder &k,
+                                                mlir::Value bias,
+                                                mlir::Value first,
+                                                int64_t width, int64_t pixels);
+
+using ChannelBlockFn =
+    llvm::function_ref<void(KernelBuilder &, const ChannelBlock &)>;
+
+/// Channels [0, channels) in blocks of `block` (at least 1): an scf.for
+/// over the full blocks, the remainder inline after it, so every block's
+/// width is static and its accumulators stay in registers.
+void forEachChannelBlock(KernelBuilder &k, int64_t channels, int64_t block,
+                         ChannelBlockFn fn);
+
+/// What a window kernel computes in registers at once: `pixels` output
+/// pixels of one row (with their in-range taps and flat indices) x the
+/// output channels of `channels`.
+struct RegisterBlock {
+  int64_t pixels;
+  const RowTaps &rows;
+  TapRange cols;
+  const BlockIndices &idx;
+  const ChannelBlock &channels;
+};
+
+using RegisterBlockFn =
+    llvm::function_ref<void(KernelBuilder &, const RegisterBlock &)>;
+
+/// The output of a window kernel with `outChannels` channels per pixel as
+/// register blocks: forEachPixelBlock's pixel blocks, each split by
+/// forEachChannelBlock.
+void forEachRegisterBlock(KernelBuilder &k, const Window &w,
+                          int64_t outChannels, int64_t pixelBlock,
+                          int64_t channelBlock, RegisterBlockFn fn);
+
 } // namespace dnp::arena
 
 #endif // DNP_LIB_CONVERSION_DNPTOARENA_WINDOWLOOPS_H
