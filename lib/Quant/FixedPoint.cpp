@@ -139,14 +139,7 @@ int32_t expOnNegativeValuesQ5(int32_t a) {
       saturatingRoundingMultiplyByPOT(aModQuarterMinusQuarter, kIntegerBits));
   // The rest of -a, a non-negative multiple of 1/4: one factor per set bit.
   const int32_t remainder = wrappingSub(aModQuarterMinusQuarter, a);
-  struct Factor {
-    int exponent;  // the bit stands for 2^exponent
-    int32_t value; // round(exp(-2^exponent) * 2^31)
-  };
-  static const Factor factors[] = {
-      {-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308},
-      {2, 39332535},    {3, 720401},      {4, 242}};
-  for (const Factor &f : factors) {
+  for (const ExpBitFactor &f : kExpBitFactors) {
     if (kIntegerBits <= f.exponent)
       continue;
     if (remainder & (int32_t(1) << (kFractionalBits + f.exponent)))

@@ -98,6 +98,17 @@ int32_t expOnIntervalBetweenNegativeOneQuarterAnd0Excl(int32_t a);
 /// value.
 int32_t expOnNegativeValuesQ5(int32_t a);
 
+/// expOnNegativeValuesQ5's factors: bit 26 + exponent of the remainder
+/// selects value = round(exp(-2^exponent) * 2^31). One table, so that the
+/// firmware lowering multiplies by exactly the reference's constants.
+struct ExpBitFactor {
+  int exponent;
+  int32_t value;
+};
+inline constexpr ExpBitFactor kExpBitFactors[] = {
+    {-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308},
+    {2, 39332535},    {3, 720401},      {4, 242}};
+
 /// 1 / (1 + a) for a Q0 value a in [0, 1): three Newton-Raphson steps in Q2
 /// from the initial estimate 48/17 - 32/17 * d (d = (1 + a) / 2), then
 /// converted back to Q0. Returns a Q0 value.

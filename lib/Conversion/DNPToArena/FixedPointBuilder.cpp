@@ -1,5 +1,6 @@
 //===- FixedPointBuilder.cpp - int8 inference arithmetic as IR ------------===//
 #include "FixedPointBuilder.h"
+#include "dnp/Quant/FixedPoint.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -192,14 +193,7 @@ Value FixedPointBuilder::expOnNegativeValuesQ5(Value a) {
   Value result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(
       multiplyByPOT(aModQuarterMinusQuarter, kIntegerBits));
   Value remainder = sub(aModQuarterMinusQuarter, a);
-  struct Factor {
-    int exponent;
-    int32_t value;
-  };
-  static const Factor factors[] = {
-      {-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308},
-      {2, 39332535},    {3, 720401},      {4, 242}};
-  for (const Factor &f : factors) {
+  for (const ::dnp::quant::ExpBitFactor &f : ::dnp::quant::kExpBitFactors) {
     if (kIntegerBits <= f.exponent)
       continue;
     Value bit = arith::AndIOp::create(
