@@ -215,9 +215,12 @@ def main():
         model = imported
 
     trained = {}
-    for label, extra in (("unpruned", ["--method", "none"]),
-                         ("pruned", ["--method", "dnp", "--budget", args.budget,
-                                     "--element-bytes", "1" if int8 else "4"])):
+    # The pruned model first: dnp-train checks the budget (syntax, and
+    # whether the model can fit at all) before it trains, so a bad budget
+    # fails in seconds instead of after the baseline's training.
+    for label, extra in (("pruned", ["--method", "dnp", "--budget", args.budget,
+                                     "--element-bytes", "1" if int8 else "4"]),
+                         ("unpruned", ["--method", "none"])):
         step("train %s (%s epochs on Fashion-MNIST)" % (label, epochs))
         path = os.path.join(out, label + ".mlir")
         run([os.path.join(BIN, "dnp-train"), model, "--dataset", "fashion-mnist",
@@ -297,4 +300,13 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except subprocess.CalledProcessError as e:
+        # The failing tool has already printed its own diagnostic; name the
+        # step instead of a Python traceback.
+        cmd = e.cmd if isinstance(e.cmd, str) else " ".join(e.cmd)
+        sys.exit("main job: this step failed with exit code %d:\n  %s"
+                 % (e.returncode, cmd))
+    except (OSError, ValueError) as e:
+        sys.exit("main job: %s" % e)
