@@ -64,18 +64,12 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
       for (int64_t j = 0; j < outW; ++j) {
         for (int64_t o = 0; o < outC; ++o) {
           float acc = 0.0f;
-          for (int64_t r = 0; r < kh; ++r) {
-            int64_t h = i * s[0] + r * d[0] - p[0];
-            if (h < 0 || h >= inH)
-              continue;
-            for (int64_t q = 0; q < kw; ++q) {
-              int64_t w = j * s[1] + q * d[1] - p[2];
-              if (w < 0 || w >= inW)
-                continue;
-              for (int64_t c = 0; c < inC; ++c)
-                acc += x.at(n, h, w, c) * weight.at(o, r, q, c);
-            }
-          }
+          detail::forEachConvTap(
+              i, j, kh, kw, s, p, d, inH, inW,
+              [&](int64_t h, int64_t w, int64_t r, int64_t q) {
+                for (int64_t c = 0; c < inC; ++c)
+                  acc += x.at(n, h, w, c) * weight.at(o, r, q, c);
+              });
           result.at(n, i, j, o) = detail::gatedEpilogue(
               acc, bias.data[o], options.gate, o, options.activation);
         }
@@ -120,17 +114,11 @@ bool depthwiseConv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
       for (int64_t j = 0; j < outW; ++j) {
         for (int64_t c = 0; c < channels; ++c) {
           float acc = 0.0f;
-          for (int64_t r = 0; r < kh; ++r) {
-            int64_t h = i * s[0] + r * d[0] - p[0];
-            if (h < 0 || h >= inH)
-              continue;
-            for (int64_t q = 0; q < kw; ++q) {
-              int64_t w = j * s[1] + q * d[1] - p[2];
-              if (w < 0 || w >= inW)
-                continue;
-              acc += x.at(n, h, w, c) * w3(r, q, c);
-            }
-          }
+          detail::forEachConvTap(
+              i, j, kh, kw, s, p, d, inH, inW,
+              [&](int64_t h, int64_t w, int64_t r, int64_t q) {
+                acc += x.at(n, h, w, c) * w3(r, q, c);
+              });
           result.at(n, i, j, c) = detail::gatedEpilogue(
               acc, bias.data[c], options.gate, c, options.activation);
         }

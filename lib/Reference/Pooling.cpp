@@ -19,70 +19,16 @@ namespace dnp::ref {
 
 using detail::message;
 
-namespace {
-/// In-range input indices [begin, end) of each output position along an axis.
-struct AxisWindows {
-  std::vector<int64_t> begin, end;
-};
-} // namespace
+using detail::AxisWindows;
 
-static AxisWindows axisWindows(int64_t in, int64_t kernel, int64_t stride,
-                               int64_t padBefore, int64_t outSize) {
-  AxisWindows windows;
-  for (int64_t i = 0; i < outSize; ++i) {
-    int64_t start = i * stride - padBefore;
-    windows.begin.push_back(std::max<int64_t>(start, 0));
-    windows.end.push_back(std::min<int64_t>(start + kernel, in));
-  }
-  return windows;
-}
-
-/// Validates the pooling operands and computes the in-range windows. When
-/// `allowEmptyWindows` is false, a window lying entirely in the padding is an
-/// error (its max, or its average over zero positions, is undefined).
 static bool preparePool(const char *op, const Tensor &x,
                         const Pool2DOptions &options, bool allowEmptyWindows,
                         AxisWindows &rows, AxisWindows &cols,
                         std::string &error) {
-  if (!detail::checkOperand(op, "input", x, 4, "[N,H,W,C]", error) ||
-      !detail::checkStrides(op, options.strides, error) ||
-      !detail::checkPadding(op, options.padding, error))
-    return false;
-  const auto &k = options.kernel;
-  const auto &s = options.strides;
-  const auto &p = options.padding;
-  if (k[0] < 1 || k[1] < 1) {
-    error = message(op, ": kernel [", k[0], ", ", k[1],
-                    "] must be >= 1 on both axes");
-    return false;
-  }
-  int64_t outH = 0, outW = 0;
-  if (!detail::windowOutput(op, "height", x.shape[1], k[0], s[0], p[0], p[1], 1,
-                            outH, error) ||
-      !detail::windowOutput(op, "width", x.shape[2], k[1], s[1], p[2], p[3], 1,
-                            outW, error))
-    return false;
-  rows = axisWindows(x.shape[1], k[0], s[0], p[0], outH);
-  cols = axisWindows(x.shape[2], k[1], s[1], p[2], outW);
-  if (allowEmptyWindows)
-    return true;
-  for (int64_t i = 0; i < outH; ++i) {
-    if (rows.begin[i] >= rows.end[i]) {
-      error = message(op, ": the window of output row ", i,
-                      " covers only padding (padding top ", p[0], ", bottom ",
-                      p[1], ", kernel height ", k[0], ")");
-      return false;
-    }
-  }
-  for (int64_t j = 0; j < outW; ++j) {
-    if (cols.begin[j] >= cols.end[j]) {
-      error = message(op, ": the window of output column ", j,
-                      " covers only padding (padding left ", p[2], ", right ",
-                      p[3], ", kernel width ", k[1], ")");
-      return false;
-    }
-  }
-  return true;
+  return detail::checkOperand(op, "input", x, 4, "[N,H,W,C]", error) &&
+         detail::poolWindows(op, x.shape, options.kernel, options.strides,
+                             options.padding, allowEmptyWindows, rows, cols,
+                             error);
 }
 
 bool maxPool2d(const Tensor &x, const Pool2DOptions &options, Tensor &out,

@@ -65,20 +65,14 @@ bool conv2dInt8(const Int8Tensor &x, const Int8Tensor &weight,
       for (int64_t j = 0; j < outW; ++j) {
         for (int64_t o = 0; o < outC; ++o) {
           int64_t acc = 0;
-          for (int64_t r = 0; r < kh; ++r) {
-            int64_t h = i * s[0] + r * d[0] - p[0];
-            if (h < 0 || h >= inH)
-              continue;
-            for (int64_t q = 0; q < kw; ++q) {
-              int64_t w = j * s[1] + q * d[1] - p[2];
-              if (w < 0 || w >= inW)
-                continue;
-              for (int64_t c = 0; c < inC; ++c)
-                acc +=
-                    (static_cast<int64_t>(x.data[x.offset(n, h, w, c)]) - zp) *
-                    weight.data[weight.offset(o, r, q, c)];
-            }
-          }
+          detail::forEachConvTap(
+              i, j, kh, kw, s, p, d, inH, inW,
+              [&](int64_t h, int64_t w, int64_t r, int64_t q) {
+                for (int64_t c = 0; c < inC; ++c)
+                  acc += (static_cast<int64_t>(x.data[x.offset(n, h, w, c)]) -
+                          zp) *
+                         weight.data[weight.offset(o, r, q, c)];
+              });
           acc += bias.data[o];
           result.data[result.offset(n, i, j, o)] =
               detail::requantize(acc, o, options.requant);
@@ -121,19 +115,14 @@ bool depthwiseConv2dInt8(const Int8Tensor &x, const Int8Tensor &weight,
       for (int64_t j = 0; j < outW; ++j) {
         for (int64_t c = 0; c < channels; ++c) {
           int64_t acc = 0;
-          for (int64_t r = 0; r < kh; ++r) {
-            int64_t h = i * s[0] + r * d[0] - p[0];
-            if (h < 0 || h >= inH)
-              continue;
-            for (int64_t q = 0; q < kw; ++q) {
-              int64_t w = j * s[1] + q * d[1] - p[2];
-              if (w < 0 || w >= inW)
-                continue;
-              acc +=
-                  (static_cast<int64_t>(x.data[x.offset(n, h, w, c)]) - zp) *
-                  weight.data[static_cast<size_t>((r * kw + q) * channels + c)];
-            }
-          }
+          detail::forEachConvTap(
+              i, j, kh, kw, s, p, d, inH, inW,
+              [&](int64_t h, int64_t w, int64_t r, int64_t q) {
+                acc +=
+                    (static_cast<int64_t>(x.data[x.offset(n, h, w, c)]) - zp) *
+                    weight
+                        .data[static_cast<size_t>((r * kw + q) * channels + c)];
+              });
           acc += bias.data[c];
           result.data[result.offset(n, i, j, c)] =
               detail::requantize(acc, c, options.requant);

@@ -18,60 +18,14 @@ using detail::message;
 
 namespace {
 
-/// In-range input rows/columns [begin, end) of every output position.
-struct Windows {
-  std::vector<int64_t> begin, end;
-};
-
-Windows windows(int64_t in, int64_t kernel, int64_t stride, int64_t padBefore,
-                int64_t outSize) {
-  Windows w;
-  for (int64_t i = 0; i < outSize; ++i) {
-    int64_t start = i * stride - padBefore;
-    w.begin.push_back(std::max<int64_t>(start, 0));
-    w.end.push_back(std::min<int64_t>(start + kernel, in));
-  }
-  return w;
-}
-
 bool preparePool(const char *op, const Int8Tensor &x,
                  const PoolInt8Options &options, bool allowEmptyWindows,
-                 Windows &rows, Windows &cols, std::string &error) {
-  if (!detail::checkIntOperand(op, "input", x, 4, "[N,H,W,C]", error) ||
-      !detail::checkStrides(op, options.strides, error) ||
-      !detail::checkPadding(op, options.padding, error))
-    return false;
-  const auto &k = options.kernel;
-  const auto &s = options.strides;
-  const auto &p = options.padding;
-  if (k[0] < 1 || k[1] < 1) {
-    error = message(op, ": kernel [", k[0], ", ", k[1],
-                    "] must be >= 1 on both axes");
-    return false;
-  }
-  int64_t outH = 0, outW = 0;
-  if (!detail::windowOutput(op, "height", x.shape[1], k[0], s[0], p[0], p[1], 1,
-                            outH, error) ||
-      !detail::windowOutput(op, "width", x.shape[2], k[1], s[1], p[2], p[3], 1,
-                            outW, error))
-    return false;
-  rows = windows(x.shape[1], k[0], s[0], p[0], outH);
-  cols = windows(x.shape[2], k[1], s[1], p[2], outW);
-  if (allowEmptyWindows)
-    return true;
-  for (int64_t i = 0; i < outH; ++i)
-    if (rows.begin[i] >= rows.end[i]) {
-      error =
-          message(op, ": the window of output row ", i, " covers only padding");
-      return false;
-    }
-  for (int64_t j = 0; j < outW; ++j)
-    if (cols.begin[j] >= cols.end[j]) {
-      error = message(op, ": the window of output column ", j,
-                      " covers only padding");
-      return false;
-    }
-  return true;
+                 detail::AxisWindows &rows, detail::AxisWindows &cols,
+                 std::string &error) {
+  return detail::checkIntOperand(op, "input", x, 4, "[N,H,W,C]", error) &&
+         detail::poolWindows(op, x.shape, options.kernel, options.strides,
+                             options.padding, allowEmptyWindows, rows, cols,
+                             error);
 }
 
 /// Division rounded to nearest, ties away from zero, as TFLite's int8
@@ -84,7 +38,7 @@ int64_t roundedDivide(int64_t sum, int64_t count) {
 
 bool maxPool2dInt8(const Int8Tensor &x, const PoolInt8Options &options,
                    Int8Tensor &out, std::string &error) {
-  Windows rows, cols;
+  detail::AxisWindows rows, cols;
   if (!preparePool("max_pool2d", x, options, false, rows, cols, error))
     return false;
   const int64_t batch = x.shape[0], channels = x.shape[3];
@@ -107,7 +61,7 @@ bool maxPool2dInt8(const Int8Tensor &x, const PoolInt8Options &options,
 
 bool avgPool2dInt8(const Int8Tensor &x, const PoolInt8Options &options,
                    Int8Tensor &out, std::string &error) {
-  Windows rows, cols;
+  detail::AxisWindows rows, cols;
   if (!preparePool("avg_pool2d", x, options, options.countIncludePad, rows,
                    cols, error))
     return false;

@@ -2,6 +2,8 @@
 
 #include "Validation.h"
 
+#include <algorithm>
+
 #include "dnp/Support/Shapes.h"
 
 namespace dnp::ref::detail {
@@ -125,6 +127,58 @@ bool windowOutput(const char *op, const char *axis, int64_t in, int64_t kernel,
                   " is smaller than the kernel ", axis, " ", kernel,
                   " with dilation ", dilation);
   return false;
+}
+
+static AxisWindows axisWindows(int64_t in, int64_t kernel, int64_t stride,
+                               int64_t padBefore, int64_t outSize) {
+  AxisWindows windows;
+  for (int64_t i = 0; i < outSize; ++i) {
+    int64_t start = i * stride - padBefore;
+    windows.begin.push_back(std::max<int64_t>(start, 0));
+    windows.end.push_back(std::min<int64_t>(start + kernel, in));
+  }
+  return windows;
+}
+
+bool poolWindows(const char *op, const std::vector<int64_t> &shape,
+                 const std::array<int64_t, 2> &k,
+                 const std::array<int64_t, 2> &s,
+                 const std::array<int64_t, 4> &p, bool allowEmptyWindows,
+                 AxisWindows &rows, AxisWindows &cols, std::string &error) {
+  if (!checkStrides(op, s, error) || !checkPadding(op, p, error))
+    return false;
+  if (k[0] < 1 || k[1] < 1) {
+    error = message(op, ": kernel [", k[0], ", ", k[1],
+                    "] must be >= 1 on both axes");
+    return false;
+  }
+  int64_t outH = 0, outW = 0;
+  if (!windowOutput(op, "height", shape[1], k[0], s[0], p[0], p[1], 1, outH,
+                    error) ||
+      !windowOutput(op, "width", shape[2], k[1], s[1], p[2], p[3], 1, outW,
+                    error))
+    return false;
+  rows = axisWindows(shape[1], k[0], s[0], p[0], outH);
+  cols = axisWindows(shape[2], k[1], s[1], p[2], outW);
+  if (allowEmptyWindows)
+    return true;
+  for (int64_t i = 0; i < outH; ++i) {
+    if (rows.begin[i] >= rows.end[i]) {
+      error = message(op, ": the window of output row ", i,
+                      " covers only padding (padding top ", p[0], ", bottom ",
+                      p[1], ", kernel height ", k[0], ")");
+      return false;
+    }
+  }
+  for (int64_t j = 0; j < outW; ++j) {
+    if (cols.begin[j] >= cols.end[j]) {
+      error = message(op, ": the window of output column ", j,
+                      " covers only padding (padding left ", p[2], ", right ",
+                      p[3], ", kernel width ", k[1], ")");
+      return false;
+    }
+  }
+  return true;
 }
 
 } // namespace dnp::ref::detail

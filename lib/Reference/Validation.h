@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace dnp::ref::detail {
 
@@ -53,6 +54,46 @@ bool checkPadding(const char *op, const std::array<int64_t, 4> &padding,
 bool windowOutput(const char *op, const char *axis, int64_t in, int64_t kernel,
                   int64_t stride, int64_t padBefore, int64_t padAfter,
                   int64_t dilation, int64_t &result, std::string &error);
+
+/// Calls `tap(h, w, r, q)` for every tap (r, q) of the convolution window of
+/// output (i, j) that lies inside the [inH, inW] input, in row-major tap
+/// order (padded taps are skipped: they contribute zero). Shared by the f32
+/// and int8 kernels so both visit taps in the same order.
+template <typename Tap>
+void forEachConvTap(int64_t i, int64_t j, int64_t kh, int64_t kw,
+                    const std::array<int64_t, 2> &strides,
+                    const std::array<int64_t, 4> &padding,
+                    const std::array<int64_t, 2> &dilations, int64_t inH,
+                    int64_t inW, Tap &&tap) {
+  for (int64_t r = 0; r < kh; ++r) {
+    int64_t h = i * strides[0] + r * dilations[0] - padding[0];
+    if (h < 0 || h >= inH)
+      continue;
+    for (int64_t q = 0; q < kw; ++q) {
+      int64_t w = j * strides[1] + q * dilations[1] - padding[2];
+      if (w < 0 || w >= inW)
+        continue;
+      tap(h, w, r, q);
+    }
+  }
+}
+
+/// In-range input indices [begin, end) of each output position along one
+/// pooling axis. Pooling windows have no dilation, so this range is
+/// contiguous and padded positions simply lie outside it.
+struct AxisWindows {
+  std::vector<int64_t> begin, end;
+};
+
+/// Checks the kernel, strides and padding of a 2-D pooling over an
+/// [N,H,W,C] input of shape `shape` and computes the windows of both axes.
+/// When `allowEmptyWindows` is false, a window lying entirely in the padding
+/// is an error (its max, or its average over zero positions, is undefined).
+bool poolWindows(const char *op, const std::vector<int64_t> &shape,
+                 const std::array<int64_t, 2> &kernel,
+                 const std::array<int64_t, 2> &strides,
+                 const std::array<int64_t, 4> &padding, bool allowEmptyWindows,
+                 AxisWindows &rows, AxisWindows &cols, std::string &error);
 
 } // namespace dnp::ref::detail
 
