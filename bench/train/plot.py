@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 from dnp import report  # noqa: E402
 
-METHOD_ORDER = ["dnp", "uniform", "l1"]
+METHOD_ORDER = ["dnp", "dnp-kd", "uniform", "l1"]
 
 
 def collect(reports_dir):
@@ -33,7 +33,11 @@ def collect(reports_dir):
         except ValueError:
             continue  # resource reports of the same run
         parts = os.path.basename(path)[:-len(".json")].split("-")
-        model, method = parts[0], parts[1] if len(parts) > 1 else "run"
+        # <model>-unpruned or <model>-<method>-<factor> (methods may hold
+        # a dash: dnp-kd).
+        model = parts[0]
+        method = "-".join(parts[1:-1]) if len(parts) > 2 else \
+            (parts[1] if len(parts) > 1 else "run")
         entry = by_model.setdefault(model, {"reference": None, "series": {}})
         if method == "unpruned":
             entry["reference"] = data

@@ -14,6 +14,10 @@ data, seed and learning rate (every other option: dnp-train's defaults):
   l1         --method l1       train half the epochs, remove channels by L1
                                norm until the budget is met, fine-tune the
                                other half
+  dnp-kd     --method dnp      dnp with knowledge distillation from the
+             --teacher U       unpruned run's model U (dnp-train's default
+                               weight and temperature); needs that run, so
+                               its time adds to this one's in practice
 
 Every trained model is then costed again by `dnp-opt --dnp-report-resources`
 (PMU, flash, MACs, cycles and latency on the model's #dnp.mcu, Cortex-M4 at
@@ -48,7 +52,9 @@ MODELS = {
     "dscnn": ("examples/dscnn_fmnist.mlir", "5e-3"),
     "mobilenetv2": ("examples/mobilenetv2_fmnist.mlir", "5e-3"),
 }
-METHODS = ["unpruned", "dnp", "uniform", "l1"]
+METHODS = ["unpruned", "dnp", "uniform", "l1", "dnp-kd"]
+# Methods run by default (dnp-kd on request: it doubles the dnp runs).
+DEFAULT_METHODS = ["unpruned", "dnp", "uniform", "l1"]
 # Options that every run of a sweep should share (lr is per model).
 RECIPE_SKIP = {"lr", "size_lr", "epochs", "seed"}
 
@@ -116,8 +122,11 @@ def reusable(report_path, model_path, args, lr, method, budget):
         return "other epochs or seed"
     if abs(opts.get("lr", -1) - float(lr)) > 1e-12:
         return "other learning rate"
-    if r.get("method") != ("none" if method == "unpruned" else method):
+    dnp_method = {"unpruned": "none", "dnp-kd": "dnp"}.get(method, method)
+    if r.get("method") != dnp_method:
         return "other method"
+    if ("distillation" in r) != (method == "dnp-kd"):
+        return "other distillation"
     if method != "unpruned" and r.get("budget") != budget:
         return "other budget"
     sizes = data_sizes(r)
@@ -152,8 +161,12 @@ def train_one(args, tools, name, model, lr, method, factor, budget):
     if method == "unpruned":
         cmd += ["--method", "none"]
     else:
-        cmd += ["--method", method, "--budget", "sram=%d,flash=%d,macs=%d" % (
-            budget["sram"], budget["flash"], budget["macs"])]
+        cmd += ["--method", "dnp" if method == "dnp-kd" else method,
+                "--budget", "sram=%d,flash=%d,macs=%d" % (
+                    budget["sram"], budget["flash"], budget["macs"])]
+    if method == "dnp-kd":
+        cmd += ["--teacher", os.path.join(args.workdir,
+                                          "%s-unpruned.mlir" % name)]
     res = {"model": name, "method": method, "factor": factor, "tag": tag,
            "command": shown(cmd), "budget": budget, "report": None}
     why = reusable(report, out_mlir, args, lr, method, budget) \
@@ -223,7 +236,7 @@ def sweep_table(results):
 def epoch_table(results, epochs):
     """Seconds per epoch of the unpruned and the dnp runs of each model."""
     rows = [res for res in results if res.get("report") and
-            res["method"] in ("unpruned", "dnp")]
+            res["method"] in ("unpruned", "dnp", "dnp-kd")]
     if not rows:
         return []
     lines = ["| model | run | " + " | ".join(
@@ -237,7 +250,7 @@ def epoch_table(results, epochs):
         if res["method"] == "unpruned":
             unpruned_mean[res["model"]] = mean
         run = "unpruned" if res["method"] == "unpruned" else \
-            "dnp 1/%g" % res["factor"]
+            "%s 1/%g" % (res["method"], res["factor"])
         ref = unpruned_mean.get(res["model"])
         speed = "%.1fx" % (ref / times[-1]) \
             if ref and times and res["method"] != "unpruned" else "-"
@@ -355,7 +368,8 @@ def main():
                     help="budgets = unpruned / factor (default 2,4,8)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+                    help="of %s" % ",".join(METHODS))
     ap.add_argument("--workdir", default=os.path.join(ROOT, "out",
                                                       "bench-train"))
     ap.add_argument("--reuse", action="store_true",

@@ -385,11 +385,15 @@ void dnp::train::augmentBatch(float *x, int64_t batch, int64_t height,
   }
 }
 
+bool dnp::train::isIdxDataset(const std::string &spec) {
+  return spec == "fashion-mnist" || spec == "mnist";
+}
+
 bool dnp::train::loadData(const DataOptions &options, DataSplits &splits,
                           std::string &error) {
   splits = DataSplits();
   const std::string &spec = options.spec;
-  bool idx = spec == "fashion-mnist" || spec == "mnist";
+  bool idx = isIdxDataset(spec);
   if (idx) {
     std::string dir = options.dataDir.empty()
                           ? "/usr/share/datasets/" + spec

@@ -502,3 +502,12 @@ LogicalResult(::dnp::train::insertInputNormalization)(
   input.replaceAllUsesExcept(norm.getResult(), norm);
   return success();
 }
+
+bool(::dnp::train::normalizesInput)(func::FuncOp func) {
+  if (func.getNumArguments() != 1)
+    return false;
+  for (Operation *user : func.getArgument(0).getUsers())
+    if (isa<ddnp::BatchNormOp>(user))
+      return true;
+  return false;
+}

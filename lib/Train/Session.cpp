@@ -76,7 +76,8 @@ public:
   bool init(std::string &error);
 
   bool trainStep(const float *x, const int64_t *y, int64_t n, bool learnSizes,
-                 StepStats &stats, std::string &error) override;
+                 StepStats &stats, std::string &error,
+                 const float *teacherLogits) override;
   std::vector<float> forward(const float *x, int64_t n) override {
     return evalForward(x, n, /*logits=*/true);
   }
@@ -663,7 +664,7 @@ TorchSession::resourceUsage(const std::vector<double> &sizes,
 
 bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
                              bool learnSizes, StepStats &stats,
-                             std::string &error) {
+                             std::string &error, const float *teacherLogits) {
   std::vector<int64_t> shape = model.inputShape;
   shape[0] = n;
   Tensor input = torch::from_blob(const_cast<float *>(x), shape, torch::kFloat);
@@ -686,9 +687,24 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
   }
   Tensor logits = run(input, /*training=*/true, masks, probes, true);
   Tensor task = torch::cross_entropy_loss(logits, target);
+  Tensor objective = task;
+  if (teacherLogits && opts.distillWeight > 0) {
+    // Knowledge distillation (Hinton et al.): the KL divergence from the
+    // teacher's softened distribution to the student's, scaled by T^2 so
+    // that its gradient keeps the cross entropy's magnitude as T changes.
+    double t = opts.distillTemperature;
+    Tensor teacher = torch::from_blob(const_cast<float *>(teacherLogits),
+                                      logits.sizes(), torch::kFloat);
+    Tensor soft = torch::softmax(teacher / t, 1);
+    Tensor kl = torch::kl_div(torch::log_softmax(logits / t, 1), soft,
+                              at::Reduction::Sum) /
+                static_cast<double>(n) * (t * t);
+    stats.distillLoss = kl.item<double>();
+    objective = (1 - opts.distillWeight) * task + opts.distillWeight * kl;
+  }
   Tensor res = learnSizes ? resourceLossTensor(sizes)
                           : torch::zeros({}, torch::kDouble);
-  Tensor loss = task.to(torch::kDouble) + res;
+  Tensor loss = objective.to(torch::kDouble) + res;
   double lossValue = loss.item<double>();
   stats.taskLoss = task.item<double>();
   stats.resourceLoss = res.item<double>();

@@ -46,14 +46,36 @@ std::string formatDuration(double s) {
   return buf;
 }
 
-/// Accuracy of `session` on `data` (eval mode, current masks).
-double accuracy(Session &session, const Dataset &data, int64_t batch) {
+/// `x` (`count` floats, channels innermost) as the teacher takes it:
+/// x * scale + shift per channel, in `buffer`; `x` itself without a map.
+const float *teacherView(const TrainOptions &options, const float *x,
+                         int64_t count, std::vector<float> &buffer) {
+  const std::vector<float> &scale = options.teacherScale;
+  if (scale.empty())
+    return x;
+  const std::vector<float> &shift = options.teacherShift;
+  size_t c = scale.size();
+  buffer.resize(count);
+  for (int64_t i = 0; i < count; ++i)
+    buffer[i] = x[i] * scale[i % c] + shift[i % c];
+  return buffer.data();
+}
+
+/// Accuracy of `session` on `data` (eval mode, current masks); with
+/// `teacherOf`, of the teacher of those options on the data as it sees it.
+double accuracy(Session &session, const Dataset &data, int64_t batch,
+                const TrainOptions *teacherOf = nullptr) {
   if (data.size() == 0)
     return 0;
   int64_t correct = 0, classes = data.classes;
+  int64_t sample = data.sampleSize();
+  std::vector<float> buffer;
   for (int64_t start = 0; start < data.size(); start += batch) {
     int64_t n = std::min(batch, data.size() - start);
-    std::vector<float> logits = session.forward(data.sample(start), n);
+    const float *x = data.sample(start);
+    if (teacherOf)
+      x = teacherView(*teacherOf, x, n * sample, buffer);
+    std::vector<float> logits = session.forward(x, n);
     for (int64_t i = 0; i < n; ++i) {
       const float *row = logits.data() + i * classes;
       int64_t best = std::max_element(row, row + classes) - row;
@@ -591,6 +613,9 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
         return false;
       result.accuracyBefore = accuracy(*session, data.test, 256);
     }
+    if (options.teacher)
+      result.teacherAccuracy =
+          accuracy(*options.teacher, data.test, 256, &options);
 
     // Baselines that shape the network before training.
     if (!resumed && options.method == Method::Uniform && !budget.empty()) {
@@ -630,6 +655,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
 
     std::vector<int64_t> order(train.size());
     std::vector<float> x(batch * sample);
+    std::vector<float> teacherIn, teacherOut; // distillation buffers
     std::vector<int64_t> y(batch);
     StepStats stats;
     double trainingSeconds = 0;
@@ -696,8 +722,14 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
                             double(state.step - phaseStart) /
                             double(std::max<int64_t>(1, phaseSteps)))));
         }
+        const float *teacherLogits = nullptr;
+        if (options.teacher) {
+          teacherOut = options.teacher->forward(
+              teacherView(options, x.data(), n * sample, teacherIn), n);
+          teacherLogits = teacherOut.data();
+        }
         if (!session->trainStep(x.data(), y.data(), n, learnNow, stats,
-                                error)) {
+                                error, teacherLogits)) {
           error = "step " + std::to_string(state.step + 1) + " (epoch " +
                   std::to_string(epoch + 1) + "): " + error +
                   "; stopping (lower --lr?)";

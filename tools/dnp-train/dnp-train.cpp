@@ -169,6 +169,21 @@ static cl::opt<bool> normalizeInModel(
              "(a dnp.batch_norm on the input) to the output model, so that "
              "it takes raw inputs (default: true)"),
     cl::init(true), cl::cat(cat));
+static cl::opt<std::string> teacherPath(
+    "teacher",
+    cl::desc("distil from this trained dnp model (same input and classes; "
+             "e.g. the unpruned model dnp-train wrote): its softened "
+             "outputs join the task loss"),
+    cl::value_desc("model.mlir"), cl::cat(cat));
+static cl::opt<double> distillWeight(
+    "distill-weight",
+    cl::desc("with --teacher: weight of the distillation term in [0, 1] "
+             "(the cross entropy gets 1 - weight)"),
+    cl::init(0.5), cl::cat(cat));
+static cl::opt<double> distillTemperature(
+    "distill-temperature",
+    cl::desc("with --teacher: softmax temperature of both distributions"),
+    cl::init(4.0), cl::cat(cat));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress output"),
                            cl::cat(cat));
 static cl::opt<std::string>
@@ -194,6 +209,13 @@ template <typename T> static llvm::json::Array array(const std::vector<T> &v) {
   for (const T &x : v)
     a.push_back(x);
   return a;
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (int64_t d : shape)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s;
 }
 
 static std::string budgetText(const Budget &b) {
@@ -229,6 +251,12 @@ int main(int argc, char **argv) {
     return fail("--target must be in (0, 1]");
   if (!(valFraction >= 0) || valFraction >= 1)
     return fail("--val-fraction must be in [0, 1)");
+  if (!(distillWeight >= 0) || distillWeight > 1)
+    return fail("--distill-weight must be in [0, 1], got " +
+                std::to_string(distillWeight.getValue()));
+  if (!(distillTemperature > 0))
+    return fail("--distill-temperature must be positive, got " +
+                std::to_string(distillTemperature.getValue()));
   Salience salience;
   if (salienceName == "taylor")
     salience = Salience::Taylor;
@@ -355,7 +383,42 @@ int main(int argc, char **argv) {
     }
   }
 
+  // The teacher is read before the data, so a bad file fails fast.
+  OwningOpRef<ModuleOp> teacherModule;
+  Model teacherModel;
+  bool teacherNormalizes = false;
+  if (!teacherPath.empty()) {
+    auto teacherFile = openInputFile(teacherPath, &errorMessage);
+    if (!teacherFile)
+      return fail("--teacher: " + errorMessage);
+    // A source manager of its own: the parser reads only the main buffer.
+    llvm::SourceMgr teacherSources;
+    SourceMgrDiagnosticHandler teacherDiagnostics(teacherSources, &context);
+    teacherSources.AddNewSourceBuffer(std::move(teacherFile), llvm::SMLoc());
+    teacherModule = parseSourceFile<ModuleOp>(teacherSources, &context);
+    if (!teacherModule)
+      return 1;
+    func::FuncOp teacherFunc =
+        mlir::dnp::findModelFunction(*teacherModule, "", error);
+    if (!teacherFunc)
+      return fail("--teacher " + teacherPath + ": " + error);
+    if (failed(importModel(teacherFunc, importOptions, teacherModel)))
+      return 1;
+    if (teacherModel.inputShape != model.inputShape ||
+        teacherModel.numClasses() != model.numClasses())
+      return fail("--teacher " + teacherPath + " takes " +
+                  shapeText(teacherModel.inputShape) + " and gives " +
+                  llvm::Twine(teacherModel.numClasses()) +
+                  " classes; the model takes " + shapeText(model.inputShape) +
+                  " and gives " + llvm::Twine(model.numClasses()));
+    teacherNormalizes = normalizesInput(teacherFunc);
+  }
+
+  // A model that normalises its own input (dnp-train's output) is trained
+  // on raw inputs, and gets no second normalisation.
+  bool selfNormalizing = normalizesInput(func);
   DataOptions dataOptions;
+  dataOptions.normalize = !selfNormalizing;
   dataOptions.spec = datasetSpec;
   dataOptions.dataDir = dataDir;
   const std::vector<int64_t> &in = model.inputShape;
@@ -403,6 +466,33 @@ int main(int argc, char **argv) {
   s.target = targetRatio;
   s.pull = pull;
   s.threads = threads;
+  s.distillWeight = distillWeight;
+  s.distillTemperature = distillTemperature;
+
+  std::unique_ptr<Session> teacher;
+  if (!teacherPath.empty()) {
+    // The teacher sees what it was trained on: raw inputs when it
+    // normalises them itself, normalised ones otherwise.
+    if (teacherNormalizes && !data.mean.empty()) {
+      for (size_t c = 0; c < data.mean.size(); ++c) {
+        options.teacherScale.push_back(static_cast<float>(data.stdev[c]));
+        options.teacherShift.push_back(static_cast<float>(data.mean[c]));
+      }
+    } else if (!teacherNormalizes && selfNormalizing &&
+               isIdxDataset(datasetSpec)) {
+      return fail("--teacher " + teacherPath +
+                  " takes normalised inputs but the model normalises its "
+                  "own (it starts with a dnp.batch_norm on its input): give "
+                  "a teacher that does too (dnp-train's default output)");
+    }
+    SessionOptions t;
+    t.seed = seed;
+    t.threads = threads;
+    teacher = Session::create(teacherModel, /*resources=*/nullptr, t, error);
+    if (!teacher)
+      return fail("--teacher " + teacherPath + ": " + error);
+    options.teacher = teacher.get();
+  }
 
   if (!quiet) {
     llvm::errs() << "dnp-train: " << modelPath << " @" << func.getSymName()
@@ -617,7 +707,9 @@ int main(int argc, char **argv) {
          llvm::json::Object{
              {"mean", array(data.mean)},
              {"std", array(data.stdev)},
-             {"in_model", normalizeInModel && !data.mean.empty()}}},
+             {"in_model", selfNormalizing ||
+                              (normalizeInModel && !data.mean.empty())},
+             {"from_input_model", selfNormalizing}}},
         {"options",
          llvm::json::Object{{"epochs", epochs.getValue()},
                             {"batch_size", batchSize.getValue()},
@@ -635,6 +727,12 @@ int main(int argc, char **argv) {
                             {"augment", augment.getValue()}}},
         {"date", date},
     };
+    if (!teacherPath.empty())
+      report["distillation"] = llvm::json::Object{
+          {"teacher", teacherPath.getValue()},
+          {"teacher_accuracy", result.teacherAccuracy},
+          {"weight", distillWeight.getValue()},
+          {"temperature", distillTemperature.getValue()}};
     if (result.verifyCount > 0)
       report["verify"] = llvm::json::Object{
           {"samples", result.verifyCount},

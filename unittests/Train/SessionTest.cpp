@@ -447,3 +447,101 @@ TEST_F(TrainSession, PruneToCountsKeepsTheMostSalientChannels) {
 }
 
 } // namespace
+
+namespace {
+
+/// Softened KL(teacher || student) * T^2, averaged over the batch, computed
+/// here in double from the two sets of logits.
+double softenedKl(const std::vector<float> &student,
+                  const std::vector<float> &teacher, int64_t n,
+                  int64_t classes, double t) {
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    auto logSoftmax = [&](const std::vector<float> &v) {
+      std::vector<double> out(classes);
+      double m = -1e300, z = 0;
+      for (int64_t k = 0; k < classes; ++k)
+        m = std::max(m, v[i * classes + k] / t);
+      for (int64_t k = 0; k < classes; ++k)
+        z += std::exp(v[i * classes + k] / t - m);
+      for (int64_t k = 0; k < classes; ++k)
+        out[k] = v[i * classes + k] / t - m - std::log(z);
+      return out;
+    };
+    std::vector<double> ls = logSoftmax(student), lt = logSoftmax(teacher);
+    for (int64_t k = 0; k < classes; ++k)
+      sum += std::exp(lt[k]) * (lt[k] - ls[k]);
+  }
+  return sum / n * t * t;
+}
+
+TEST_F(TrainSession, DistillationLossIsTheSoftenedKl) {
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  for (double t : {1.0, 4.0}) {
+    SCOPED_TRACE(t);
+    SessionOptions options;
+    options.distillTemperature = t;
+    auto s = session(model, options);
+    const int64_t n = 4, classes = 10;
+    std::vector<float> x = randomInput(model, n, 3);
+    std::vector<int64_t> y = {0, 1, 2, 3};
+    std::mt19937_64 rng(7);
+    std::normal_distribution<float> normal(0, 3);
+    std::vector<float> teacher(n * classes);
+    for (float &v : teacher)
+      v = normal(rng);
+    // No batch norm and no masks: the training forward is the eval one.
+    std::vector<float> student = s->forward(x.data(), n);
+    StepStats stats;
+    std::string error;
+    ASSERT_TRUE(s->trainStep(x.data(), y.data(), n, false, stats, error,
+                             teacher.data()))
+        << error;
+    double expected = softenedKl(student, teacher, n, classes, t);
+    EXPECT_GT(expected, 0.01);
+    EXPECT_NEAR(stats.distillLoss, expected, 1e-4 * expected);
+  }
+}
+
+TEST_F(TrainSession, DistillationFollowsTheTeacher) {
+  // The labels say class y, a confident teacher says y + 1: with the whole
+  // weight on distillation the network learns the teacher's classes, with
+  // none the labels'.
+  auto module = parse(readExample("vgg_fmnist.mlir"));
+  ASSERT_TRUE(module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  const int64_t n = 8, classes = 10;
+  std::vector<float> x = randomInput(model, n, 11);
+  std::vector<int64_t> y(n);
+  std::vector<float> teacher(n * classes, 0.0f);
+  for (int64_t i = 0; i < n; ++i) {
+    y[i] = i % classes;
+    teacher[i * classes + (y[i] + 1) % classes] = 8.0f;
+  }
+  for (double weight : {0.0, 1.0}) {
+    SCOPED_TRACE(weight);
+    SessionOptions options;
+    options.lr = 1e-3;
+    options.distillWeight = weight;
+    options.distillTemperature = 2;
+    auto s = session(model, options);
+    StepStats stats;
+    std::string error;
+    for (int step = 0; step < 60; ++step)
+      ASSERT_TRUE(s->trainStep(x.data(), y.data(), n, false, stats, error,
+                               teacher.data()))
+          << error;
+    std::vector<float> logits = s->forward(x.data(), n);
+    for (int64_t i = 0; i < n; ++i) {
+      const float *row = logits.data() + i * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      EXPECT_EQ(best, weight > 0 ? (y[i] + 1) % classes : y[i]) << i;
+    }
+  }
+}
+
+} // namespace

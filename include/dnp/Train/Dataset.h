@@ -58,6 +58,10 @@ struct DataOptions {
   int64_t syntheticTrain = 2048, syntheticTest = 512;
 };
 
+/// Whether `spec` names an IDX dataset (fashion-mnist, mnist): the data
+/// DataOptions::normalize applies to.
+bool isIdxDataset(const std::string &spec);
+
 /// Loads and splits the data described by `options`. On failure returns
 /// false with `error` set to one line ("<file>: <problem>").
 bool loadData(const DataOptions &options, DataSplits &splits,

@@ -54,6 +54,11 @@ mlir::LogicalResult insertInputNormalization(mlir::func::FuncOp func,
                                              const std::vector<double> &mean,
                                              const std::vector<double> &stdev);
 
+/// Whether `func` normalises its own input: a `dnp.batch_norm` reads its
+/// argument, as insertInputNormalization writes it (dnp-train's output
+/// models). Such a model is trained, and distilled from, on raw inputs.
+bool normalizesInput(mlir::func::FuncOp func);
+
 /// Runs `--dnp-prune` on `func` (in-process).
 mlir::LogicalResult runPrune(mlir::func::FuncOp func);
 

@@ -77,11 +77,18 @@ struct SessionOptions {
   /// Smooth PMU (log-sum-exp over the order's steps), temperature as a
   /// fraction of the SRAM budget; 0 = exact peak (subgradient).
   double pmuTemperature = 0.002;
+  /// Knowledge distillation, when trainStep gets a teacher's logits: the
+  /// task loss becomes (1 - w) * cross entropy + w * T^2 * KL(teacher_T ||
+  /// student_T), with both distributions softened by the temperature T.
+  double distillWeight = 0.5;
+  double distillTemperature = 4.0;
   int threads = 0; // 0: LibTorch's default
 };
 
 struct StepStats {
   double taskLoss = 0, resourceLoss = 0;
+  /// The distillation term (0 without a teacher).
+  double distillLoss = 0;
   int64_t correct = 0, count = 0;
 };
 
@@ -97,10 +104,12 @@ public:
   /// One optimisation step on `n` samples (NHWC). `learnSizes`: soft masks
   /// from the sizes plus the resource loss; otherwise the current masks
   /// (none after fold()) are used as they are. False (with `error`) when
-  /// the loss is not finite; nothing was updated then.
+  /// the loss is not finite; nothing was updated then. `teacherLogits`
+  /// (n x classes, or null): a teacher's logits for these samples, to
+  /// distil from (SessionOptions::distillWeight).
   virtual bool trainStep(const float *x, const int64_t *y, int64_t n,
-                         bool learnSizes, StepStats &stats,
-                         std::string &error) = 0;
+                         bool learnSizes, StepStats &stats, std::string &error,
+                         const float *teacherLogits = nullptr) = 0;
   /// Logits of the model's output (before a final softmax) in eval mode
   /// (BN running statistics), with the current masks.
   virtual std::vector<float> forward(const float *x, int64_t n) = 0;
@@ -195,6 +204,12 @@ struct TrainOptions {
   /// Progress line on stderr ("auto": bar when stderr is a terminal).
   bool progress = true;
   std::string modelName; // for the checkpoint's fingerprint
+  /// Knowledge distillation from a trained model (null: none). Every batch,
+  /// after augmentation, is mapped per input channel to x * teacherScale +
+  /// teacherShift (empty: unchanged) and run through `teacher` in eval
+  /// mode; its logits go to trainStep. Not owned.
+  Session *teacher = nullptr;
+  std::vector<float> teacherScale, teacherShift;
 };
 
 struct HistoryEntry {
@@ -228,6 +243,8 @@ struct TrainResult {
   bool projected = false;    // budgets forced at the end by greedy removal
   bool budgetMet = true;
   double sizeLr = 0; // the size learning rate used
+  /// With a teacher: its test accuracy (the data as the student sees it).
+  double teacherAccuracy = -1;
   /// First `verifySamples` test samples and the model's outputs on them.
   std::vector<float> verifyInputs, verifyOutputs;
   int64_t verifyCount = 0;

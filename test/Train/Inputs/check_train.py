@@ -14,6 +14,8 @@
       gzip'ed IDX files of (Fashion-)MNIST.
   check_train.py raw X.npy
       X holds raw pixels / 255 (not normalised inputs).
+  check_train.py same A.json KEY_A B.json KEY_B
+      field KEY_A of report A equals field KEY_B of report B (dotted keys).
 """
 import gzip
 import json
@@ -109,6 +111,18 @@ def npydata(d):
     np.save(d + "/vy.npy", vy.astype(np.int32))
 
 
+def same(a_path, a_key, b_path, b_key):
+    def get(path, key):
+        value = json.load(open(path))
+        for part in key.split("."):
+            value = value[part]
+        return value
+    a, b = get(a_path, a_key), get(b_path, b_key)
+    assert a == b, (a_key, a, b_key, b)
+    print("same %s" % a)
+
+
 if __name__ == "__main__":
     {"report": report, "split": split, "compare": compare,
-     "npydata": npydata, "idxdata": idxdata, "raw": raw}[sys.argv[1]](*sys.argv[2:])
+     "npydata": npydata, "idxdata": idxdata, "raw": raw,
+     "same": same}[sys.argv[1]](*sys.argv[2:])
