@@ -101,8 +101,14 @@ Value FixedPointBuilder::rdbpot(Value x, Value exponent) {
              arith::ExtUIOp::create(b, loc, b.getI32Type(), roundUp));
 }
 
-FixedPointBuilder::RightShift FixedPointBuilder::rightShift(Value shift) {
+FixedPointBuilder::RightShift FixedPointBuilder::rightShift(Value shift,
+                                                            bool negative) {
   RightShift r;
+  if (negative) {
+    r.exponent = sub(c(0), shift);
+    r.nudge = arith::ShLIOp::create(b, loc, c(1), sub(r.exponent, c(1)));
+    return r;
+  }
   r.exponent = max(sub(c(0), shift), c(0));
   r.nudge = arith::ShRSIOp::create(
       b, loc, arith::ShLIOp::create(b, loc, c(1), r.exponent), c(1));
@@ -116,6 +122,12 @@ FixedPointBuilder::RightShift FixedPointBuilder::rightShift(Value shift) {
 Value FixedPointBuilder::rdbpotBounded(Value x, const RightShift &r) {
   // x / 2^e rounded half away from zero = floor((x + 2^(e-1) - [x < 0]) /
   // 2^e) for e > 0, and x for e = 0 (nudge and fix are 0 then).
+  if (!r.negativeFix) {
+    // e >= 1: x - [x < 0] is x + (x >> 31), one ADD with a shifted operand.
+    Value sign = arith::ShRSIOp::create(b, loc, x, c(31));
+    return arith::ShRSIOp::create(b, loc, add(add(x, sign), r.nudge),
+                                  r.exponent);
+  }
   Value negative = arith::ShRUIOp::create(b, loc, x, c(31));
   Value fix = arith::AndIOp::create(b, loc, negative, r.negativeFix);
   return arith::ShRSIOp::create(b, loc, sub(add(x, r.nudge), fix), r.exponent);

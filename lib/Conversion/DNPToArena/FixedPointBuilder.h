@@ -40,13 +40,15 @@ public:
   /// roundingDivideByPOT with an exponent in [0, 31].
   mlir::Value rdbpot(mlir::Value x, mlir::Value exponent);
   /// A right shift of mbqm (exponent max(-shift, 0)) prepared once per
-  /// output channel for rdbpotBounded.
+  /// output channel for rdbpotBounded. `negative`: the shift is known to be
+  /// < 0 (exponent >= 1), which needs no case for exponent 0 (negativeFix
+  /// is null then).
   struct RightShift {
     mlir::Value exponent, nudge, negativeFix;
   };
-  RightShift rightShift(mlir::Value shift);
+  RightShift rightShift(mlir::Value shift, bool negative = false);
   /// rdbpot for |x| < 2^30 (no int32 overflow in x + 2^(e-1)): five
-  /// instructions per value instead of nine.
+  /// instructions per value instead of nine, four for an exponent >= 1.
   mlir::Value rdbpotBounded(mlir::Value x, const RightShift &r);
   /// saturatingRoundingMultiplyByPOT with a static exponent.
   mlir::Value multiplyByPOT(mlir::Value x, int exponent);

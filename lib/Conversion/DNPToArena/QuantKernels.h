@@ -12,8 +12,10 @@
 // four input channels with two SMLADs: one 32-bit load of four int8 inputs
 // becomes two halfword pairs (SXTAB16 adds -z_in while extending), one load
 // of four weights likewise (SXTB16), and SMLAD adds both products of a pair
-// to the accumulator. Elsewhere the inner loop is a plain int8 dot product
-// that LLVM may vectorize (MVE on the Cortex-M55).
+// to the accumulator. depthwise_conv2d there takes four channels per word
+// load the same way and multiplies each halfword with SMLABB/SMLATT (its
+// products are not summed across channels). Elsewhere the inner loop is a
+// plain int8 dot product that LLVM may vectorize (MVE on the Cortex-M55).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H
@@ -30,6 +32,9 @@ struct QuantEpilogue {
   mlir::Value multipliers, shifts;
   /// Whether some shift is > 0 (a saturating left shift is needed).
   bool mayShiftLeft = false;
+  /// Whether every shift is < 0 (a right shift by at least 1: the rounding
+  /// needs no case for a zero shift).
+  bool shiftsNegative = false;
   int32_t zeroPoint = 0, actMin = -128, actMax = 127;
 };
 
@@ -50,11 +55,12 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
                                          int64_t cout, int64_t taps,
                                          int64_t block);
 
-/// depthwise_conv2d with [Kh][Kw][C] int8 weights.
+/// depthwise_conv2d with [Kh][Kw][C] int8 weights. `dsp` selects, for
+/// blocks of a multiple of 4 channels, the SXTAB16 + SMLABB/SMLATT taps.
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,
-                        mlir::Value y, const Blocking &blocking);
+                        mlir::Value y, const Blocking &blocking, bool dsp);
 
 /// max_pool2d / avg_pool2d on stored values (input and output share their
 /// parameters); `zeroPoint` is what a padded position adds with

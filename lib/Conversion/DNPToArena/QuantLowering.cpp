@@ -181,6 +181,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     ep.shifts = constantGlobal(b, loc, "requant_shift", layer, i32Attr(b, s),
                                /*weight=*/false);
     ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
+    ep.shiftsNegative = llvm::all_of(s, [](int32_t x) { return x < 0; });
     ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
@@ -275,7 +276,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
         emitQuantDepthwise(k, win, view(b, dw.getInput()),
                            paramsOf(dw.getInput()).zeroPoint, weights, bias,
-                           epilogue(dw), result(), blocking);
+                           epilogue(dw), result(), blocking, dsp);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {

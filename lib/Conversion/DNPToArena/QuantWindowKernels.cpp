@@ -64,7 +64,7 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
   ChannelRequant r;
   r.multiplier = k.load(ep.multipliers, channel);
   r.shift = k.load(ep.shifts, channel);
-  r.right = f.rightShift(r.shift);
+  r.right = f.rightShift(r.shift, ep.shiftsNegative);
   return r;
 }
 
@@ -85,6 +85,77 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
   return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
 }
 
+/// The depthwise taps of a register block, one int8 MAC at a time:
+/// accumulators x * w per pixel and channel, then (appended) the sums of
+/// the weights each channel used: sum (x - z) w = sum x w - z sum w over
+/// the same in-range taps, so the inner loop has no subtraction.
+SmallVector<Value> depthwiseTaps(KernelBuilder &kb, const Window &w,
+                                 const RegisterBlock &blk, Value ch, Value x,
+                                 Value weights, SmallVector<Value> acc) {
+  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  FixedPointBuilder f(kb.builder(), kb.getLoc());
+  for (int64_t j = 0; j < width; ++j)
+    acc.push_back(f.c(0));
+  return loopOverTaps(
+      kb, w, blk.rows, blk.cols, acc, /*inlineTaps=*/true,
+      [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
+        FixedPointBuilder fw(kw.builder(), kw.getLoc());
+        SmallVector<Value> next(a);
+        Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
+        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        for (int64_t j = 0; j < width; ++j) {
+          Value wv = fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
+          Value &wsum = next[count * width + j];
+          wsum = fw.add(wsum, wv);
+          for (int64_t p = 0; p < count; ++p) {
+            Value xv = fw.fromInt8(
+                kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), j)));
+            next[p * width + j] = fw.add(next[p * width + j], fw.mul(xv, wv));
+          }
+        }
+        return next;
+      });
+}
+
+/// The depthwise taps of a register block whose width is a multiple of 4
+/// on a core with the DSP extension: one word load brings 4 channels of an
+/// input pixel (or of a tap's weights), SXTAB16 subtracts the zero point
+/// while it sign-extends them to halfword pairs (channels 0/2 and 1/3), and
+/// SMLABB/SMLATT multiply-accumulate each half into its channel. No weight
+/// sums: the zero point is applied per tap, at no cost.
+SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
+                                    const RegisterBlock &blk, Value ch, Value x,
+                                    int32_t inputZeroPoint, Value weights,
+                                    SmallVector<Value> acc) {
+  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  const int32_t halfOffset = static_cast<int32_t>(
+      (static_cast<uint32_t>(-inputZeroPoint) & 0xFFFFu) * 0x10001u);
+  return loopOverTaps(
+      kb, w, blk.rows, blk.cols, acc, /*inlineTaps=*/true,
+      [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
+        FixedPointBuilder fw(kw.builder(), kw.getLoc());
+        Value offset = halfOffset ? fw.c(halfOffset) : Value();
+        SmallVector<Value> next(a);
+        Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
+        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        for (int64_t g = 0; g < width; g += 4) {
+          auto [w02, w13] =
+              unpackPairs(kw, loadWord(kw, weights, kw.add(tapW, g)), Value());
+          for (int64_t p = 0; p < count; ++p) {
+            auto [x02, x13] = unpackPairs(
+                kw, loadWord(kw, x, kw.add(kw.add(blk.idx.input[p], tapX), g)),
+                offset);
+            Value *s = &next[p * width + g];
+            s[0] = intrinsic(kw, "llvm.arm.smlabb", {x02, w02, s[0]});
+            s[1] = intrinsic(kw, "llvm.arm.smlabb", {x13, w13, s[1]});
+            s[2] = intrinsic(kw, "llvm.arm.smlatt", {x02, w02, s[2]});
+            s[3] = intrinsic(kw, "llvm.arm.smlatt", {x13, w13, s[3]});
+          }
+        }
+        return next;
+      });
+}
+
 } // namespace
 
 std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
@@ -103,6 +174,16 @@ std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
   }
   return packed;
 }
+
+/// SMLAD steps of a tap emitted inline rather than as a loop (up to 64
+/// input channels): without the loop counter and pointer increments the
+/// 2x2 block's accumulators, unpacked inputs and weights stay in registers
+/// (the loop spills where the zero point takes a register) and the loads
+/// use immediate offsets. On the M4, 17-21% fewer instructions in VGG's
+/// padded 3x3 convs and 2-9% in DS-CNN's pointwise ones, for 3-8 KB more
+/// code per model; inlining up to 192 channels gains 1% more on
+/// MobileNetV2 for 15 KB.
+constexpr int64_t kInlineChunks = 16;
 
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
@@ -166,7 +247,7 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                     }
                     return s;
                   },
-                  /*inlineUpTo=*/2);
+                  /*inlineUpTo=*/kInlineChunks);
               // Scalar MACs: the channels SMLAD did not take, or
               // all of them (a dot product LLVM may vectorize).
               return kw.loop(
@@ -205,50 +286,31 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                         int32_t inputZeroPoint, Value weights, Value bias,
                         const QuantEpilogue &ep, Value y,
-                        const Blocking &blocking) {
-  const int64_t c = w.channels;
+                        const Blocking &blocking, bool dsp) {
   forEachRegisterBlock(
-      k, w, c, blocking.pixels, blocking.channels,
+      k, w, w.channels, blocking.pixels, blocking.channels,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
         Value ch = blk.channels.first(kb);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
-        // Accumulators x * w per pixel and channel, then the sums of
-        // the weights each channel used: sum (x - z) w = sum x w - z
-        // sum w over the same in-range taps, so the inner loop has no
-        // subtraction.
         SmallVector<Value> acc = biasAccumulators(kb, bias, ch, width, count);
-        for (int64_t j = 0; j < width; ++j)
-          acc.push_back(f.c(0));
-        acc = loopOverTaps(
-            kb, w, blk.rows, blk.cols, acc, /*inlineTaps=*/true,
-            [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
-              FixedPointBuilder fw(kw.builder(), kw.getLoc());
-              SmallVector<Value> next(a);
-              Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-              Value tapW =
-                  kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
-              for (int64_t j = 0; j < width; ++j) {
-                Value wv = fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
-                Value &wsum = next[count * width + j];
-                wsum = fw.add(wsum, wv);
-                for (int64_t p = 0; p < count; ++p) {
-                  Value xv = fw.fromInt8(
-                      kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), j)));
-                  next[p * width + j] =
-                      fw.add(next[p * width + j], fw.mul(xv, wv));
-                }
-              }
-              return next;
-            });
+        const bool weightSums = !dsp || width % 4 != 0;
+        acc = weightSums ? depthwiseTaps(kb, w, blk, ch, x, weights, acc)
+                         : depthwiseTapsDsp(kb, w, blk, ch, x, inputZeroPoint,
+                                            weights, acc);
         for (int64_t j = 0; j < width; ++j) {
           Value channel = kb.add(ch, j);
           ChannelRequant r = channelRequant(kb, f, ep, channel);
-          Value correction = f.mul(acc[count * width + j], f.c(inputZeroPoint));
-          for (int64_t p = 0; p < count; ++p)
-            kb.store(
-                requantize(f, f.sub(acc[p * width + j], correction), r, ep), y,
-                kb.add(blk.idx.output[p], channel));
+          Value correction =
+              weightSums ? f.mul(acc[count * width + j], f.c(inputZeroPoint))
+                         : Value();
+          for (int64_t p = 0; p < count; ++p) {
+            Value sum = acc[p * width + j];
+            if (correction)
+              sum = f.sub(sum, correction);
+            kb.store(requantize(f, sum, r, ep), y,
+                     kb.add(blk.idx.output[p], channel));
+          }
         }
       });
 }
