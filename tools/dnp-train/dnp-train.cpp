@@ -211,6 +211,31 @@ template <typename T> static llvm::json::Array array(const std::vector<T> &v) {
   return a;
 }
 
+/// Parses `path` with `sources` (one manager per file: the parser reads
+/// only the main buffer) and finds its model function. On failure returns
+/// null with `error` ("<path>: <problem>"), or with `error` empty when the
+/// parser has reported the problem already.
+static func::FuncOp readModel(llvm::StringRef path, llvm::StringRef entry,
+                              llvm::SourceMgr &sources, MLIRContext &context,
+                              OwningOpRef<ModuleOp> &module,
+                              std::string &error) {
+  error.clear();
+  std::string message;
+  auto file = openInputFile(path, &message);
+  if (!file) {
+    error = message;
+    return {};
+  }
+  sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  module = parseSourceFile<ModuleOp>(sources, &context);
+  if (!module)
+    return {};
+  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, message);
+  if (!func)
+    error = (path + ": " + message).str();
+  return func;
+}
+
 static std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s;
   for (int64_t d : shape)
@@ -300,18 +325,12 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  std::string errorMessage;
-  auto file = openInputFile(modelPath, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1;
   std::string error;
-  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, error);
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func =
+      readModel(modelPath, entry, sourceMgr, context, module, error);
   if (!func)
-    return fail(error);
+    return error.empty() ? 1 : fail(error);
 
   ImportOptions importOptions;
   importOptions.elementBytes = elementBytes;
@@ -388,20 +407,12 @@ int main(int argc, char **argv) {
   Model teacherModel;
   bool teacherNormalizes = false;
   if (!teacherPath.empty()) {
-    auto teacherFile = openInputFile(teacherPath, &errorMessage);
-    if (!teacherFile)
-      return fail("--teacher: " + errorMessage);
-    // A source manager of its own: the parser reads only the main buffer.
     llvm::SourceMgr teacherSources;
     SourceMgrDiagnosticHandler teacherDiagnostics(teacherSources, &context);
-    teacherSources.AddNewSourceBuffer(std::move(teacherFile), llvm::SMLoc());
-    teacherModule = parseSourceFile<ModuleOp>(teacherSources, &context);
-    if (!teacherModule)
-      return 1;
-    func::FuncOp teacherFunc =
-        mlir::dnp::findModelFunction(*teacherModule, "", error);
+    func::FuncOp teacherFunc = readModel(teacherPath, "", teacherSources,
+                                         context, teacherModule, error);
     if (!teacherFunc)
-      return fail("--teacher " + teacherPath + ": " + error);
+      return error.empty() ? 1 : fail("--teacher: " + error);
     if (failed(importModel(teacherFunc, importOptions, teacherModel)))
       return 1;
     if (teacherModel.inputShape != model.inputShape ||

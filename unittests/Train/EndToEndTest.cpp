@@ -184,10 +184,8 @@ TEST_F(TrainEndToEnd, ExportMatchesTheSession) {
 }
 
 TEST_F(TrainEndToEnd, InfeasibleBudgetIsDetected) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   auto resources = ResourceModel::create(
       model.costGraph, dnp::cost::ResourceOptions(), model.target);
   ASSERT_TRUE(resources.ok());
@@ -205,10 +203,8 @@ TEST_F(TrainEndToEnd, InfeasibleBudgetIsDetected) {
 namespace {
 
 TEST_F(TrainEndToEnd, FillToBudgetUsesTheSlackAndStaysWithinIt) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   auto resources = ResourceModel::create(
       model.costGraph, dnp::cost::ResourceOptions(), model.target);
   ASSERT_TRUE(resources.ok());

@@ -141,10 +141,8 @@ TEST_F(TrainSession, MatchesInterpreter) {
 }
 
 TEST_F(TrainSession, ZooHasAMultiGroupConv) {
-  auto module = parse(kZoo);
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(kZoo, model));
   // The conv added to the concat spans the concat's two groups.
   bool found = false;
   for (size_t i = 0; i < model.nodes.size(); ++i)
@@ -176,10 +174,8 @@ TEST_F(TrainSession, PruningMidTrainingKeepsTheFunction) {
   for (const ModelCase &c : cases()) {
     for (const char *optimizer : {"adam", "sgd"}) {
       SCOPED_TRACE(std::string(c.name) + " " + optimizer);
-      auto module = parse(c.text);
-      ASSERT_TRUE(module);
       Model model;
-      ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+      ASSERT_TRUE(import(c.text, model));
       SessionOptions options;
       options.optimizer = optimizer;
       options.lr = 1e-3;
@@ -242,10 +238,8 @@ TEST_F(TrainSession, PruningMidTrainingKeepsTheFunction) {
 }
 
 TEST_F(TrainSession, FoldingMasksKeepsTheFunction) {
-  auto module = parse(readExample("dscnn_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("dscnn_fmnist.mlir"), model));
   auto s = session(model);
   std::vector<double> sizes = s->sizes();
   for (int g : model.prunableGroups())
@@ -270,10 +264,8 @@ TEST_F(TrainSession, FoldingMasksKeepsTheFunction) {
 TEST_F(TrainSession, ResourceGradientsMatchFiniteDifferences) {
   for (const ModelCase &c : cases()) {
     SCOPED_TRACE(c.name);
-    auto module = parse(c.text);
-    ASSERT_TRUE(module);
     Model model;
-    ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+    ASSERT_TRUE(import(c.text, model));
     auto resources = ResourceModel::create(model.costGraph,
                                            dnp::cost::ResourceOptions(),
                                            model.target);
@@ -353,10 +345,8 @@ TEST_F(TrainSession, ResourceGradientsMatchFiniteDifferences) {
 }
 
 TEST_F(TrainSession, CheckpointRoundTrip) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   auto a = session(model);
   std::mt19937_64 rng(1);
   std::vector<int64_t> y(4, 3);
@@ -395,10 +385,8 @@ TEST_F(TrainSession, CheckpointRoundTrip) {
 }
 
 TEST_F(TrainSession, NonFiniteLossIsReported) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   auto s = session(model);
   std::vector<float> x = randomInput(model, 4, 1);
   x[5] = NAN;
@@ -417,10 +405,8 @@ TEST_F(TrainSession, NonFiniteLossIsReported) {
 namespace {
 
 TEST_F(TrainSession, PruneToCountsKeepsTheMostSalientChannels) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   SessionOptions options;
   options.salience = Salience::Magnitude;
   auto s = session(model, options);
@@ -476,10 +462,8 @@ double softenedKl(const std::vector<float> &student,
 }
 
 TEST_F(TrainSession, DistillationLossIsTheSoftenedKl) {
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   for (double t : {1.0, 4.0}) {
     SCOPED_TRACE(t);
     SessionOptions options;
@@ -510,10 +494,8 @@ TEST_F(TrainSession, DistillationFollowsTheTeacher) {
   // The labels say class y, a confident teacher says y + 1: with the whole
   // weight on distillation the network learns the teacher's classes, with
   // none the labels'.
-  auto module = parse(readExample("vgg_fmnist.mlir"));
-  ASSERT_TRUE(module);
   Model model;
-  ASSERT_TRUE(mlir::succeeded(importModel(funcOf(*module), {}, model)));
+  ASSERT_TRUE(import(readExample("vgg_fmnist.mlir"), model));
   const int64_t n = 8, classes = 10;
   std::vector<float> x = randomInput(model, n, 11);
   std::vector<int64_t> y(n);

@@ -49,6 +49,17 @@ protected:
     return *module.getOps<mlir::func::FuncOp>().begin();
   }
 
+  /// Parses `text` and imports its first function into `model`, for tests
+  /// that need only the model.
+  ::testing::AssertionResult import(llvm::StringRef text, Model &model) {
+    auto module = parse(text);
+    if (!module)
+      return ::testing::AssertionFailure() << "does not parse";
+    if (mlir::failed(importModel(funcOf(*module), {}, model)))
+      return ::testing::AssertionFailure() << "import failed";
+    return ::testing::AssertionSuccess();
+  }
+
   /// Random NHWC inputs for `model`, `n` samples.
   static std::vector<float> randomInput(const Model &model, int64_t n,
                                         uint64_t seed) {
