@@ -1,5 +1,6 @@
 //===- ChannelGroups.cpp - Which channels must be pruned together ---------===//
 #include "dnp/Analysis/ChannelGroups.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -220,6 +221,19 @@ private:
 };
 
 void GroupBuilder::visit(Operation *op) {
+  if (std::optional<::dnp::ActivationFn> fn = getActivationFn(op)) {
+    // Elementwise: channel c of the result is f(channel c of the input).
+    passThrough(op, op->getOperand(0));
+    // A gated-off channel is 0 before f and f(0) after it: a constant that
+    // removing the channel would not reproduce downstream.
+    if (!fn->preservesZero()) {
+      std::string why;
+      llvm::raw_string_ostream os(why);
+      os << fn->name() << " maps a pruned channel's 0 to " << (*fn)(0.0);
+      fixAll(layoutOf(op->getOperand(0)), why);
+    }
+    return;
+  }
   llvm::TypeSwitch<Operation *>(op)
       .Case<Conv2DOp, DenseOp>([&](auto producer) {
         layoutOf(producer.getInput());
@@ -232,7 +246,7 @@ void GroupBuilder::visit(Operation *op) {
         passThrough(op, perChannel.getInput());
         gatedOps.push_back(op);
       })
-      .Case<ReluOp, Relu6Op, MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp>(
+      .Case<MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp>(
           [&](auto unary) { passThrough(op, unary.getInput()); })
       .Case([&](AddOp add) {
         ChannelLayout lhs = layoutOf(add.getLhs());

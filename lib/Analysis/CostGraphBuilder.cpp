@@ -1,6 +1,8 @@
 //===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Quant/UnaryTable.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -68,7 +70,7 @@ private:
   /// activations: 1), any other the configured activation size.
   int64_t elementBytes(Value v) {
     Type element = cast<ShapedType>(v.getType()).getElementType();
-    if (auto q = dyn_cast<quant::QuantizedType>(element))
+    if (auto q = dyn_cast<mlir::quant::QuantizedType>(element))
       return (q.getStorageTypeIntegralWidth() + 7) / 8;
     return options.activationBytes;
   }
@@ -161,9 +163,18 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             c.elementOps = outElements;
             return true;
           })
-          .Case<mlir::dnp::ReluOp, mlir::dnp::Relu6Op>([&](auto) {
+          .Case<mlir::dnp::ReluOp, mlir::dnp::Relu6Op, mlir::dnp::SigmoidOp,
+                mlir::dnp::TanhOp, mlir::dnp::SiluOp,
+                mlir::dnp::HardSigmoidOp, mlir::dnp::HardSwishOp,
+                mlir::dnp::LeakyReluOp, mlir::dnp::ClampOp>([&](auto) {
+            // Each element is read before it is written: in place.
             c.inPlaceInput = 0;
             c.elementOps = outElements;
+            // int8: one table lookup per element (dnp::quant::unaryTable).
+            if (isTabulatedActivation(op) &&
+                isa<mlir::quant::QuantizedType>(
+                    cast<ShapedType>(out.getType()).getElementType()))
+              c.tableBytes = ::dnp::quant::kUnaryTableBytes;
             return true;
           })
           .Case<mlir::dnp::FlattenOp, mlir::dnp::ReshapeOp>([&](auto) {
@@ -176,8 +187,8 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
           })
           // Conversions between int8 and f32 at a quantized model's edges
           // (different element sizes, so never in place).
-          .Case<quant::DequantizeCastOp, quant::QuantizeCastOp>([&](auto) {
-            c.type = isa<quant::DequantizeCastOp>(op) ? "dequantize"
+          .Case<mlir::quant::DequantizeCastOp, mlir::quant::QuantizeCastOp>([&](auto) {
+            c.type = isa<mlir::quant::DequantizeCastOp>(op) ? "dequantize"
                                                       : "quantize";
             c.name = c.type + "_" + std::to_string(result.ops.size());
             c.elementOps = outElements;
@@ -218,7 +229,7 @@ LogicalResult GraphBuilder::build(func::FuncOp func) {
             arith::ConstantOp>(op))
       continue;
     // The quantized view of a weight constant is still a weight.
-    if (auto scast = dyn_cast<quant::StorageCastOp>(op))
+    if (auto scast = dyn_cast<mlir::quant::StorageCastOp>(op))
       if (scast.getInput().getDefiningOp<arith::ConstantOp>())
         continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {

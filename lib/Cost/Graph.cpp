@@ -14,7 +14,9 @@ const char *const kKnownOpTypes[] = {
     "max_pool2d", "avg_pool2d",       "global_avg_pool2d",
     "add",        "concat",           "batch_norm",
     "flatten",    "reshape",          "relu",
-    "relu6",      "softmax",
+    "relu6",      "softmax",          "sigmoid",
+    "tanh",       "silu",             "hard_sigmoid",
+    "hard_swish", "leaky_relu",       "clamp",
     // int8 <-> f32 conversions at the edges of a quantized model.
     "quantize",   "dequantize"};
 } // namespace

@@ -76,7 +76,7 @@ dnp::cost::summarizeResources(const Graph &graph,
     r.params = weights + biases;
     r.requantBytes = biases * options.requantBytesPerChannel;
     r.flashBytes = weights * options.weightBytes + biases * options.biasBytes +
-                   r.requantBytes;
+                   r.requantBytes + op.tableBytes;
     r.macs = op.macs.eval(ch);
     r.elementOps = op.elementOps.eval(ch);
     r.cycles = opCycles(op, static_cast<double>(r.macs),
@@ -103,6 +103,7 @@ Expected<ValueGrad> dnp::cost::flashBytes(const Graph &graph,
         op.biases,
         static_cast<double>(options.biasBytes + options.requantBytesPerChannel),
         channels, r);
+    r.value += static_cast<double>(op.tableBytes);
   });
 }
 

@@ -7,8 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dnp/Interpreter/Interpreter.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/QuantParams.h"
+#include "dnp/Quant/UnaryTable.h"
 #include "dnp/Reference/Kernels.h"
 #include "dnp/Reference/QuantKernels.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
@@ -361,6 +363,16 @@ LogicalResult Evaluator::runQuantized(Operation *op) {
         return finish(
             ref::clampInt8(getInt8(r.getInput()), min, max, out, error));
       })
+      .Case<mlir::dnp::SigmoidOp, mlir::dnp::TanhOp, mlir::dnp::SiluOp,
+            mlir::dnp::HardSigmoidOp, mlir::dnp::HardSwishOp,
+            mlir::dnp::LeakyReluOp, mlir::dnp::ClampOp>([&](Operation *a) {
+        return finish(ref::tableInt8(
+            getInt8(a->getOperand(0)),
+            ::dnp::quant::unaryTable(*mlir::dnp::getActivationFn(a),
+                                     paramsOf(a->getOperand(0)),
+                                     paramsOf(a->getResult(0))),
+            out, error));
+      })
       .Case([&](mlir::dnp::SoftmaxOp s) {
         int32_t shift = s.getShift()[0];
         return finish(ref::softmaxInt8(
@@ -470,6 +482,12 @@ LogicalResult Evaluator::run(Operation *op) {
       })
       .Case([&](mlir::dnp::Relu6Op r) {
         return finish(ref::relu6(get(r.getInput()), out, error));
+      })
+      .Case<mlir::dnp::SigmoidOp, mlir::dnp::TanhOp, mlir::dnp::SiluOp,
+            mlir::dnp::HardSigmoidOp, mlir::dnp::HardSwishOp,
+            mlir::dnp::LeakyReluOp, mlir::dnp::ClampOp>([&](Operation *a) {
+        return finish(ref::activation(*mlir::dnp::getActivationFn(a),
+                                      get(a->getOperand(0)), out, error));
       })
       .Case([&](mlir::dnp::SoftmaxOp s) {
         return finish(ref::softmax(get(s.getInput()), out, error));

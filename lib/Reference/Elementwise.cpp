@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - add, relu and relu6 reference kernels ------------===//
+//===- Elementwise.cpp - add and activation reference kernels -------------===//
 
 #include "Validation.h"
 
@@ -48,6 +48,17 @@ static bool activate(const char *op, const Tensor &x, Activation activation,
   Tensor result(x.shape);
   for (size_t i = 0; i < x.data.size(); ++i)
     result.data[i] = applyActivation(x.data[i], activation);
+  out = std::move(result);
+  return true;
+}
+
+bool activation(const ::dnp::ActivationFn &fn, const Tensor &x, Tensor &out,
+                std::string &error) {
+  if (!detail::checkOperandMinRank(fn.name(), "input", x, 0, error))
+    return false;
+  Tensor result(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i)
+    result.data[i] = fn.apply(x.data[i]);
   out = std::move(result);
   return true;
 }

@@ -104,6 +104,17 @@ bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max, Int8Tensor &out,
   return true;
 }
 
+bool tableInt8(const Int8Tensor &x, const std::array<int8_t, 256> &table,
+               Int8Tensor &out, std::string &error) {
+  if (!detail::checkIntOperand("activation", "input", x, -1, "", error))
+    return false;
+  Int8Tensor result(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i)
+    result.data[i] = table[static_cast<size_t>(x.data[i] + 128)];
+  out = std::move(result);
+  return true;
+}
+
 bool softmaxInt8(const Int8Tensor &x, int32_t multiplier, int32_t leftShift,
                  int32_t diffMin, Int8Tensor &out, std::string &error) {
   const char *op = "softmax";

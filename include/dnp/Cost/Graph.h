@@ -76,6 +76,9 @@ struct Op {
   Poly macs;
   /// Element operations of ops without MACs (pools, adds, activations).
   Poly elementOps;
+  /// Constant flash bytes that do not depend on channel counts: the
+  /// 256-entry lookup table of a quantized sigmoid, hard_swish, ...
+  int64_t tableBytes = 0;
 
   Poly params() const { return weights + biases; }
 };

@@ -25,6 +25,7 @@
 #define DNP_REFERENCE_KERNELS_H
 
 #include "dnp/Reference/Tensor.h"
+#include "dnp/Support/Activations.h"
 
 #include <array>
 #include <cstdint>
@@ -170,6 +171,12 @@ struct BatchNormOptions {
 
 /// relu6: min(max(x, 0), 6) elementwise, any rank.
 [[nodiscard]] bool relu6(const Tensor &x, Tensor &out, std::string &error);
+
+/// A standalone activation (sigmoid, tanh, silu, hard_sigmoid, hard_swish,
+/// leaky_relu, clamp, relu, relu6) elementwise, any rank: y = fn.apply(x),
+/// the function computed in double and rounded once to float.
+[[nodiscard]] bool activation(const ::dnp::ActivationFn &fn, const Tensor &x,
+                              Tensor &out, std::string &error);
 
 /// softmax over the last axis (x is [N,F]; any rank >= 1 is accepted):
 ///   m = max_f x[f]; y[f] = exp(x[f] - m) / sum_f exp(x[f] - m)

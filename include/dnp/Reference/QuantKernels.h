@@ -177,6 +177,12 @@ struct ConcatInt8Input {
 [[nodiscard]] bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max,
                              Int8Tensor &out, std::string &error);
 
+/// A tabulated int8 activation (dnp::quant::unaryTable): y[i] =
+/// table[x[i] + 128].
+[[nodiscard]] bool tableInt8(const Int8Tensor &x,
+                             const std::array<int8_t, 256> &table,
+                             Int8Tensor &out, std::string &error);
+
 /// softmax over the last axis, TFLite's int8 algorithm (beta = 1, output
 /// scale 1/256, zero point -128): for each row with maximum m,
 ///   d = q - m; if d >= diffMin: e = expOnNegativeValuesQ5(

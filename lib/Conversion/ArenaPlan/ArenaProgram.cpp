@@ -1,6 +1,7 @@
 //===- ArenaProgram.cpp - Lifetimes of a planned function's buffers -------===//
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -22,7 +23,8 @@ int64_t(::dnp::tensorBytes)(Type type) {
 }
 
 bool(::dnp::ArenaProgram::isElementwiseInPlace)(Operation *op) {
-  return isa<AddOp, ReluOp, Relu6Op, BatchNormOp, SoftmaxOp>(op);
+  return isa<AddOp, BatchNormOp, SoftmaxOp>(op) ||
+         getActivationFn(op).has_value();
 }
 
 bool(::dnp::ArenaProgram::isView)(Operation *op) {

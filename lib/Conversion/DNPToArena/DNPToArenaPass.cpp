@@ -11,6 +11,7 @@
 #include "dnp/Conversion/DNPToArena/ModelInterface.h"
 #include "dnp/Conversion/Passes.h"
 #include "dnp/Conversion/Utils.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,7 +45,9 @@ namespace {
 bool isSupported(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
              AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
-             ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
+             ReshapeOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
+             HardSigmoidOp, HardSwishOp, LeakyReluOp, ClampOp, SoftmaxOp,
+             GateOp, GateConcatOp,
              RandomOp, arith::ConstantOp, func::ReturnOp,
              mlir::quant::StorageCastOp, mlir::quant::DequantizeCastOp,
              mlir::quant::QuantizeCastOp>(op);
@@ -301,6 +304,13 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                       blocking);
         return success();
       })
+      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
+            LeakyReluOp, ClampOp>([&](Operation *) -> LogicalResult {
+        ::dnp::arena::emitActivation(k, elementsOf(op->getResult(0)),
+                                     view(b, op->getOperand(0)), result(),
+                                     *getActivationFn(op), blocking);
+        return success();
+      })
       .Case([&](SoftmaxOp softmax) -> LogicalResult {
         int64_t features = shapeOf(softmax.getResult()).back();
         ::dnp::arena::emitSoftmax(k, elementsOf(softmax.getResult()) / features,
@@ -521,10 +531,12 @@ struct ConvertDNPToArenaPass
     module->setAttr(::dnp::kCInterfaceAttrName,
                     ArrayAttr::get(&getContext(), interfaces));
 
-    // Softmax's exp: a polynomial, so the firmware needs no libm.
+    // exp (softmax, sigmoid, silu) and tanh: polynomials, so the firmware
+    // needs no libm.
     RewritePatternSet patterns(&getContext());
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef op) { return op.ends_with("exp"); });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef op) {
+      return op.ends_with("exp") || op.ends_with("tanh");
+    });
     patterns.add<ExpandFloor>(&getContext());
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();

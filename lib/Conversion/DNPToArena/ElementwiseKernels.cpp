@@ -24,6 +24,15 @@ void emitElementwise(KernelBuilder &k, int64_t n, ValueRange inputs, Value y,
                  });
 }
 
+void emitActivation(KernelBuilder &k, int64_t n, Value x, Value y,
+                    const ::dnp::ActivationFn &fn, const Blocking &blocking) {
+  k.unrolledLoop(n, blocking.unroll, {},
+                 [&](KernelBuilder &ki, Value i, ValueRange) {
+                   ki.store(ki.activation(ki.load(x, i), fn), y, i);
+                   return SmallVector<Value>();
+                 });
+}
+
 void emitChannelAffine(KernelBuilder &k, int64_t pixels, int64_t channels,
                        Value x, Value scale, Value shift, Value y,
                        const Blocking &blocking) {

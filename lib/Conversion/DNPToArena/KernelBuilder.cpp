@@ -6,6 +6,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dnp::arena {
@@ -121,6 +123,48 @@ Value KernelBuilder::activation(Value x, mlir::dnp::Activation act) {
     return maxf(x, f32(0.0f));
   case mlir::dnp::Activation::relu6:
     return minf(maxf(x, f32(0.0f)), f32(6.0f));
+  }
+  return x;
+}
+
+Value KernelBuilder::activation(Value x, const ::dnp::ActivationFn &fn) {
+  using ::dnp::ActivationKind;
+  auto sigmoid = [&](Value v) {
+    Value one = f32(1.0f);
+    return divf(one, addf(one, exp(subf(f32(0.0f), v))));
+  };
+  auto clamp = [&](Value v, double lo, double hi) {
+    if (lo > -INFINITY)
+      v = maxf(v, f32(static_cast<float>(lo)));
+    if (hi < INFINITY)
+      v = minf(v, f32(static_cast<float>(hi)));
+    return v;
+  };
+  switch (fn.kind) {
+  case ActivationKind::Relu:
+    return activation(x, mlir::dnp::Activation::relu);
+  case ActivationKind::Relu6:
+    return activation(x, mlir::dnp::Activation::relu6);
+  case ActivationKind::Sigmoid:
+    return sigmoid(x);
+  case ActivationKind::Tanh:
+    return math::TanhOp::create(b, loc, x);
+  case ActivationKind::Silu:
+    return mulf(x, sigmoid(x));
+  case ActivationKind::HardSigmoid:
+    return clamp(fma(f32(static_cast<float>(fn.alpha)), x,
+                     f32(static_cast<float>(fn.beta))),
+                 0.0, 1.0);
+  case ActivationKind::HardSwish:
+    return divf(mulf(x, clamp(addf(x, f32(3.0f)), 0.0, 6.0)), f32(6.0f));
+  case ActivationKind::LeakyRelu: {
+    Value negative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                           x, f32(0.0f));
+    return arith::SelectOp::create(
+        b, loc, negative, mulf(f32(static_cast<float>(fn.alpha)), x), x);
+  }
+  case ActivationKind::Clamp:
+    return clamp(x, fn.lo, fn.hi);
   }
   return x;
 }

@@ -12,6 +12,7 @@
 #define DNP_LIB_CONVERSION_DNPTOARENA_KERNELBUILDER_H
 
 #include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Support/Activations.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
@@ -60,6 +61,9 @@ public:
   mlir::Value minf(mlir::Value a, mlir::Value c);
   mlir::Value exp(mlir::Value a);
   mlir::Value activation(mlir::Value x, mlir::dnp::Activation act);
+  /// A standalone activation (dnp::ActivationFn) in f32; exp and tanh
+  /// become polynomials later in the pass, so no libm call remains.
+  mlir::Value activation(mlir::Value x, const ::dnp::ActivationFn &fn);
 
   /// for iv in [lb, ub) step `step`: one scf.for.
   llvm::SmallVector<mlir::Value> loop(mlir::Value lb, mlir::Value ub,

@@ -75,6 +75,10 @@ void emitElementwise(KernelBuilder &k, int64_t n, mlir::ValueRange inputs,
                      mlir::Value y, mlir::dnp::Activation act,
                      const Blocking &blocking);
 
+/// y[i] = fn(x[i]): a standalone activation.
+void emitActivation(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
+                    const ::dnp::ActivationFn &fn, const Blocking &blocking);
+
 /// y[p, c] = x[p, c] * scale[c] + shift[c].
 void emitChannelAffine(KernelBuilder &k, int64_t pixels, int64_t channels,
                        mlir::Value x, mlir::Value scale, mlir::Value shift,

@@ -90,6 +90,20 @@ void emitQuantClamp(KernelBuilder &k, int64_t n, Value x, Value y, int32_t lo,
                  });
 }
 
+void emitQuantTable(KernelBuilder &k, int64_t n, Value x, Value table,
+                    Value y, const Blocking &blocking) {
+  k.unrolledLoop(n, blocking.unroll, {},
+                 [&](KernelBuilder &ki, Value i, ValueRange) {
+                   FixedPointBuilder f(ki.builder(), ki.getLoc());
+                   Value code = f.add(f.fromInt8(ki.load(x, i)), f.c(128));
+                   Value at = arith::IndexCastOp::create(
+                       ki.builder(), ki.getLoc(), ki.builder().getIndexType(),
+                       code);
+                   ki.store(ki.load(table, at), y, i);
+                   return SmallVector<Value>();
+                 });
+}
+
 void emitQuantSoftmax(KernelBuilder &k, int64_t rows, int64_t features, Value x,
                       int32_t multiplier, int32_t leftShift, int32_t diffMin,
                       Value y) {

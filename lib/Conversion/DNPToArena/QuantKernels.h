@@ -100,6 +100,12 @@ void emitQuantConcat(KernelBuilder &k, int64_t pixels,
 void emitQuantClamp(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
                     int32_t lo, int32_t hi, const Blocking &blocking);
 
+/// y[i] = table[x[i] + 128]: a tabulated int8 activation
+/// (dnp::quant::unaryTable), `table` a 256-byte constant global.
+void emitQuantTable(KernelBuilder &k, int64_t n, mlir::Value x,
+                    mlir::Value table, mlir::Value y,
+                    const Blocking &blocking);
+
 /// TFLite's int8 softmax over rows of `features` values.
 void emitQuantSoftmax(KernelBuilder &k, int64_t rows, int64_t features,
                       mlir::Value x, int32_t multiplier, int32_t leftShift,

@@ -12,8 +12,10 @@
 //===----------------------------------------------------------------------===//
 #include "ModelLowering.h"
 #include "QuantKernels.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/QuantParams.h"
+#include "dnp/Quant/UnaryTable.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -332,6 +334,17 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
             paramsOf(act.getInput()), lo, hi);
         emitQuantClamp(k, elementsOf(act.getResult()), view(b, act.getInput()),
                        result(), lo, hi, blocking);
+        return success();
+      })
+      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
+            LeakyReluOp, ClampOp>([&](Operation *) -> LogicalResult {
+        std::array<int8_t, 256> table = ::dnp::quant::unaryTable(
+            *getActivationFn(op), paramsOf(op->getOperand(0)),
+            paramsOf(op->getResult(0)));
+        Value global = constantGlobal(b, loc, "table", layer,
+                                      i8Attr(b, table), /*weight=*/true);
+        emitQuantTable(k, elementsOf(op->getResult(0)),
+                       view(b, op->getOperand(0)), global, result(), blocking);
         return success();
       })
       .Case([&](SoftmaxOp softmax) -> LogicalResult {

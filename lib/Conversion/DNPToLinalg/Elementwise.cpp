@@ -1,5 +1,6 @@
-//===- Elementwise.cpp - add, relu, relu6, batch_norm, softmax -> linalg --===//
+//===- Elementwise.cpp - add, activations, batch_norm, softmax -> linalg -===//
 #include "Common.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Conversion/DNPToLinalg/DNPToLinalg.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,6 +45,83 @@ struct ActivationLowering : OpConversionPattern<OpTy> {
                           return applyActivation(b, l, args[0], act);
                         }));
     return success();
+  }
+};
+
+/// sigmoid, tanh, silu, hard_sigmoid, hard_swish, leaky_relu, clamp: one
+/// elementwise generic whose body is the function of dnp::ActivationFn
+/// (the math dialect's exp and tanh; upstream passes choose how to expand
+/// them).
+struct UnaryActivationLowering : ConversionPattern {
+  UnaryActivationLowering(MLIRContext *ctx)
+      : ConversionPattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
+             LeakyReluOp, ClampOp>(op))
+      return failure();
+    ::dnp::ActivationFn fn = *getActivationFn(op);
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op->getLoc(), type, {operands[0]},
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return body(b, l, args[0], fn);
+                        }));
+    return success();
+  }
+
+  static Value body(OpBuilder &b, Location l, Value x,
+                    const ::dnp::ActivationFn &fn) {
+    using ::dnp::ActivationKind;
+    auto c = [&](double v) -> Value {
+      return arith::ConstantOp::create(
+          b, l, b.getF32FloatAttr(static_cast<float>(v)));
+    };
+    auto sigmoid = [&](Value v) -> Value {
+      Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, v));
+      return arith::DivFOp::create(b, l, c(1.0),
+                                   arith::AddFOp::create(b, l, c(1.0), e));
+    };
+    auto clamp = [&](Value v, double lo, double hi) -> Value {
+      if (lo > -INFINITY)
+        v = arith::MaximumFOp::create(b, l, v, c(lo));
+      if (hi < INFINITY)
+        v = arith::MinimumFOp::create(b, l, v, c(hi));
+      return v;
+    };
+    switch (fn.kind) {
+    case ActivationKind::Sigmoid:
+      return sigmoid(x);
+    case ActivationKind::Tanh:
+      return math::TanhOp::create(b, l, x);
+    case ActivationKind::Silu:
+      return arith::MulFOp::create(b, l, x, sigmoid(x));
+    case ActivationKind::HardSigmoid:
+      return clamp(arith::AddFOp::create(
+                       b, l, arith::MulFOp::create(b, l, c(fn.alpha), x),
+                       c(fn.beta)),
+                   0.0, 1.0);
+    case ActivationKind::HardSwish: {
+      Value gate = clamp(arith::AddFOp::create(b, l, x, c(3.0)), 0.0, 6.0);
+      return arith::DivFOp::create(b, l, arith::MulFOp::create(b, l, x, gate),
+                                   c(6.0));
+    }
+    case ActivationKind::LeakyRelu: {
+      Value negative = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
+                                             x, c(0.0));
+      return arith::SelectOp::create(
+          b, l, negative, arith::MulFOp::create(b, l, c(fn.alpha), x), x);
+    }
+    case ActivationKind::Clamp:
+      return clamp(x, fn.lo, fn.hi);
+    case ActivationKind::Relu:
+      return applyActivation(b, l, x, Activation::relu);
+    case ActivationKind::Relu6:
+      return applyActivation(b, l, x, Activation::relu6);
+    }
+    return x;
   }
 };
 
@@ -150,5 +228,6 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 void (::dnp::populateElementwiseToLinalgPatterns)(RewritePatternSet &patterns) {
   patterns.add<AddLowering, ActivationLowering<ReluOp, Activation::relu>,
                ActivationLowering<Relu6Op, Activation::relu6>,
-               BatchNormLowering, SoftmaxLowering>(patterns.getContext());
+               BatchNormLowering, SoftmaxLowering, UnaryActivationLowering>(
+      patterns.getContext());
 }

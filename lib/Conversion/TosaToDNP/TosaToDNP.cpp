@@ -258,10 +258,33 @@ struct ClampPattern : OpRewritePattern<tosa::ClampOp> {
                                 PatternRewriter &rewriter) const override {
     if (!whyNotImportable(op).empty())
       return failure();
-    if (*clampActivation(op) == Activation::relu6)
+    std::optional<Activation> act = clampActivation(op);
+    if (!act) {
+      // Any other bounds: a dnp.clamp (relu and relu6 stay fusable).
+      auto lo = cast<FloatAttr>(op.getMinValAttr());
+      auto hi = cast<FloatAttr>(op.getMaxValAttr());
+      rewriter.replaceOpWithNewOp<ClampOp>(
+          op, op.getType(), op.getInput(),
+          rewriter.getF32FloatAttr(static_cast<float>(lo.getValueAsDouble())),
+          rewriter.getF32FloatAttr(static_cast<float>(hi.getValueAsDouble())));
+    } else if (*act == Activation::relu6) {
       rewriter.replaceOpWithNewOp<Relu6Op>(op, op.getInput());
-    else
+    } else {
       rewriter.replaceOpWithNewOp<ReluOp>(op, op.getInput());
+    }
+    return success();
+  }
+};
+
+/// tosa.sigmoid / tosa.tanh: the dnp activation of the same name.
+template <typename TosaOp, typename DNPOp>
+struct UnaryPattern : OpRewritePattern<TosaOp> {
+  using OpRewritePattern<TosaOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(TosaOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!whyNotImportable(op).empty())
+      return failure();
+    rewriter.replaceOpWithNewOp<DNPOp>(op, op.getType(), op.getInput());
     return success();
   }
 };
@@ -433,11 +456,18 @@ std::string mlir::dnp::whyNotImportable(Operation *op) {
       .Case([&](tosa::ClampOp clamp) -> std::string {
         if (std::string f = needF32(); !f.empty())
           return f;
-        if (!clampActivation(clamp))
-          return "only clamp(0, 6) (relu6) and clamp(0, max) (relu) are "
-                 "supported";
+        if (clampActivation(clamp))
+          return "";
+        auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+        auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+        if (!lo || !hi || std::isnan(lo.getValueAsDouble()) ||
+            std::isnan(hi.getValueAsDouble()) ||
+            lo.getValueAsDouble() > hi.getValueAsDouble())
+          return "bounds must be f32 values with min <= max";
         return "";
       })
+      .Case<tosa::SigmoidOp, tosa::TanhOp>(
+          [&](Operation *) { return needF32(); })
       .Case([&](tosa::ReshapeOp reshape) { return needF32(); })
       .Case([&](tosa::ConcatOp concat) -> std::string {
         if (std::string f = needF32(); !f.empty())
@@ -457,8 +487,9 @@ std::string mlir::dnp::whyNotImportable(Operation *op) {
 void mlir::dnp::populateTosaToDNPPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstPattern, Conv2DPattern, DepthwisePattern, MatMulPattern,
                AddPattern, PoolPattern<tosa::MaxPool2dOp, MaxPool2DOp>,
-               ClampPattern, ReshapePattern, ConcatPattern, FoldReshapes>(
-      patterns.getContext());
+               ClampPattern, ReshapePattern, ConcatPattern, FoldReshapes,
+               UnaryPattern<tosa::SigmoidOp, SigmoidOp>,
+               UnaryPattern<tosa::TanhOp, TanhOp>>(patterns.getContext());
   patterns.add<PoolPattern<tosa::AvgPool2dOp, AvgPool2DOp>>(
       patterns.getContext());
 }

@@ -36,3 +36,17 @@ func.func @cnn(%x: tensor<1x8x8x2xf32>) -> tensor<1x10xf32> {
   // CHECK-NOT: tosa.
   return %out : tensor<1x10xf32>
 }
+
+// sigmoid, tanh and a clamp that is neither relu nor relu6.
+// CHECK-LABEL: func.func @activations(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x4x4x2xf32>
+func.func @activations(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // CHECK: %[[S:.*]] = dnp.sigmoid %[[X]] : tensor<1x4x4x2xf32>
+  %s = tosa.sigmoid %x : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  // CHECK: %[[T:.*]] = dnp.tanh %[[S]] : tensor<1x4x4x2xf32>
+  %t = tosa.tanh %s : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  // CHECK: %[[C:.*]] = dnp.clamp %[[T]] min -5.000000e-01 max 2.500000e-01 : tensor<1x4x4x2xf32>
+  %c = tosa.clamp %t {min_val = -0.5 : f32, max_val = 0.25 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  // CHECK: return %[[C]]
+  return %c : tensor<1x4x4x2xf32>
+}

@@ -6,6 +6,7 @@
 // mismatch is reported here with the numbers involved.
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/QuantParams.h"
 #include "dnp/Support/Shapes.h"
@@ -743,6 +744,101 @@ LogicalResult ReluOp::verify() {
 
 LogicalResult Relu6Op::verify() {
   return verifySameQuantization(*this, getInput(), getOutput());
+}
+
+/// sigmoid, tanh, silu, hard_sigmoid, hard_swish, leaky_relu, clamp: one
+/// f32 type, or int8 per tensor on both sides with scales of their own.
+static LogicalResult verifyActivation(Operation *op) {
+  Value input = op->getOperand(0), output = op->getResult(0);
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.hasStaticShape())
+    return op->emitOpError() << "needs a static shape, got " << type;
+  ::dnp::ActivationFn fn = *getActivationFn(op);
+  auto finite = [&](StringRef what, double v) -> LogicalResult {
+    if (!std::isfinite(v))
+      return op->emitOpError() << what << " must be finite, got " << v;
+    return success();
+  };
+  switch (fn.kind) {
+  case ::dnp::ActivationKind::HardSigmoid:
+    if (failed(finite("alpha", fn.alpha)) || failed(finite("beta", fn.beta)))
+      return failure();
+    break;
+  case ::dnp::ActivationKind::LeakyRelu:
+    if (failed(finite("alpha", fn.alpha)))
+      return failure();
+    break;
+  case ::dnp::ActivationKind::Clamp:
+    if (std::isnan(fn.lo) || std::isnan(fn.hi))
+      return op->emitOpError() << "bounds must not be NaN";
+    if (fn.lo > fn.hi)
+      return op->emitOpError() << "min " << fn.lo << " exceeds max " << fn.hi;
+    break;
+  default:
+    break;
+  }
+  NamedValue values[] = {{input, "input"}, {output, "result"}};
+  FailureOr<bool> quantized = quantizedMode(op, values);
+  if (failed(quantized))
+    return failure();
+  if (!*quantized) {
+    if (input.getType() != output.getType())
+      return op->emitOpError() << "f32 input and result must have one type, "
+                                  "got "
+                               << input.getType() << " and "
+                               << output.getType();
+    return success();
+  }
+  if (failed(activationQuant(op, input, "input")) ||
+      failed(activationQuant(op, output, "result")))
+    return failure();
+  return success();
+}
+
+LogicalResult SigmoidOp::verify() { return verifyActivation(*this); }
+LogicalResult TanhOp::verify() { return verifyActivation(*this); }
+LogicalResult SiluOp::verify() { return verifyActivation(*this); }
+LogicalResult HardSigmoidOp::verify() { return verifyActivation(*this); }
+LogicalResult HardSwishOp::verify() { return verifyActivation(*this); }
+LogicalResult LeakyReluOp::verify() { return verifyActivation(*this); }
+LogicalResult ClampOp::verify() { return verifyActivation(*this); }
+
+std::optional<::dnp::ActivationFn> mlir::dnp::getActivationFn(Operation *op) {
+  using ::dnp::ActivationKind;
+  auto of = [](ActivationKind kind) {
+    ::dnp::ActivationFn fn;
+    fn.kind = kind;
+    return fn;
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<::dnp::ActivationFn>>(op)
+      .Case([&](ReluOp) { return of(ActivationKind::Relu); })
+      .Case([&](Relu6Op) { return of(ActivationKind::Relu6); })
+      .Case([&](SigmoidOp) { return of(ActivationKind::Sigmoid); })
+      .Case([&](TanhOp) { return of(ActivationKind::Tanh); })
+      .Case([&](SiluOp) { return of(ActivationKind::Silu); })
+      .Case([&](HardSwishOp) { return of(ActivationKind::HardSwish); })
+      .Case([&](HardSigmoidOp h) {
+        ::dnp::ActivationFn fn = of(ActivationKind::HardSigmoid);
+        fn.alpha = h.getAlpha().convertToFloat();
+        fn.beta = h.getBeta().convertToFloat();
+        return fn;
+      })
+      .Case([&](LeakyReluOp l) {
+        ::dnp::ActivationFn fn = of(ActivationKind::LeakyRelu);
+        fn.alpha = l.getAlpha().convertToFloat();
+        return fn;
+      })
+      .Case([&](ClampOp c) {
+        ::dnp::ActivationFn fn = of(ActivationKind::Clamp);
+        fn.lo = c.getMin().convertToFloat();
+        fn.hi = c.getMax().convertToFloat();
+        return fn;
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+bool mlir::dnp::isTabulatedActivation(Operation *op) {
+  return getActivationFn(op) && !isa<ReluOp, Relu6Op>(op);
 }
 
 LogicalResult SoftmaxOp::verify() {

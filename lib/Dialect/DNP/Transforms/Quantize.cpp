@@ -136,6 +136,11 @@ LogicalResult Quantizer::chooseParams() {
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, AddOp, ConcatOp>(
                 [&](Operation *) { return fromRange(out, &op); })
+            // Tabulated activations map any input scale to any output
+            // scale: the output gets the range it was calibrated on.
+            .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
+                  LeakyReluOp, ClampOp>(
+                [&](Operation *) { return fromRange(out, &op); })
             .Case([&](SoftmaxOp) {
               params[out] = {q::kSoftmaxOutputScale,
                              q::kSoftmaxOutputZeroPoint};

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/Transforms/Quantize.h"
@@ -116,7 +117,8 @@ LogicalResult mlir::dnp::checkQuantizable(func::FuncOp func) {
         isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
             AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
             ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
-            RandomOp, func::ReturnOp>(op);
+            RandomOp, func::ReturnOp>(op) ||
+        isTabulatedActivation(&op);
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto type = dyn_cast<RankedTensorType>(constant.getType());
       supported = type && type.getElementType().isF32();

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dnp/Dialect/DNP/Transforms/ZeroBranches.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/Transforms/Gates.h"
 #include "mlir/IR/Builders.h"
@@ -184,13 +185,13 @@ LogicalResult Remover::visit(Operation *op) {
         uniforms[bn.getResult()] = std::move(out);
         return success();
       })
-      .Case<ReluOp, Relu6Op>([&](auto unary) {
-        if (std::optional<Uniform> in = uniformOf(unary.getInput())) {
+      .Case<ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp, HardSigmoidOp,
+            HardSwishOp, LeakyReluOp, ClampOp>([&](Operation *) {
+        if (std::optional<Uniform> in = uniformOf(op->getOperand(0))) {
+          ::dnp::ActivationFn fn = *getActivationFn(op);
           Uniform out = *in;
-          Activation act = isa<ReluOp>(op) ? Activation::relu
-                                           : Activation::relu6;
           for (float &x : out)
-            x = activate(x, act);
+            x = fn.apply(x);
           uniforms[op->getResult(0)] = std::move(out);
         }
         return success();

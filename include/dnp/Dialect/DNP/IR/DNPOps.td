@@ -407,6 +407,94 @@ def DNP_Relu6Op : DNP_UnaryOp<"relu6", "min(max(x, 0), 6)", [{
   let hasVerifier = 1;
 }
 
+// Smooth and parametrised activations. f32: result type == input type.
+// Quantized: int8 input and result per tensor, each with its own scale and
+// zero point; the integer form is a 256-entry table of the f32 function
+// (dnp::quant::unaryTable, docs/Quantization.md), derived from the types,
+// so the IR carries no table.
+class DNP_ActivationOp<string mnemonic, string sum, string body,
+                       dag extraArgs = (ins), string extraFormat = "">
+    : DNP_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
+  let summary = sum;
+  let description = body;
+  let arguments = !con((ins DNP_Tensor:$input), extraArgs);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input " # extraFormat # [{
+    attr-dict `:` custom<UnaryTypes>(type($input), type($output))
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_SigmoidOp : DNP_ActivationOp<"sigmoid", "1 / (1 + exp(-x))", [{
+    Elementwise logistic function (the gate of squeeze-and-excitation).
+
+    ```mlir
+    %y = dnp.sigmoid %x : tensor<1x1x1x16xf32>
+    ```
+  }]>;
+
+def DNP_TanhOp : DNP_ActivationOp<"tanh", "Hyperbolic tangent", [{
+    Elementwise `tanh(x)`.
+
+    ```mlir
+    %y = dnp.tanh %x : tensor<1x8x8x4xf32>
+    ```
+  }]>;
+
+def DNP_SiluOp : DNP_ActivationOp<"silu", "x * sigmoid(x) (swish)", [{
+    Elementwise sigmoid-weighted linear unit, EfficientNet's activation.
+
+    ```mlir
+    %y = dnp.silu %x : tensor<1x8x8x4xf32>
+    ```
+  }]>;
+
+def DNP_HardSigmoidOp : DNP_ActivationOp<"hard_sigmoid",
+    "min(max(alpha * x + beta, 0), 1)", [{
+    Piecewise-linear sigmoid. The defaults `alpha = 1/6`, `beta = 1/2` give
+    PyTorch's `Hardsigmoid`, `relu6(x + 3) / 6` (MobileNetV3); ONNX's
+    `HardSigmoid` states both.
+
+    ```mlir
+    %y = dnp.hard_sigmoid %x : tensor<1x1x1x16xf32>
+    %z = dnp.hard_sigmoid %x alpha 2.000000e-01 : tensor<1x1x1x16xf32>
+    ```
+  }], (ins DefaultValuedAttr<F32Attr, "1.0 / 6.0">:$alpha,
+           DefaultValuedAttr<F32Attr, "0.5">:$beta),
+  "(`alpha` $alpha^)? (`beta` $beta^)?">;
+
+def DNP_HardSwishOp : DNP_ActivationOp<"hard_swish",
+    "x * relu6(x + 3) / 6", [{
+    Elementwise hard swish, MobileNetV3's activation (PyTorch `Hardswish`,
+    ONNX `HardSwish`).
+
+    ```mlir
+    %y = dnp.hard_swish %x : tensor<1x8x8x16xf32>
+    ```
+  }]>;
+
+def DNP_LeakyReluOp : DNP_ActivationOp<"leaky_relu",
+    "x if x >= 0, else alpha * x", [{
+    Elementwise leaky rectifier with a finite slope `alpha` (default 0.01,
+    as in PyTorch and ONNX).
+
+    ```mlir
+    %y = dnp.leaky_relu %x alpha 1.000000e-01 : tensor<1x8x8x4xf32>
+    ```
+  }], (ins DefaultValuedAttr<F32Attr, "0.01">:$alpha),
+  "(`alpha` $alpha^)?">;
+
+def DNP_ClampOp : DNP_ActivationOp<"clamp", "min(max(x, min), max)", [{
+    Elementwise clamp to `[min, max]`; either bound may be infinite, `min`
+    must not exceed `max`. `clamp` to `[0, 6]` is `relu6` and to
+    `[0, +inf]` is `relu`: the importers emit those ops for them, so the
+    producer can fuse them.
+
+    ```mlir
+    %y = dnp.clamp %x min -1.000000e+00 max 1.000000e+00 : tensor<1x8x8x4xf32>
+    ```
+  }], (ins F32Attr:$min, F32Attr:$max), "`min` $min `max` $max">;
+
 def DNP_SoftmaxOp : DNP_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
   let summary = "Softmax over the last axis";
   let description = [{
