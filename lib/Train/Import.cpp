@@ -2,6 +2,7 @@
 #include "dnp/Train/Import.h"
 #include "dnp/Analysis/ChannelGroups.h"
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPDialect.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
@@ -249,22 +250,37 @@ LogicalResult Importer::addNode(Operation *op) {
                         "reshape changes it";
             return success();
           })
-          .Case([&](ddnp::ReluOp r) {
-            node.kind = OpKind::Relu;
-            return input(r.getInput());
-          })
-          .Case([&](ddnp::Relu6Op r) {
-            node.kind = OpKind::Relu6;
-            return input(r.getInput());
-          })
           .Case([&](ddnp::SoftmaxOp s) {
             node.kind = OpKind::Softmax;
             return input(s.getInput());
           })
-          .Default([&](Operation *other) {
-            return other->emitError()
-                   << "dnp-train does not support op '" << other->getName()
-                   << "'";
+          .Default([&](Operation *other) -> LogicalResult {
+            // relu, relu6, sigmoid, tanh, silu, hard_sigmoid, hard_swish,
+            // leaky_relu, clamp: one node kind, the function as data.
+            std::optional<::dnp::ActivationFn> fn =
+                ddnp::getActivationFn(other);
+            if (!fn)
+              return other->emitError()
+                     << "dnp-train does not support op '" << other->getName()
+                     << "'";
+            node.kind = OpKind::Activation;
+            node.activation = *fn;
+            if (failed(input(other->getOperand(0))))
+              return failure();
+            // Masks zero the channels they remove; past an activation with
+            // f(0) != 0 (sigmoid, hard_sigmoid, some clamps) those channels
+            // would not be zero, and removing them would change the
+            // function. The channel-group analysis keeps such groups fixed.
+            if (!fn->preservesZero())
+              for (const Segment &s : layoutOf(other->getOperand(0)).segments)
+                if (groups.getGroup(s.group).prunable)
+                  return other->emitError()
+                         << "dnp-train: channel group " << s.group
+                         << " is prunable but passes through '"
+                         << fn->name()
+                         << "', which does not keep a removed (zero) "
+                            "channel at zero (internal error)";
+            return success();
           });
   if (failed(ok))
     return failure();

@@ -27,14 +27,17 @@ const char *dnp::train::toString(OpKind kind) {
     return "flatten";
   case OpKind::Reshape:
     return "reshape";
-  case OpKind::Relu:
-    return "relu";
-  case OpKind::Relu6:
-    return "relu6";
+  case OpKind::Activation:
+    return "activation";
   case OpKind::Softmax:
     return "softmax";
   }
   return "?";
+}
+
+const char *dnp::train::toString(const Node &node) {
+  return node.kind == OpKind::Activation ? node.activation.name()
+                                         : toString(node.kind);
 }
 
 int64_t Layout::numChannels() const {

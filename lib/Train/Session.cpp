@@ -301,6 +301,44 @@ Tensor activate(const Tensor &x, Activation act) {
   return x;
 }
 
+/// The standalone activation `fn` (dnp/Support/Activations.h) in f32, with
+/// LibTorch's gradients. The parameters are f32 attributes widened to
+/// double, so they are exact as f32 scalars too.
+Tensor activate(const Tensor &x, const dnp::ActivationFn &fn) {
+  using dnp::ActivationKind;
+  switch (fn.kind) {
+  case ActivationKind::Relu:
+    return torch::relu(x);
+  case ActivationKind::Relu6:
+    return torch::hardtanh(x, 0.0, 6.0);
+  case ActivationKind::Sigmoid:
+    return torch::sigmoid(x);
+  case ActivationKind::Tanh:
+    return torch::tanh(x);
+  case ActivationKind::Silu:
+    return torch::silu(x);
+  case ActivationKind::HardSigmoid:
+    return torch::clamp(x * fn.alpha + fn.beta, 0.0, 1.0);
+  case ActivationKind::HardSwish:
+    return torch::hardswish(x);
+  case ActivationKind::LeakyRelu:
+    return torch::leaky_relu(x, fn.alpha);
+  case ActivationKind::Clamp: {
+    // An infinite bound is no bound.
+    c10::optional<c10::Scalar> lo, hi;
+    if (!(std::isinf(fn.lo) && fn.lo < 0))
+      lo = fn.lo;
+    if (!(std::isinf(fn.hi) && fn.hi > 0))
+      hi = fn.hi;
+    if (!lo && !hi)
+      return x;
+    return torch::clamp(x, lo, hi);
+  }
+  }
+  TORCH_CHECK(false, "unknown activation ", fn.name());
+  return x;
+}
+
 /// Pads NCHW `x` by [top, bottom, left, right] with `value`.
 Tensor pad(const Tensor &x, const std::array<int64_t, 4> &p, double value) {
   if (p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0)
@@ -448,11 +486,8 @@ Tensor TorchSession::run(const Tensor &input, bool training,
         out = out.permute({0, 3, 1, 2});
       break;
     }
-    case OpKind::Relu:
-      out = torch::relu(in(0));
-      break;
-    case OpKind::Relu6:
-      out = torch::hardtanh(in(0), 0.0, 6.0);
+    case OpKind::Activation:
+      out = activate(in(0), node.activation);
       break;
     case OpKind::Softmax:
       out = torch::softmax(in(0), in(0).dim() == 4 ? 1 : -1);

@@ -1,8 +1,10 @@
 //===- SessionTest.cpp - The LibTorch network of dnp-train ----------------===//
 //
 //  * The LibTorch graph built from every example model (and a model using
-//    every dnp op) computes what the reference interpreter computes, for
-//    the same weights, within 1e-4.
+//    every dnp op, and one using every standalone activation) computes what
+//    the reference interpreter computes, for the same weights, within 1e-4.
+//  * Each standalone activation alone, with its parameters, computes its
+//    dnp::ActivationFn on every piece of its domain, within f32 rounding.
 //  * Removing channels physically in the middle of training (weights and
 //    optimizer state) leaves the function unchanged for hard 0/1 masks, and
 //    training continues on the smaller tensors.
@@ -13,6 +15,7 @@
 #include "TrainTestUtil.h"
 
 #include <cmath>
+#include <set>
 
 using namespace dnp::train;
 using namespace dnp::train::test;
@@ -93,7 +96,8 @@ std::vector<ModelCase> cases() {
   return {{"vgg", readExample("vgg_fmnist.mlir")},
           {"dscnn", readExample("dscnn_fmnist.mlir")},
           {"mobilenetv2", readExample("mobilenetv2_fmnist.mlir")},
-          {"zoo", kZoo}};
+          {"zoo", kZoo},
+          {"activations", readTestInput("activations.mlir")}};
 }
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {
@@ -152,6 +156,132 @@ TEST_F(TrainSession, ZooHasAMultiGroupConv) {
   EXPECT_TRUE(found);
   EXPECT_TRUE(model.outputIsSoftmax);
   EXPECT_GE(model.prunableGroups().size(), 5u);
+}
+
+/// One standalone activation op and the function it must import as.
+struct ActivationCase {
+  const char *op; // "dnp.hard_sigmoid %x alpha 2.0e-01"
+  dnp::ActivationKind kind;
+  float alpha = 0, beta = 0, lo = 0, hi = 0;
+};
+
+std::vector<ActivationCase> activationCases() {
+  using K = dnp::ActivationKind;
+  return {
+      {"dnp.relu %x", K::Relu},
+      {"dnp.relu6 %x", K::Relu6},
+      {"dnp.sigmoid %x", K::Sigmoid},
+      {"dnp.tanh %x", K::Tanh},
+      {"dnp.silu %x", K::Silu},
+      {"dnp.hard_sigmoid %x", K::HardSigmoid, 1.0f / 6.0f, 0.5f},
+      {"dnp.hard_sigmoid %x alpha 2.000000e-01 beta 6.000000e-01",
+       K::HardSigmoid, 0.2f, 0.6f},
+      {"dnp.hard_sigmoid %x alpha -5.000000e-01", K::HardSigmoid, -0.5f,
+       0.5f},
+      {"dnp.hard_swish %x", K::HardSwish},
+      {"dnp.leaky_relu %x", K::LeakyRelu, 0.01f},
+      {"dnp.leaky_relu %x alpha 3.000000e-01", K::LeakyRelu, 0.3f},
+      {"dnp.leaky_relu %x alpha -1.500000e+00", K::LeakyRelu, -1.5f},
+      {"dnp.clamp %x min -1.000000e+00 max 2.000000e+00", K::Clamp, 0, 0,
+       -1.0f, 2.0f},
+      {"dnp.clamp %x min 5.000000e-01 max 4.000000e+00", K::Clamp, 0, 0, 0.5f,
+       4.0f},
+      {"dnp.clamp %x min 0xFF800000 max 2.500000e+00", K::Clamp, 0, 0,
+       -INFINITY, 2.5f},
+      {"dnp.clamp %x min -7.500000e-01 max 0x7F800000", K::Clamp, 0, 0,
+       -0.75f, INFINITY},
+      {"dnp.clamp %x min 0xFF800000 max 0x7F800000", K::Clamp, 0, 0,
+       -INFINITY, INFINITY},
+  };
+}
+
+/// Inputs on every piece of every activation: a 1/8 grid over [-8, 8]
+/// (the knees of hard_swish, relu6, the clamps and the hard sigmoids are
+/// on it or between two of its points) and the saturated tails.
+std::vector<float> activationInputs() {
+  std::vector<float> x;
+  for (int i = -64; i <= 64; ++i)
+    x.push_back(i / 8.0f);
+  for (float v : {-100.0f, -40.0f, -17.5f, -9.25f, 9.25f, 17.5f, 40.0f,
+                  100.0f, 1e-4f, -1e-4f, 1.0f / 3.0f, -2.0f / 3.0f})
+    x.push_back(v);
+  return x;
+}
+
+TEST_F(TrainSession, ActivationsComputeTheirFunction) {
+  const std::vector<float> x = activationInputs();
+  const int64_t n = static_cast<int64_t>(x.size());
+  const std::string type = "tensor<1x" + std::to_string(n) + "xf32>";
+  for (const ActivationCase &c : activationCases()) {
+    SCOPED_TRACE(c.op);
+    std::string text = "func.func @f(%x: " + type + ") -> " + type +
+                       " {\n  %y = " + c.op + " : " + type +
+                       "\n  return %y : " + type + "\n}\n";
+    auto module = parse(text);
+    ASSERT_TRUE(module);
+    mlir::func::FuncOp func = funcOf(*module);
+    Model model;
+    ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+    // One activation node with the op's parameters.
+    ASSERT_EQ(model.nodes.size(), 1u);
+    const Node &node = model.nodes[0];
+    ASSERT_EQ(node.kind, OpKind::Activation);
+    EXPECT_EQ(node.inputs, std::vector<int>{0});
+    const dnp::ActivationFn &fn = node.activation;
+    EXPECT_EQ(fn.kind, c.kind);
+    EXPECT_EQ(fn.alpha, static_cast<double>(c.alpha));
+    EXPECT_EQ(fn.beta, static_cast<double>(c.beta));
+    EXPECT_EQ(fn.lo, static_cast<double>(c.lo));
+    EXPECT_EQ(fn.hi, static_cast<double>(c.hi));
+    std::string opName = std::string(c.op).substr(4);
+    opName = opName.substr(0, opName.find(' '));
+    EXPECT_EQ(toString(node), opName);
+    EXPECT_EQ(model.layouts[1].numChannels(), n);
+
+    // LibTorch == the function == the reference interpreter, within f32
+    // rounding (the function is computed in double and rounded once).
+    auto s = session(model);
+    ASSERT_TRUE(s);
+    std::vector<float> torch = s->forwardOutput(x.data(), 1);
+    std::vector<float> ref = interpret(func, model.inputShape, x, 0);
+    ASSERT_EQ(torch.size(), x.size());
+    ASSERT_EQ(ref.size(), x.size());
+    for (int64_t i = 0; i < n; ++i) {
+      float want = fn.apply(x[i]);
+      double tol = 2e-7 + 1e-6 * std::fabs(want);
+      EXPECT_NEAR(torch[i], want, tol) << "x = " << x[i];
+      EXPECT_NEAR(ref[i], want, tol) << "x = " << x[i];
+    }
+  }
+}
+
+TEST_F(TrainSession, ActivationModelKeepsGroupsPrunable) {
+  Model model;
+  ASSERT_TRUE(import(readTestInput("activations.mlir"), model));
+  // Every activation kind is there once or more, as one node kind.
+  std::set<dnp::ActivationKind> kinds;
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    const Node &node = model.nodes[i];
+    if (node.kind != OpKind::Activation)
+      continue;
+    kinds.insert(node.activation.kind);
+    EXPECT_FALSE(node.gated) << node.name;
+    // An activation that maps 0 to 0 keeps its input's channel groups
+    // (the output layout is the input's).
+    if (node.activation.preservesZero()) {
+      const Layout &in = model.layouts[node.inputs[0]];
+      const Layout &out = model.layouts[i + 1];
+      ASSERT_EQ(in.segments.size(), out.segments.size()) << node.name;
+      for (size_t k = 0; k < in.segments.size(); ++k)
+        EXPECT_EQ(in.segments[k].group, out.segments[k].group) << node.name;
+    }
+  }
+  EXPECT_EQ(kinds.size(), 7u) << "sigmoid, tanh, silu, hard_sigmoid, "
+                                 "hard_swish, leaky_relu, clamp";
+  // conv1 (through leaky_relu and clamp), conv2 + batch norm + depthwise
+  // (through hard_swish, clamp and silu) and conv3 (through tanh) can be
+  // pruned; the masked-vs-pruned test below has something to remove.
+  EXPECT_EQ(model.prunableGroups().size(), 3u);
 }
 
 /// Random keep positions: each prunable group keeps a random non-empty

@@ -26,6 +26,15 @@ inline std::string readExample(const std::string &name) {
   return buffer ? (*buffer)->getBuffer().str() : "";
 }
 
+/// A model of test/Train/Inputs (shared with the lit tests).
+inline std::string readTestInput(const std::string &name) {
+  std::string path =
+      std::string(DNP_SOURCE_DIR) + "/test/Train/Inputs/" + name;
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  EXPECT_TRUE(bool(buffer)) << path;
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
 /// Parses modules and imports them into train::Models.
 class TrainFixture : public ::testing::Test {
 protected:

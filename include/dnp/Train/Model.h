@@ -15,6 +15,7 @@
 #define DNP_TRAIN_MODEL_H
 
 #include "dnp/Cost/Graph.h"
+#include "dnp/Support/Activations.h"
 
 #include <array>
 #include <cstdint>
@@ -35,13 +36,18 @@ enum class OpKind {
   Concat,
   Flatten,
   Reshape,
-  Relu,
-  Relu6,
+  /// A standalone elementwise activation (relu, relu6, sigmoid, tanh, silu,
+  /// hard_sigmoid, hard_swish, leaky_relu, clamp): Node::activation says
+  /// which. Its output has its input's layout.
+  Activation,
   Softmax,
 };
 
+/// The op's name: "conv2d", ...; "activation" for OpKind::Activation (see
+/// toString(const Node &)).
 const char *toString(OpKind kind);
 
+/// An activation fused into conv2d, depthwise_conv2d, dense or add.
 enum class Activation { None, Relu, Relu6 };
 
 /// `channels` consecutive channels of one channel group.
@@ -75,7 +81,7 @@ struct Param {
 };
 
 struct Node {
-  OpKind kind = OpKind::Relu;
+  OpKind kind = OpKind::Activation;
   std::string name;         // "conv2d_3" (kind and index), for messages
   std::vector<int> inputs;  // value ids
   /// conv/depthwise/dense: weight, bias; batch_norm: scale, offset, mean,
@@ -85,12 +91,17 @@ struct Node {
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   Activation act = Activation::None;
+  /// OpKind::Activation: the function (dnp/Support/Activations.h).
+  ::dnp::ActivationFn activation;
   float epsilon = 1e-5f;
   bool countIncludePad = false;
   /// Multiplies its output channels by the gate of its layout's groups
   /// (conv2d, depthwise, dense, batch_norm over a prunable group).
   bool gated = false;
 };
+
+/// The node's op name: toString(kind), or the activation's ("hard_swish").
+const char *toString(const Node &node);
 
 struct Group {
   int id = 0;
