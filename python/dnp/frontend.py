@@ -149,6 +149,30 @@ def pool_ceil_padding(size: int, kernel: int, stride: int, before: int,
     return (out - 1) * stride + kernel - (size + before + after)
 
 
+_FLT_MAX = float(np.finfo(np.float32).max)
+
+# Ops whose result is never negative (what `T.nonneg` records).
+_NONNEG_KINDS = ("relu", "relu6", "sigmoid", "hard_sigmoid")
+
+
+def _check_activation(kind: str, attrs) -> None:
+    """Raises `Unsupported` for a parameter dnp cannot carry: slopes and
+    offsets must be finite f32 numbers (clamp bounds are checked by
+    `Lowering.clip`)."""
+    for name in ("alpha", "beta"):
+        if name in attrs:
+            value = float(attrs[name])
+            if not abs(value) <= _FLT_MAX:  # also NaN
+                raise Unsupported(f"{kind} {name}={value:g} is not a finite "
+                                  "f32 number")
+
+
+def _nonneg_activation(kind: str, attrs) -> bool:
+    if kind == "clamp":
+        return attrs["min"] >= 0.0
+    return kind in _NONNEG_KINDS
+
+
 def _window_out(size, kernel, stride, before, after, dilation=1):
     effective = dilation * (kernel - 1) + 1
     padded = size + before + after
@@ -248,11 +272,50 @@ class Lowering:
 
     # -- elementwise ---------------------------------------------------------
 
-    def unary(self, kind: str, x: T, hint=None) -> T:
-        """relu / relu6 (layout-preserving)."""
+    def unary(self, kind: str, x: T, hint=None, **attrs) -> T:
+        """An elementwise activation (`relu`, `sigmoid`, `leaky_relu`,
+        `clamp`, ...; see `ELEMENTWISE` in dnp.mlir). Elementwise ops do not
+        care about the layout, so the stored tensor is used as is. The
+        parameters are checked here, so that both front ends reject a bad
+        one the same way: as `Unsupported`, with the number."""
+        _check_activation(kind, attrs)
         v = x.value if x.value is not None else self.materialize(x)
-        y = self.w.op(kind, [v], v.shape, hint)
-        return T(x.shape, y, x.layout, x.src, nonneg=True)
+        y = self.w.op(kind, [v], v.shape, hint, **attrs)
+        return T(x.shape, y, x.layout, x.src,
+                 nonneg=_nonneg_activation(kind, attrs))
+
+    def clip(self, x: T, lo: Optional[float], hi: Optional[float],
+             hint=None) -> T:
+        """`min(max(x, lo), hi)` (ONNX Clip, torch.clamp, nn.Hardtanh).
+
+        A bound that is `None` or at least FLT_MAX in magnitude (ONNX's
+        opset < 11 default) is absent. Clip(0, none) is emitted as `relu`
+        and Clip(0, 6) as `relu6`, not as `clamp`, so that the producer can
+        fuse them; an input known to be non-negative (a relu's result)
+        makes a lower bound <= 0 moot (torch's opset < 11 relu6 is Relu +
+        Clip(max=6)). `lo > hi` sets every element to `hi` in ONNX, numpy
+        and PyTorch alike, which is `clamp` to `[hi, hi]`."""
+        lo = -np.inf if lo is None else float(lo)
+        hi = np.inf if hi is None else float(hi)
+        if np.isnan(lo) or np.isnan(hi):
+            raise Unsupported(f"clip bounds min={lo:g}, max={hi:g}: a NaN "
+                              "bound has no meaning")
+        lo = -np.inf if lo <= -_FLT_MAX else lo
+        hi = np.inf if hi >= _FLT_MAX else hi
+        if lo > hi:
+            lo = hi
+        if lo == 0.0 and hi == 6.0:
+            return self.unary("relu6", x, hint)
+        if lo == 0.0 and hi == np.inf:
+            return self.unary("relu", x, hint)
+        if lo <= 0.0 and x.nonneg:
+            if hi == 6.0:
+                return self.unary("relu6", x, hint)
+            if hi == np.inf:
+                return x
+        if lo == -np.inf and hi == np.inf:
+            return x
+        return self.unary("clamp", x, hint, min=lo, max=hi)
 
     def add(self, a: T, b: T, hint=None) -> T:
         if a.shape != b.shape:

@@ -17,7 +17,10 @@ rewrites (fusing a relu into its producer) can run first.
 
 Type strings follow the MLIR builtin syntax: `tensor<1x28x28x1xf32>`;
 attributes follow the assembly formats of
-include/dnp/Dialect/DNP/IR/DNPOps.td.
+include/dnp/Dialect/DNP/IR/DNPOps.td. The elementwise activations
+(`ELEMENTWISE`) print as `%y = dnp.clamp %x min -1.0e+00 max 1.0e+00 :
+tensor<...>`; an attribute that is not passed is left to the op's default
+(`hard_sigmoid`'s alpha 1/6 and beta 1/2, `leaky_relu`'s alpha 0.01).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 import numpy as np
 
 __all__ = ["Value", "Op", "ModelWriter", "tensor_type", "blob_hex",
-           "format_float", "ACTIVATIONS", "OP_KINDS"]
+           "format_float", "ACTIVATIONS", "OP_KINDS", "ELEMENTWISE"]
 
 #: Fused activations accepted by conv2d, depthwise_conv2d, dense and add.
 ACTIVATIONS = ("none", "relu", "relu6")
@@ -49,8 +52,22 @@ OP_KINDS = {
     "reshape": (),
     "relu": (),
     "relu6": (),
+    "sigmoid": (),
+    "tanh": (),
+    "silu": (),
+    "hard_swish": (),
+    "hard_sigmoid": ("alpha", "beta"),
+    "leaky_relu": ("alpha",),
+    "clamp": ("min", "max"),
     "softmax": (),
 }
+
+#: Elementwise ops printed as `%y = dnp.<kind> %x <attrs> : <type>`.
+ELEMENTWISE = ("relu", "relu6", "sigmoid", "tanh", "silu", "hard_swish",
+               "hard_sigmoid", "leaky_relu", "clamp")
+
+# Attributes an op cannot do without (the others have defaults in the ODS).
+_REQUIRED_ATTRS = {"clamp": ("min", "max")}
 
 # Ops into which a following relu/relu6 can be folded.
 _FUSABLE_PRODUCERS = ("conv2d", "depthwise_conv2d", "dense", "add")
@@ -69,12 +86,26 @@ def blob_hex(array: np.ndarray) -> str:
     return "0x04000000" + data.tobytes().hex().upper()
 
 
-def format_float(value: float) -> str:
-    """An MLIR float literal that round-trips an f32 value."""
-    value = float(np.float32(value))
-    if not np.isfinite(value):
-        raise ValueError(f"cannot print non-finite attribute value {value}")
-    return np.format_float_scientific(np.float32(value), unique=True, trim="0")
+def format_float(value: float, allow_inf: bool = False) -> str:
+    """An MLIR literal that an f32 attribute parses back to exactly `value`
+    rounded to f32.
+
+    MLIR reads a decimal literal as a double and then rounds it to f32, so
+    the shortest f32 digits are checked through that same double rounding
+    (and the exact double of the f32 value is printed in the rare case they
+    would land on the neighbouring f32). Infinities (only with `allow_inf`:
+    clamp bounds) are printed as the f32 bit patterns `0x7F800000` and
+    `0xFF800000`, MLIR's own spelling; NaN is always refused."""
+    f32 = np.float32(value)
+    if np.isnan(f32) or (np.isinf(f32) and not allow_inf):
+        raise ValueError("cannot print non-finite attribute value "
+                         f"{float(value)}")
+    if np.isinf(f32):
+        return "0x7F800000" if f32 > 0 else "0xFF800000"
+    text = np.format_float_scientific(f32, unique=True, trim="0")
+    if np.float32(float(text)) != f32:
+        text = repr(float(f32))
+    return text
 
 
 def _int_list(values: Iterable[int]) -> str:
@@ -177,12 +208,25 @@ class ModelWriter:
         unknown = set(attrs) - set(OP_KINDS[kind])
         if unknown:
             raise ValueError(f"dnp.{kind} has no attribute(s) {sorted(unknown)}")
+        missing = [a for a in _REQUIRED_ATTRS.get(kind, ()) if a not in attrs]
+        if missing:
+            raise ValueError(f"dnp.{kind} needs attribute(s) {missing}")
         act = attrs.get("act", "none")
         if act not in ACTIVATIONS:
             raise ValueError(f"unknown activation {act!r}")
+        if kind == "clamp" and not attrs["min"] <= attrs["max"]:
+            raise ValueError(f"dnp.clamp min {attrs['min']} must not exceed "
+                             f"max {attrs['max']}")
         result = Value(self._ssa_name(hint or kind), tuple(int(d) for d in shape))
         self.ops.append(Op(kind, list(operands), result, dict(attrs)))
         return result
+
+    def producer(self, value: Optional[Value]) -> Optional[Op]:
+        """The op that computes `value` (None for arguments and constants)."""
+        for op in reversed(self.ops):
+            if op.result is value:
+                return op
+        return None
 
     def output(self, *values: Value) -> None:
         """Appends returned values, in order."""
@@ -265,6 +309,12 @@ class ModelWriter:
             parts.append("count_include_pad")
         if k == "batch_norm" and "epsilon" in a:
             parts.append(f"epsilon {format_float(a['epsilon'])}")
+        for name in ("alpha", "beta"):  # hard_sigmoid, leaky_relu
+            if name in a:
+                parts.append(f"{name} {format_float(a[name])}")
+        for name in ("min", "max"):  # clamp: either bound may be infinite
+            if name in a:
+                parts.append(f"{name} {format_float(a[name], allow_inf=True)}")
         if a.get("act", "none") != "none":
             parts.append(f"act {a['act']}")
         text = head + "".join(" " + p for p in parts)
@@ -272,7 +322,7 @@ class ModelWriter:
         if k in ("conv2d", "depthwise_conv2d", "dense", "batch_norm", "concat"):
             types = ", ".join(v.type for v in op.operands)
             return f"{text} : ({types}) -> {out}"
-        if k in ("add", "relu", "relu6", "softmax"):
+        if k in ("add", "softmax") or k in ELEMENTWISE:
             return f"{text} : {out}"
         return f"{text} : {op.operands[0].type} -> {out}"
 

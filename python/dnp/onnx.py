@@ -6,12 +6,17 @@
     x_dnp = m.inputs[0].to_dnp(x_nchw)               # NCHW -> NHWC
 
 Supported nodes: Conv (group 1, or depthwise: group == channels == output
-channels), Gemm, MatMul (2-D, constant weight), Relu, Clip (relu / relu6),
-MaxPool, AveragePool, GlobalAveragePool, Add (same shapes), Concat,
-BatchNormalization (inference), Flatten, Reshape (constant shape), Softmax,
-plus Identity, Dropout (inference) and Constant. Shape arithmetic on
-constants (Shape, Gather, Unsqueeze, Concat, ... as torch.onnx emits for
-`x.view(n, -1)`) is folded.
+channels), Gemm, MatMul (2-D, constant weight), MaxPool, AveragePool,
+GlobalAveragePool, Add (same shapes), Concat, BatchNormalization
+(inference), Flatten, Reshape (constant shape), Softmax, the activations
+Relu, Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu and Clip (constant
+bounds: relu for [0, inf), relu6 for [0, 6], clamp otherwise), plus
+Identity, Dropout (inference) and Constant. A Mul is supported as the SiLU
+`Mul(x, Sigmoid(x))` (-> dnp.silu) and as the hard swish `Mul(x,
+HardSigmoid(x))` with alpha 1/6, beta 1/2 that torch.onnx emits below opset
+14 (-> dnp.hard_swish), when the Mul is the only user of the (Hard)Sigmoid;
+any other Mul is unsupported. Shape arithmetic on constants (Shape, Gather,
+Unsqueeze, Concat, ... as torch.onnx emits for `x.view(n, -1)`) is folded.
 
 Layouts: every 4-D tensor is NCHW in ONNX and NHWC in dnp, so the imported
 function takes NHWC inputs (transpose with `x.transpose(0, 2, 3, 1)` or use
@@ -39,11 +44,13 @@ from .mlir import ModelWriter, Value
 
 __all__ = ["import_model", "convert", "SUPPORTED_OPS", "UnsupportedModelError"]
 
-#: ONNX op types the importer converts (besides folded constant arithmetic).
+#: ONNX op types the importer converts (besides folded constant arithmetic
+#: and the Muls of `_Importer._find_fused_muls`).
 SUPPORTED_OPS = frozenset([
     "Conv", "Gemm", "MatMul", "Relu", "Clip", "MaxPool", "AveragePool",
     "GlobalAveragePool", "Add", "Concat", "BatchNormalization", "Flatten",
     "Reshape", "Softmax", "Identity", "Dropout", "Constant", "Pad",
+    "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu",
 ])
 
 # Ops that can absorb a zero Pad of their input into their own padding.
@@ -56,7 +63,9 @@ _FOLDABLE = frozenset([
     "ConstantOfShape", "Constant",
 ])
 
-_FLT_MAX = float(np.finfo(np.float32).max)
+# ONNX's HardSwish is x * HardSigmoid(x) with these parameters.
+_HARD_SWISH_ALPHA = float(np.float32(1.0 / 6.0))
+_HARD_SWISH_BETA = 0.5
 
 
 class _PendingPad(T):
@@ -136,6 +145,9 @@ class _Importer:
         self.constant_inputs = dict(constant_inputs or {})
         self.input_shapes = {k: tuple(v) for k, v in (input_shapes or {}).items()}
         self.inferred: Dict[str, Tuple[tuple, int]] = {}
+        # Index of a Mul node -> (dnp op, name of x) for x * Sigmoid(x) and
+        # x * HardSigmoid(x).
+        self.fused_muls: Dict[int, Tuple[str, str]] = {}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -194,11 +206,63 @@ class _Importer:
             raise Unsupported(f"pads {pads} are not those of a 2-D window")
         return [pads[0], pads[2], pads[1], pads[3]]
 
+    @staticmethod
+    def _gate_kind(node) -> Optional[str]:
+        """The dnp op that `x * node(x)` is, for a node that is a gate."""
+        if node.domain not in ("", "ai.onnx"):
+            return None
+        if node.op_type == "Sigmoid":
+            return "silu"
+        if node.op_type == "HardSigmoid":
+            a = _attrs(node)
+            alpha = float(np.float32(a.get("alpha", 0.2)))
+            beta = float(np.float32(a.get("beta", 0.5)))
+            if alpha == _HARD_SWISH_ALPHA and beta == _HARD_SWISH_BETA:
+                return "hard_swish"
+        return None
+
+    def _find_fused_muls(self) -> None:
+        """Finds the Muls that multiply a tensor by its own sigmoid (SiLU)
+        or hard sigmoid (torch.onnx's hard swish below opset 14). The gate
+        must feed only that Mul: the gate op is still emitted and then
+        removed as dead code, so a second user would keep it alive."""
+        g = self.graph
+        producer = {out: n for n in g.node for out in n.output if out}
+        users: Dict[str, int] = {}
+        for n in g.node:
+            for name in n.input:
+                users[name] = users.get(name, 0) + 1
+        for out in g.output:
+            users[out.name] = users.get(out.name, 0) + 1
+        for index, node in enumerate(g.node):
+            if (node.op_type != "Mul" or node.domain not in ("", "ai.onnx")
+                    or len(node.input) != 2):
+                continue
+            a, b = node.input
+            for x, gate in ((a, b), (b, a)):
+                p = producer.get(gate)
+                kind = self._gate_kind(p) if p is not None else None
+                if (kind and len(p.input) >= 1 and p.input[0] == x
+                        and users.get(gate) == 1):
+                    self.fused_muls[index] = (kind, x)
+                    break
+
+    def _type_problem(self, index: int, op: str) -> Optional[str]:
+        """Why a node's op type cannot be imported, or None when it can."""
+        if op in SUPPORTED_OPS or index in self.fused_muls:
+            return None
+        if op == "Mul":
+            return ("op type 'Mul' is not supported by dnp except as "
+                    "x * Sigmoid(x) (SiLU) or x * HardSigmoid(x) (hard "
+                    "swish), where the (Hard)Sigmoid has no other user")
+        return f"op type '{op}' is not supported by dnp"
+
     # -- driver ----------------------------------------------------------------
 
     def run(self, fuse: bool) -> ImportedModel:
         g = self.graph
         self._infer_shapes()
+        self._find_fused_muls()
         for init in g.initializer:
             self.env[init.name] = Lowering.constant(numpy_helper.to_array(init))
         graph_inputs = {i.name for i in g.input}
@@ -288,9 +352,9 @@ class _Importer:
         if missing:
             # An input's producer was reported already; report this node only
             # when it would be unsupported on its own.
-            if op not in SUPPORTED_OPS and op not in _FOLDABLE:
-                self.problems.append((label, op, f"op type '{op}' is not "
-                                      "supported by dnp"))
+            problem = self._type_problem(index, op)
+            if problem and op not in _FOLDABLE:
+                self.problems.append((label, op, problem))
             self._poison(node)
             return
         foldable = (op in _FOLDABLE and ins and
@@ -301,9 +365,9 @@ class _Importer:
             foldable = True
         if op == "Constant":
             foldable = True
-        if not foldable and op not in SUPPORTED_OPS:
-            self.problems.append((label, op, f"op type '{op}' is not supported "
-                                  "by dnp"))
+        problem = None if foldable else self._type_problem(index, op)
+        if problem:
+            self.problems.append((label, op, problem))
             self._poison(node)
             return
         try:
@@ -314,6 +378,8 @@ class _Importer:
                                   "AveragePool, which absorb it")
             if foldable:
                 outs = self._fold(node, ins)
+            elif index in self.fused_muls:
+                outs = self._fused_mul(index, label)
             else:
                 handler = getattr(self, "_op_" + op)
                 outs = handler(node, ins, _attrs(node), label)
@@ -461,30 +527,51 @@ class _Importer:
     def _op_Relu(self, node, ins, a, label):
         return self.low.unary("relu", ins[0], label)
 
+    def _op_Sigmoid(self, node, ins, a, label):
+        return self.low.unary("sigmoid", ins[0], label)
+
+    def _op_Tanh(self, node, ins, a, label):
+        return self.low.unary("tanh", ins[0], label)
+
+    def _op_HardSwish(self, node, ins, a, label):
+        return self.low.unary("hard_swish", ins[0], label)
+
+    def _op_HardSigmoid(self, node, ins, a, label):
+        # ONNX's defaults (0.2, 0.5) are not dnp's (PyTorch's 1/6, 0.5):
+        # always state both.
+        return self.low.unary("hard_sigmoid", ins[0], label,
+                              alpha=float(a.get("alpha", 0.2)),
+                              beta=float(a.get("beta", 0.5)))
+
+    def _op_LeakyRelu(self, node, ins, a, label):
+        return self.low.unary("leaky_relu", ins[0], label,
+                              alpha=float(a.get("alpha", 0.01)))
+
+    def _fused_mul(self, index, label):
+        """x * Sigmoid(x) -> dnp.silu, x * HardSigmoid(x) -> dnp.hard_swish
+        (`_find_fused_muls`); the gate's own op is left to dead-code
+        removal."""
+        kind, x = self.fused_muls[index]
+        return self.low.unary(kind, self.env[x], label)
+
+    def _bound(self, ins, i, what) -> Optional[float]:
+        """A Clip bound given as input `i` (opset >= 11): a constant scalar,
+        or None when absent."""
+        if len(ins) <= i or ins[i] is None:
+            return None
+        value = self._const(ins[i], what)
+        if value.size != 1:
+            raise Unsupported(f"{what} has shape {list(value.shape)}; it must "
+                              "be a scalar")
+        return float(value.reshape(-1)[0])
+
     def _op_Clip(self, node, ins, a, label):
         if self.opset < 11:
-            lo, hi = a.get("min", -_FLT_MAX), a.get("max", _FLT_MAX)
+            lo, hi = a.get("min"), a.get("max")
         else:
-            lo = float(self._const(ins[1], "Clip min")) if len(ins) > 1 and \
-                ins[1] is not None else -_FLT_MAX
-            hi = float(self._const(ins[2], "Clip max")) if len(ins) > 2 and \
-                ins[2] is not None else _FLT_MAX
-        no_max = hi >= _FLT_MAX
-        if lo == 0.0 and hi == 6.0:
-            return self.low.unary("relu6", ins[0], label)
-        if lo == 0.0 and no_max:
-            return self.low.unary("relu", ins[0], label)
-        if lo <= 0.0 and ins[0].nonneg:
-            # The input is a relu's result (torch's opset < 11 relu6 is
-            # Relu + Clip(max=6)).
-            if hi == 6.0:
-                return self.low.unary("relu6", ins[0], label)
-            if no_max:
-                return ins[0]
-        def fmt(v):
-            return "none" if abs(v) >= _FLT_MAX else f"{v:g}"
-        raise Unsupported(f"Clip(min={fmt(lo)}, max={fmt(hi)}) is neither relu "
-                          "(min 0, no max) nor relu6 (min 0, max 6)")
+            lo = self._bound(ins, 1, "Clip min")
+            hi = self._bound(ins, 2, "Clip max")
+        return self.low.clip(ins[0], lo, hi, label)
 
     def _window(self, node, x: T, a, kernel, dilations):
         if x.rank != 4 or len(kernel) != 2:

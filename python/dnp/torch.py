@@ -6,11 +6,19 @@
 The module is traced with `torch.fx.symbolic_trace` and the example input is
 propagated to learn every shape. Supported: `nn.Conv2d` (groups 1 or
 depthwise), `nn.Linear`, `nn.BatchNorm2d`/`BatchNorm1d` in eval mode,
-`nn.ReLU`/`nn.ReLU6`/`nn.Hardtanh(0, 6)`/`F.relu`/`F.relu6`/`Tensor.relu`,
 `nn.MaxPool2d`/`F.max_pool2d`, `nn.AvgPool2d`/`F.avg_pool2d`,
 `nn.AdaptiveAvgPool2d(1)`/`F.adaptive_avg_pool2d(x, 1)`/`x.mean((2, 3))`,
 `+`/`torch.add`, `torch.cat`, `torch.flatten`/`nn.Flatten`/`x.view`/
-`x.reshape`, `nn.Softmax`/`F.softmax`, and `nn.Identity`/`nn.Dropout` (eval).
+`x.reshape`, `nn.Softmax`/`F.softmax`, `nn.Identity`/`nn.Dropout` (eval),
+and the activations as modules, functions and Tensor methods:
+`nn.ReLU`/`F.relu`/`x.relu()`, `nn.ReLU6`/`F.relu6`, `nn.Sigmoid`/
+`torch.sigmoid`/`x.sigmoid()`, `nn.Tanh`/`torch.tanh`/`x.tanh()`, `nn.SiLU`/
+`F.silu` (and `x * torch.sigmoid(x)`), `nn.Hardswish`/`F.hardswish`,
+`nn.Hardsigmoid`/`F.hardsigmoid`, `nn.LeakyReLU`/`F.leaky_relu`, and
+`nn.Hardtanh`/`F.hardtanh`/`torch.clamp`/`x.clamp()`/`torch.clip` (relu for
+bounds [0, inf), relu6 for [0, 6], clamp otherwise). In-place forms
+(`inplace=True`, `x.sigmoid_()`, `F.relu_`) are supported: later uses of the
+mutated tensor see the new value (a view of it taken earlier does not).
 
 As with the ONNX importer, 4-D inputs are NCHW in PyTorch and NHWC in the
 dnp function; `convert` returns the mapping (`ImportedModel.inputs/outputs`).
@@ -19,6 +27,7 @@ Unsupported nodes are reported all at once in an `UnsupportedModelError`.
 
 from __future__ import annotations
 
+import inspect
 import operator
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -86,8 +95,28 @@ def _bind(names: Sequence[str], defaults: Dict[str, object], args,
     return bound
 
 
+def _present(*fns) -> set:
+    """The functions that exist in this PyTorch (some are newer or older)."""
+    return {f for f in fns if f is not None}
+
+
 _RELU_FUNCS = {torch.relu, F.relu, torch.relu_, F.relu_}
 _RELU6_FUNCS = {F.relu6}
+_SIGMOID_FUNCS = _present(torch.sigmoid, F.sigmoid,
+                          getattr(torch, "sigmoid_", None))
+_TANH_FUNCS = _present(torch.tanh, F.tanh, getattr(torch, "tanh_", None))
+_CLAMP_FUNCS = _present(torch.clamp, getattr(torch, "clip", None),
+                        getattr(torch, "clamp_", None),
+                        getattr(torch, "clip_", None))
+_HARDTANH_FUNCS = _present(F.hardtanh, getattr(F, "hardtanh_", None))
+_LEAKY_RELU_FUNCS = _present(F.leaky_relu, getattr(F, "leaky_relu_", None))
+# Parameterless activations taking (input, inplace=False).
+_SIMPLE_ACTIVATION_FUNCS = {F.silu: "silu", F.hardswish: "hard_swish",
+                            F.hardsigmoid: "hard_sigmoid"}
+_SIMPLE_ACTIVATION_MODULES = ((nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh"),
+                              (nn.SiLU, "silu"), (nn.Hardswish, "hard_swish"),
+                              (nn.Hardsigmoid, "hard_sigmoid"))
+_MUL_FUNCS = {operator.mul, torch.mul}
 _ADD_FUNCS = {operator.add, operator.iadd, torch.add}
 _CAT_FUNCS = {torch.cat} | ({torch.concat} if hasattr(torch, "concat") else set())
 _RESHAPE_FUNCS = {torch.flatten, torch.reshape, torch.squeeze, torch.unsqueeze}
@@ -182,6 +211,7 @@ class _Exporter:
                     self._outputs(node)
                 else:
                     self.env[node] = self._convert(node, gm)
+                    self._rebind_inplace(node, gm)
             except _Missing:
                 self._placeholder_for(node)  # the producer was reported
             except Unsupported as e:
@@ -195,6 +225,41 @@ class _Exporter:
                   "dnp.torch.\nInputs and 4-D results are NHWC.")
         return ImportedModel(self.low.w.to_mlir(header), self.input_info,
                              self.output_info)
+
+    @staticmethod
+    def _is_inplace(node, gm) -> bool:
+        """Whether `node` overwrites its first argument: a module with
+        `inplace=True`, a `relu_`-style function or method, or a function
+        called with `inplace=True` (by keyword or position)."""
+        if node.op == "call_module":
+            module = gm.get_submodule(node.target)
+            return bool(getattr(module, "inplace", False))
+        if node.op == "call_method":
+            name = str(node.target)
+            return name.endswith("_") and not name.startswith("_")
+        if node.op != "call_function":
+            return False
+        name = getattr(node.target, "__name__", "")
+        if name.endswith("_") and not name.startswith("_"):
+            return True
+        if "inplace" in node.kwargs:
+            return bool(node.kwargs["inplace"])
+        try:
+            params = list(inspect.signature(node.target).parameters)
+        except (TypeError, ValueError):  # builtins without a signature
+            return False
+        if "inplace" in params and params.index("inplace") < len(node.args):
+            return bool(node.args[params.index("inplace")])
+        return False
+
+    def _rebind_inplace(self, node, gm) -> None:
+        """After an in-place op, the mutated tensor holds the op's result:
+        every later use of its fx node reads that value (PyTorch's
+        semantics, e.g. `y = relu_(x); return x + y` is 2 * relu(x))."""
+        target = node.args[0] if node.args else None
+        if (isinstance(target, torch.fx.Node) and target in self.env
+                and self._is_inplace(node, gm)):
+            self.env[target] = self.env[node]
 
     def _outputs(self, node) -> None:
         result = node.args[0]
@@ -271,7 +336,13 @@ class _Exporter:
         if isinstance(mod, nn.ReLU):
             return low.unary("relu", x, label)
         if isinstance(mod, nn.Hardtanh):
-            return self._hardtanh(x, mod.min_val, mod.max_val, label)
+            return low.clip(x, mod.min_val, mod.max_val, label)
+        for cls, kind in _SIMPLE_ACTIVATION_MODULES:
+            if isinstance(mod, cls):
+                return low.unary(kind, x, label)
+        if isinstance(mod, nn.LeakyReLU):
+            return low.unary("leaky_relu", x, label,
+                             alpha=float(mod.negative_slope))
         if isinstance(mod, nn.MaxPool2d):
             return self._maxpool(x, mod.kernel_size, mod.stride, mod.padding,
                                  mod.dilation, mod.ceil_mode,
@@ -299,10 +370,37 @@ class _Exporter:
 
     # -- shared pieces -------------------------------------------------------
 
-    def _hardtanh(self, x, lo, hi, label):
-        if lo == 0 and hi == 6:
-            return self.low.unary("relu6", x, label)
-        raise Unsupported(f"hardtanh({lo}, {hi}) is not relu6")
+    def _clamp(self, x, lo, hi, label):
+        """torch.clamp / x.clamp: bounds must be numbers (or None)."""
+        for what, bound in (("min", lo), ("max", hi)):
+            if bound is not None and not isinstance(bound, (int, float)):
+                kind = "tensor" if isinstance(bound, T) else type(bound).__name__
+                raise Unsupported(f"clamp {what} is a {kind}; dnp.clamp takes "
+                                  "constant numbers")
+        if lo is None and hi is None:
+            raise Unsupported("clamp without min and max")
+        return self.low.clip(self._tensor(x), lo, hi, label)
+
+    def _silu_operand(self, node):
+        """For `a * s` where `s = sigmoid(a)` (any form) has no other user:
+        `a`'s fx node, else None. The test is on the emitted ops, not on
+        the fx targets, so that an in-place op on `a` between the two
+        (`a.sigmoid_()` included) is not mistaken for the pattern."""
+        raw = list(node.args[:2])
+        if len(raw) != 2:
+            return None
+        for a, s in (raw, raw[::-1]):
+            if not (isinstance(s, torch.fx.Node) and
+                    isinstance(a, torch.fx.Node) and len(s.users) == 1):
+                continue
+            gate, x = self.env.get(s), self.env.get(a)
+            if not (isinstance(gate, T) and isinstance(x, T)) or x.value is None:
+                continue
+            op = self.low.w.producer(gate.value)
+            if (op is not None and op.kind == "sigmoid"
+                    and op.operands[0] is x.value):
+                return a
+        return None
 
     def _maxpool(self, x, kernel, stride, padding, dilation, ceil_mode,
                  return_indices, label):
@@ -368,12 +466,36 @@ class _Exporter:
             return low.unary("relu", self._tensor(args[0]), label)
         if fn in _RELU6_FUNCS:
             return low.unary("relu6", self._tensor(args[0]), label)
-        if fn is F.hardtanh:
+        if fn in _HARDTANH_FUNCS:
             b = _bind(["input", "min_val", "max_val", "inplace"],
                       dict(min_val=-1.0, max_val=1.0, inplace=False), args,
                       kwargs)
-            return self._hardtanh(self._tensor(b["input"]), b["min_val"],
-                                  b["max_val"], label)
+            return low.clip(self._tensor(b["input"]), b["min_val"],
+                            b["max_val"], label)
+        if fn in _SIGMOID_FUNCS:
+            return low.unary("sigmoid", self._tensor(args[0]), label)
+        if fn in _TANH_FUNCS:
+            return low.unary("tanh", self._tensor(args[0]), label)
+        if fn in _SIMPLE_ACTIVATION_FUNCS:
+            b = _bind(["input", "inplace"], dict(inplace=False), args, kwargs)
+            return low.unary(_SIMPLE_ACTIVATION_FUNCS[fn],
+                             self._tensor(b["input"]), label)
+        if fn in _LEAKY_RELU_FUNCS:
+            b = _bind(["input", "negative_slope", "inplace"],
+                      dict(negative_slope=0.01, inplace=False), args, kwargs)
+            return low.unary("leaky_relu", self._tensor(b["input"]), label,
+                             alpha=float(b["negative_slope"]))
+        if fn in _CLAMP_FUNCS:
+            b = _bind(["input", "min", "max"], dict(min=None, max=None), args,
+                      kwargs)
+            return self._clamp(b["input"], b["min"], b["max"], label)
+        if fn in _MUL_FUNCS and any(isinstance(a, T) for a in args):
+            x = self._silu_operand(node)
+            if x is None:
+                raise Unsupported("multiplication is supported only as "
+                                  "x * torch.sigmoid(x) (SiLU), where the "
+                                  "sigmoid has no other user")
+            return low.unary("silu", self._tensor(self._arg(x)), label)
         if fn in _ADD_FUNCS:
             alpha = kwargs.get("alpha", 1)
             return self._add(args[0], args[1], alpha, label)
@@ -442,6 +564,22 @@ class _Exporter:
             return x.rank
         if name in ("relu", "relu_"):
             return self.low.unary("relu", x, label)
+        if name in ("sigmoid", "sigmoid_"):
+            return self.low.unary("sigmoid", x, label)
+        if name in ("tanh", "tanh_"):
+            return self.low.unary("tanh", x, label)
+        if name in ("clamp", "clamp_", "clip", "clip_"):
+            b = _bind(["self", "min", "max"], dict(min=None, max=None), args,
+                      kwargs)
+            return self._clamp(x, b["min"], b["max"], label)
+        if name == "mul" and len(args) > 1 and isinstance(args[1], T):
+            operand = self._silu_operand(node)
+            if operand is None:
+                raise Unsupported("multiplication is supported only as "
+                                  "x * torch.sigmoid(x) (SiLU), where the "
+                                  "sigmoid has no other user")
+            return self.low.unary("silu", self._tensor(self._arg(operand)),
+                                  label)
         if name in ("add", "add_"):
             return self._add(x, args[1], kwargs.get("alpha", 1), label)
         if name in _RESHAPE_METHODS:

@@ -119,6 +119,85 @@ class MobileNetV2(nn.Module):
 ARCHITECTURES = {"vgg": VGG, "dscnn": DSCNN, "mobilenetv2": MobileNetV2}
 
 
+class Activations(nn.Module):
+    """Every activation dnp has besides relu/relu6, as modules, each after a
+    convolution (so it sees both signs and both sides of its kinks):
+    hard_swish, sigmoid, leaky_relu (in place), tanh, clamp(-1, 2) (an
+    nn.Hardtanh), silu, hard_sigmoid; then global pool and dense."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.hard_swish = nn.Hardswish()
+        self.c2 = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.sigmoid = nn.Sigmoid()
+        self.c3 = nn.Conv2d(8, 8, 1)
+        self.leaky = nn.LeakyReLU(0.1, inplace=True)
+        self.c4 = nn.Conv2d(8, 8, 3, padding=1)
+        self.tanh = nn.Tanh()
+        self.c5 = nn.Conv2d(8, 8, 1)
+        self.clamp = nn.Hardtanh(-1.0, 2.0)
+        self.c6 = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.silu = nn.SiLU()
+        self.c7 = nn.Conv2d(8, 8, 1)
+        self.hard_sigmoid = nn.Hardsigmoid()
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = self.hard_swish(self.c1(x))
+        x = self.sigmoid(self.c2(x))
+        x = self.leaky(self.c3(x))
+        x = self.tanh(self.c4(x))
+        x = self.clamp(self.c5(x))
+        x = self.silu(self.c6(x))
+        x = self.hard_sigmoid(self.c7(x))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class FunctionalActivations(nn.Module):
+    """The same activations as functions and Tensor methods, in place where
+    PyTorch offers it, plus `x * torch.sigmoid(x)` (SiLU), one-sided
+    torch.clamp and an in-place op whose input is used again afterwards
+    (which must then read the activated value). Returns two outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 6, 3, padding=1)
+        self.c2 = nn.Conv2d(6, 6, 1)
+        self.c3 = nn.Conv2d(6, 6, 3, padding=1, groups=6)
+        self.c4 = nn.Conv2d(6, 6, 1)
+        self.c5 = nn.Conv2d(6, 6, 1)
+
+    def forward(self, x):
+        x = F.hardswish(self.c1(x))
+        y = self.c2(x)
+        F.leaky_relu(y, 0.2, True)     # y is now leaky_relu(y)
+        x = y + x
+        x = torch.sigmoid(self.c3(x)) + x.tanh()
+        x = F.silu(x, inplace=True)
+        z = self.c4(x)
+        z = z * torch.sigmoid(z)
+        z = torch.clamp(z, min=-0.5) + F.hardtanh(z, -2.0, 1.5)
+        z = F.hardsigmoid(self.c5(z)).clamp(0.25, 0.75)
+        w = F.leaky_relu(z).sigmoid_()
+        return torch.tanh(z).clip(max=0.7), w
+
+
+def build_activations(cls, seed: int = 0) -> nn.Module:
+    """An activation model whose convolutions have weights large enough for
+    their outputs to span several units (every activation's interesting
+    range: clamp bounds, hard_swish's +-3)."""
+    torch.manual_seed(seed)
+    model = cls()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Conv2d):
+                m.weight.mul_(3.0)
+                m.bias.mul_(3.0)
+    return model.eval()
+
+
 def build(name: str, seed: int = 0) -> nn.Module:
     torch.manual_seed(seed)
     return randomize_batch_norms(ARCHITECTURES[name](), seed)

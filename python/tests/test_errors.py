@@ -40,33 +40,62 @@ def test_every_unsupported_onnx_node_is_listed():
     nodes = [
         helper.make_node("Conv", ["x", "w0"], ["c0"], name="conv0",
                          pads=[1, 1, 1, 1]),
-        helper.make_node("LeakyRelu", ["c0"], ["l0"], name="leaky"),
+        helper.make_node("Elu", ["c0"], ["l0"], name="elu"),
         helper.make_node("Conv", ["l0", "w1"], ["c1"], name="grouped", group=2),
         helper.make_node("MaxPool", ["c1"], ["p0"], name="dilated_pool",
                          kernel_shape=[2, 2], dilations=[2, 2]),
         helper.make_node("Sigmoid", ["p0"], ["s0"], name="sigmoid"),
-        helper.make_node("Clip", ["s0", "lo", "hi"], ["y"], name="clip"),
+        # Not x * Sigmoid(x): a Mul dnp cannot express (yet).
+        helper.make_node("Mul", ["s0", "s0"], ["m0"], name="square"),
+        helper.make_node("Clip", ["m0", "lo", "hi"], ["y"], name="clip"),
     ]
     inits = [_init("w0", rng.normal(size=(4, 3, 3, 3))),
-             _init("w1", rng.normal(size=(4, 2, 1, 1))),
-             _init("lo", -1.0), _init("hi", 1.0)]
-    model = _model(nodes, [_vi("x", [1, 3, 8, 8])], [_vi("y", [1, 4, 6, 6])],
-                   inits)
+             _init("w1", rng.normal(size=(4, 2, 1, 1))), _init("hi", 1.0)]
+    model = _model(nodes, [_vi("x", [1, 3, 8, 8]), _vi("lo", [])],
+                   [_vi("y", [1, 4, 6, 6])], inits)
     with pytest.raises(dnp.onnx.UnsupportedModelError) as info:
         dnp.onnx.convert(model)
     err = info.value
     names = [p[0] for p in err.problems]
-    assert names == ["leaky", "grouped", "dilated_pool", "sigmoid", "clip"]
+    assert names == ["elu", "grouped", "dilated_pool", "square", "clip"]
     ops = [p[1] for p in err.problems]
-    assert ops == ["LeakyRelu", "Conv", "MaxPool", "Sigmoid", "Clip"]
+    assert ops == ["Elu", "Conv", "MaxPool", "Mul", "Clip"]
     text = str(err)
     assert "5 unsupported node(s)" in text
-    for needle in ("leaky (LeakyRelu): op type 'LeakyRelu' is not supported",
+    for needle in ("elu (Elu): op type 'Elu' is not supported",
                    "grouped (Conv): grouped convolution (group=2",
                    "dilated_pool (MaxPool): pooling dilations [2, 2]",
-                   "sigmoid (Sigmoid)", "clip (Clip): Clip(min=-1, max=1)"):
+                   "square (Mul): op type 'Mul' is not supported by dnp "
+                   "except as x * Sigmoid(x)",
+                   "clip (Clip): Clip min must be a constant"):
         assert needle in text
-    assert "conv0" not in text
+    assert "conv0" not in text and "sigmoid (Sigmoid)" not in text
+
+
+def _unary_model(op, attrs=None, inits=(), extra_inputs=(), opset=13,
+                 shape=(1, 2, 3, 3)):
+    node = helper.make_node(op, ["x", *extra_inputs], ["y"], name="act",
+                            **(attrs or {}))
+    return _model([node], [_vi("x", list(shape))], [_vi("y", list(shape))],
+                  inits, opset)
+
+
+@pytest.mark.parametrize("model, needle", [
+    (lambda: _unary_model("Clip", inits=[_init("lo", np.nan)],
+                          extra_inputs=["lo"]),
+     "act (Clip): clip bounds min=nan, max=inf: a NaN bound"),
+    (lambda: _unary_model("Clip", inits=[_init("lo", [0.0, 1.0])],
+                          extra_inputs=["lo"]),
+     "act (Clip): Clip min has shape [2]; it must be a scalar"),
+    (lambda: _unary_model("LeakyRelu", {"alpha": float("inf")}),
+     "act (LeakyRelu): leaky_relu alpha=inf is not a finite f32 number"),
+    (lambda: _unary_model("HardSigmoid", {"beta": float("nan")}),
+     "act (HardSigmoid): hard_sigmoid beta=nan is not a finite f32 number"),
+])
+def test_bad_activation_parameters_are_named(model, needle):
+    with pytest.raises(dnp.onnx.UnsupportedModelError) as info:
+        dnp.onnx.convert(model())
+    assert needle in str(info.value)
 
 
 def _gemm(attrs, c_shape=(4,), b_shape=(3, 4), b_as_input=False,
@@ -164,24 +193,27 @@ def test_every_unsupported_torch_node_is_listed():
         def __init__(self):
             super().__init__()
             self.conv = nn.Conv2d(4, 8, 3, groups=2)
-            self.act = nn.Sigmoid()
+            self.act = nn.ELU()
             self.bn = nn.BatchNorm2d(8)  # left in training mode
 
         def forward(self, x):
             y = self.act(self.conv(x))
             y = self.bn(y * 2.0)
-            return torch.tanh(y)
+            y = torch.sigmoid(y)  # supported
+            return torch.erf(y)
 
     net = Net()
     net.bn.train()
     with pytest.raises(dnp.torch.UnsupportedModelError) as info:
         dnp.torch.export(net, torch.randn(1, 4, 8, 8))
     problems = info.value.problems
-    assert [p[0] for p in problems] == ["conv", "act", "mul", "bn", "tanh"]
+    assert [p[0] for p in problems] == ["conv", "act", "mul", "bn", "erf"]
     text = str(info.value)
     assert "grouped convolution (group=2" in text
-    assert "module type Sigmoid is not supported" in text
+    assert "module type ELU is not supported" in text
+    assert "multiplication is supported only as x * torch.sigmoid(x)" in text
     assert "training mode" in text
+    assert "function erf is not supported" in text
 
 
 def test_untraceable_module():

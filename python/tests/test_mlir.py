@@ -58,7 +58,75 @@ def test_unknown_attribute_is_rejected():
     with pytest.raises(ValueError, match="no attribute"):
         w.op("relu", [x], x.shape, act="relu")
     with pytest.raises(ValueError, match="unknown dnp op"):
-        w.op("sigmoid", [x], x.shape)
+        w.op("gelu", [x], x.shape)
+
+
+def _activations_model():
+    """Every elementwise activation once, on a 4-D and on a 2-D tensor."""
+    w = ModelWriter()
+    x = w.argument((1, 2, 2, 3), "x")
+    y = w.op("sigmoid", [x], x.shape)
+    y = w.op("tanh", [y], y.shape)
+    y = w.op("silu", [y], y.shape)
+    y = w.op("hard_swish", [y], y.shape)
+    y = w.op("hard_sigmoid", [y], y.shape)
+    y = w.op("hard_sigmoid", [y], y.shape, alpha=0.2, beta=0.5)
+    y = w.op("leaky_relu", [y], y.shape, alpha=0.1)
+    y = w.op("clamp", [y], y.shape, min=-1.0, max=2.0)
+    y = w.op("clamp", [y], y.shape, min=float("-inf"), max=0.5)
+    w.output(y)
+    return w.to_mlir()
+
+
+def test_activation_syntax():
+    lines = _activations_model().splitlines()
+    t = "tensor<1x2x2x3xf32>"
+    for expected in (
+            f"%sigmoid = dnp.sigmoid %x : {t}",
+            f"%tanh = dnp.tanh %sigmoid : {t}",
+            f"%silu = dnp.silu %tanh : {t}",
+            f"%hard_swish = dnp.hard_swish %silu : {t}",
+            f"%hard_sigmoid = dnp.hard_sigmoid %hard_swish : {t}",
+            f"%hard_sigmoid_1 = dnp.hard_sigmoid %hard_sigmoid alpha 2.0e-01 "
+            f"beta 5.0e-01 : {t}",
+            f"%leaky_relu = dnp.leaky_relu %hard_sigmoid_1 alpha 1.0e-01 : {t}",
+            f"%clamp = dnp.clamp %leaky_relu min -1.0e+00 max 2.0e+00 : {t}",
+            f"%clamp_2 = dnp.clamp %clamp min 0xFF800000 max 5.0e-01 : {t}"):
+        assert "  " + expected in lines
+
+
+def test_activation_attributes_are_checked():
+    w = ModelWriter()
+    x = w.argument((1, 4))
+    with pytest.raises(ValueError, match=r"dnp.clamp needs attribute\(s\) \['max'\]"):
+        w.op("clamp", [x], x.shape, min=0.0)
+    with pytest.raises(ValueError, match="min 2.0 must not exceed max 1.0"):
+        w.op("clamp", [x], x.shape, min=2.0, max=1.0)
+    with pytest.raises(ValueError, match="no attribute"):
+        w.op("sigmoid", [x], x.shape, alpha=1.0)
+    with pytest.raises(ValueError, match="no attribute"):
+        w.op("leaky_relu", [x], x.shape, beta=1.0)
+
+
+def test_format_float_is_exact_for_f32():
+    """Every printed value parses (as MLIR does: to a double, then rounded
+    to f32) back to the same f32; infinities use MLIR's hex spelling."""
+    rng = np.random.default_rng(0)
+    values = np.concatenate([
+        rng.standard_normal(2000).astype(np.float32),
+        (rng.standard_normal(2000) * 1e30).astype(np.float32),
+        rng.integers(1, 0x7F7FFFFF, 2000, dtype=np.uint32).view(np.float32),
+        np.float32([1 / 6, 0.2, 0.01, np.finfo(np.float32).max,
+                    np.finfo(np.float32).tiny, -0.0])])
+    for v in values:
+        assert np.float32(float(format_float(v))) == v
+    assert format_float(1 / 6) == "1.6666667e-01"
+    assert format_float(float("inf"), allow_inf=True) == "0x7F800000"
+    assert format_float(float("-inf"), allow_inf=True) == "0xFF800000"
+    with pytest.raises(ValueError):
+        format_float(float("inf"))
+    with pytest.raises(ValueError):
+        format_float(float("nan"), allow_inf=True)
 
 
 @pytest.mark.skipif(dnp.find_tool("dnp-opt", required=False) is None,
@@ -71,6 +139,25 @@ def test_dnp_opt_accepts_the_output(tmp_path, fuse):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "dnp.dense" in proc.stdout
+
+
+@pytest.mark.skipif(dnp.find_tool("dnp-opt", required=False) is None,
+                    reason="dnp-opt not built")
+def test_dnp_opt_accepts_activations(tmp_path):
+    """The printed activations parse, with their attributes as written
+    (dnp-opt prints defaults elided and infinities in hex)."""
+    path = tmp_path / "m.mlir"
+    path.write_text(_activations_model())
+    proc = subprocess.run([str(dnp.find_tool("dnp-opt")), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for op in ("sigmoid", "tanh", "silu", "hard_swish", "hard_sigmoid",
+               "leaky_relu", "clamp"):
+        assert f"dnp.{op} " in out
+    assert "alpha 2.000000e-01" in out and "alpha 1.000000e-01" in out
+    assert "min -1.000000e+00 max 2.000000e+00" in out
+    assert "min 0xFF800000 max 5.000000e-01" in out
 
 
 @pytest.mark.skipif(dnp.find_tool("dnp-run", required=False) is None,

@@ -196,3 +196,76 @@ def test_functional_forms_onnx_opsets(opset):
     f = io.BytesIO()
     torch.onnx.export(model, x, f, opset_version=opset)
     _check_all(dnp.onnx.convert(f.getvalue()), model, x)
+
+
+ACTIVATION_OPS = ("hard_swish", "sigmoid", "leaky_relu", "tanh", "clamp",
+                  "silu", "hard_sigmoid")
+
+
+def _activation_input():
+    # Scaled so that every activation sees values beyond its kinks.
+    return torch.randn(1, 3, 10, 10,
+                       generator=torch.Generator().manual_seed(11)) * 2.0
+
+
+def test_activations_fx():
+    """Every new activation as an nn.Module, through torch.fx: one dnp op
+    each (the Hardtanh(-1, 2) as clamp), within TOL of PyTorch."""
+    model = models.build_activations(models.Activations, seed=12)
+    x = _activation_input()
+    imported = dnp.torch.convert(model, x)
+    for op in ACTIVATION_OPS:
+        assert imported.mlir.count(f"dnp.{op} ") == 1, op
+    assert "min -1.0e+00 max 2.0e+00" in imported.mlir
+    assert np.max(np.abs(_run(imported, x) - _reference(model, x))) <= TOL
+
+
+@pytest.mark.parametrize("opset", [9, 11, 14])
+def test_activations_onnx_opsets(opset):
+    """The same model through torch.onnx: below opset 14 Hardswish and SiLU
+    arrive as x * HardSigmoid(x) and x * Sigmoid(x) and must still become
+    one dnp.hard_swish and one dnp.silu; opset 9 Clip has attribute
+    bounds, 11+ input bounds."""
+    model = models.build_activations(models.Activations, seed=13)
+    x = _activation_input()
+    imported = dnp.onnx.convert(_onnx_bytes_opset(model, x, opset))
+    for op in ACTIVATION_OPS:
+        assert imported.mlir.count(f"dnp.{op} ") == 1, op
+    assert np.max(np.abs(_run(imported, x) - _reference(model, x))) <= TOL
+
+
+def _onnx_bytes_opset(model, x, opset):
+    f = io.BytesIO()
+    torch.onnx.export(model, x, f, opset_version=opset)
+    return f.getvalue()
+
+
+def _check_outputs(imported, model, x):
+    with torch.no_grad():
+        refs = [r.numpy() for r in model(x.clone())]
+    ys = dnp.run(imported.mlir, [imported.inputs[0].to_dnp(x.numpy())])
+    assert len(ys) == len(refs)
+    for info, y, ref in zip(imported.outputs, ys, refs):
+        assert np.max(np.abs(info.from_dnp(y) - ref)) <= TOL
+
+
+def test_functional_activations_fx():
+    """Functional, method and in-place forms, x * torch.sigmoid(x) and an
+    in-place op whose input is reused (it must read the new value)."""
+    model = models.build_activations(models.FunctionalActivations, seed=14)
+    x = _activation_input()
+    imported = dnp.torch.convert(model, x.clone())
+    assert imported.mlir.count("dnp.silu ") == 2
+    assert "max 0x7F800000" in imported.mlir  # clamp(min=-0.5)
+    assert "min 0xFF800000 max 7.0e-01" in imported.mlir  # clip(max=0.7)
+    _check_outputs(imported, model, x)
+
+
+@pytest.mark.parametrize("opset", [9, 13, 14])
+def test_functional_activations_onnx(opset):
+    model = models.build_activations(models.FunctionalActivations, seed=15)
+    x = _activation_input()
+    imported = dnp.onnx.convert(_onnx_bytes_opset(model, x.clone(), opset))
+    assert imported.mlir.count("dnp.silu ") == 2
+    assert "dnp.sigmoid " in imported.mlir
+    _check_outputs(imported, model, x)
