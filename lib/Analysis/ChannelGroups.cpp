@@ -4,6 +4,7 @@
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -220,16 +221,43 @@ private:
   bool changed = false;
 };
 
+/// Whether every use of `v` is a mul by an operand with `v`'s channels that
+/// is not itself such a constant-carrying activation result (the mul ties
+/// both to one group, so the other operand is 0 at every pruned channel).
+static bool onlyScalesZeroedChannels(Value v) {
+  if (v.use_empty())
+    return false;
+  for (OpOperand &use : v.getUses()) {
+    auto mul = dyn_cast<MulOp>(use.getOwner());
+    if (!mul)
+      return false;
+    Value other = use.getOperandNumber() == 0 ? mul.getRhs() : mul.getLhs();
+    auto shape = [](Value x) {
+      return cast<RankedTensorType>(x.getType()).getShape();
+    };
+    if (shape(other).back() != shape(v).back() || other == v)
+      return false;
+    if (std::optional<::dnp::ActivationFn> fn =
+            getActivationFn(other.getDefiningOp());
+        fn && !fn->preservesZero())
+      return false;
+  }
+  return true;
+}
+
 void GroupBuilder::visit(Operation *op) {
   if (std::optional<::dnp::ActivationFn> fn = getActivationFn(op)) {
     // Elementwise: channel c of the result is f(channel c of the input).
     passThrough(op, op->getOperand(0));
     // A gated-off channel is 0 before f and f(0) after it: a constant that
-    // removing the channel would not reproduce downstream.
-    if (!fn->preservesZero()) {
+    // removing the channel would not reproduce downstream, unless every use
+    // multiplies it by a tensor of the same channels that is 0 there (the
+    // gate of squeeze-and-excitation scaling its trunk).
+    if (!fn->preservesZero() && !onlyScalesZeroedChannels(op->getResult(0))) {
       std::string why;
       llvm::raw_string_ostream os(why);
-      os << fn->name() << " maps a pruned channel's 0 to " << (*fn)(0.0);
+      os << fn->name() << " maps a pruned channel's 0 to "
+         << llvm::format("%g", (*fn)(0.0));
       fixAll(layoutOf(op->getOperand(0)), why);
     }
     return;
@@ -252,6 +280,20 @@ void GroupBuilder::visit(Operation *op) {
         ChannelLayout lhs = layoutOf(add.getLhs());
         unify(lhs, layoutOf(add.getRhs()));
         layouts[add.getResult()] = lhs;
+      })
+      .Case([&](MulOp mul) {
+        // Operands with the result's channels are one channel group; one
+        // broadcast across channels (a [.., 1] scale) keeps its channel.
+        int64_t channels = lastDim(mul.getResult());
+        bool lhsFull = lastDim(mul.getLhs()) == channels;
+        bool rhsFull = lastDim(mul.getRhs()) == channels;
+        ChannelLayout lhs = layoutOf(mul.getLhs());
+        ChannelLayout rhs = layoutOf(mul.getRhs());
+        if (lhsFull && rhsFull)
+          unify(lhs, rhs);
+        else
+          fixAll(lhsFull ? rhs : lhs, "broadcast across channels by mul");
+        layouts[mul.getResult()] = lhsFull ? lhs : rhs;
       })
       .Case([&](ConcatOp concat) {
         ChannelLayout result;

@@ -163,6 +163,17 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             c.elementOps = outElements;
             return true;
           })
+          .Case([&](mlir::dnp::MulOp mul) {
+            // In place only over the operand that has the result's shape
+            // (the trunk of squeeze-and-excitation, not its [N,1,1,C] scale).
+            if (Value full = mul.getFullOperand()) {
+              auto it = llvm::find(c.inputs, nameOf(full));
+              if (it != c.inputs.end())
+                c.inPlaceInput = static_cast<int>(it - c.inputs.begin());
+            }
+            c.elementOps = outElements;
+            return true;
+          })
           .Case<mlir::dnp::ReluOp, mlir::dnp::Relu6Op, mlir::dnp::SigmoidOp,
                 mlir::dnp::TanhOp, mlir::dnp::SiluOp,
                 mlir::dnp::HardSigmoidOp, mlir::dnp::HardSwishOp,

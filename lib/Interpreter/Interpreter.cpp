@@ -363,6 +363,16 @@ LogicalResult Evaluator::runQuantized(Operation *op) {
         return finish(
             ref::clampInt8(getInt8(r.getInput()), min, max, out, error));
       })
+      .Case([&](mlir::dnp::MulOp m) {
+        ref::MulInt8Params params;
+        params.lhsZeroPoint = paramsOf(m.getLhs()).zeroPoint;
+        params.rhsZeroPoint = paramsOf(m.getRhs()).zeroPoint;
+        params.outputZeroPoint = paramsOf(m.getOutput()).zeroPoint;
+        params.multiplier = m.getMultiplier()[0];
+        params.shift = m.getShift()[0];
+        return finish(ref::mulInt8(getInt8(m.getLhs()), getInt8(m.getRhs()),
+                                   params, out, error));
+      })
       .Case<mlir::dnp::SigmoidOp, mlir::dnp::TanhOp, mlir::dnp::SiluOp,
             mlir::dnp::HardSigmoidOp, mlir::dnp::HardSwishOp,
             mlir::dnp::LeakyReluOp, mlir::dnp::ClampOp>([&](Operation *a) {
@@ -463,6 +473,9 @@ LogicalResult Evaluator::run(Operation *op) {
       .Case([&](mlir::dnp::AddOp a) {
         return finish(ref::add(get(a.getLhs()), get(a.getRhs()),
                                toRef(a.getAct()), out, error));
+      })
+      .Case([&](mlir::dnp::MulOp m) {
+        return finish(ref::mul(get(m.getLhs()), get(m.getRhs()), out, error));
       })
       .Case([&](mlir::dnp::ConcatOp c) {
         std::vector<const ref::Tensor *> inputs;

@@ -52,6 +52,21 @@ static bool activate(const char *op, const Tensor &x, Activation activation,
   return true;
 }
 
+bool mul(const Tensor &a, const Tensor &b, Tensor &out, std::string &error) {
+  const char *op = "mul";
+  std::vector<int64_t> shape, ao, bo;
+  if (!detail::checkOperandMinRank(op, "lhs", a, 0, error) ||
+      !detail::checkOperandMinRank(op, "rhs", b, 0, error) ||
+      !detail::broadcastShape(op, a.shape, b.shape, shape, error))
+    return false;
+  detail::broadcastOffsets(a.shape, b.shape, shape, ao, bo);
+  Tensor result(shape);
+  for (size_t i = 0; i < result.data.size(); ++i)
+    result.data[i] = a.data[ao[i]] * b.data[bo[i]];
+  out = std::move(result);
+  return true;
+}
+
 bool activation(const ::dnp::ActivationFn &fn, const Tensor &x, Tensor &out,
                 std::string &error) {
   if (!detail::checkOperandMinRank(fn.name(), "input", x, 0, error))

@@ -104,6 +104,29 @@ bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max, Int8Tensor &out,
   return true;
 }
 
+bool mulInt8(const Int8Tensor &a, const Int8Tensor &b,
+             const MulInt8Params &params, Int8Tensor &out, std::string &error) {
+  const char *op = "mul";
+  std::vector<int64_t> shape, ao, bo;
+  if (!detail::checkIntOperand(op, "lhs", a, -1, "", error) ||
+      !detail::checkIntOperand(op, "rhs", b, -1, "", error) ||
+      !detail::broadcastShape(op, a.shape, b.shape, shape, error))
+    return false;
+  detail::broadcastOffsets(a.shape, b.shape, shape, ao, bo);
+  Int8Tensor result(shape);
+  for (size_t i = 0; i < result.data.size(); ++i) {
+    // |q - zp| <= 255: the product fits in int32.
+    const int32_t product = (a.data[ao[i]] - params.lhsZeroPoint) *
+                            (b.data[bo[i]] - params.rhsZeroPoint);
+    const int64_t y = static_cast<int64_t>(multiplyByQuantizedMultiplier(
+                          product, params.multiplier, params.shift)) +
+                      params.outputZeroPoint;
+    result.data[i] = static_cast<int8_t>(std::clamp<int64_t>(y, -128, 127));
+  }
+  out = std::move(result);
+  return true;
+}
+
 bool tableInt8(const Int8Tensor &x, const std::array<int8_t, 256> &table,
                Int8Tensor &out, std::string &error) {
   if (!detail::checkIntOperand("activation", "input", x, -1, "", error))

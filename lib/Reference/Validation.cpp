@@ -181,4 +181,51 @@ bool poolWindows(const char *op, const std::vector<int64_t> &shape,
   return true;
 }
 
+bool broadcastShape(const char *op, const std::vector<int64_t> &a,
+                    const std::vector<int64_t> &b, std::vector<int64_t> &out,
+                    std::string &error) {
+  if (a.size() != b.size()) {
+    error = message(op, ": lhs shape ", formatShape(a), " and rhs shape ",
+                    formatShape(b), " have different ranks");
+    return false;
+  }
+  out.resize(a.size());
+  for (size_t d = 0; d < a.size(); ++d) {
+    if (a[d] != b[d] && a[d] != 1 && b[d] != 1) {
+      error = message(op, ": lhs shape ", formatShape(a), " and rhs shape ",
+                      formatShape(b), " do not broadcast (dimension ", d, ")");
+      return false;
+    }
+    out[d] = a[d] == 1 ? b[d] : a[d];
+  }
+  return true;
+}
+
+void broadcastOffsets(const std::vector<int64_t> &a,
+                      const std::vector<int64_t> &b,
+                      const std::vector<int64_t> &out,
+                      std::vector<int64_t> &aOffsets,
+                      std::vector<int64_t> &bOffsets) {
+  int64_t total = 1;
+  for (int64_t d : out)
+    total *= d;
+  aOffsets.assign(total, 0);
+  bOffsets.assign(total, 0);
+  std::vector<int64_t> index(out.size(), 0);
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t ao = 0, bo = 0;
+    for (size_t d = 0; d < out.size(); ++d) {
+      ao = ao * a[d] + (a[d] == 1 ? 0 : index[d]);
+      bo = bo * b[d] + (b[d] == 1 ? 0 : index[d]);
+    }
+    aOffsets[i] = ao;
+    bOffsets[i] = bo;
+    for (size_t d = out.size(); d-- > 0;) {
+      if (++index[d] < out[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 } // namespace dnp::ref::detail

@@ -95,6 +95,20 @@ bool poolWindows(const char *op, const std::vector<int64_t> &shape,
                  const std::array<int64_t, 4> &padding, bool allowEmptyWindows,
                  AxisWindows &rows, AxisWindows &cols, std::string &error);
 
+/// Numpy broadcasting without rank promotion: the result shape of `a` and
+/// `b` (same rank, each dimension equal or 1), or false with `error` set.
+bool broadcastShape(const char *op, const std::vector<int64_t> &a,
+                    const std::vector<int64_t> &b, std::vector<int64_t> &out,
+                    std::string &error);
+
+/// For every element of `out` in row-major order, the row-major offsets of
+/// the elements of `a` and `b` it combines (a size-1 dimension repeats).
+void broadcastOffsets(const std::vector<int64_t> &a,
+                      const std::vector<int64_t> &b,
+                      const std::vector<int64_t> &out,
+                      std::vector<int64_t> &aOffsets,
+                      std::vector<int64_t> &bOffsets);
+
 } // namespace dnp::ref::detail
 
 #endif // DNP_LIB_REFERENCE_VALIDATION_H

@@ -225,6 +225,12 @@ LogicalResult Importer::addNode(Operation *op) {
               return failure();
             return success();
           })
+          .Case([&](ddnp::MulOp m) -> LogicalResult {
+            node.kind = OpKind::Mul;
+            if (failed(input(m.getLhs())) || failed(input(m.getRhs())))
+              return failure();
+            return success();
+          })
           .Case([&](ddnp::ConcatOp c) -> LogicalResult {
             node.kind = OpKind::Concat;
             for (Value v : c.getInputs())
@@ -267,19 +273,9 @@ LogicalResult Importer::addNode(Operation *op) {
             node.activation = *fn;
             if (failed(input(other->getOperand(0))))
               return failure();
-            // Masks zero the channels they remove; past an activation with
-            // f(0) != 0 (sigmoid, hard_sigmoid, some clamps) those channels
-            // would not be zero, and removing them would change the
-            // function. The channel-group analysis keeps such groups fixed.
-            if (!fn->preservesZero())
-              for (const Segment &s : layoutOf(other->getOperand(0)).segments)
-                if (groups.getGroup(s.group).prunable)
-                  return other->emitError()
-                         << "dnp-train: channel group " << s.group
-                         << " is prunable but passes through '"
-                         << fn->name()
-                         << "', which does not keep a removed (zero) "
-                            "channel at zero (internal error)";
+            // An activation with f(0) != 0 passes a prunable group only
+            // where the channel-group analysis proved it harmless (it feeds
+            // a mul by a tensor of the same group, which is 0 there).
             return success();
           });
   if (failed(ok))

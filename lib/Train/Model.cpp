@@ -21,6 +21,8 @@ const char *dnp::train::toString(OpKind kind) {
     return "global_avg_pool2d";
   case OpKind::Add:
     return "add";
+  case OpKind::Mul:
+    return "mul";
   case OpKind::Concat:
     return "concat";
   case OpKind::Flatten:

@@ -469,6 +469,11 @@ Tensor TorchSession::run(const Tensor &input, bool training,
     case OpKind::Add:
       out = activate(in(0) + in(1), node.act);
       break;
+    case OpKind::Mul:
+      // Both operands share the layout, so a [N,1,1,C] scale broadcasts as
+      // [N,C,1,1] (or [N,1,1,C]) over the feature map.
+      out = in(0) * in(1);
+      break;
     case OpKind::Concat: {
       std::vector<Tensor> parts;
       for (size_t k = 0; k < node.inputs.size(); ++k)

@@ -206,3 +206,31 @@ TEST(ClampInt8, ReluAndRelu6) {
   ASSERT_TRUE(clampInt8(x, -10, 50, y, error)) << error;
   EXPECT_EQ(y.data, (std::vector<int8_t>{-10, -10, 0, 50}));
 }
+
+TEST(MulInt8, BroadcastZeroPointsAndSaturation) {
+  // s_a * s_b / s_out = 0.5 * 0.25 / 0.125 = 1 = (2^30, 1); lhs zero point
+  // 1, rhs 0, output -2: y = clamp(-2 + (a - 1) * b, -128, 127).
+  Int8Tensor a({1, 1, 2, 2});
+  a.data = {5, -3, 127, -128};
+  Int8Tensor b({1, 1, 1, 2});
+  b.data = {10, -20};
+  MulInt8Params params;
+  params.lhsZeroPoint = 1;
+  params.outputZeroPoint = -2;
+  params.multiplier = 1 << 30;
+  params.shift = 1;
+  Int8Tensor out;
+  std::string error;
+  ASSERT_TRUE(mulInt8(a, b, params, out, error)) << error;
+  EXPECT_EQ(out.shape, (std::vector<int64_t>{1, 1, 2, 2}));
+  // 4 * 10, -4 * -20, 126 * 10 and -129 * -20 (saturate), minus 2.
+  EXPECT_EQ(out.data, (std::vector<int8_t>{38, 78, 127, 127}));
+}
+
+TEST(MulInt8, ShapesThatDoNotBroadcastAreAnError) {
+  Int8Tensor a({1, 2, 2, 3}), b({1, 3, 1, 3}), out;
+  std::string error;
+  EXPECT_FALSE(mulInt8(a, b, MulInt8Params(), out, error));
+  EXPECT_NE(error.find("do not broadcast (dimension 1)"), std::string::npos)
+      << error;
+}

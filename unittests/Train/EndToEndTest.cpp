@@ -141,6 +141,9 @@ TEST_F(TrainEndToEnd, ExportMatchesTheSession) {
                            "mobilenetv2_fmnist.mlir"})
     models.emplace_back(name, readExample(name));
   models.emplace_back("activations.mlir", readTestInput("activations.mlir"));
+  models.emplace_back(
+      "squeeze_excitation.mlir",
+      readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir"));
   for (const auto &[name, text] : models) {
     SCOPED_TRACE(name);
     auto module = parse(text);

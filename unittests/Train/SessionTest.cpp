@@ -97,7 +97,9 @@ std::vector<ModelCase> cases() {
           {"dscnn", readExample("dscnn_fmnist.mlir")},
           {"mobilenetv2", readExample("mobilenetv2_fmnist.mlir")},
           {"zoo", kZoo},
-          {"activations", readTestInput("activations.mlir")}};
+          {"activations", readTestInput("activations.mlir")},
+          {"squeeze_excitation",
+           readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")}};
 }
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {

@@ -27,6 +27,14 @@ inline std::string readExample(const std::string &name) {
 }
 
 /// A model of test/Train/Inputs (shared with the lit tests).
+/// A file of the source tree, `relative` to its root.
+inline std::string readSourceFile(const std::string &relative) {
+  std::string path = std::string(DNP_SOURCE_DIR) + "/" + relative;
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  EXPECT_TRUE(bool(buffer)) << path;
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
 inline std::string readTestInput(const std::string &name) {
   std::string path =
       std::string(DNP_SOURCE_DIR) + "/test/Train/Inputs/" + name;

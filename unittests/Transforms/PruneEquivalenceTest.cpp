@@ -195,6 +195,21 @@ TEST_F(PruneEquivalence, ExampleModels) {
   EXPECT_EQ(models, 3);
 }
 
+// Squeeze-and-excitation (a mul by a [1,1,1,C] gate tied to its trunk) and
+// every standalone activation.
+TEST_F(PruneEquivalence, SqueezeExcitationAndActivations) {
+  int models = 0;
+  for (const char *name : {"squeeze_excitation.mlir", "activations.mlir"}) {
+    llvm::SmallString<256> path(DNP_SOURCE_DIR);
+    llvm::sys::path::append(path, "test", "CortexM", "Inputs", name);
+    bool checked = false;
+    checkModel(name, readFile(path), /*masks=*/200, /*seed=*/models + 11,
+               checked);
+    EXPECT_TRUE(checked) << name << " has no prunable channel group";
+    ++models;
+  }
+}
+
 TEST_F(PruneEquivalence, RandomModels) {
   // A model whose every group is fixed (e.g. a depthwise over a concat of
   // the input) has nothing to check; most random models must have some.

@@ -25,7 +25,13 @@ public:
     x = conv(x, pick(2, 7), 3, 1, randomAct());
     int blocks = pick(2, 6);
     for (int i = 0; i < blocks; ++i) {
-      switch (pick(0, 5)) {
+      switch (pick(0, 7)) {
+      case 6:
+        x = activationBlock(x);
+        break;
+      case 7:
+        x = squeezeExcitation(x);
+        break;
       case 0:
         x = conv(x, pick(2, 7), pick(0, 1) ? 3 : 1,
                  x.h >= 4 && pick(0, 3) == 0 ? 2 : 1, randomAct());
@@ -115,10 +121,14 @@ private:
     return y;
   }
 
-  Value unary(const char *op, const Value &x) {
+  /// `op` may carry attributes after the name ("leaky_relu alpha 0.1").
+  Value unary(const std::string &op, const Value &x) {
     Value y{fresh(), x.h, x.w, x.c};
-    body << "  " << y.name << " = dnp." << op << " " << x.name << " : "
-         << y.type() << "\n";
+    size_t space = op.find(' ');
+    std::string name = op.substr(0, space);
+    std::string attrs = space == std::string::npos ? "" : op.substr(space);
+    body << "  " << y.name << " = dnp." << name << " " << x.name << attrs
+         << " : " << y.type() << "\n";
     return y;
   }
 
@@ -134,6 +144,35 @@ private:
          << w << ", " << b << " padding [1, 1, 1, 1] : (" << x.type() << ", "
          << wt << ", " << vec(x.c) << ") -> " << y.type() << "\n";
     return unary("relu6", batchNorm(y));
+  }
+
+  /// A conv and one of the standalone activations (those with f(0) != 0
+  /// fix their group; the property still holds).
+  Value activationBlock(const Value &x) {
+    static const char *acts[] = {
+        "hard_swish", "silu",         "tanh",
+        "sigmoid",    "hard_sigmoid", "leaky_relu alpha 0.1",
+        "clamp min -1.0 max 2.0"};
+    Value c = conv(x, pick(2, 7), pick(0, 1) ? 3 : 1, 1, "");
+    return unary(acts[pick(0, 6)], c);
+  }
+
+  /// Squeeze-and-excitation: pool, reduce conv, expand conv, a gate with
+  /// f(0) = 0.5, and the trunk scaled by it (gate on either side).
+  Value squeezeExcitation(const Value &x) {
+    Value pooled{fresh(), 1, 1, x.c};
+    body << "  " << pooled.name << " = dnp.global_avg_pool2d " << x.name
+         << " : " << x.type() << " -> " << pooled.type() << "\n";
+    Value reduce = conv(pooled, pick(1, 4), 1, 1, " act relu");
+    Value expand = conv(reduce, x.c, 1, 1, "");
+    Value gate = unary(pick(0, 1) ? "sigmoid" : "hard_sigmoid", expand);
+    Value y{fresh(), x.h, x.w, x.c};
+    bool gateFirst = pick(0, 1);
+    const Value &lhs = gateFirst ? gate : x, &rhs = gateFirst ? x : gate;
+    body << "  " << y.name << " = dnp.mul " << lhs.name << ", " << rhs.name
+         << " : (" << lhs.type() << ", " << rhs.type() << ") -> " << y.type()
+         << "\n";
+    return y;
   }
 
   Value residual(const Value &x) {

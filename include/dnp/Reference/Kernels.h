@@ -172,6 +172,11 @@ struct BatchNormOptions {
 /// relu6: min(max(x, 0), 6) elementwise, any rank.
 [[nodiscard]] bool relu6(const Tensor &x, Tensor &out, std::string &error);
 
+/// mul: a * b elementwise with numpy broadcasting without rank promotion
+/// (each dimension of a and b equal, or 1 and repeated).
+[[nodiscard]] bool mul(const Tensor &a, const Tensor &b, Tensor &out,
+                       std::string &error);
+
 /// A standalone activation (sigmoid, tanh, silu, hard_sigmoid, hard_swish,
 /// leaky_relu, clamp, relu, relu6) elementwise, any rank: y = fn.apply(x),
 /// the function computed in double and rounded once to float.

@@ -177,6 +177,17 @@ struct ConcatInt8Input {
 [[nodiscard]] bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max,
                              Int8Tensor &out, std::string &error);
 
+/// TFLite's int8 mul with broadcasting (as mul):
+///   y = clamp(outputZp + mbqm((a - lhsZp) * (b - rhsZp), multiplier,
+///             shift), -128, 127)
+struct MulInt8Params {
+  int32_t lhsZeroPoint = 0, rhsZeroPoint = 0, outputZeroPoint = 0;
+  int32_t multiplier = 0, shift = 0;
+};
+[[nodiscard]] bool mulInt8(const Int8Tensor &a, const Int8Tensor &b,
+                           const MulInt8Params &params, Int8Tensor &out,
+                           std::string &error);
+
 /// A tabulated int8 activation (dnp::quant::unaryTable): y[i] =
 /// table[x[i] + 128].
 [[nodiscard]] bool tableInt8(const Int8Tensor &x,

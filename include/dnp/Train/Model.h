@@ -33,6 +33,7 @@ enum class OpKind {
   AvgPool2D,
   GlobalAvgPool2D,
   Add,
+  Mul, // elementwise, with broadcasting (squeeze-and-excitation)
   Concat,
   Flatten,
   Reshape,

@@ -45,7 +45,7 @@ namespace {
 bool isSupported(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
              AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
-             ReshapeOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
+             ReshapeOp, MulOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
              HardSigmoidOp, HardSwishOp, LeakyReluOp, ClampOp, SoftmaxOp,
              GateOp, GateConcatOp,
              RandomOp, arith::ConstantOp, func::ReturnOp,
@@ -302,6 +302,13 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         ::dnp::arena::emitElementwise(k, elementsOf(act.getResult()),
                                       {view(b, act.getInput())}, result(), kind,
                                       blocking);
+        return success();
+      })
+      .Case([&](MulOp mul) -> LogicalResult {
+        ::dnp::arena::emitMul(k, shapeOf(mul.getResult()),
+                              shapeOf(mul.getLhs()), shapeOf(mul.getRhs()),
+                              view(b, mul.getLhs()), view(b, mul.getRhs()),
+                              result(), blocking);
         return success();
       })
       .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,

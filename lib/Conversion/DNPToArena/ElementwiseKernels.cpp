@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
 
+#include <functional>
+
 using namespace mlir;
 using mlir::dnp::Activation;
 
@@ -22,6 +24,69 @@ void emitElementwise(KernelBuilder &k, int64_t n, ValueRange inputs, Value y,
                    ki.store(ki.activation(v, act), y, i);
                    return SmallVector<Value>();
                  });
+}
+
+void emitBroadcast(KernelBuilder &k, ArrayRef<int64_t> out,
+                   ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                   const Blocking &blocking, BroadcastBody body) {
+  // Merge runs of dimensions in which each operand is either full or
+  // broadcast throughout; size-1 result dimensions vanish.
+  struct Dim {
+    int64_t size;
+    bool lhsFull, rhsFull;
+  };
+  SmallVector<Dim> dims;
+  for (size_t d = 0; d < out.size(); ++d) {
+    if (out[d] == 1)
+      continue;
+    Dim dim{out[d], lhs[d] == out[d], rhs[d] == out[d]};
+    if (!dims.empty() && dims.back().lhsFull == dim.lhsFull &&
+        dims.back().rhsFull == dim.rhsFull)
+      dims.back().size *= dim.size;
+    else
+      dims.push_back(dim);
+  }
+  // Row-major strides of each operand over the merged dimensions (0 where
+  // it is broadcast).
+  SmallVector<int64_t> lhsStride(dims.size()), rhsStride(dims.size()),
+      outStride(dims.size());
+  int64_t ls = 1, rs = 1, os = 1;
+  for (size_t d = dims.size(); d-- > 0;) {
+    lhsStride[d] = dims[d].lhsFull ? ls : 0;
+    rhsStride[d] = dims[d].rhsFull ? rs : 0;
+    outStride[d] = os;
+    ls *= dims[d].lhsFull ? dims[d].size : 1;
+    rs *= dims[d].rhsFull ? dims[d].size : 1;
+    os *= dims[d].size;
+  }
+  std::function<void(KernelBuilder &, size_t, Value, Value, Value)> nest =
+      [&](KernelBuilder &kb, size_t d, Value l, Value r, Value o) {
+        if (d == dims.size()) {
+          body(kb, l, r, o);
+          return;
+        }
+        auto step = [&](KernelBuilder &ki, Value i, ValueRange) {
+          nest(ki, d + 1, ki.add(l, ki.mul(i, lhsStride[d])),
+               ki.add(r, ki.mul(i, rhsStride[d])),
+               ki.add(o, ki.mul(i, outStride[d])));
+          return SmallVector<Value>();
+        };
+        if (d + 1 == dims.size())
+          kb.unrolledLoop(dims[d].size, blocking.unroll, {}, step);
+        else
+          kb.loop(0, dims[d].size, 1, {}, step);
+      };
+  Value zero = k.index(0);
+  nest(k, 0, zero, zero, zero);
+}
+
+void emitMul(KernelBuilder &k, ArrayRef<int64_t> out, ArrayRef<int64_t> lhsShape,
+             ArrayRef<int64_t> rhsShape, Value lhs, Value rhs, Value y,
+             const Blocking &blocking) {
+  emitBroadcast(k, out, lhsShape, rhsShape, blocking,
+                [&](KernelBuilder &ki, Value l, Value r, Value o) {
+                  ki.store(ki.mulf(ki.load(lhs, l), ki.load(rhs, r)), y, o);
+                });
 }
 
 void emitActivation(KernelBuilder &k, int64_t n, Value x, Value y,

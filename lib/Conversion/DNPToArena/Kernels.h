@@ -75,6 +75,25 @@ void emitElementwise(KernelBuilder &k, int64_t n, mlir::ValueRange inputs,
                      mlir::Value y, mlir::dnp::Activation act,
                      const Blocking &blocking);
 
+/// Body of a broadcasting elementwise kernel: the flat indices of the lhs,
+/// rhs and result elements it combines.
+using BroadcastBody = llvm::function_ref<void(KernelBuilder &, mlir::Value,
+                                              mlir::Value, mlir::Value)>;
+
+/// Loops over every element of a result of shape `out` whose operands have
+/// shapes `lhs` and `rhs` (same rank, each dimension the result's or 1).
+/// Runs of dimensions that broadcast alike are one loop, so mul by a
+/// [N,1,1,C] scale is a pixel loop around a channel loop.
+void emitBroadcast(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
+                   llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs,
+                   const Blocking &blocking, BroadcastBody body);
+
+/// y = lhs * rhs with broadcasting (mul).
+void emitMul(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
+             llvm::ArrayRef<int64_t> lhsShape, llvm::ArrayRef<int64_t> rhsShape,
+             mlir::Value lhs, mlir::Value rhs, mlir::Value y,
+             const Blocking &blocking);
+
 /// y[i] = fn(x[i]): a standalone activation.
 void emitActivation(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
                     const ::dnp::ActivationFn &fn, const Blocking &blocking);

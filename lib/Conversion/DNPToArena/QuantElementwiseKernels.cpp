@@ -40,6 +40,25 @@ void emitQuantAdd(KernelBuilder &k, int64_t n, Value lhs, Value rhs,
       });
 }
 
+void emitQuantMul(KernelBuilder &k, ArrayRef<int64_t> out,
+                  ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
+                  Value lhs, Value rhs, const QuantMulParams &params, Value y,
+                  const Blocking &blocking) {
+  emitBroadcast(
+      k, out, lhsShape, rhsShape, blocking,
+      [&](KernelBuilder &ki, Value l, Value r, Value o) {
+        FixedPointBuilder f(ki.builder(), ki.getLoc());
+        // |q - z| <= 255: the product of two fits in int32.
+        Value a = f.sub(f.fromInt8(ki.load(lhs, l)), f.c(params.lhsZeroPoint));
+        Value b = f.sub(f.fromInt8(ki.load(rhs, r)), f.c(params.rhsZeroPoint));
+        Value scaled = f.mbqm(f.mul(a, b), f.c(params.multiplier),
+                              f.c(params.shift), params.shift > 0);
+        ki.store(f.toInt8(f.requantizedOutput(scaled, params.outputZeroPoint,
+                                              -128, 127)),
+                 y, o);
+      });
+}
+
 void emitQuantConcat(KernelBuilder &k, int64_t pixels,
                      ArrayRef<QuantConcatInput> inputs, int32_t outputZeroPoint,
                      Value y, const Blocking &blocking) {

@@ -100,6 +100,18 @@ void emitQuantConcat(KernelBuilder &k, int64_t pixels,
 void emitQuantClamp(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
                     int32_t lo, int32_t hi, const Blocking &blocking);
 
+/// TFLite's int8 mul with broadcasting:
+/// y = clamp(z_out + mbqm((a - z_a) * (b - z_b), multiplier, shift)).
+struct QuantMulParams {
+  int32_t lhsZeroPoint = 0, rhsZeroPoint = 0, outputZeroPoint = 0;
+  int32_t multiplier = 0, shift = 0;
+};
+void emitQuantMul(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
+                  llvm::ArrayRef<int64_t> lhsShape,
+                  llvm::ArrayRef<int64_t> rhsShape, mlir::Value lhs,
+                  mlir::Value rhs, const QuantMulParams &params, mlir::Value y,
+                  const Blocking &blocking);
+
 /// y[i] = table[x[i] + 128]: a tabulated int8 activation
 /// (dnp::quant::unaryTable), `table` a 256-byte constant global.
 void emitQuantTable(KernelBuilder &k, int64_t n, mlir::Value x,

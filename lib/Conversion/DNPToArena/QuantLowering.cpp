@@ -313,6 +313,18 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                      view(b, add.getRhs()), params, result(), blocking);
         return success();
       })
+      .Case([&](MulOp mul) -> LogicalResult {
+        QuantMulParams params;
+        params.lhsZeroPoint = paramsOf(mul.getLhs()).zeroPoint;
+        params.rhsZeroPoint = paramsOf(mul.getRhs()).zeroPoint;
+        params.outputZeroPoint = paramsOf(mul.getOutput()).zeroPoint;
+        params.multiplier = mul.getMultiplier()[0];
+        params.shift = mul.getShift()[0];
+        emitQuantMul(k, shapeOf(mul.getResult()), shapeOf(mul.getLhs()),
+                     shapeOf(mul.getRhs()), view(b, mul.getLhs()),
+                     view(b, mul.getRhs()), params, result(), blocking);
+        return success();
+      })
       .Case([&](ConcatOp concat) -> LogicalResult {
         SmallVector<QuantConcatInput> inputs;
         for (auto [i, in] : llvm::enumerate(concat.getInputs()))

@@ -80,7 +80,19 @@ Value elementwise(
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   unsigned rank = type.getRank();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
-  SmallVector<AffineMap> maps(inputs.size() + 1, identity);
+  // An input of size 1 where the result is larger is read at index 0 there
+  // (broadcasting, e.g. mul by a [N,1,1,C] scale).
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs) {
+    auto inType = cast<RankedTensorType>(in.getType());
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d = 0; d < rank; ++d)
+      exprs.push_back(inType.getDimSize(d) == type.getDimSize(d)
+                          ? b.getAffineDimExpr(d)
+                          : b.getAffineConstantExpr(0));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(identity);
   Value init = emptyTensor(b, loc, type);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, parallel(rank),

@@ -32,6 +32,21 @@ struct AddLowering : OpConversionPattern<AddOp> {
   }
 };
 
+struct MulLowering : OpConversionPattern<MulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, elementwise(rewriter, op.getLoc(), op.getType(),
+                        {adaptor.getLhs(), adaptor.getRhs()},
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          return arith::MulFOp::create(b, l, args[0], args[1]);
+                        }));
+    return success();
+  }
+};
+
 template <typename OpTy, Activation act>
 struct ActivationLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -226,7 +241,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 } // namespace
 
 void (::dnp::populateElementwiseToLinalgPatterns)(RewritePatternSet &patterns) {
-  patterns.add<AddLowering, ActivationLowering<ReluOp, Activation::relu>,
+  patterns.add<AddLowering, MulLowering,
+               ActivationLowering<ReluOp, Activation::relu>,
                ActivationLowering<Relu6Op, Activation::relu6>,
                BatchNormLowering, SoftmaxLowering, UnaryActivationLowering>(
       patterns.getContext());

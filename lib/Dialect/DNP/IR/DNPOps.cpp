@@ -738,6 +738,81 @@ LogicalResult AddOp::verify() {
   });
 }
 
+/// Each dimension of every operand is the result's or 1 (same rank).
+static LogicalResult verifyBroadcast(Operation *op, ArrayRef<NamedValue> ins,
+                                     Value out) {
+  auto outType = cast<RankedTensorType>(out.getType());
+  if (!outType.hasStaticShape())
+    return op->emitOpError() << "needs a static result shape, got "
+                             << outType;
+  for (const NamedValue &in : ins) {
+    auto type = cast<RankedTensorType>(in.value.getType());
+    if (!type.hasStaticShape() || type.getRank() != outType.getRank())
+      return op->emitOpError()
+             << in.name << " " << type << " must be static with the result's "
+             << "rank " << outType.getRank();
+    for (auto [d, sizes] :
+         llvm::enumerate(llvm::zip(type.getShape(), outType.getShape()))) {
+      auto [size, outSize] = sizes;
+      if (size != outSize && size != 1)
+        return op->emitOpError()
+               << in.name << " dimension " << d << " is " << size
+               << ", must be 1 or the result's " << outSize << " (shapes "
+               << shapeStr(shapeOf(ins[0].value)) << " and "
+               << shapeStr(shapeOf(ins[1].value)) << " -> "
+               << shapeStr(outType.getShape()) << ")";
+    }
+  }
+  // The result is the broadcast of the operands, not larger.
+  for (int64_t d = 0; d < outType.getRank(); ++d)
+    if (llvm::all_of(ins, [&](const NamedValue &in) {
+          return shapeOf(in.value)[d] != outType.getDimSize(d);
+        }))
+      return op->emitOpError()
+             << "result dimension " << d << " is " << outType.getDimSize(d)
+             << " but no operand has that size there";
+  return success();
+}
+
+LogicalResult MulOp::verify() {
+  NamedValue values[] = {
+      {getLhs(), "lhs"}, {getRhs(), "rhs"}, {getOutput(), "result"}};
+  FailureOr<bool> quantized = quantizedMode(*this, values);
+  if (failed(quantized) ||
+      failed(verifyBroadcast(*this, ArrayRef(values).take_front(2),
+                             getOutput())))
+    return failure();
+  if (!*quantized) {
+    if (elementTypeOf(getLhs()) != elementTypeOf(getOutput()) ||
+        elementTypeOf(getRhs()) != elementTypeOf(getOutput()))
+      return emitOpError() << "f32 operands and result must be f32";
+    return verifyNoRequant(*this);
+  }
+  auto lhs = activationQuant(*this, getLhs(), "lhs");
+  if (failed(lhs))
+    return failure();
+  auto rhs = activationQuant(*this, getRhs(), "rhs");
+  if (failed(rhs))
+    return failure();
+  auto out = activationQuant(*this, getOutput(), "result");
+  if (failed(out))
+    return failure();
+  double real = lhs->getScale() * rhs->getScale() / out->getScale();
+  return verifyRequant(
+      *this,
+      {::dnp::quant::convMultiplier(lhs->getScale(), rhs->getScale(),
+                                    out->getScale())},
+      {real}, [](size_t) { return std::string("the product"); });
+}
+
+Value MulOp::getFullOperand() {
+  if (getLhs().getType().getShape() == getOutput().getType().getShape())
+    return getLhs();
+  if (getRhs().getType().getShape() == getOutput().getType().getShape())
+    return getRhs();
+  return {};
+}
+
 LogicalResult ReluOp::verify() {
   return verifySameQuantization(*this, getInput(), getOutput());
 }
@@ -804,6 +879,8 @@ LogicalResult LeakyReluOp::verify() { return verifyActivation(*this); }
 LogicalResult ClampOp::verify() { return verifyActivation(*this); }
 
 std::optional<::dnp::ActivationFn> mlir::dnp::getActivationFn(Operation *op) {
+  if (!op)
+    return std::nullopt;
   using ::dnp::ActivationKind;
   auto of = [](ActivationKind kind) {
     ::dnp::ActivationFn fn;

@@ -134,8 +134,8 @@ LogicalResult Quantizer::chooseParams() {
     Value out = op.getResult(0);
     LogicalResult ok =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-            .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, AddOp, ConcatOp>(
-                [&](Operation *) { return fromRange(out, &op); })
+            .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, AddOp, MulOp,
+                  ConcatOp>([&](Operation *) { return fromRange(out, &op); })
             // Tabulated activations map any input scale to any output
             // scale: the output gets the range it was calibrated on.
             .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
@@ -275,6 +275,12 @@ LogicalResult Quantizer::run() {
                   paramsOf(a.getLhs()).scale, paramsOf(a.getRhs()).scale,
                   paramsOf(out).scale);
               setRequant(clone, {m.lhs, m.rhs, m.output});
+              return success();
+            })
+            .Case([&](MulOp m) {
+              setRequant(clone, {q::convMultiplier(paramsOf(m.getLhs()).scale,
+                                                   paramsOf(m.getRhs()).scale,
+                                                   paramsOf(out).scale)});
               return success();
             })
             .Case([&](ConcatOp c) {

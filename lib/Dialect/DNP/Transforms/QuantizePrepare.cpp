@@ -115,9 +115,9 @@ LogicalResult mlir::dnp::checkQuantizable(func::FuncOp func) {
   for (Operation &op : func.getBody().front()) {
     bool supported =
         isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
-            AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
-            ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
-            RandomOp, func::ReturnOp>(op) ||
+            AvgPool2DOp, GlobalAvgPool2DOp, AddOp, MulOp, ConcatOp,
+            FlattenOp, ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp,
+            GateConcatOp, RandomOp, func::ReturnOp>(op) ||
         isTabulatedActivation(&op);
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto type = dyn_cast<RankedTensorType>(constant.getType());

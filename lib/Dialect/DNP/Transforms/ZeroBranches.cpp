@@ -196,6 +196,17 @@ LogicalResult Remover::visit(Operation *op) {
         }
         return success();
       })
+      .Case([&](MulOp mul) {
+        std::optional<Uniform> lhs = uniformOf(mul.getLhs());
+        std::optional<Uniform> rhs = uniformOf(mul.getRhs());
+        if (lhs && rhs && lhs->size() == rhs->size()) {
+          Uniform out(lhs->size());
+          for (size_t c = 0; c < out.size(); ++c)
+            out[c] = (*lhs)[c] * (*rhs)[c];
+          uniforms[mul.getResult()] = std::move(out);
+        }
+        return success();
+      })
       .Case<MaxPool2DOp, GlobalAvgPool2DOp>([&](auto pool) {
         // The max or mean of equal in-range values is that value.
         if (std::optional<Uniform> in = uniformOf(pool.getInput()))

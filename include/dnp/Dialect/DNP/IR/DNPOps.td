@@ -327,6 +327,39 @@ def DNP_AddOp : DNP_Op<"add", [Pure]> {
   let hasVerifier = 1;
 }
 
+def DNP_MulOp : DNP_Op<"mul", [Pure]> {
+  let summary = "Elementwise product with broadcasting (squeeze-and-excitation)";
+  let description = [{
+    `y = lhs * rhs` elementwise. Both operands have the result's rank; each
+    dimension of an operand is the result's or 1, and a size-1 dimension is
+    repeated along the result's (numpy broadcasting without rank
+    promotion). Squeeze-and-excitation scales a `[N,H,W,C]` feature map by
+    a `[N,1,1,C]` gate this way; both operands' channels are then one
+    channel group. Quantized (TFLite's int8 mul): int8 operands and result
+    per tensor, `y = clamp(z_out + mbqm((lhs - z_lhs) * (rhs - z_rhs), m,
+    s), -128, 127)` with one `multiplier`/`shift` for
+    `s_lhs * s_rhs / s_out`.
+
+    ```mlir
+    %y = dnp.mul %x, %s : (tensor<1x14x14x16xf32>, tensor<1x1x1x16xf32>)
+        -> tensor<1x14x14x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$lhs, DNP_Tensor:$rhs,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:`
+    custom<ElementwiseTypes>(type($lhs), type($rhs), type($output))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The operand whose shape is the result's (lhs when both are), or
+    /// null when each is broadcast along some dimension.
+    ::mlir::Value getFullOperand();
+  }];
+}
+
 def DNP_ConcatOp : DNP_Op<"concat", [Pure]> {
   let summary = "Concatenation along the channel axis";
   let description = [{
