@@ -264,8 +264,22 @@ void GroupBuilder::visit(Operation *op) {
   }
   llvm::TypeSwitch<Operation *>(op)
       .Case<Conv2DOp, DenseOp>([&](auto producer) {
-        layoutOf(producer.getInput());
-        fresh(producer.getResult());
+        ChannelLayout &in = layoutOf(producer.getInput());
+        int64_t groups = 1;
+        if constexpr (std::is_same_v<decltype(producer), Conv2DOp>)
+          groups = producer.getGroups();
+        if (groups > 1) {
+          // Each output channel reads only its group's input channels:
+          // removing channels unevenly would break the grouping, so both
+          // sides keep every channel.
+          std::string why = "grouped conv2d (groups = " +
+                            std::to_string(groups) +
+                            ") needs equal channel groups";
+          fixAll(in, why);
+          fresh(producer.getResult(), why);
+        } else {
+          fresh(producer.getResult());
+        }
         gatedOps.push_back(op);
       })
       .Case<DepthwiseConv2DOp, BatchNormOp>([&](auto perChannel) {

@@ -113,10 +113,17 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
       llvm::TypeSwitch<Operation *, bool>(op)
           .Case([&](mlir::dnp::Conv2DOp conv) {
             ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
-            Poly cin = channels(conv.getInput());
             Poly cout = channels(out);
-            c.weights = cin * cout * (w[1] * w[2]);
             c.biases = cout;
+            if (int64_t groups = conv.getGroups(); groups > 1) {
+              // The channel groups of a grouped conv are fixed (equal
+              // groups), so its channels per group are constants.
+              c.weights = cout * (w[1] * w[2] * w[3]);
+              c.macs = cout * (spatialOut(out) * w[1] * w[2] * w[3]);
+              return true;
+            }
+            Poly cin = channels(conv.getInput());
+            c.weights = cin * cout * (w[1] * w[2]);
             c.macs = cin * cout * (spatialOut(out) * w[1] * w[2]);
             return true;
           })

@@ -142,6 +142,8 @@ private:
     options.dilations = toArray<2>(op.getDilations());
     options.inputZeroPoint = paramsOf(op.getInput()).zeroPoint;
     options.requant = requantization(op);
+    if constexpr (std::is_same_v<ConvOp, mlir::dnp::Conv2DOp>)
+      options.groups = op.getGroups();
     return options;
   }
 
@@ -153,6 +155,8 @@ private:
     options.dilations = toArray<2>(op.getDilations());
     options.activation = toRef(op.getAct());
     options.gate = gateOf(op.getGate());
+    if constexpr (std::is_same_v<ConvOp, mlir::dnp::Conv2DOp>)
+      options.groups = op.getGroups();
     return options;
   }
 

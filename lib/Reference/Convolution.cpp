@@ -44,9 +44,17 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
                 inC = x.shape[3];
   const int64_t outC = weight.shape[0], kh = weight.shape[1],
                 kw = weight.shape[2];
-  if (weight.shape[3] != inC) {
+  const int64_t groups = options.groups;
+  if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
+    error = message(op, ": groups ", groups, " must divide the ", inC,
+                    " input channels and the ", outC, " output channels");
+    return false;
+  }
+  const int64_t groupInC = inC / groups, groupOutC = outC / groups;
+  if (weight.shape[3] != groupInC) {
     error = message(op, ": weight input channels ", weight.shape[3],
-                    " != input channels ", inC);
+                    " != input channels ", inC,
+                    groups == 1 ? "" : message(" / groups ", groups));
     return false;
   }
   int64_t outH = 0, outW = 0;
@@ -67,8 +75,9 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
           detail::forEachConvTap(
               i, j, kh, kw, s, p, d, inH, inW,
               [&](int64_t h, int64_t w, int64_t r, int64_t q) {
-                for (int64_t c = 0; c < inC; ++c)
-                  acc += x.at(n, h, w, c) * weight.at(o, r, q, c);
+                const int64_t first = o / groupOutC * groupInC;
+                for (int64_t c = 0; c < groupInC; ++c)
+                  acc += x.at(n, h, w, first + c) * weight.at(o, r, q, c);
               });
           result.at(n, i, j, o) = detail::gatedEpilogue(
               acc, bias.data[o], options.gate, o, options.activation);

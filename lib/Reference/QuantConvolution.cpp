@@ -45,9 +45,17 @@ bool conv2dInt8(const Int8Tensor &x, const Int8Tensor &weight,
                 inC = x.shape[3];
   const int64_t outC = weight.shape[0], kh = weight.shape[1],
                 kw = weight.shape[2];
-  if (weight.shape[3] != inC) {
+  const int64_t groups = options.groups;
+  if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
+    error = message(op, ": groups ", groups, " must divide the ", inC,
+                    " input channels and the ", outC, " output channels");
+    return false;
+  }
+  const int64_t groupInC = inC / groups, groupOutC = outC / groups;
+  if (weight.shape[3] != groupInC) {
     error = message(op, ": weight input channels ", weight.shape[3],
-                    " != input channels ", inC);
+                    " != input channels ", inC,
+                    groups == 1 ? "" : message(" / groups ", groups));
     return false;
   }
   int64_t outH = 0, outW = 0;
@@ -68,8 +76,10 @@ bool conv2dInt8(const Int8Tensor &x, const Int8Tensor &weight,
           detail::forEachConvTap(
               i, j, kh, kw, s, p, d, inH, inW,
               [&](int64_t h, int64_t w, int64_t r, int64_t q) {
-                for (int64_t c = 0; c < inC; ++c)
-                  acc += (static_cast<int64_t>(x.data[x.offset(n, h, w, c)]) -
+                const int64_t first = o / groupOutC * groupInC;
+                for (int64_t c = 0; c < groupInC; ++c)
+                  acc += (static_cast<int64_t>(
+                              x.data[x.offset(n, h, w, first + c)]) -
                           zp) *
                          weight.data[weight.offset(o, r, q, c)];
               });

@@ -148,8 +148,13 @@ LogicalResult Importer::addNode(Operation *op) {
             int in = node.inputs[0];
             ArrayRef<int64_t> w = c.getWeight().getType().getShape();
             node.kernel = {w[1], w[2]};
-            if (failed(addParam(op, 1, "weight", {{0, outId}, {3, in}}, true,
-                                node)) ||
+            node.groups = c.getGroups();
+            // A grouped conv's weight axis 3 counts channels per group; its
+            // channel groups are fixed, so that axis is never sliced.
+            std::vector<ParamAxis> axes = {{0, outId}};
+            if (node.groups == 1)
+              axes.push_back({3, in});
+            if (failed(addParam(op, 1, "weight", axes, true, node)) ||
                 failed(addParam(op, 2, "bias", {{0, outId}}, true, node)))
               return failure();
             gatedIfPrunable();

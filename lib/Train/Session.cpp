@@ -427,7 +427,7 @@ Tensor TorchSession::run(const Tensor &input, bool training,
         padding = {node.padding[0], node.padding[2]};
       else
         x = pad(x, node.padding, 0.0);
-      int64_t groups = dw ? x.size(1) : 1;
+      int64_t groups = dw ? x.size(1) : node.groups;
       out = torch::conv2d(x, inFormat(w, format), param(1),
                           {node.strides[0], node.strides[1]}, padding,
                           {node.dilations[0], node.dilations[1]}, groups);

@@ -99,7 +99,9 @@ std::vector<ModelCase> cases() {
           {"zoo", kZoo},
           {"activations", readTestInput("activations.mlir")},
           {"squeeze_excitation",
-           readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")}};
+           readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")},
+          {"grouped_conv",
+           readSourceFile("test/CortexM/Inputs/grouped_conv.mlir")}};
 }
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {

@@ -195,11 +195,12 @@ TEST_F(PruneEquivalence, ExampleModels) {
   EXPECT_EQ(models, 3);
 }
 
-// Squeeze-and-excitation (a mul by a [1,1,1,C] gate tied to its trunk) and
-// every standalone activation.
-TEST_F(PruneEquivalence, SqueezeExcitationAndActivations) {
+// Squeeze-and-excitation (a mul by a [1,1,1,C] gate tied to its trunk),
+// every standalone activation, grouped convolutions.
+TEST_F(PruneEquivalence, NewOpModels) {
   int models = 0;
-  for (const char *name : {"squeeze_excitation.mlir", "activations.mlir"}) {
+  for (const char *name : {"squeeze_excitation.mlir", "activations.mlir",
+                           "grouped_conv.mlir"}) {
     llvm::SmallString<256> path(DNP_SOURCE_DIR);
     llvm::sys::path::append(path, "test", "CortexM", "Inputs", name);
     bool checked = false;

@@ -25,7 +25,10 @@ public:
     x = conv(x, pick(2, 7), 3, 1, randomAct());
     int blocks = pick(2, 6);
     for (int i = 0; i < blocks; ++i) {
-      switch (pick(0, 7)) {
+      switch (pick(0, 8)) {
+      case 8:
+        x = groupedConv(x);
+        break;
       case 6:
         x = activationBlock(x);
         break;
@@ -155,6 +158,23 @@ private:
         "clamp min -1.0 max 2.0"};
     Value c = conv(x, pick(2, 7), pick(0, 1) ? 3 : 1, 1, "");
     return unary(acts[pick(0, 6)], c);
+  }
+
+  /// A grouped 3x3 conv (2 groups when the channels are even; its channel
+  /// groups are fixed, the property still holds around it).
+  Value groupedConv(const Value &x) {
+    if (x.c % 2 != 0)
+      return conv(x, pick(2, 7), 3, 1, randomAct());
+    int64_t cout = 2 * pick(1, 3);
+    std::string wt = "tensor<" + std::to_string(cout) + "x3x3x" +
+                     std::to_string(x.c / 2) + "xf32>";
+    std::string w = weight(wt), b = weight(vec(cout), 0.1f);
+    Value y{fresh(), x.h, x.w, cout};
+    body << "  " << y.name << " = dnp.conv2d " << x.name << ", " << w << ", "
+         << b << " padding [1, 1, 1, 1] groups 2" << randomAct() << " : ("
+         << x.type() << ", " << wt << ", " << vec(cout) << ") -> " << y.type()
+         << "\n";
+    return y;
   }
 
   /// Squeeze-and-excitation: pool, reduce conv, expand conv, a gate with

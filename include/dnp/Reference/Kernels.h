@@ -62,6 +62,9 @@ struct Conv2DOptions {
   std::array<int64_t, 4> padding = {0, 0, 0, 0};
   /// [dh, dw], each >= 1.
   std::array<int64_t, 2> dilations = {1, 1};
+  /// conv2d only: input and output channels in this many equal groups;
+  /// output channel o reads the Cin/groups input channels of its group.
+  int64_t groups = 1;
   Activation activation = Activation::None;
   /// Optional per-output-channel multiplier (size Cout / C).
   FloatSpan gate;

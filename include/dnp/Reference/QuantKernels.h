@@ -76,11 +76,14 @@ struct ConvInt8Options {
   std::array<int64_t, 2> strides = {1, 1};
   std::array<int64_t, 4> padding = {0, 0, 0, 0};
   std::array<int64_t, 2> dilations = {1, 1};
+  /// conv2d only: grouped as in Conv2DOptions::groups.
+  int64_t groups = 1;
   int32_t inputZeroPoint = 0;
   Requantization requant;
 };
 
-/// conv2d: x [N,H,W,Cin] int8, weight [Cout,Kh,Kw,Cin] int8 (zero point 0),
+/// conv2d: x [N,H,W,Cin] int8, weight [Cout,Kh,Kw,Cin/groups] int8 (zero
+/// point 0; with groups, c runs over the input channels of o's group),
 /// bias [Cout] int32 (scale inputScale * weightScale[o], zero point 0).
 ///   acc[o] = bias[o] + sum_{kh,kw,c in range} (x - inputZeroPoint) * w
 /// (padded positions contribute nothing, i.e. they hold the real value 0),

@@ -92,6 +92,8 @@ struct Node {
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   Activation act = Activation::None;
+  /// conv2d: input and output channels in this many equal groups.
+  int64_t groups = 1;
   /// OpKind::Activation: the function (dnp/Support/Activations.h).
   ::dnp::ActivationFn activation;
   float epsilon = 1e-5f;

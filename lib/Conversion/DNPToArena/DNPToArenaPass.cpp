@@ -205,9 +205,10 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         if (failed(readWeights(conv.getWeight(), op, w)))
           return failure();
         int64_t cout = shapeOf(conv.getResult())[3];
+        int64_t groups = conv.getGroups();
         Value packed = weightGlobal(
             b, loc, "weight", layer,
-            ::dnp::arena::packConvWeights(w, cout, blocking.outputs));
+            ::dnp::arena::packConvWeights(w, cout, blocking.outputs, groups));
         Value bias;
         if (failed(weights(b, op, conv.getBias(), layer, "bias", bias)))
           return failure();
@@ -216,7 +217,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
                    conv.getStrides(), conv.getPadding(), conv.getDilations());
         ::dnp::arena::emitConv(k, win, cout, view(b, conv.getInput()), packed,
-                               bias, result(), conv.getAct(), blocking);
+                               bias, result(), conv.getAct(), blocking,
+                               groups);
         return success();
       })
       .Case([&](DenseOp dense) -> LogicalResult {

@@ -45,14 +45,19 @@ struct Window {
 
 /// conv2d (and dense, a 1x1 window over its batch rows): `outChannels`
 /// outputs per pixel from weights packed by packConvWeights.
+/// With `groups`, output channel o reads input channels [G(o), G(o) +
+/// channels / groups) (G(o) = o / (outChannels / groups) * channels /
+/// groups) and the weights are packed with the same `groups`.
 void emitConv(KernelBuilder &k, Window w, int64_t outChannels, mlir::Value x,
               mlir::Value packedWeights, mlir::Value bias, mlir::Value y,
-              mlir::dnp::Activation act, const Blocking &blocking);
+              mlir::dnp::Activation act, const Blocking &blocking,
+              int64_t groups = 1);
 
 /// OHWI weights ([cout][perChannel]) regrouped into blocks of `block`
-/// output channels, each block [perChannel][block-or-remainder wide].
+/// output channels, each block [perChannel][block-or-remainder wide];
+/// blocks start anew at each of `groups` equal groups of output channels.
 std::vector<float> packConvWeights(llvm::ArrayRef<float> ohwi, int64_t cout,
-                                   int64_t block);
+                                   int64_t block, int64_t groups = 1);
 
 /// depthwise_conv2d with [Kh][Kw][C] weights (used as they are).
 void emitDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,

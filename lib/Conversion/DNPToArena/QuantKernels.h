@@ -40,20 +40,22 @@ struct QuantEpilogue {
 
 /// conv2d and dense (a 1x1 window over its rows) on int8 data with
 /// weights packed by packQuantConvWeights and int32 biases. `dsp` selects
-/// the SMLAD inner loop.
+/// the SMLAD inner loop. `groups` as for emitConv (packed with the same
+/// groups).
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
-                   const Blocking &blocking, bool dsp);
+                   const Blocking &blocking, bool dsp, int64_t groups = 1);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are
 /// contiguous ([tap][channel][cin]), so the inner loop reads 4 of them
-/// with one load.
+/// with one load. Blocks restart at each of `groups` equal groups of
+/// output channels.
 std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
                                          int64_t cout, int64_t taps,
-                                         int64_t block);
+                                         int64_t block, int64_t groups = 1);
 
 /// depthwise_conv2d with [Kh][Kw][C] int8 weights. `dsp` selects, for
 /// blocks of a multiple of 4 channels, the SXTAB16 + SMLABB/SMLATT taps.

@@ -202,7 +202,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
   };
   // conv2d and dense: packed int8 weights, SMLAD where the core has it.
   auto convLike = [&](auto producer, Window win, int64_t outChannels,
-                      int64_t taps) -> LogicalResult {
+                      int64_t taps, int64_t groups) -> LogicalResult {
     std::vector<int64_t> w, biasValues;
     if (failed(readStored(producer.getWeight(), op, 8, w)) ||
         failed(readStored(producer.getBias(), op, 32, biasValues)))
@@ -239,11 +239,12 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     Value packed =
         constantGlobal(b, loc, "weight", layer,
                        i8Attr(b, packQuantConvWeights(ohwi, outChannels, taps,
-                                                      convBlocking.outputs)),
+                                                      convBlocking.outputs,
+                                                      groups)),
                        /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
                   packed, bias, epilogue(producer), result(), convBlocking,
-                  dsp);
+                  dsp, groups);
     return success();
   };
 
@@ -253,14 +254,14 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Window win =
             window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
                    conv.getStrides(), conv.getPadding(), conv.getDilations());
-        return convLike(conv, win, ws[0], ws[1] * ws[2]);
+        return convLike(conv, win, ws[0], ws[1] * ws[2], conv.getGroups());
       })
       .Case([&](DenseOp dense) -> LogicalResult {
         ArrayRef<int64_t> in = shapeOf(dense.getInput());
         Window win;
         win.inW = win.outW = in[0];
         win.channels = in[1];
-        return convLike(dense, win, shapeOf(dense.getResult())[1], 1);
+        return convLike(dense, win, shapeOf(dense.getResult())[1], 1, 1);
       })
       .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
         std::vector<int64_t> w, biasValues;

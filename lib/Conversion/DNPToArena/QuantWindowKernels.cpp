@@ -159,18 +159,24 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
 } // namespace
 
 std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
-                                         int64_t taps, int64_t block) {
+                                         int64_t taps, int64_t block,
+                                         int64_t groups) {
   int64_t perChannel = static_cast<int64_t>(ohwi.size()) / cout;
   int64_t cin = perChannel / taps;
+  int64_t groupOut = cout / groups;
   std::vector<int8_t> packed(ohwi.size());
-  for (int64_t first = 0; first < cout; first += block) {
-    int64_t width = std::min(block, cout - first);
-    int8_t *dst = packed.data() + first * perChannel;
-    for (int64_t t = 0; t < taps; ++t)
-      for (int64_t j = 0; j < width; ++j)
-        for (int64_t i = 0; i < cin; ++i)
-          dst[(t * width + j) * cin + i] =
-              ohwi[(first + j) * perChannel + t * cin + i];
+  // Blocks restart at each group, as the kernel visits them.
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t first = 0; first < groupOut; first += block) {
+      int64_t width = std::min(block, groupOut - first);
+      int64_t start = g * groupOut + first;
+      int8_t *dst = packed.data() + start * perChannel;
+      for (int64_t t = 0; t < taps; ++t)
+        for (int64_t j = 0; j < width; ++j)
+          for (int64_t i = 0; i < cin; ++i)
+            dst[(t * width + j) * cin + i] =
+                ohwi[(start + j) * perChannel + t * cin + i];
+    }
   }
   return packed;
 }
@@ -188,9 +194,11 @@ constexpr int64_t kInlineChunks = 16;
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
-                   bool dsp) {
+                   bool dsp, int64_t groups) {
   w = asPixelRow(w);
-  const int64_t cin = w.channels;
+  // Per group (emitConv): `cin` input channels, groupOut outputs.
+  const int64_t cin = w.channels / groups;
+  const int64_t groupOut = outChannels / groups;
   const int64_t perChannel = w.kh * w.kw * cin;
   // SMLAD takes 4 input channels per step; the rest are scalar MACs.
   const int64_t chunks = dsp ? cin / 4 : 0;
@@ -206,8 +214,11 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
       k, w, outChannels, blocking.pixels, blocking.outputs,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
-        Value wBase = blk.channels.first(kb, perChannel);
-        Value cBase = blk.channels.first(kb);
+        Value groupOutFirst = kb.mul(blk.group, groupOut);
+        Value wBase = kb.add(kb.mul(groupOutFirst, perChannel),
+                             blk.channels.first(kb, perChannel));
+        Value cBase = kb.add(groupOutFirst, blk.channels.first(kb));
+        Value inFirst = kb.mul(blk.group, cin);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols,
@@ -218,7 +229,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                   wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width * cin));
               SmallVector<Value> xTap;
               for (int64_t p = 0; p < count; ++p)
-                xTap.push_back(kw.add(blk.idx.input[p], tapX));
+                xTap.push_back(
+                    kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
               SmallVector<Value> next(a);
               next = kw.loop(
                   0, chunks, 1, next,
@@ -280,7 +292,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
             kb.store(requantize(f, acc[p * width + j], r, ep), y,
                      kb.add(blk.idx.output[p], channel));
         }
-      });
+      },
+      groups);
 }
 
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,

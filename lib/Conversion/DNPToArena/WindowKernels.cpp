@@ -8,24 +8,32 @@ using mlir::dnp::Activation;
 namespace dnp::arena {
 
 std::vector<float> packConvWeights(ArrayRef<float> ohwi, int64_t cout,
-                                   int64_t block) {
+                                   int64_t block, int64_t groups) {
   int64_t perChannel = static_cast<int64_t>(ohwi.size()) / cout;
+  int64_t groupOut = cout / groups;
   std::vector<float> packed(ohwi.size());
-  for (int64_t first = 0; first < cout; first += block) {
-    int64_t width = std::min(block, cout - first);
-    float *dst = packed.data() + first * perChannel;
-    for (int64_t i = 0; i < perChannel; ++i)
-      for (int64_t j = 0; j < width; ++j)
-        dst[i * width + j] = ohwi[(first + j) * perChannel + i];
+  // Blocks restart at each group, as the kernel visits them.
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t first = 0; first < groupOut; first += block) {
+      int64_t width = std::min(block, groupOut - first);
+      int64_t start = g * groupOut + first;
+      float *dst = packed.data() + start * perChannel;
+      for (int64_t i = 0; i < perChannel; ++i)
+        for (int64_t j = 0; j < width; ++j)
+          dst[i * width + j] = ohwi[(start + j) * perChannel + i];
+    }
   }
   return packed;
 }
 
 void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
               Value weights, Value bias, Value y, Activation act,
-              const Blocking &blocking) {
+              const Blocking &blocking, int64_t groups) {
   w = asPixelRow(w);
-  const int64_t cin = w.channels;
+  // Per group: `cin` input channels (the reduction) and groupOut outputs,
+  // whose packed weights follow the previous group's.
+  const int64_t cin = w.channels / groups;
+  const int64_t groupOut = outChannels / groups;
   const int64_t perChannel = w.kh * w.kw * cin;
   const int64_t unroll = std::max<int64_t>(blocking.unroll, 1);
   // Small reductions are unrolled completely (e.g. a 3x3 stem on one
@@ -36,8 +44,11 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
       k, w, outChannels, blocking.pixels, blocking.outputs,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
-        Value wBase = blk.channels.first(kb, perChannel);
-        Value cBase = blk.channels.first(kb);
+        Value groupOutFirst = kb.mul(blk.group, groupOut);
+        Value wBase = kb.add(kb.mul(groupOutFirst, perChannel),
+                             blk.channels.first(kb, perChannel));
+        Value cBase = kb.add(groupOutFirst, blk.channels.first(kb));
+        Value inFirst = kb.mul(blk.group, cin);
         SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols,
             biasAccumulators(kb, bias, cBase, width, count), smallReduction,
@@ -47,7 +58,8 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                                 kw.mul(c, cin * width)));
               SmallVector<Value> xTap;
               for (int64_t p = 0; p < count; ++p)
-                xTap.push_back(kw.add(blk.idx.input[p], tapX));
+                xTap.push_back(
+                    kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
               return kw.unrolledLoop(
                   cin, unroll, a,
                   [&](KernelBuilder &ki, Value ic, ValueRange a2) {
@@ -69,7 +81,8 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
           for (int64_t j = 0; j < width; ++j)
             kb.store(kb.activation(acc[p * width + j], act), y,
                      kb.add(blk.idx.output[p], kb.add(cBase, j)));
-      });
+      },
+      groups);
 }
 
 void emitDepthwise(KernelBuilder &k, const Window &w, Value x, Value weights,

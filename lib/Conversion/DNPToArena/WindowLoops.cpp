@@ -164,16 +164,23 @@ void forEachChannelBlock(KernelBuilder &k, int64_t channels, int64_t block,
 
 void forEachRegisterBlock(KernelBuilder &k, const Window &w,
                           int64_t outChannels, int64_t pixelBlock,
-                          int64_t channelBlock, RegisterBlockFn fn) {
+                          int64_t channelBlock, RegisterBlockFn fn,
+                          int64_t groups) {
   forEachPixelBlock(
       k, w, pixelBlock,
       [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
           const RowTaps &rows, TapRange cols) {
         BlockIndices idx = blockIndices(kp, w, outChannels, n, oh, ow0, count);
-        forEachChannelBlock(kp, outChannels, channelBlock,
-                            [&](KernelBuilder &kb, const ChannelBlock &cb) {
-                              fn(kb, {count, rows, cols, idx, cb});
-                            });
+        // One group: a single inline iteration with the constant 0.
+        kp.loop(0, groups, 1, {},
+                [&](KernelBuilder &kg, Value g, ValueRange) {
+                  forEachChannelBlock(
+                      kg, outChannels / groups, channelBlock,
+                      [&](KernelBuilder &kb, const ChannelBlock &cb) {
+                        fn(kb, {count, rows, cols, idx, cb, g});
+                      });
+                  return SmallVector<Value>();
+                });
       });
 }
 

@@ -129,7 +129,10 @@ struct RegisterBlock {
   const RowTaps &rows;
   TapRange cols;
   const BlockIndices &idx;
+  /// Channels within the block's group (forEachRegisterBlock's `groups`).
   const ChannelBlock &channels;
+  /// The group: an index value, the constant 0 without groups.
+  mlir::Value group;
 };
 
 using RegisterBlockFn =
@@ -137,10 +140,13 @@ using RegisterBlockFn =
 
 /// The output of a window kernel with `outChannels` channels per pixel as
 /// register blocks: forEachPixelBlock's pixel blocks, each split by
-/// forEachChannelBlock.
+/// forEachChannelBlock. With `groups` > 1 (a grouped conv) the channels of
+/// each pixel block are visited group by group (a loop over the groups),
+/// so that no register block straddles two groups.
 void forEachRegisterBlock(KernelBuilder &k, const Window &w,
                           int64_t outChannels, int64_t pixelBlock,
-                          int64_t channelBlock, RegisterBlockFn fn);
+                          int64_t channelBlock, RegisterBlockFn fn,
+                          int64_t groups = 1);
 
 } // namespace dnp::arena
 

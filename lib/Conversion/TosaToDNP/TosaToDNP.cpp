@@ -125,6 +125,7 @@ struct Conv2DPattern : OpRewritePattern<tosa::Conv2DOp> {
         Value(), rewriter.getDenseI64ArrayAttr(op.getStride()),
         rewriter.getDenseI64ArrayAttr(op.getPad()),
         rewriter.getDenseI64ArrayAttr(op.getDilation()),
+        rewriter.getI64IntegerAttr(1),
         ActivationAttr::get(getContext(), Activation::none));
     return success();
   }

@@ -8,7 +8,7 @@
 // GENERIC-LABEL: sym_name = "conv"
 // GENERIC: "dnp.random"() <{scale = 3.000000e-01 : f32, seed = 1 : i64}> : () -> tensor<8x3x3x1xf32>
 // GENERIC: "dnp.gate"() <{mask = "11110111"}> : () -> !dnp.gate<8>
-// GENERIC: "dnp.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{act = #dnp.act<relu>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 1, 0, 1>, strides = array<i64: 2, 2>}>
+// GENERIC: "dnp.conv2d"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{act = #dnp.act<relu>, dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 0, 1, 0, 1>, strides = array<i64: 2, 2>}>
 // GENERIC-LABEL: sym_name = "batch_norm"
 // GENERIC: "dnp.batch_norm"({{.*}}) <{epsilon = 9.99999974E-6 : f32}>
 // GENERIC: "dnp.batch_norm"({{.*}}) <{epsilon = 1.000000e-03 : f32}>

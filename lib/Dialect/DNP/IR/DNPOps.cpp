@@ -522,9 +522,20 @@ LogicalResult Conv2DOp::verify() {
     return failure();
   ArrayRef<int64_t> in = shapeOf(getInput());
   ArrayRef<int64_t> w = shapeOf(getWeight());
-  if (w[3] != in[3])
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError() << "groups must be positive, got " << groups;
+  if (in[3] % groups != 0 || w[0] % groups != 0)
+    return emitOpError() << "groups " << groups << " must divide the "
+                         << in[3] << " input channels and the " << w[0]
+                         << " output channels";
+  if (groups == 1 && w[3] != in[3])
     return emitOpError() << "weight " << shapeStr(w) << " (OHWI) has " << w[3]
                          << " input channels but the input has " << in[3];
+  if (w[3] * groups != in[3])
+    return emitOpError() << "weight " << shapeStr(w) << " (OHWI) has " << w[3]
+                         << " input channels per group but the input has "
+                         << in[3] << " in " << groups << " groups";
   if (failed(verifyConvLike(*this, {w[1], w[2]}, w[0])))
     return failure();
   return verifyProducerQuantization(*this, /*weightAxis=*/0, w[0]);

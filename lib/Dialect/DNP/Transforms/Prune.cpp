@@ -188,6 +188,10 @@ LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
     LogicalResult sliced =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case([&](Conv2DOp conv) {
+              // A grouped conv's channel groups are fixed: nothing to slice
+              // (its weight's last axis counts channels per group).
+              if (conv.getGroups() > 1)
+                return success();
               SmallVector<int64_t> inKeep =
                   keptChannels(*groups.getLayout(conv.getInput()));
               if (failed(sliceWeight(&op, 1, {{0, outKeep}, {3, inKeep}})))

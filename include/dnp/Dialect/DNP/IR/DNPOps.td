@@ -114,31 +114,43 @@ def DNP_RandomOp : DNP_Op<"random", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def DNP_Conv2DOp : DNP_Op<"conv2d", [Pure]> {
-  let summary = "2-D convolution, NHWC input, OHWI weights";
+  let summary = "2-D convolution, NHWC input, OHWI weights, optionally grouped";
   let description = [{
-    `y[n,i,j,o] = act((b[o] + sum x[n, i*sh + kh*dh - pt, j*sw + kw*dw - pl, c]
-    * w[o,kh,kw,c]) * g[o])` with zero padding `[top, bottom, left, right]`.
-    The output channels form a new channel group; the input channels belong
-    to the producer's group. The optional `gate` has one entry per output
-    channel. Quantized form (docs/Quantization.md): int8 input and output,
-    int8 weights quantized per output channel (axis 0), int32 bias, one
-    `multiplier`/`shift` per output channel, no gate.
+    `y[n,i,j,o] = act((b[o] + sum x[n, i*sh + kh*dh - pt, j*sw + kw*dw - pl,
+    G(o) + c] * w[o,kh,kw,c]) * g[o])` with zero padding `[top, bottom, left,
+    right]`, where with `groups` = G the input channels and the output
+    channels are split into G equal groups, output channel `o` reads only
+    the input channels of its group (`G(o) = (o / (Cout/G)) * (Cin/G)`) and
+    `c` runs over `Cin/G` (the weight's last dimension). `groups` divides
+    both channel counts; groups = Cin is a depthwise convolution with a
+    channel multiplier of Cout/Cin. The output channels form a new channel
+    group; the input channels belong to the producer's group (a grouped
+    conv keeps both fixed: pruning must keep its groups equal). The
+    optional `gate` has one entry per output channel. Quantized form
+    (docs/Quantization.md): int8 input and output, int8 weights quantized
+    per output channel (axis 0), int32 bias, one `multiplier`/`shift` per
+    output channel, no gate.
 
     ```mlir
     %y = dnp.conv2d %x, %w, %b strides [2, 2] padding [1, 1, 1, 1] act relu
         : (tensor<1x28x28x1xf32>, tensor<16x3x3x1xf32>, tensor<16xf32>)
         -> tensor<1x14x14x16xf32>
+    %z = dnp.conv2d %y, %v, %c padding [1, 1, 1, 1] groups 4
+        : (tensor<1x14x14x16xf32>, tensor<32x3x3x4xf32>, tensor<32xf32>)
+        -> tensor<1x14x14x32xf32>
     ```
   }];
   let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$weight, DNP_Tensor:$bias,
                        Optional<DNP_GateType>:$gate,
                        DNP_Pair:$strides, DNP_Padding:$padding,
-                       DNP_Pair:$dilations, DNP_Act:$act,
+                       DNP_Pair:$dilations,
+                       DefaultValuedAttr<I64Attr, "1">:$groups, DNP_Act:$act,
                        DNP_Requant:$multiplier, DNP_Requant:$shift);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight `,` $bias (`strides` $strides^)? (`padding` $padding^)?
-    (`dilations` $dilations^)? `` custom<Activation>($act) (`gate` $gate^)?
+    (`dilations` $dilations^)? (`groups` $groups^)? ``
+    custom<Activation>($act) (`gate` $gate^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

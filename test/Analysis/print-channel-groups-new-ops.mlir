@@ -1,4 +1,5 @@
-// Channel groups of activations and mul (--dnp-print-channel-groups).
+// Channel groups of activations, mul and grouped conv2d
+// (--dnp-print-channel-groups).
 // RUN: dnp-opt %s --dnp-print-channel-groups --mlir-disable-threading -o /dev/null | FileCheck %s
 
 // Activations with f(0) = 0 pass their channels through; a prunable group
@@ -115,6 +116,28 @@ func.func @spatial_scale(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32> {
   %w2 = dnp.random seed 5 scale 0.5 : tensor<3x1x1x8xf32>
   %b2 = dnp.random seed 6 scale 0.1 : tensor<3xf32>
   %o = dnp.conv2d %s, %w2, %b2
+      : (tensor<1x4x4x8xf32>, tensor<3x1x1x8xf32>, tensor<3xf32>) -> tensor<1x4x4x3xf32>
+  return %o : tensor<1x4x4x3xf32>
+}
+
+// A grouped conv keeps its input's and its output's channels: pruning them
+// unevenly would break the groups.
+// CHECK-LABEL: channel groups of @grouped_conv:
+// CHECK-NEXT: group 0: 2 channels, fixed (model input); gated ops: none
+// CHECK-NEXT: group 1: 8 channels, fixed (grouped conv2d (groups = 4) needs equal channel groups); gated ops: conv2d@{{[0-9]+$}}
+// CHECK-NEXT: group 2: 8 channels, fixed (grouped conv2d (groups = 4) needs equal channel groups); gated ops: conv2d@{{[0-9]+$}}
+// CHECK-NEXT: group 3: 3 channels, fixed (model output)
+func.func @grouped_conv(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32> {
+  %w = dnp.random seed 1 scale 0.5 : tensor<8x1x1x2xf32>
+  %b = dnp.random seed 2 scale 0.1 : tensor<8xf32>
+  %c = dnp.conv2d %x, %w, %b
+      : (tensor<1x4x4x2xf32>, tensor<8x1x1x2xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>
+  %wg = dnp.random seed 3 scale 0.5 : tensor<8x3x3x2xf32>
+  %g = dnp.conv2d %c, %wg, %b padding [1, 1, 1, 1] groups 4
+      : (tensor<1x4x4x8xf32>, tensor<8x3x3x2xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>
+  %w2 = dnp.random seed 5 scale 0.5 : tensor<3x1x1x8xf32>
+  %b2 = dnp.random seed 6 scale 0.1 : tensor<3xf32>
+  %o = dnp.conv2d %g, %w2, %b2
       : (tensor<1x4x4x8xf32>, tensor<3x1x1x8xf32>, tensor<3xf32>) -> tensor<1x4x4x3xf32>
   return %o : tensor<1x4x4x3xf32>
 }
