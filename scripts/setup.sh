@@ -15,7 +15,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libgtest-dev zlib1g-dev libzstd-dev libtorch-dev dataset-fashion-mnist
   python3 python3-numpy python3-pytest python3-onnx python3-torch
-  python3-matplotlib libonnx-testdata
+  python3-matplotlib python3-torchvision libonnx-testdata
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 )
 

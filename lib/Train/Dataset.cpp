@@ -138,6 +138,85 @@ bool parseIdx(const std::string &path, const std::vector<uint8_t> &bytes,
   return true;
 }
 
+std::string dimsText(const std::vector<int64_t> &shape) {
+  if (shape.empty())
+    return "0-d";
+  std::string s;
+  for (int64_t d : shape)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s;
+}
+
+/// The model's input without the batch dimension.
+std::vector<int64_t> sampleShape(const DataOptions &o) {
+  if (o.flat)
+    return {o.channels};
+  return {o.height, o.width, o.channels};
+}
+
+const char *dtypeName(dnp::NpyDType t) {
+  switch (t) {
+  case dnp::NpyDType::Float32:
+    return "float32";
+  case dnp::NpyDType::Float64:
+    return "float64";
+  case dnp::NpyDType::Int8:
+    return "int8";
+  case dnp::NpyDType::Int16:
+    return "int16";
+  case dnp::NpyDType::Int32:
+    return "int32";
+  case dnp::NpyDType::Int64:
+    return "int64";
+  case dnp::NpyDType::UInt8:
+    return "uint8";
+  case dnp::NpyDType::UInt16:
+    return "uint16";
+  case dnp::NpyDType::UInt32:
+    return "uint32";
+  case dnp::NpyDType::UInt64:
+    return "uint64";
+  case dnp::NpyDType::Bool:
+    return "bool";
+  }
+  return "?";
+}
+
+bool isIntegerType(dnp::NpyDType t) {
+  return t != dnp::NpyDType::Float32 && t != dnp::NpyDType::Float64 &&
+         t != dnp::NpyDType::Bool;
+}
+
+/// Every label is a class index of the model: in [0, classes).
+bool checkLabels(const std::string &path, const std::vector<int64_t> &y,
+                 const DataOptions &options, std::string &error) {
+  if (y.empty())
+    return true;
+  size_t low = 0, high = 0;
+  for (size_t i = 1; i < y.size(); ++i) {
+    if (y[i] < y[low])
+      low = i;
+    if (y[i] > y[high])
+      high = i;
+  }
+  std::string classes = std::to_string(options.classes);
+  std::string range =
+      "class indices 0 to " + std::to_string(options.classes - 1);
+  if (y[low] < 0) {
+    error = path + ": label " + std::to_string(y[low]) + " of sample " +
+            std::to_string(low) + " is negative: labels must be " + range +
+            " of " + options.model + "'s " + classes + " outputs";
+    return false;
+  }
+  if (y[high] >= options.classes) {
+    error = path + ": labels go up to " + std::to_string(y[high]) +
+            " (sample " + std::to_string(high) + ") but " + options.model +
+            " has " + classes + " outputs: labels must be " + range;
+    return false;
+  }
+  return true;
+}
+
 /// Images + labels of one IDX split into `out` (pixels / 255).
 bool loadIdxSplit(const std::string &images, const std::string &labels,
                   const DataOptions &options, int64_t limit, Dataset &out,
@@ -148,17 +227,15 @@ bool loadIdxSplit(const std::string &images, const std::string &labels,
       !readIdxLabels(labels, y, error))
     return false;
   if (static_cast<int64_t>(y.size()) != count) {
-    error = labels + ": " + std::to_string(y.size()) + " labels for " +
+    error = labels + " has " + std::to_string(y.size()) + " labels for " +
             std::to_string(count) + " images in " + images;
     return false;
   }
-  if (rows != options.height || cols != options.width ||
+  if (options.flat || rows != options.height || cols != options.width ||
       options.channels != 1) {
-    error = images + ": images are " + std::to_string(rows) + "x" +
-            std::to_string(cols) + "x1 but the model takes " +
-            std::to_string(options.height) + "x" +
-            std::to_string(options.width) + "x" +
-            std::to_string(options.channels);
+    error = images + " holds " + dimsText({count, rows, cols, 1}) +
+            " images but " + options.model + " takes " +
+            modelInputText(options) + " inputs";
     return false;
   }
   if (limit > 0 && limit < count)
@@ -171,70 +248,103 @@ bool loadIdxSplit(const std::string &images, const std::string &labels,
   out.x.resize(count * rows * cols);
   for (int64_t i = 0; i < count * rows * cols; ++i)
     out.x[i] = pixels[i] * (1.0f / 255.0f);
-  out.y.resize(count);
-  for (int64_t i = 0; i < count; ++i) {
-    if (y[i] >= options.classes) {
-      error = labels + ": label " + std::to_string(int(y[i])) + " of sample " +
-              std::to_string(i) + " is outside [0, " +
-              std::to_string(options.classes) + ") (the model has " +
-              std::to_string(options.classes) + " outputs)";
-      return false;
-    }
-    out.y[i] = y[i];
-  }
-  return true;
+  out.y.assign(y.begin(), y.begin() + count);
+  return checkLabels(labels, out.y, options, error);
 }
 
+/// One .npy split (inputs `xPath`, labels `yPath`) into `out`; `images`
+/// tells whether the inputs were uint8 pixels (now scaled by 1/255).
 bool loadNpySplit(const std::string &xPath, const std::string &yPath,
                   const DataOptions &options, int64_t limit, Dataset &out,
-                  std::string &error) {
-  std::vector<int64_t> shape;
-  std::vector<float> x;
-  if (!dnp::readNpyAsFloat(xPath, shape, x, error))
+                  bool &images, std::string &error) {
+  dnp::NpyArray inputs;
+  if (!dnp::readNpy(xPath, inputs, error))
     return false;
+  using dnp::NpyDType;
+  images = inputs.dtype == NpyDType::UInt8;
+  if (inputs.dtype != NpyDType::Float32 && inputs.dtype != NpyDType::Float64 &&
+      !images) {
+    error = xPath + " holds " + dtypeName(inputs.dtype) + " inputs but " +
+            options.model + " takes float32: give float32 (or float64) "
+            "inputs, or uint8 images (scaled by 1/255)";
+    return false;
+  }
+  const std::vector<int64_t> shape = inputs.shape;
+  std::vector<int64_t> want = sampleShape(options);
+  if (shape.size() != want.size() + 1 ||
+      !std::equal(want.begin(), want.end(), shape.begin() + 1)) {
+    error = xPath + " holds " + dimsText(shape) + " inputs but " +
+            options.model + " takes " + modelInputText(options) +
+            (options.flat ? " (features)" : " (NHWC)") +
+            ": the file must hold Nx" + dimsText(want);
+    if (!options.flat && shape.size() == 4 && shape[1] == options.channels &&
+        shape[2] == options.height && shape[3] == options.width)
+      error += " (it looks NCHW: x.transpose(0, 2, 3, 1) makes it NHWC)";
+    else {
+      int64_t sample = 1;
+      std::string dims;
+      for (int64_t d : want) {
+        sample *= d;
+        dims += ", " + std::to_string(d);
+      }
+      if (shape.size() >= 2 && inputs.numElements() == shape[0] * sample)
+        error += " (x.reshape(" + std::to_string(shape[0]) + dims +
+                 ") if the values are in that order)";
+    }
+    return false;
+  }
+  std::vector<float> x = inputs.toFloat();
+  inputs = dnp::NpyArray();
+  if (images)
+    for (float &v : x)
+      v *= 1.0f / 255.0f;
+
   dnp::NpyArray labels;
   if (!dnp::readNpy(yPath, labels, error))
     return false;
+  if (!isIntegerType(labels.dtype)) {
+    error = yPath + " holds " + dtypeName(labels.dtype) +
+            " labels but labels must be integers: the class indices 0 to " +
+            std::to_string(options.classes - 1) + " of " + options.model +
+            "'s " + std::to_string(options.classes) +
+            " outputs (y.astype(np.int64))";
+    return false;
+  }
+  if (labels.shape.size() != 1) {
+    error = yPath + " holds " + dimsText(labels.shape) +
+            " labels but labels must be a vector of " +
+            std::to_string(shape[0]) + " class indices, one per input of " +
+            xPath;
+    if (labels.shape.size() == 2 && labels.shape[1] == options.classes &&
+        options.classes > 1)
+      error += " (one-hot? y.argmax(1) gives the indices)";
+    else if (labels.numElements() == shape[0])
+      error += " (y.reshape(-1) makes it a vector)";
+    return false;
+  }
+  if (labels.shape[0] != shape[0]) {
+    error = yPath + " has " + std::to_string(labels.shape[0]) +
+            " labels for " + std::to_string(shape[0]) + " inputs in " + xPath;
+    return false;
+  }
   std::vector<int64_t> y;
   if (!labels.toInt64(y, error)) {
     error = yPath + ": labels must be integers: " + error;
     return false;
   }
-  if (shape.size() != 4 || shape[1] != options.height ||
-      shape[2] != options.width || shape[3] != options.channels) {
-    std::string got = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-      got += (i ? ", " : "") + std::to_string(shape[i]);
-    got += "]";
-    error = xPath + ": inputs must be NHWC [N, " +
-            std::to_string(options.height) + ", " +
-            std::to_string(options.width) + ", " +
-            std::to_string(options.channels) + "] for this model, got " + got;
+  if (!checkLabels(yPath, y, options, error))
     return false;
-  }
-  if (labels.shape.size() != 1 || labels.shape[0] != shape[0]) {
-    error = yPath + ": labels must be a vector of " +
-            std::to_string(shape[0]) + " entries (one per input of " + xPath +
-            ")";
-    return false;
-  }
   for (size_t i = 0; i < x.size(); ++i)
     if (!std::isfinite(x[i])) {
-      error = xPath + ": input element " + std::to_string(i) +
-              " is not finite";
-      return false;
-    }
-  for (size_t i = 0; i < y.size(); ++i)
-    if (y[i] < 0 || y[i] >= options.classes) {
-      error = yPath + ": label " + std::to_string(y[i]) + " of sample " +
-              std::to_string(i) + " is outside [0, " +
-              std::to_string(options.classes) + ")";
+      error = xPath + ": input element " + std::to_string(i) + " (sample " +
+              std::to_string(i / std::max<int64_t>(1, x.size() / shape[0])) +
+              ") is not finite";
       return false;
     }
   out = Dataset();
-  out.height = shape[1];
-  out.width = shape[2];
-  out.channels = shape[3];
+  out.height = options.flat ? 1 : options.height;
+  out.width = options.flat ? 1 : options.width;
+  out.channels = options.channels;
   out.classes = options.classes;
   out.x = std::move(x);
   out.y = std::move(y);
@@ -389,6 +499,12 @@ bool dnp::train::isIdxDataset(const std::string &spec) {
   return spec == "fashion-mnist" || spec == "mnist";
 }
 
+std::string dnp::train::modelInputText(const DataOptions &options) {
+  std::vector<int64_t> shape = sampleShape(options);
+  shape.insert(shape.begin(), 1);
+  return dimsText(shape);
+}
+
 bool dnp::train::loadData(const DataOptions &options, DataSplits &splits,
                           std::string &error) {
   splits = DataSplits();
@@ -411,16 +527,17 @@ bool dnp::train::loadData(const DataOptions &options, DataSplits &splits,
                       file("t10k-labels-idx1-ubyte"), options,
                       options.testLimit, splits.test, error))
       return false;
+    splits.images = true;
   } else if (spec == "synthetic") {
     int64_t n = options.trainLimit > 0 ? options.trainLimit
                                        : options.syntheticTrain;
     int64_t t = options.testLimit > 0 ? options.testLimit
                                       : options.syntheticTest;
-    splits.train = makeSynthetic(n, options.height, options.width,
-                                 options.channels, options.classes,
+    int64_t h = options.flat ? 1 : options.height;
+    int64_t w = options.flat ? 1 : options.width;
+    splits.train = makeSynthetic(n, h, w, options.channels, options.classes,
                                  options.seed);
-    splits.test = makeSynthetic(t, options.height, options.width,
-                                options.channels, options.classes,
+    splits.test = makeSynthetic(t, h, w, options.channels, options.classes,
                                 options.seed + 1000003);
   } else if (spec.rfind("npy:", 0) == 0) {
     std::vector<std::string> files;
@@ -438,11 +555,22 @@ bool dnp::train::loadData(const DataOptions &options, DataSplits &splits,
               std::to_string(files.size()) + ")";
       return false;
     }
+    bool trainImages = false, testImages = false;
     if (!loadNpySplit(files[0], files[1], options, options.trainLimit,
-                      splits.train, error) ||
+                      splits.train, trainImages, error) ||
         !loadNpySplit(files[2], files[3], options, options.testLimit,
-                      splits.test, error))
+                      splits.test, testImages, error))
       return false;
+    if (trainImages != testImages) {
+      auto kind = [](bool images) {
+        return images ? "uint8 images (scaled by 1/255)" : "float inputs";
+      };
+      error = files[2] + " holds " + kind(testImages) + " but " + files[0] +
+              " holds " + kind(trainImages) +
+              ": give both splits the same dtype";
+      return false;
+    }
+    splits.images = trainImages;
   } else {
     error = "unknown dataset '" + spec +
             "' (known: fashion-mnist, mnist, synthetic, npy:tx,ty,vx,vy)";
@@ -458,7 +586,7 @@ bool dnp::train::loadData(const DataOptions &options, DataSplits &splits,
     error = "no training samples left after the validation split";
     return false;
   }
-  if (idx && options.normalize) {
+  if (splits.images && options.normalize && !options.flat) {
     int64_t c = splits.train.channels;
     std::vector<double> sum(c, 0), sq(c, 0);
     for (size_t i = 0; i < splits.train.x.size(); ++i) {

@@ -10,32 +10,23 @@
 // Reads a dnp model, trains it with LibTorch while learning one width per
 // prunable channel group under the MCU resource budget, removes channels as
 // it goes and writes the pruned model (trained weights, BN statistics) as
-// dnp IR. This file is the MLIR half; the LibTorch half is lib/Train.
+// dnp IR. This file is the command line; the work is in lib/Train: the
+// model files and the data contract (ModelIO.h), the IR <-> model
+// translation (Import.h), the data (Dataset.h), the training (Trainer.h)
+// and the report (TrainReport.h).
 //
 //===----------------------------------------------------------------------===//
-#include "dnp/Dialect/DNP/IR/ModelFunction.h"
-#include "dnp/Analysis/ResourceAnalysis.h"
-#include "dnp/Dialect/DNP/IR/DNPOps.h"
-#include "dnp/Interpreter/Interpreter.h"
-#include "dnp/Support/Npy.h"
 #include "dnp/Train/Import.h"
+#include "dnp/Train/ModelIO.h"
+#include "dnp/Train/TrainReport.h"
 #include "dnp/Train/Trainer.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <cmath>
-#include <ctime>
 
 using namespace mlir;
 using namespace ::dnp::train;
@@ -51,7 +42,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> datasetSpec(
     "dataset",
     cl::desc("fashion-mnist | mnist | synthetic | "
-             "npy:train_x.npy,train_y.npy,test_x.npy,test_y.npy"),
+             "npy:train_x.npy,train_y.npy,test_x.npy,test_y.npy (inputs "
+             "shaped like the model's, float32 or uint8 images; integer "
+             "labels below its number of outputs)"),
     cl::init("fashion-mnist"), cl::cat(cat));
 static cl::opt<std::string>
     dataDir("data-dir", cl::desc("directory of the IDX .gz files"),
@@ -196,61 +189,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static llvm::json::Object usageJson(const Usage &u) {
-  return llvm::json::Object{
-      {"pmu_bytes", static_cast<int64_t>(u.get(Resource::Sram))},
-      {"flash_bytes", static_cast<int64_t>(u.get(Resource::Flash))},
-      {"macs", static_cast<int64_t>(u.get(Resource::Macs))},
-      {"cycles", u.get(Resource::Cycles)}};
-}
-
-template <typename T> static llvm::json::Array array(const std::vector<T> &v) {
-  llvm::json::Array a;
-  for (const T &x : v)
-    a.push_back(x);
-  return a;
-}
-
-/// Parses `path` with `sources` (one manager per file: the parser reads
-/// only the main buffer) and finds its model function. On failure returns
-/// null with `error` ("<path>: <problem>"), or with `error` empty when the
-/// parser has reported the problem already.
-static func::FuncOp readModel(llvm::StringRef path, llvm::StringRef entry,
-                              llvm::SourceMgr &sources, MLIRContext &context,
-                              OwningOpRef<ModuleOp> &module,
-                              std::string &error) {
-  error.clear();
-  std::string message;
-  auto file = openInputFile(path, &message);
-  if (!file) {
-    error = message;
-    return {};
-  }
-  sources.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  module = parseSourceFile<ModuleOp>(sources, &context);
-  if (!module)
-    return {};
-  func::FuncOp func = mlir::dnp::findModelFunction(*module, entry, message);
-  if (!func)
-    error = (path + ": " + message).str();
-  return func;
-}
-
-static std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string s;
-  for (int64_t d : shape)
-    s += (s.empty() ? "" : "x") + std::to_string(d);
-  return s;
-}
-
-static std::string budgetText(const Budget &b) {
-  std::string s;
-  for (Resource r : b.budgeted())
-    s += (s.empty() ? "" : ", ") + std::string(toString(r)) + " " +
-         formatResource(r, b.get(r));
-  return s;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(cat);
@@ -338,20 +276,9 @@ int main(int argc, char **argv) {
   if (failed(importModel(func, importOptions, model)))
     return 1;
 
-  // Budget: the command line, else the function's #dnp.budget.
-  double clockMHz = 168;
-  if (auto mcu = func->getAttrOfType<mlir::dnp::McuAttr>(
-          mlir::dnp::kMcuAttrName))
-    clockMHz = static_cast<double>(mcu.getClock());
   Budget budget;
-  if (!budgetSpec.empty()) {
-    if (!parseBudget(budgetSpec, clockMHz, budget, error))
-      return fail("--budget: " + error);
-  } else if (auto b = func->getAttrOfType<mlir::dnp::BudgetAttr>(
-                 mlir::dnp::kBudgetAttrName)) {
-    budget.limit = {double(b.getSram()), double(b.getFlash()),
-                    double(b.getMacs()), double(b.getCycles())};
-  }
+  if (!modelBudget(func, budgetSpec, budget, error))
+    return fail(error);
   if (budget.empty() && method != Method::None)
     return fail("no budget: give --budget (e.g. sram=16KiB,flash=64KiB,"
                 "macs=1M) or a #dnp.budget on @" +
@@ -370,34 +297,9 @@ int main(int argc, char **argv) {
     auto minimum = minimumUsage(model, *resources);
     if (!minimum)
       return fail("cost model: " + minimum.message());
-    std::string problems;
-    for (Resource r : budget.budgeted())
-      if (minimum->get(r) > budget.get(r))
-        problems += std::string("\n  ") + toString(r) + ": at least " +
-                    formatResource(r, minimum->get(r)) + " (" +
-                    std::to_string(static_cast<int64_t>(minimum->get(r))) +
-                    "), budget " + formatResource(r, budget.get(r));
-    if (!problems.empty()) {
-      std::string fixed;
-      for (const Group &g : model.groups)
-        if (!g.prunable)
-          fixed += "\n  group " + std::to_string(g.id) + " (" +
-                   std::to_string(g.channels) + " channels): " + g.reason;
-      llvm::errs() << "dnp-train: error: infeasible budget: even with every "
-                      "prunable group at 1 channel the model exceeds it:"
-                   << problems << "\nminimum achievable: "
-                   << formatResource(Resource::Sram,
-                                     minimum->get(Resource::Sram))
-                   << " PMU, "
-                   << formatResource(Resource::Flash,
-                                     minimum->get(Resource::Flash))
-                   << " flash, "
-                   << formatResource(Resource::Macs,
-                                     minimum->get(Resource::Macs))
-                   << " MACs, "
-                   << formatResource(Resource::Cycles,
-                                     minimum->get(Resource::Cycles))
-                   << " cycles\nfixed (unprunable) groups:" << fixed << "\n";
+    std::string message = infeasibleBudgetText(model, *minimum, budget);
+    if (!message.empty()) {
+      llvm::errs() << "dnp-train: error: " << message;
       return 2;
     }
   }
@@ -415,30 +317,24 @@ int main(int argc, char **argv) {
       return error.empty() ? 1 : fail("--teacher: " + error);
     if (failed(importModel(teacherFunc, importOptions, teacherModel)))
       return 1;
-    if (teacherModel.inputShape != model.inputShape ||
-        teacherModel.numClasses() != model.numClasses())
-      return fail("--teacher " + teacherPath + " takes " +
-                  shapeText(teacherModel.inputShape) + " and gives " +
-                  llvm::Twine(teacherModel.numClasses()) +
-                  " classes; the model takes " + shapeText(model.inputShape) +
-                  " and gives " + llvm::Twine(model.numClasses()));
+    if (!checkTeacher(teacherModel, model, teacherPath, error))
+      return fail(error);
     teacherNormalizes = normalizesInput(teacherFunc);
   }
 
-  // A model that normalises its own input (dnp-train's output) is trained
-  // on raw inputs, and gets no second normalisation.
+  // The data the model takes: its input shape and classes; a model that
+  // normalises its own input (dnp-train's output) is trained on raw
+  // inputs, and gets no second normalisation.
   bool selfNormalizing = normalizesInput(func);
   DataOptions dataOptions;
-  dataOptions.normalize = !selfNormalizing;
+  if (!dataOptionsFor(model, selfNormalizing, dataOptions, error))
+    return fail(error);
+  if ((shift > 0 || flip) && dataOptions.flat)
+    return fail("--augment " + augment + " shifts and flips images, but " +
+                modelText(model) + " takes " + shapeText(model.inputShape) +
+                " feature vectors");
   dataOptions.spec = datasetSpec;
   dataOptions.dataDir = dataDir;
-  const std::vector<int64_t> &in = model.inputShape;
-  if (in.size() != 4)
-    return fail("dnp-train trains image models with NHWC inputs");
-  dataOptions.height = in[1];
-  dataOptions.width = in[2];
-  dataOptions.channels = in[3];
-  dataOptions.classes = model.numClasses();
   dataOptions.trainLimit = trainLimit;
   dataOptions.testLimit = testLimit;
   dataOptions.validationFraction = valFraction;
@@ -482,20 +378,10 @@ int main(int argc, char **argv) {
 
   std::unique_ptr<Session> teacher;
   if (!teacherPath.empty()) {
-    // The teacher sees what it was trained on: raw inputs when it
-    // normalises them itself, normalised ones otherwise.
-    if (teacherNormalizes && !data.mean.empty()) {
-      for (size_t c = 0; c < data.mean.size(); ++c) {
-        options.teacherScale.push_back(static_cast<float>(data.stdev[c]));
-        options.teacherShift.push_back(static_cast<float>(data.mean[c]));
-      }
-    } else if (!teacherNormalizes && selfNormalizing &&
-               isIdxDataset(datasetSpec)) {
-      return fail("--teacher " + teacherPath +
-                  " takes normalised inputs but the model normalises its "
-                  "own (it starts with a dnp.batch_norm on its input): give "
-                  "a teacher that does too (dnp-train's default output)");
-    }
+    if (!teacherInputMap(teacherNormalizes, selfNormalizing, data,
+                         teacherPath, options.teacherScale,
+                         options.teacherShift, error))
+      return fail(error);
     SessionOptions t;
     t.seed = seed;
     t.threads = threads;
@@ -518,265 +404,80 @@ int main(int argc, char **argv) {
   if (!train(model, *resources, data, options, result, error))
     return fail(error);
 
-  // Write the trained weights into the original function and prune it.
-  if (failed(exportModel(func, model, result.params, result.alive)))
-    return fail("could not write the trained model back to dnp IR");
-  if (!budget.empty()) {
-    auto lim = [&](Resource r) {
-      return static_cast<uint64_t>(budget.get(r));
-    };
-    func->setAttr(mlir::dnp::kBudgetAttrName,
-                  mlir::dnp::BudgetAttr::get(
-                      &context, lim(Resource::Sram), lim(Resource::Flash),
-                      lim(Resource::Macs), lim(Resource::Cycles)));
-  }
-  if (failed(verify(*module)))
-    return fail("the pruned model does not verify (internal error)");
-
-  // The pruned model's resources as every other dnp tool computes them.
-  ::dnp::ChannelGroupAnalysis prunedGroups(func);
-  ::dnp::ResourceAnalysisOptions ra;
-  ra.activationBytes = elementBytes;
-  ra.weights = weights;
-  FailureOr<::dnp::ResourceSummary> summary =
-      ::dnp::analyzeResources(func, prunedGroups, ra);
-  if (failed(summary))
-    return 1;
-  int64_t pmu = summary->schedule.best.peakBytes;
-  if (pmu != static_cast<int64_t>(result.after.get(Resource::Sram)) ||
-      summary->resources.flashBytes !=
-          static_cast<int64_t>(result.after.get(Resource::Flash)) ||
-      summary->resources.macs !=
-          static_cast<int64_t>(result.after.get(Resource::Macs)))
-    return fail("the pruned model's resources (" + std::to_string(pmu) +
-                " B PMU, " + std::to_string(summary->resources.flashBytes) +
-                " B flash, " + std::to_string(summary->resources.macs) +
-                " MACs) differ from the trainer's (internal error)");
-
-  // The deployed model takes raw inputs: the normalisation the network was
-  // trained with becomes its first op. Resources are those of this model.
-  std::vector<float> rawVerifyInputs = result.verifyInputs;
-  if (normalizeInModel && !data.mean.empty()) {
-    if (failed(insertInputNormalization(func, data.mean, data.stdev)))
-      return 1;
-    if (failed(verify(*module)))
-      return fail("the normalised model does not verify (internal error)");
-    ::dnp::ChannelGroupAnalysis finalGroups(func);
-    summary = ::dnp::analyzeResources(func, finalGroups, ra);
-    if (failed(summary))
-      return 1;
-    result.after.value[static_cast<int>(Resource::Sram)] =
-        static_cast<double>(summary->schedule.best.peakBytes);
-    result.after.value[static_cast<int>(Resource::Flash)] =
-        static_cast<double>(summary->resources.flashBytes);
-    result.after.value[static_cast<int>(Resource::Macs)] =
-        static_cast<double>(summary->resources.macs);
-    result.after.value[static_cast<int>(Resource::Cycles)] =
-        summary->resources.cycles;
-    bool metBefore = result.budgetMet;
-    result.budgetMet = true;
-    for (Resource r : budget.budgeted())
-      if (budget.has(r) && result.after.get(r) > budget.get(r))
-        result.budgetMet = false;
-    if (metBefore && !result.budgetMet && method != Method::None)
-      llvm::errs() << "dnp-train: the input normalisation (a dnp.batch_norm "
-                      "on the input, which the cost model does not run in "
-                      "place) takes the model over the budget: "
-                   << llvm::format("%.0f", result.after.get(Resource::Sram))
-                   << " B PMU, " << static_cast<int64_t>(result.after.get(
-                                        Resource::Flash))
-                   << " B flash; --normalize-in-model=false leaves it to "
-                      "the caller\n";
-    int64_t c = static_cast<int64_t>(data.mean.size());
-    for (size_t i = 0; i < rawVerifyInputs.size(); ++i)
-      rawVerifyInputs[i] = static_cast<float>(
-          result.verifyInputs[i] * data.stdev[i % c] + data.mean[i % c]);
-  }
+  // The trained, pruned model; it takes the inputs as the data stores them.
+  OutputOptions output;
+  output.budget = budget;
+  output.elementBytes = elementBytes;
+  output.normalizeInModel = normalizeInModel;
+  WrittenModel written;
+  if (!finishModel(func, model, result, data, output, written, error))
+    return error.empty() ? 1 : fail(error);
+  if (written.normalizationExceedsBudget && method != Method::None)
+    llvm::errs() << "dnp-train: the input normalisation (a dnp.batch_norm "
+                    "on the input, which the cost model does not run in "
+                    "place) takes the model over the budget: "
+                 << llvm::format("%.0f", result.after.get(Resource::Sram))
+                 << " B PMU, "
+                 << static_cast<int64_t>(result.after.get(Resource::Flash))
+                 << " B flash; --normalize-in-model=false leaves it to "
+                    "the caller\n";
 
   // Optional cross-check: reference interpreter vs LibTorch.
-  double verifyMaxDiff = 0;
-  int64_t verifyAgree = 0;
+  Agreement agreement;
   if (result.verifyCount > 0) {
-    int64_t classes = model.numClasses();
-    int64_t sample = in[1] * in[2] * in[3];
-    for (int64_t i = 0; i < result.verifyCount; ++i) {
-      ::dnp::ref::Tensor x({1, in[1], in[2], in[3]});
-      std::copy(rawVerifyInputs.begin() + i * sample,
-                rawVerifyInputs.begin() + (i + 1) * sample, x.data.begin());
-      FailureOr<std::vector<::dnp::ref::Tensor>> out =
-          ::dnp::interpret(func, {x});
-      if (failed(out))
-        return fail("the reference interpreter cannot run the pruned model");
-      const std::vector<float> &ref = (*out)[0].data;
-      const float *torch = result.verifyOutputs.data() + i * classes;
-      int64_t refBest = 0, torchBest = 0;
-      for (int64_t c = 0; c < classes; ++c) {
-        verifyMaxDiff =
-            std::max(verifyMaxDiff, double(std::fabs(ref[c] - torch[c])));
-        if (ref[c] > ref[refBest])
-          refBest = c;
-        if (torch[c] > torch[torchBest])
-          torchBest = c;
-      }
-      verifyAgree += refBest == torchBest;
-    }
+    if (!compareWithInterpreter(func, model.inputShape, model.numClasses(),
+                                written.verifyInputs, result.verifyOutputs,
+                                result.verifyCount, agreement, error))
+      return fail(error);
+    if (!dumpVerify.empty() &&
+        !dumpVerification(dumpVerify, model.inputShape, model.numClasses(),
+                          written.verifyInputs, result.verifyOutputs,
+                          result.verifyCount, error))
+      return fail(error);
   }
 
-  if (!dumpVerify.empty() && result.verifyCount > 0) {
-    std::string err;
-    int64_t classes = model.numClasses();
-    if (!::dnp::writeNpy(dumpVerify + ".x.npy",
-                         ::dnp::NpyArray::from({result.verifyCount, in[1],
-                                                in[2], in[3]},
-                                               rawVerifyInputs),
-                         err) ||
-        !::dnp::writeNpy(dumpVerify + ".y.npy",
-                         ::dnp::NpyArray::from({result.verifyCount, classes},
-                                               result.verifyOutputs),
-                         err))
-      return fail(err);
-  }
-
-  // Output model.
-  {
-    std::string err;
-    auto out = openOutputFile(outputPath, &err);
-    if (!out)
-      return fail(err);
-    module->print(out->os());
-    out->keep();
-  }
+  if (!writeModel(*module, outputPath, error))
+    return fail(error);
 
   if (!reportPath.empty()) {
-    llvm::json::Object budgetJson;
-    for (Resource r : budget.budgeted())
-      budgetJson[toString(r)] = static_cast<int64_t>(budget.get(r));
-    llvm::json::Array groupsJson;
-    for (const Group &g : model.groups)
-      groupsJson.push_back(llvm::json::Object{
-          {"id", g.id},
-          {"before", g.channels},
-          {"after", result.channelsAfter[g.id]},
-          {"prunable", g.prunable}});
-    llvm::json::Array history;
-    for (const HistoryEntry &h : result.history) {
-      llvm::json::Object e = usageJson(h.usage);
-      e["step"] = h.step;
-      e["epoch"] = h.epoch;
-      e["task_loss"] = h.taskLoss;
-      e["resource_loss"] = h.resourceLoss;
-      e["channels"] = array(h.channels);
-      llvm::json::Array sizes;
-      for (double v : h.sizes)
-        sizes.push_back(std::round(v * 1000) / 1000);
-      e["sizes"] = std::move(sizes);
-      history.push_back(std::move(e));
-    }
-    llvm::json::Array epochsJson;
-    for (const EpochEntry &e : result.epochs)
-      epochsJson.push_back(llvm::json::Object{
-          {"epoch", e.epoch},
-          {"train_loss", e.trainLoss},
-          {"train_accuracy", e.trainAccuracy},
-          {"val_accuracy", e.validationAccuracy},
-          {"time_s", e.seconds},
-          {"frozen", e.frozen},
-          {"channels", array(e.channels)}});
-    llvm::json::Object budgetStatus;
-    for (Resource r : budget.budgeted())
-      budgetStatus[toString(r)] = llvm::json::Object{
-          {"limit", static_cast<int64_t>(budget.get(r))},
-          {"used", result.after.get(r)},
-          {"fits", result.after.get(r) <= budget.get(r)}};
-    std::time_t now = std::time(nullptr);
-    char date[64];
-    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", std::localtime(&now));
-    llvm::json::Object report{
-        {"kind", "train"},
-        {"model", modelPath},
-        {"function", func.getSymName()},
-        {"dataset", data.description},
-        {"method", methodName},
-        {"element_bytes", static_cast<int64_t>(elementBytes)},
-        {"budget", std::move(budgetJson)},
-        {"budget_status", std::move(budgetStatus)},
-        {"budget_met", result.budgetMet},
-        {"accuracy_before", result.accuracyBefore},
-        {"accuracy_after", result.accuracyAfter},
-        {"resources_before", usageJson(result.before)},
-        {"resources_after", usageJson(result.after)},
-        {"arena_bytes_after", summary->plan.arenaBytes},
-        {"groups", std::move(groupsJson)},
-        {"history", std::move(history)},
-        {"epochs", std::move(epochsJson)},
-        {"epoch_time_s", array(result.epochSeconds)},
-        {"total_time_s", result.totalSeconds},
-        {"frozen_at_step", result.frozenAtStep},
-        {"projected_to_budget", result.projected},
-        {"notes", array(result.notes)},
-        {"input_normalization",
-         llvm::json::Object{
-             {"mean", array(data.mean)},
-             {"std", array(data.stdev)},
-             {"in_model", selfNormalizing ||
-                              (normalizeInModel && !data.mean.empty())},
-             {"from_input_model", selfNormalizing}}},
-        {"options",
-         llvm::json::Object{{"epochs", epochs.getValue()},
-                            {"batch_size", batchSize.getValue()},
-                            {"lr", lr.getValue()},
-                            {"lr_schedule", lrSchedule.getValue()},
-                            {"finetune_restart", finetuneRestart.getValue()},
-                            {"optimizer", optimizerName.getValue()},
-                            {"lambda", lambda.getValue()},
-                            {"size_lr", result.sizeLr},
-                            {"target", targetRatio.getValue()},
-                            {"pull", pull.getValue()},
-                            {"prune_every", pruneEvery.getValue()},
-                            {"salience", salienceName.getValue()},
-                            {"seed", static_cast<int64_t>(seed.getValue())},
-                            {"augment", augment.getValue()}}},
-        {"date", date},
-    };
-    if (!teacherPath.empty())
-      report["distillation"] = llvm::json::Object{
-          {"teacher", teacherPath.getValue()},
-          {"teacher_accuracy", result.teacherAccuracy},
-          {"weight", distillWeight.getValue()},
-          {"temperature", distillTemperature.getValue()}};
-    if (result.verifyCount > 0)
-      report["verify"] = llvm::json::Object{
-          {"samples", result.verifyCount},
-          {"max_abs_diff", verifyMaxDiff},
-          {"predictions_agree", verifyAgree}};
-    std::error_code ec;
-    llvm::raw_fd_ostream os(reportPath, ec);
-    if (ec)
-      return fail(reportPath + ": " + ec.message());
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
-       << "\n";
+    ReportInputs report;
+    report.modelPath = modelPath;
+    report.model = &model;
+    report.data = &data;
+    report.result = &result;
+    report.budget = &budget;
+    report.method = methodName;
+    report.elementBytes = elementBytes;
+    report.arenaBytes = written.arenaBytes;
+    report.normalizationInModel = selfNormalizing || written.normalized;
+    report.normalizationFromInputModel = selfNormalizing;
+    report.options =
+        llvm::json::Object{{"epochs", epochs.getValue()},
+                           {"batch_size", batchSize.getValue()},
+                           {"lr", lr.getValue()},
+                           {"lr_schedule", lrSchedule.getValue()},
+                           {"finetune_restart", finetuneRestart.getValue()},
+                           {"optimizer", optimizerName.getValue()},
+                           {"lambda", lambda.getValue()},
+                           {"size_lr", result.sizeLr},
+                           {"target", targetRatio.getValue()},
+                           {"pull", pull.getValue()},
+                           {"prune_every", pruneEvery.getValue()},
+                           {"salience", salienceName.getValue()},
+                           {"seed", static_cast<int64_t>(seed.getValue())},
+                           {"augment", augment.getValue()}};
+    report.teacherPath = teacherPath;
+    report.distillWeight = distillWeight;
+    report.distillTemperature = distillTemperature;
+    report.verify = agreement;
+    if (!writeReport(reportPath, trainReport(std::move(report)), error))
+      return fail(error);
   }
 
-  // Summary on stderr.
-  llvm::errs() << llvm::format(
-      "dnp-train: test accuracy %.4f -> %.4f; ", result.accuracyBefore,
-      result.accuracyAfter);
-  for (Resource r : {Resource::Sram, Resource::Flash, Resource::Macs}) {
-    llvm::errs() << toString(r) << " "
-                 << formatResource(r, result.before.get(r)) << " -> "
-                 << formatResource(r, result.after.get(r));
-    if (budget.has(r))
-      llvm::errs() << " (budget " << formatResource(r, budget.get(r)) << ")";
-    llvm::errs() << (r == Resource::Macs ? "\n" : ", ");
-  }
-  if (result.verifyCount > 0)
-    llvm::errs() << llvm::format(
-        "dnp-train: verify: %lld test inputs, max |LibTorch - dnp-run| = "
-        "%.3g, predictions agree on %lld\n",
-        (long long)result.verifyCount, verifyMaxDiff, (long long)verifyAgree);
+  printSummary(llvm::errs(), result, budget, agreement);
   if (!result.budgetMet && method != Method::None)
     return fail("the trained model does not meet the budget");
-  if (result.verifyCount > 0 && verifyMaxDiff > 1e-3)
+  if (result.verifyCount > 0 && agreement.maxAbsDiff > 1e-3)
     return fail("LibTorch and the reference interpreter disagree on the "
                 "pruned model");
   return 0;

@@ -215,7 +215,9 @@ TEST(TrainData, CountMismatch) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(idxOptions(dir), d, error));
-  EXPECT_TRUE(contains(error, "9 labels for 10 images")) << error;
+  EXPECT_TRUE(contains(error, "train-labels-idx1-ubyte.gz has 9 labels for "
+                              "10 images in "))
+      << error;
 }
 
 TEST(TrainData, LabelOutOfRange) {
@@ -225,7 +227,8 @@ TEST(TrainData, LabelOutOfRange) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(o, d, error));
-  EXPECT_TRUE(contains(error, "label 5 of sample 5 is outside [0, 5)"))
+  EXPECT_TRUE(contains(error, "train-labels-idx1-ubyte.gz: labels go up to 9 "
+                              "(sample 9) but the model has 5 outputs"))
       << error;
 }
 
@@ -236,8 +239,8 @@ TEST(TrainData, ImageSizeMismatch) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(idxOptions(dir), d, error));
-  EXPECT_TRUE(contains(error, "images are 32x32x1 but the model takes "
-                              "28x28x1"))
+  EXPECT_TRUE(contains(error, "train-images-idx3-ubyte.gz holds 4x32x32x1 "
+                              "images but the model takes 1x28x28x1 inputs"))
       << error;
 }
 
@@ -264,6 +267,7 @@ protected:
     o.width = 4;
     o.channels = 2;
     o.classes = 3;
+    o.model = "model @m";
     o.validationFraction = 0.25;
     return o;
   }
@@ -302,9 +306,136 @@ TEST_F(NpyData, WrongShape) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(options(), d, error));
-  EXPECT_TRUE(contains(error, "tx.npy: inputs must be NHWC [N, 4, 4, 2] for "
-                              "this model, got [8, 4, 4]"))
+  EXPECT_TRUE(contains(error, "tx.npy holds 8x4x4 inputs but model @m takes "
+                              "1x4x4x2 (NHWC): the file must hold Nx4x4x2"))
       << error;
+  // Other sizes and channel counts name both sides too.
+  SetUp();
+  write("vx.npy", dnp::NpyArray::from({3, 6, 6, 3},
+                                      std::vector<float>(3 * 108, 0.0f)));
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "vx.npy holds 3x6x6x3 inputs but model @m takes "
+                              "1x4x4x2 (NHWC)"))
+      << error;
+}
+
+TEST_F(NpyData, NchwAndFlattenedInputsGetAHint) {
+  write("tx.npy", dnp::NpyArray::from({8, 2, 4, 4},
+                                      std::vector<float>(8 * 32, 0.0f)));
+  DataSplits d;
+  std::string error;
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "holds 8x2x4x4 inputs but model @m takes "
+                              "1x4x4x2 (NHWC)"))
+      << error;
+  EXPECT_TRUE(contains(error, "looks NCHW: x.transpose(0, 2, 3, 1)")) << error;
+  write("tx.npy",
+        dnp::NpyArray::from({8, 32}, std::vector<float>(8 * 32, 0.0f)));
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "x.reshape(8, 4, 4, 2)")) << error;
+}
+
+TEST_F(NpyData, InputDtype) {
+  write("tx.npy", dnp::NpyArray::from({8, 4, 4, 2},
+                                      std::vector<int64_t>(8 * 32, 1)));
+  DataSplits d;
+  std::string error;
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "tx.npy holds int64 inputs but model @m takes "
+                              "float32"))
+      << error;
+  // float64 is converted.
+  write("tx.npy", dnp::NpyArray::from({8, 4, 4, 2},
+                                      std::vector<double>(8 * 32, 0.25)));
+  ASSERT_TRUE(loadData(options(), d, error)) << error;
+  EXPECT_FLOAT_EQ(d.train.x[5], 0.25f);
+  EXPECT_FALSE(d.images);
+}
+
+TEST_F(NpyData, Uint8ImagesAreScaledAndNormalised) {
+  std::vector<uint8_t> px(8 * 32), vx(3 * 32);
+  for (size_t i = 0; i < px.size(); ++i)
+    px[i] = static_cast<uint8_t>((i * 37) % 256);
+  for (size_t i = 0; i < vx.size(); ++i)
+    vx[i] = static_cast<uint8_t>((i * 11) % 256);
+  write("tx.npy", dnp::NpyArray::from({8, 4, 4, 2}, px));
+  write("vx.npy", dnp::NpyArray::from({3, 4, 4, 2}, vx));
+  DataOptions o = options();
+  o.normalize = false; // a model that normalises its own input
+  DataSplits d;
+  std::string error;
+  ASSERT_TRUE(loadData(o, d, error)) << error;
+  EXPECT_TRUE(d.images);
+  EXPECT_TRUE(d.mean.empty());
+  // pixel * (1/255) in float, as the IDX loader does.
+  EXPECT_EQ(d.train.x[3], px[3] * (1.0f / 255.0f));
+  EXPECT_EQ(d.test.x[7], vx[7] * (1.0f / 255.0f));
+
+  // Normalised per channel with the training split's statistics.
+  ASSERT_TRUE(loadData(options(), d, error)) << error;
+  ASSERT_EQ(d.mean.size(), 2u);
+  ASSERT_EQ(d.stdev.size(), 2u);
+  for (int c = 0; c < 2; ++c) {
+    double sum = 0, sq = 0;
+    int n = 0;
+    for (size_t i = c; i < d.train.x.size(); i += 2, ++n) {
+      sum += d.train.x[i];
+      sq += double(d.train.x[i]) * d.train.x[i];
+    }
+    EXPECT_NEAR(sum / n, 0.0, 1e-4) << c;
+    EXPECT_NEAR(sq / n, 1.0, 1e-3) << c;
+  }
+  EXPECT_NE(d.mean[0], d.mean[1]);
+}
+
+TEST_F(NpyData, SplitsOfDifferentDtypes) {
+  write("tx.npy", dnp::NpyArray::from({8, 4, 4, 2},
+                                      std::vector<uint8_t>(8 * 32, 7)));
+  DataSplits d;
+  std::string error;
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "vx.npy holds float inputs but ")) << error;
+  EXPECT_TRUE(contains(error, "tx.npy holds uint8 images")) << error;
+}
+
+TEST_F(NpyData, MalformedFile) {
+  std::string path = dir + "/tx.npy";
+  writeRaw(path, {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 200, 0, '{'});
+  DataSplits d;
+  std::string error;
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "tx.npy")) << error;
+  writeRaw(path, {'n', 'o', 't', ' ', 'n', 'p', 'y'});
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "tx.npy")) << error;
+}
+
+TEST_F(NpyData, FeatureVectors) {
+  DataOptions o = options();
+  o.flat = true;
+  o.height = o.width = 1;
+  o.channels = 5;
+  write("tx.npy", dnp::NpyArray::from({8, 5}, std::vector<float>(40, 0.5f)));
+  write("vx.npy", dnp::NpyArray::from({3, 5}, std::vector<float>(15, 0.5f)));
+  DataSplits d;
+  std::string error;
+  ASSERT_TRUE(loadData(o, d, error)) << error;
+  EXPECT_EQ(d.train.sampleSize(), 5);
+  EXPECT_EQ(d.test.size(), 3);
+  write("tx.npy",
+        dnp::NpyArray::from({8, 1, 1, 5}, std::vector<float>(40, 0.5f)));
+  EXPECT_FALSE(loadData(o, d, error));
+  EXPECT_TRUE(contains(error, "tx.npy holds 8x1x1x5 inputs but model @m takes "
+                              "1x5 (features): the file must hold Nx5 "
+                              "(x.reshape(8, 5)"))
+      << error;
+  // Synthetic feature vectors.
+  o.spec = "synthetic";
+  o.trainLimit = 40;
+  o.testLimit = 10;
+  ASSERT_TRUE(loadData(o, d, error)) << error;
+  EXPECT_EQ(d.train.sampleSize(), 5);
+  EXPECT_EQ(d.test.size(), 10);
 }
 
 TEST_F(NpyData, LabelCount) {
@@ -312,8 +443,22 @@ TEST_F(NpyData, LabelCount) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(options(), d, error));
-  EXPECT_TRUE(contains(error, "vy.npy: labels must be a vector of 3 entries"))
+  EXPECT_TRUE(contains(error, "vy.npy has 2 labels for 3 inputs in ")) << error;
+  EXPECT_TRUE(contains(error, "vx.npy")) << error;
+}
+
+TEST_F(NpyData, OneHotLabels) {
+  std::vector<int64_t> oneHot(8 * 3, 0);
+  for (int i = 0; i < 8; ++i)
+    oneHot[i * 3 + i % 3] = 1;
+  write("ty.npy", dnp::NpyArray::from({8, 3}, oneHot));
+  DataSplits d;
+  std::string error;
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "ty.npy holds 8x3 labels but labels must be a "
+                              "vector of 8 class indices"))
       << error;
+  EXPECT_TRUE(contains(error, "one-hot? y.argmax(1)")) << error;
 }
 
 TEST_F(NpyData, NonIntegerLabels) {
@@ -321,7 +466,17 @@ TEST_F(NpyData, NonIntegerLabels) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(options(), d, error));
-  EXPECT_TRUE(contains(error, "ty.npy: labels must be integers")) << error;
+  EXPECT_TRUE(contains(error, "ty.npy holds float32 labels but labels must be "
+                              "integers"))
+      << error;
+  // Integral floats too: labels are class indices, not values.
+  write("ty.npy", dnp::NpyArray::from({8}, std::vector<double>(8, 1.0)));
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "ty.npy holds float64 labels")) << error;
+  // Any integer type is fine.
+  write("ty.npy", dnp::NpyArray::from({8}, std::vector<uint8_t>(8, 2)));
+  ASSERT_TRUE(loadData(options(), d, error)) << error;
+  EXPECT_EQ(d.train.y[0], 2);
 }
 
 TEST_F(NpyData, LabelRange) {
@@ -330,7 +485,14 @@ TEST_F(NpyData, LabelRange) {
   DataSplits d;
   std::string error;
   EXPECT_FALSE(loadData(options(), d, error));
-  EXPECT_TRUE(contains(error, "label 3 of sample 3 is outside [0, 3)"))
+  EXPECT_TRUE(contains(error, "ty.npy: labels go up to 3 (sample 3) but "
+                              "model @m has 3 outputs: labels must be class "
+                              "indices 0 to 2"))
+      << error;
+  write("ty.npy", dnp::NpyArray::from(
+                      {8}, std::vector<int64_t>{0, 1, 2, 0, -1, 2, 0, 1}));
+  EXPECT_FALSE(loadData(options(), d, error));
+  EXPECT_TRUE(contains(error, "ty.npy: label -1 of sample 4 is negative"))
       << error;
 }
 
@@ -396,6 +558,25 @@ TEST(TrainData, AugmentFlipAndShift) {
     EXPECT_LE(sum, 45.0f);
     EXPECT_GE(sum, 12.0f); // at least a 2x2 window survives
   }
+}
+
+TEST(TrainData, AugmentKeepsChannelsTogether) {
+  // One 2x3 sample with 3 channels: a flip moves whole pixels.
+  std::vector<float> x(2 * 3 * 3);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<float>(i);
+  uint64_t state = 7;
+  std::vector<float> y;
+  for (int i = 0; i < 16; ++i) {
+    y = x;
+    augmentBatch(y.data(), 1, 2, 3, 3, 0, true, state);
+    if (y != x)
+      break;
+  }
+  for (int h = 0; h < 2; ++h)
+    for (int w = 0; w < 3; ++w)
+      for (int c = 0; c < 3; ++c)
+        EXPECT_EQ(y[(h * 3 + w) * 3 + c], x[(h * 3 + (2 - w)) * 3 + c]);
 }
 
 } // namespace

@@ -2,11 +2,18 @@
 //
 // Plain C++ (zlib for the gzip'ed IDX files): Fashion-MNIST / MNIST IDX
 // files, generic .npy arrays and a synthetic, quickly learnable set for
-// tests. Inputs are NHWC f32, labels int64 in [0, classes).
+// tests. Inputs are NHWC f32 (or [N, F] feature vectors), labels int64 in
+// [0, classes).
 //
-// Every loader validates what it reads (magic numbers, dimensions, counts,
-// truncation, label range, shapes against the model input) and fails with
-// one line naming the file and the problem.
+// .npy data: inputs float32 or float64 (used as given), or uint8 images
+// (scaled by 1/255 and, like the IDX images, normalised per channel unless
+// the model does it itself); labels a vector of integers (any integer
+// dtype), one per input.
+//
+// Every loader validates what it reads (magic numbers, dimensions, dtypes,
+// counts, truncation, label range, shapes against the model input) and
+// fails with one line naming the file, the model and the problem, e.g.
+// "tx.npy holds 1000x32x32x3 inputs but model @m takes 1x28x28x1 (NHWC)".
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_TRAIN_DATASET_H
@@ -39,6 +46,9 @@ struct DataSplits {
   /// Per-channel normalisation applied to every split (empty: none). A
   /// deployed model must see inputs (x - mean) / stdev too.
   std::vector<double> mean, stdev;
+  /// The inputs are image pixels scaled by 1/255 (IDX files, uint8 .npy):
+  /// the data DataOptions::normalize applies to, whether or not it did.
+  bool images = false;
 };
 
 struct DataOptions {
@@ -48,22 +58,33 @@ struct DataOptions {
   std::string dataDir;
   /// Model input [H, W, C] and number of classes the data must match.
   int64_t height = 28, width = 28, channels = 1, classes = 10;
+  /// The model takes [N, F] feature vectors, F = channels (height and width
+  /// are 1): .npy inputs are [N, F]; no image normalisation applies.
+  bool flat = false;
+  /// How messages name the model ("model @tiny").
+  std::string model = "the model";
   int64_t trainLimit = 0, testLimit = 0; // 0: all
   /// Fraction of the (limited) training set held out for validation.
   double validationFraction = 0.1;
-  /// IDX data: subtract the mean and divide by the standard deviation of
-  /// the training images (per channel); npy data is used as given.
+  /// Images (IDX, uint8 .npy) of an NHWC model: subtract the mean and
+  /// divide by the standard deviation of the training images (per
+  /// channel); float .npy data is used as given.
   bool normalize = true;
   uint64_t seed = 1; // synthetic data
   int64_t syntheticTrain = 2048, syntheticTest = 512;
 };
 
-/// Whether `spec` names an IDX dataset (fashion-mnist, mnist): the data
-/// DataOptions::normalize applies to.
+/// Whether `spec` names an IDX dataset (fashion-mnist, mnist).
 bool isIdxDataset(const std::string &spec);
 
+/// The model input the data must match, as messages write it: "1x28x28x1"
+/// (or "1xF" for a flat model).
+std::string modelInputText(const DataOptions &options);
+
 /// Loads and splits the data described by `options`. On failure returns
-/// false with `error` set to one line ("<file>: <problem>").
+/// false with `error` set to one line naming the file and the problem, and
+/// for data that disagrees with the model both sides ("<file> holds ...
+/// but <options.model> takes ...").
 bool loadData(const DataOptions &options, DataSplits &splits,
               std::string &error);
 
