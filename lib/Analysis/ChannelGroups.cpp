@@ -193,15 +193,17 @@ private:
     auto in = cast<RankedTensorType>(input.getType());
     auto out = cast<RankedTensorType>(op->getResult(0).getType());
     ChannelLayout layout = layoutOf(input);
-    // [N,H,W,C] -> [N,H*W*C] is a flatten; [N,1,1,C] <-> [N,C] keeps the
-    // channels where they are.
+    // [N,H,W,C] -> [N,H*W*C] is a flatten.
     bool flattenLike = in.getRank() == 4 && out.getRank() == 2 &&
                        out.getDimSize(0) == in.getDimSize(0) &&
                        layout.spatial == 1;
-    bool unitSpatial = (in.getRank() == 2 && out.getRank() == 4 &&
-                        out.getDimSize(1) == 1 && out.getDimSize(2) == 1 &&
-                        out.getDimSize(3) == in.getDimSize(1) &&
-                        layout.spatial == 1);
+    // Same batch and same last (channel) dimension: only the positions are
+    // regrouped ([N,1,1,C] <-> [N,C], a 1-D map [N,1,L,C] <-> [N,L,1,C]),
+    // so channel c stays channel c.
+    bool unitSpatial = in.getRank() >= 2 && out.getRank() >= 2 &&
+                       in.getDimSize(0) == out.getDimSize(0) &&
+                       in.getShape().back() == out.getShape().back() &&
+                       layout.spatial == 1;
     if (flattenLike) {
       layout.spatial = in.getDimSize(1) * in.getDimSize(2);
       layouts[op->getResult(0)] = layout;

@@ -141,3 +141,26 @@ func.func @grouped_conv(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x3xf32> {
       : (tensor<1x4x4x8xf32>, tensor<3x1x1x8xf32>, tensor<3xf32>) -> tensor<1x4x4x3xf32>
   return %o : tensor<1x4x4x3xf32>
 }
+
+// A reshape that keeps the batch and the channel dimension only regroups
+// positions (a 1-D map [N,1,L,C] as [N,L,1,C]): the channels stay
+// prunable.
+// CHECK-LABEL: channel groups of @spatial_reshape:
+// CHECK-NEXT: group 0: 2 channels, fixed (model input); gated ops: none
+// CHECK-NEXT: group 1: 8 channels, prunable; gated ops: conv2d@{{[0-9]+$}}
+// CHECK-NEXT: group 2: 3 channels, fixed (model output)
+func.func @spatial_reshape(%x: tensor<1x1x6x2xf32>) -> tensor<1x1x6x3xf32> {
+  %w = dnp.random seed 1 scale 0.5 : tensor<8x1x3x2xf32>
+  %b = dnp.random seed 2 scale 0.1 : tensor<8xf32>
+  %c = dnp.conv2d %x, %w, %b padding [0, 0, 1, 1]
+      : (tensor<1x1x6x2xf32>, tensor<8x1x3x2xf32>, tensor<8xf32>) -> tensor<1x1x6x8xf32>
+  %r = dnp.reshape %c : tensor<1x1x6x8xf32> -> tensor<1x6x1x8xf32>
+  %m = dnp.max_pool2d %r kernel [2, 1] strides [1, 1] padding [0, 1, 0, 0]
+      : tensor<1x6x1x8xf32> -> tensor<1x6x1x8xf32>
+  %s = dnp.reshape %m : tensor<1x6x1x8xf32> -> tensor<1x1x6x8xf32>
+  %w2 = dnp.random seed 3 scale 0.5 : tensor<3x1x1x8xf32>
+  %b2 = dnp.random seed 4 scale 0.1 : tensor<3xf32>
+  %o = dnp.conv2d %s, %w2, %b2
+      : (tensor<1x1x6x8xf32>, tensor<3x1x1x8xf32>, tensor<3xf32>) -> tensor<1x1x6x3xf32>
+  return %o : tensor<1x1x6x3xf32>
+}
