@@ -311,6 +311,13 @@ void GroupBuilder::visit(Operation *op) {
           fixAll(lhsFull ? rhs : lhs, "broadcast across channels by mul");
         layouts[mul.getResult()] = lhsFull ? lhs : rhs;
       })
+      .Case<ChannelSliceOp, ChannelShuffleOp>([&](Operation *) {
+        // The parts of a split and a shuffled tensor would have to be
+        // pruned consistently with their sources: fixed for now.
+        std::string why = ("read by " + op->getName().getStringRef()).str();
+        fixAll(layoutOf(op->getOperand(0)), why);
+        fresh(op->getResult(0), why);
+      })
       .Case([&](ConcatOp concat) {
         ChannelLayout result;
         for (Value v : concat.getInputs()) {

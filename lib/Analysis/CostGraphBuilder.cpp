@@ -199,7 +199,8 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             c.aliasesInput = true;
             return true;
           })
-          .Case<mlir::dnp::ConcatOp, mlir::dnp::SoftmaxOp>([&](auto) {
+          .Case<mlir::dnp::ConcatOp, mlir::dnp::SoftmaxOp,
+                mlir::dnp::ChannelSliceOp, mlir::dnp::ChannelShuffleOp>([&](auto) {
             c.elementOps = outElements;
             return true;
           })

@@ -17,7 +17,7 @@ const char *const kKnownOpTypes[] = {
     "relu6",      "softmax",          "sigmoid",
     "tanh",       "silu",             "hard_sigmoid",
     "hard_swish", "leaky_relu",       "clamp",
-    "mul",
+    "mul",        "channel_slice",    "channel_shuffle",
     // int8 <-> f32 conversions at the edges of a quantized model.
     "quantize",   "dequantize"};
 } // namespace

@@ -74,6 +74,21 @@ bool isQuantizedValue(Value v) {
   return {q.getScale(), static_cast<int32_t>(q.getZeroPoint())};
 }
 
+/// The input channel of each output channel of channel_slice and
+/// channel_shuffle.
+std::vector<int64_t> channelSources(Operation *op) {
+  int64_t channels = cast<RankedTensorType>(op->getOperand(0).getType())
+                         .getShape()
+                         .back();
+  if (auto slice = dyn_cast<mlir::dnp::ChannelSliceOp>(op))
+    return ref::channelSliceSources(
+        static_cast<int64_t>(slice.getOffset()),
+        cast<RankedTensorType>(slice.getType()).getShape().back());
+  return ref::channelShuffleSources(
+      channels,
+      static_cast<int64_t>(cast<mlir::dnp::ChannelShuffleOp>(op).getGroups()));
+}
+
 template <size_t N>
 std::array<int64_t, N> toArray(ArrayRef<int64_t> values) {
   std::array<int64_t, N> result{};
@@ -367,6 +382,11 @@ LogicalResult Evaluator::runQuantized(Operation *op) {
         return finish(
             ref::clampInt8(getInt8(r.getInput()), min, max, out, error));
       })
+      .Case<mlir::dnp::ChannelSliceOp, mlir::dnp::ChannelShuffleOp>(
+          [&](Operation *g) {
+            return finish(ref::gatherChannelsInt8(
+                getInt8(g->getOperand(0)), channelSources(g), out, error));
+          })
       .Case([&](mlir::dnp::MulOp m) {
         ref::MulInt8Params params;
         params.lhsZeroPoint = paramsOf(m.getLhs()).zeroPoint;
@@ -481,6 +501,11 @@ LogicalResult Evaluator::run(Operation *op) {
       .Case([&](mlir::dnp::MulOp m) {
         return finish(ref::mul(get(m.getLhs()), get(m.getRhs()), out, error));
       })
+      .Case<mlir::dnp::ChannelSliceOp, mlir::dnp::ChannelShuffleOp>(
+          [&](Operation *g) {
+            return finish(ref::gatherChannels(get(g->getOperand(0)),
+                                              channelSources(g), out, error));
+          })
       .Case([&](mlir::dnp::ConcatOp c) {
         std::vector<const ref::Tensor *> inputs;
         for (Value v : c.getInputs())

@@ -8,6 +8,7 @@
 #include "Validation.h"
 
 #include "dnp/Reference/Kernels.h"
+#include "dnp/Reference/QuantKernels.h"
 
 #include <utility>
 
@@ -91,6 +92,63 @@ bool reshape(const Tensor &x, const std::vector<int64_t> &shape, Tensor &out,
   }
   out = Tensor(shape, x.data);
   return true;
+}
+
+std::vector<int64_t> channelSliceSources(int64_t offset, int64_t size) {
+  std::vector<int64_t> sources(static_cast<size_t>(std::max<int64_t>(size, 0)));
+  for (int64_t c = 0; c < size; ++c)
+    sources[c] = offset + c;
+  return sources;
+}
+
+std::vector<int64_t> channelShuffleSources(int64_t channels, int64_t groups) {
+  std::vector<int64_t> sources(static_cast<size_t>(std::max<int64_t>(channels, 0)));
+  if (groups < 1 || channels % groups != 0)
+    return {};
+  const int64_t k = channels / groups;
+  for (int64_t i = 0; i < groups; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      sources[j * groups + i] = i * k + j;
+  return sources;
+}
+
+namespace {
+template <typename TensorT>
+bool gather(const TensorT &x, const std::vector<int64_t> &sources,
+            TensorT &out, std::string &error) {
+  if (x.shape.empty() || !x.isConsistent()) {
+    error = message("channel gather: input must be a consistent tensor of "
+                    "rank >= 1, got shape ", formatShape(x.shape));
+    return false;
+  }
+  const int64_t channels = x.shape.back();
+  for (int64_t s : sources)
+    if (s < 0 || s >= channels) {
+      error = message("channel gather: source channel ", s,
+                      " is outside the input's ", channels);
+      return false;
+    }
+  std::vector<int64_t> shape = x.shape;
+  shape.back() = static_cast<int64_t>(sources.size());
+  TensorT result(shape);
+  const int64_t positions = channels ? x.numElements() / channels : 0;
+  for (int64_t p = 0; p < positions; ++p)
+    for (size_t j = 0; j < sources.size(); ++j)
+      result.data[p * sources.size() + j] = x.data[p * channels + sources[j]];
+  out = std::move(result);
+  return true;
+}
+} // namespace
+
+bool gatherChannels(const Tensor &x, const std::vector<int64_t> &sources,
+                    Tensor &out, std::string &error) {
+  return gather(x, sources, out, error);
+}
+
+bool gatherChannelsInt8(const Int8Tensor &x,
+                        const std::vector<int64_t> &sources, Int8Tensor &out,
+                        std::string &error) {
+  return gather(x, sources, out, error);
 }
 
 } // namespace dnp::ref

@@ -230,6 +230,16 @@ LogicalResult Importer::addNode(Operation *op) {
               return failure();
             return success();
           })
+          .Case([&](ddnp::ChannelSliceOp c) -> LogicalResult {
+            node.kind = OpKind::ChannelSlice;
+            node.offset = static_cast<int64_t>(c.getOffset());
+            return input(c.getInput());
+          })
+          .Case([&](ddnp::ChannelShuffleOp c) -> LogicalResult {
+            node.kind = OpKind::ChannelShuffle;
+            node.groups = static_cast<int64_t>(c.getGroups());
+            return input(c.getInput());
+          })
           .Case([&](ddnp::MulOp m) -> LogicalResult {
             node.kind = OpKind::Mul;
             if (failed(input(m.getLhs())) || failed(input(m.getRhs())))

@@ -23,6 +23,10 @@ const char *dnp::train::toString(OpKind kind) {
     return "add";
   case OpKind::Mul:
     return "mul";
+  case OpKind::ChannelSlice:
+    return "channel_slice";
+  case OpKind::ChannelShuffle:
+    return "channel_shuffle";
   case OpKind::Concat:
     return "concat";
   case OpKind::Flatten:

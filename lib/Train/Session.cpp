@@ -469,6 +469,18 @@ Tensor TorchSession::run(const Tensor &input, bool training,
     case OpKind::Add:
       out = activate(in(0) + in(1), node.act);
       break;
+    case OpKind::ChannelSlice:
+      // Channels are dimension 1 (NCHW); the groups around it are fixed.
+      out = in(0).narrow(1, node.offset, node.shape.back());
+      break;
+    case OpKind::ChannelShuffle: {
+      Tensor x = in(0);
+      int64_t c = x.size(1), g = node.groups;
+      out = x.reshape({x.size(0), g, c / g, x.size(2), x.size(3)})
+                .transpose(1, 2)
+                .reshape({x.size(0), c, x.size(2), x.size(3)});
+      break;
+    }
     case OpKind::Mul:
       // Both operands share the layout, so a [N,1,1,C] scale broadcasts as
       // [N,C,1,1] (or [N,1,1,C]) over the feature map.

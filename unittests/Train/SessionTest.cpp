@@ -101,7 +101,9 @@ std::vector<ModelCase> cases() {
           {"squeeze_excitation",
            readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")},
           {"grouped_conv",
-           readSourceFile("test/CortexM/Inputs/grouped_conv.mlir")}};
+           readSourceFile("test/CortexM/Inputs/grouped_conv.mlir")},
+          {"channel_shuffle",
+           readSourceFile("test/CortexM/Inputs/channel_shuffle.mlir")}};
 }
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {

@@ -196,11 +196,12 @@ TEST_F(PruneEquivalence, ExampleModels) {
 }
 
 // Squeeze-and-excitation (a mul by a [1,1,1,C] gate tied to its trunk),
-// every standalone activation, grouped convolutions.
+// every standalone activation, grouped convolutions, channel split and
+// shuffle.
 TEST_F(PruneEquivalence, NewOpModels) {
   int models = 0;
   for (const char *name : {"squeeze_excitation.mlir", "activations.mlir",
-                           "grouped_conv.mlir"}) {
+                           "grouped_conv.mlir", "channel_shuffle.mlir"}) {
     llvm::SmallString<256> path(DNP_SOURCE_DIR);
     llvm::sys::path::append(path, "test", "CortexM", "Inputs", name);
     bool checked = false;

@@ -169,6 +169,18 @@ struct BatchNormOptions {
 [[nodiscard]] bool reshape(const Tensor &x, const std::vector<int64_t> &shape,
                            Tensor &out, std::string &error);
 
+/// Input channel of each output channel of channel_slice (offset + c) and
+/// channel_shuffle (output k * groups + i reads input i * K + k): both ops
+/// gather channels by this list.
+std::vector<int64_t> channelSliceSources(int64_t offset, int64_t size);
+std::vector<int64_t> channelShuffleSources(int64_t channels, int64_t groups);
+
+/// y[..., j] = x[..., sources[j]] over the last axis (rank >= 1); every
+/// source must be a channel of x.
+[[nodiscard]] bool gatherChannels(const Tensor &x,
+                                  const std::vector<int64_t> &sources,
+                                  Tensor &out, std::string &error);
+
 /// relu: max(x, 0) elementwise, any rank.
 [[nodiscard]] bool relu(const Tensor &x, Tensor &out, std::string &error);
 

@@ -180,6 +180,12 @@ struct ConcatInt8Input {
 [[nodiscard]] bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max,
                              Int8Tensor &out, std::string &error);
 
+/// gatherChannels on stored int8 values (channel_slice, channel_shuffle
+/// keep their input's parameters).
+[[nodiscard]] bool gatherChannelsInt8(const Int8Tensor &x,
+                                      const std::vector<int64_t> &sources,
+                                      Int8Tensor &out, std::string &error);
+
 /// TFLite's int8 mul with broadcasting (as mul):
 ///   y = clamp(outputZp + mbqm((a - lhsZp) * (b - rhsZp), multiplier,
 ///             shift), -128, 127)

@@ -34,6 +34,8 @@ enum class OpKind {
   GlobalAvgPool2D,
   Add,
   Mul, // elementwise, with broadcasting (squeeze-and-excitation)
+  ChannelSlice,   // channels [offset, offset + size)
+  ChannelShuffle, // ShuffleNet's shuffle with `groups`
   Concat,
   Flatten,
   Reshape,
@@ -92,8 +94,11 @@ struct Node {
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
   Activation act = Activation::None;
-  /// conv2d: input and output channels in this many equal groups.
+  /// conv2d: input and output channels in this many equal groups;
+  /// channel_shuffle: its groups.
   int64_t groups = 1;
+  /// channel_slice: the first channel it takes.
+  int64_t offset = 0;
   /// OpKind::Activation: the function (dnp/Support/Activations.h).
   ::dnp::ActivationFn activation;
   float epsilon = 1e-5f;

@@ -45,7 +45,7 @@ namespace {
 bool isSupported(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
              AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
-             ReshapeOp, MulOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
+             ReshapeOp, MulOp, ChannelSliceOp, ChannelShuffleOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
              HardSigmoidOp, HardSwishOp, LeakyReluOp, ClampOp, SoftmaxOp,
              GateOp, GateConcatOp,
              RandomOp, arith::ConstantOp, func::ReturnOp,
@@ -182,6 +182,24 @@ ModelLowering::poolWindow(Operation *op) {
   return std::make_pair(w, avg ? PoolKind::Average : PoolKind::Max);
 }
 
+LogicalResult ModelLowering::lowerChannelMove(OpBuilder &b, Operation *op) {
+  KernelBuilder k(b, op->getLoc());
+  ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
+  int64_t pixels = elementsOf(op->getOperand(0)) / in.back();
+  Value x = view(b, op->getOperand(0)), y = view(b, op->getResult(0));
+  if (auto slice = dyn_cast<ChannelSliceOp>(op))
+    ::dnp::arena::emitChannelSlice(k, pixels, in.back(),
+                                   static_cast<int64_t>(slice.getOffset()),
+                                   shapeOf(slice.getResult()).back(), x, y,
+                                   blocking);
+  else
+    ::dnp::arena::emitChannelShuffle(
+        k, pixels, in.back(),
+        static_cast<int64_t>(cast<ChannelShuffleOp>(op).getGroups()), x, y,
+        blocking);
+  return success();
+}
+
 LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                    unsigned layer) {
   if (isa<mlir::quant::DequantizeCastOp, mlir::quant::QuantizeCastOp>(op) ||
@@ -306,6 +324,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                       blocking);
         return success();
       })
+      .Case<ChannelSliceOp, ChannelShuffleOp>(
+          [&](Operation *) { return lowerChannelMove(b, op); })
       .Case([&](MulOp mul) -> LogicalResult {
         ::dnp::arena::emitMul(k, shapeOf(mul.getResult()),
                               shapeOf(mul.getLhs()), shapeOf(mul.getRhs()),

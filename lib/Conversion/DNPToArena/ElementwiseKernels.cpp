@@ -165,6 +165,43 @@ void emitConcat(KernelBuilder &k, int64_t pixels, ArrayRef<int64_t> channels,
   }
 }
 
+void emitChannelSlice(KernelBuilder &k, int64_t pixels, int64_t channels,
+                      int64_t offset, int64_t size, Value x, Value y,
+                      const Blocking &blocking) {
+  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+    Value src = kp.add(kp.mul(p, channels), offset);
+    Value dst = kp.mul(p, size);
+    kp.unrolledLoop(size, blocking.unroll, {},
+                    [&](KernelBuilder &ki, Value c, ValueRange) {
+                      ki.store(ki.load(x, ki.add(src, c)), y, ki.add(dst, c));
+                      return SmallVector<Value>();
+                    });
+    return SmallVector<Value>();
+  });
+}
+
+void emitChannelShuffle(KernelBuilder &k, int64_t pixels, int64_t channels,
+                        int64_t groups, Value x, Value y,
+                        const Blocking &blocking) {
+  const int64_t perGroup = channels / groups;
+  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+    Value base = kp.mul(p, channels);
+    // Reads stay consecutive within a group; writes stride by `groups`.
+    kp.loop(0, groups, 1, {}, [&](KernelBuilder &kg, Value i, ValueRange) {
+      Value src = kg.add(base, kg.mul(i, perGroup));
+      Value dst = kg.add(base, i);
+      kg.unrolledLoop(perGroup, blocking.unroll, {},
+                      [&](KernelBuilder &ki, Value j, ValueRange) {
+                        ki.store(ki.load(x, ki.add(src, j)), y,
+                                 ki.add(dst, ki.mul(j, groups)));
+                        return SmallVector<Value>();
+                      });
+      return SmallVector<Value>();
+    });
+    return SmallVector<Value>();
+  });
+}
+
 void emitCopy(KernelBuilder &k, int64_t n, Value x, Value y,
               const Blocking &blocking) {
   emitElementwise(k, n, {x}, y, Activation::none, blocking);

@@ -117,6 +117,19 @@ void emitConcat(KernelBuilder &k, int64_t pixels,
                 llvm::ArrayRef<int64_t> channels, mlir::ValueRange inputs,
                 mlir::Value y, const Blocking &blocking);
 
+/// channel_slice: y[p, c] = x[p, offset + c] for `size` of the
+/// `channels` channels of each of `pixels` positions. Any element type
+/// (f32, stored int8): it only moves values.
+void emitChannelSlice(KernelBuilder &k, int64_t pixels, int64_t channels,
+                      int64_t offset, int64_t size, mlir::Value x,
+                      mlir::Value y, const Blocking &blocking);
+
+/// channel_shuffle: y[p, j * groups + i] = x[p, i * K + j] with
+/// K = channels / groups. Any element type.
+void emitChannelShuffle(KernelBuilder &k, int64_t pixels, int64_t channels,
+                        int64_t groups, mlir::Value x, mlir::Value y,
+                        const Blocking &blocking);
+
 /// y[i] = x[i].
 void emitCopy(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
               const Blocking &blocking);

@@ -48,6 +48,9 @@ private:
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);
+  /// channel_slice / channel_shuffle: moves values of any element type.
+  mlir::LogicalResult lowerChannelMove(mlir::OpBuilder &b,
+                                       mlir::Operation *op);
   /// The arena view of an activation: memref<Nxf32> or memref<Nxi8>.
   mlir::Value view(mlir::OpBuilder &b, mlir::Value v);
   /// Whether the view of `v` starts at a multiple of 4 bytes.

@@ -314,6 +314,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                      view(b, add.getRhs()), params, result(), blocking);
         return success();
       })
+      .Case<ChannelSliceOp, ChannelShuffleOp>(
+          [&](Operation *) { return lowerChannelMove(b, op); })
       .Case([&](MulOp mul) -> LogicalResult {
         QuantMulParams params;
         params.lhsZeroPoint = paramsOf(mul.getLhs()).zeroPoint;

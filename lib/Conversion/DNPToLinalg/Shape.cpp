@@ -86,6 +86,56 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   }
 };
 
+/// channel_slice: tensor.extract_slice of the channel range.
+struct ChannelSliceLowering : OpConversionPattern<ChannelSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ChannelSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)),
+        sizes, strides(4, rewriter.getIndexAttr(1));
+    offsets[3] = rewriter.getIndexAttr(static_cast<int64_t>(op.getOffset()));
+    for (int64_t d : type.getShape())
+      sizes.push_back(rewriter.getIndexAttr(d));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, type, adaptor.getInput(), offsets, sizes, strides);
+    return success();
+  }
+};
+
+/// channel_shuffle: a copy whose input map reads channel
+/// (c mod groups) * K + c floordiv groups for output channel c.
+struct ChannelShuffleLowering : OpConversionPattern<ChannelShuffleOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ChannelShuffleOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t groups = static_cast<int64_t>(op.getGroups());
+    int64_t k = type.getDimSize(3) / groups;
+    AffineExpr n = getAffineDimExpr(0, ctx), h = getAffineDimExpr(1, ctx),
+               w = getAffineDimExpr(2, ctx), c = getAffineDimExpr(3, ctx);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {n, h, w, (c % groups) * k + c.floorDiv(groups)},
+                       ctx),
+        AffineMap::getMultiDimIdentityMap(4, ctx)};
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
+                                         type.getShape(),
+                                         type.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{adaptor.getInput()},
+        ValueRange{init}, maps,
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 /// dnp.random -> arith.constant holding the same values.
 struct RandomLowering : OpConversionPattern<RandomOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -106,5 +156,6 @@ struct RandomLowering : OpConversionPattern<RandomOp> {
 
 void (::dnp::populateShapeToLinalgPatterns)(RewritePatternSet &patterns) {
   patterns.add<ConcatLowering, FlattenLowering, ReshapeLowering,
-               RandomLowering>(patterns.getContext());
+               ChannelSliceLowering, ChannelShuffleLowering, RandomLowering>(
+      patterns.getContext());
 }

@@ -684,6 +684,32 @@ LogicalResult ConcatOp::verify() {
   });
 }
 
+LogicalResult ChannelSliceOp::verify() {
+  if (failed(verifyRank(*this, getInput(), "input", 4)) ||
+      failed(verifyRank(*this, getOutput(), "result", 4)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (in.drop_back() != out.drop_back())
+    return emitOpError() << "result " << shapeStr(out) << " must keep the "
+                         << "input's N, H, W (" << shapeStr(in) << ")";
+  int64_t offset = static_cast<int64_t>(getOffset());
+  if (offset < 0 || offset + out[3] > in[3])
+    return emitOpError() << "channels [" << offset << ", " << offset + out[3]
+                         << ") are outside the input's " << in[3];
+  return verifySameQuantization(*this, getInput(), getOutput());
+}
+
+LogicalResult ChannelShuffleOp::verify() {
+  if (failed(verifyRank(*this, getInput(), "input", 4)))
+    return failure();
+  int64_t channels = shapeOf(getInput())[3];
+  int64_t groups = static_cast<int64_t>(getGroups());
+  if (groups < 1 || channels % groups != 0)
+    return emitOpError() << "groups " << groups << " must divide the "
+                         << channels << " channels";
+  return verifySameQuantization(*this, getInput(), getOutput());
+}
+
 LogicalResult FlattenOp::verify() {
   if (failed(verifyRank(*this, getInput(), "input", 4)))
     return failure();

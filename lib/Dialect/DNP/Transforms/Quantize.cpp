@@ -150,7 +150,8 @@ LogicalResult Quantizer::chooseParams() {
             // scale and zero point (TFLite requires it for pools and
             // reshapes; a relu is then a clamp).
             .Case<MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp, FlattenOp,
-                  ReshapeOp, ReluOp, Relu6Op>([&](Operation *) {
+                  ReshapeOp, ReluOp, Relu6Op, ChannelSliceOp,
+                  ChannelShuffleOp>([&](Operation *) {
               params[out] = paramsOf(op.getOperand(0));
               return success();
             })

@@ -392,6 +392,47 @@ def DNP_ConcatOp : DNP_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+def DNP_ChannelSliceOp : DNP_Op<"channel_slice", [Pure]> {
+  let summary = "Consecutive channels of an NHWC tensor";
+  let description = [{
+    `y[n,h,w,c] = x[n,h,w,offset + c]` for `c` below the result's channel
+    count: one part of a channel split (ShuffleNetV2's `chunk`, ONNX
+    `Split`). Quantized, the result keeps the input's scale and zero point.
+    The channel groups the slice reads are fixed for now (the split's parts
+    would have to be pruned consistently with their source).
+
+    ```mlir
+    %a = dnp.channel_slice %x offset 0 : tensor<1x8x8x32xf32> -> tensor<1x8x8x16xf32>
+    %b = dnp.channel_slice %x offset 16 : tensor<1x8x8x32xf32> -> tensor<1x8x8x16xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, I64Attr:$offset);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `offset` $offset attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_ChannelShuffleOp : DNP_Op<"channel_shuffle",
+                                  [Pure, SameOperandsAndResultType]> {
+  let summary = "ShuffleNet's channel shuffle";
+  let description = [{
+    With C = groups * K channels, `y[n,h,w,k * groups + i] =
+    x[n,h,w,i * K + k]`: PyTorch's `x.view(N, groups, K, H, W)
+    .transpose(1, 2).reshape(N, C, H, W)` in NHWC. The channel groups it
+    reads are fixed for now (the permutation mixes them).
+
+    ```mlir
+    %y = dnp.channel_shuffle %x groups 2 : tensor<1x8x8x32xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, I64Attr:$groups);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = "$input `groups` $groups attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
 def DNP_FlattenOp : DNP_Op<"flatten", [Pure]> {
   let summary = "NHWC tensor to [N, H*W*C] features";
   let description = [{
