@@ -7,12 +7,21 @@ operations into dnp ops on a `ModelWriter`, tracking for every tensor how
 its stored (dnp) data relates to its logical (framework) value:
 
 * ``plain``: stored exactly as the logical tensor (same shape, row-major).
-* ``nhwc``: a logical 4-D NCHW tensor stored transposed to NHWC.
+* ``nhwc``: a logical 4-D NCHW tensor stored transposed to NHWC; or a
+  logical 1-D feature map ``[N, C, L]``, which is the NCHW tensor
+  ``[N, C, 1, L]`` and is stored as ``[N, 1, L, C]``. 1-D convolution and
+  pooling are thus the 2-D ops with H = 1, and the stored tensor stays 4-D
+  so that dnp's channel analysis sees its channels.
 * ``flat``: a logical tensor of any shape that is a row-major reshape of an
   NCHW tensor ``src``; the stored tensor has the logical shape but holds
   the reshape of the NHWC transpose of ``src``. A flatten of a feature map
-  gives this; the dense layer that follows gets its weight columns permuted
-  from CHW to HWC order, so the model computes the same function.
+  gives this; the dense layer (or batch norm) that follows gets its weight
+  columns (parameters) permuted from CHW to HWC order, so the model
+  computes the same function.
+
+A reshape that keeps N and C and regroups only the spatial positions
+(``[N, C, H, W]`` <-> ``[N, C, H*W]``, an unsqueeze or squeeze of a spatial
+axis) keeps the ``nhwc`` layout: the positions keep their order in NHWC too.
 
 When a model output keeps an ``nhwc`` or ``flat`` layout, `IOInfo` records it
 so callers can convert (`IOInfo.from_dnp`). Whatever cannot be expressed
@@ -29,7 +38,8 @@ import numpy as np
 from .mlir import ModelWriter, Value
 
 __all__ = ["Unsupported", "UnsupportedModelError", "T", "IOInfo",
-           "ImportedModel", "Lowering", "same_padding", "pool_ceil_padding"]
+           "ImportedModel", "Lowering", "same_padding", "pool_ceil_padding",
+           "nhwc_shape"]
 
 
 class Unsupported(Exception):
@@ -56,15 +66,47 @@ _NCHW_TO_NHWC = (0, 2, 3, 1)
 _NHWC_TO_NCHW = (0, 3, 1, 2)
 
 
-def _nhwc_shape(shape):
-    n, c, h, w = shape
+def _nchw(shape) -> tuple:
+    """The NCHW shape of a channels-first tensor: `[N, C, L]` is
+    `[N, C, 1, L]` (the same elements in the same row-major order)."""
+    shape = tuple(int(d) for d in shape)
+    if len(shape) == 3:
+        n, c, length = shape
+        return (n, c, 1, length)
+    return shape
+
+
+def nhwc_shape(shape):
+    """The stored (NHWC) shape of a channels-first `[N, C, H, W]` or
+    `[N, C, L]` tensor."""
+    n, c, h, w = _nchw(shape)
     return (n, h, w, c)
 
 
 def _same_order(src) -> bool:
     """True when NCHW and NHWC order the elements of `src` identically."""
-    _, c, h, w = src
+    _, c, h, w = _nchw(src)
     return c == 1 or h * w == 1
+
+
+def _stored_axis(rank: int, axis: int) -> int:
+    """Axis of the stored NHWC tensor that holds logical `axis` of a
+    channels-first tensor of `rank` 3 or 4."""
+    if rank == 3:
+        axis = (0, 1, 3)[axis]
+    return _NCHW_TO_NHWC.index(axis)
+
+
+def _lift_1d(strides, pads, dilations=(1,)):
+    """1-D window parameters (one stride and dilation, pads `[left, right]`)
+    as those of the 2-D window with H = 1 that dnp computes them with."""
+    for what, values, n in (("strides", strides, 1), ("pads", pads, 2),
+                            ("dilations", dilations, 1)):
+        if len(values) != n:
+            raise Unsupported(f"1-D window {what} {list(values)}: expected "
+                              f"{n} value(s)")
+    return ((1, int(strides[0])), [0, 0, int(pads[0]), int(pads[1])],
+            (1, int(dilations[0])))
 
 
 @dataclass(eq=False)
@@ -82,22 +124,29 @@ class T:
     def rank(self) -> int:
         return len(self.shape)
 
+    @property
+    def nchw(self) -> tuple:
+        """For the ``nhwc`` and ``flat`` layouts: the NCHW tensor whose NHWC
+        transpose the stored value holds (reshaped)."""
+        return _nchw(self.shape) if self.layout == "nhwc" else tuple(self.src)
+
 
 @dataclass
 class IOInfo:
     """How a model input or output maps between framework and dnp layout."""
 
     name: str
-    shape: tuple        # framework (logical) shape, e.g. NCHW
+    shape: tuple        # framework (logical) shape, e.g. NCHW or [N, C, L]
     dnp_shape: tuple    # shape of the dnp function's argument / result
     layout: str         # plain | nhwc | flat
     src: Optional[tuple] = None
 
     def to_dnp(self, array) -> np.ndarray:
-        """Framework-layout array -> what the dnp function takes/returns."""
+        """Framework-layout array -> what the dnp function takes/returns
+        (NCHW -> NHWC; `[N, C, L]` -> `[N, 1, L, C]`)."""
         a = np.asarray(array, dtype=np.float32).reshape(self.shape)
         if self.layout == "nhwc":
-            a = a.transpose(_NCHW_TO_NHWC)
+            a = a.reshape(_nchw(self.shape)).transpose(_NCHW_TO_NHWC)
         elif self.layout == "flat":
             a = a.reshape(self.src).transpose(_NCHW_TO_NHWC).reshape(self.shape)
         return np.ascontiguousarray(a.reshape(self.dnp_shape))
@@ -106,9 +155,9 @@ class IOInfo:
         """dnp-layout array -> the framework's layout."""
         a = np.asarray(array, dtype=np.float32).reshape(self.dnp_shape)
         if self.layout == "nhwc":
-            a = a.transpose(_NHWC_TO_NCHW)
+            a = a.reshape(nhwc_shape(self.shape)).transpose(_NHWC_TO_NCHW)
         elif self.layout == "flat":
-            a = a.reshape(_nhwc_shape(self.src)).transpose(_NHWC_TO_NCHW)
+            a = a.reshape(nhwc_shape(self.src)).transpose(_NHWC_TO_NCHW)
         return np.ascontiguousarray(a.reshape(self.shape))
 
 
@@ -181,6 +230,16 @@ def _window_out(size, kernel, stride, before, after, dilation=1):
     return (padded - effective) // stride + 1
 
 
+def _window_text(one_d: bool, h: int, w: int) -> str:
+    """A window or input size for a message: `5` in 1-D, `3x3` in 2-D."""
+    return str(w) if one_d else f"{h}x{w}"
+
+
+def _spatial_text(shape) -> str:
+    """The spatial size of an `[N, C, ...]` shape for a message."""
+    return "x".join(str(int(d)) for d in shape[2:])
+
+
 class Lowering:
     """Emits dnp ops for NCHW-semantics operations (see module docstring)."""
 
@@ -189,14 +248,18 @@ class Lowering:
 
     # -- inputs, outputs, constants ------------------------------------------
 
-    def input(self, shape: Sequence[int], name: str = "x") -> Tuple[T, IOInfo]:
-        """A model input; 4-D inputs are NCHW and become NHWC arguments."""
+    def input(self, shape: Sequence[int], name: str = "x",
+              channels_first: bool = False) -> Tuple[T, IOInfo]:
+        """A model input; 4-D inputs are NCHW and become NHWC arguments. A
+        rank-3 input is an `[N, C, L]` feature map with `channels_first`
+        (the front end's call: it feeds a 1-D convolution, pooling, ...) and
+        becomes an `[N, 1, L, C]` argument; otherwise it is taken as is."""
         shape = tuple(int(d) for d in shape)
         if any(d <= 0 for d in shape):
             raise Unsupported(f"input '{name}' has shape {list(shape)}; dnp "
                               "needs static, non-empty dimensions")
-        if len(shape) == 4:
-            v = self.w.argument(_nhwc_shape(shape), name)
+        if len(shape) == 4 or (len(shape) == 3 and channels_first):
+            v = self.w.argument(nhwc_shape(shape), name)
             return T(shape, v, "nhwc"), IOInfo(name, shape, v.shape, "nhwc")
         v = self.w.argument(shape, name)
         return T(shape, v, "plain"), IOInfo(name, shape, shape, "plain")
@@ -235,19 +298,24 @@ class Lowering:
         return self.w.op("reshape", [v], shape, hint)
 
     def as_nhwc(self, t: T, what: str = "input") -> Value:
-        """Stored NHWC value of a logical 4-D NCHW tensor."""
-        if t.rank != 4:
+        """Stored NHWC value of a logical 4-D NCHW tensor, or `[N, 1, L, C]`
+        of a logical `[N, C, L]` one."""
+        if t.rank not in (3, 4):
             raise Unsupported(f"{what} has rank {t.rank} (shape "
-                              f"{list(t.shape)}); dnp needs a 4-D NCHW tensor")
+                              f"{list(t.shape)}); dnp needs a channels-first "
+                              "[N, C, H, W] or [N, C, L] tensor")
         if t.value is None:
-            return self.materialize(t)
+            if t.rank == 4:
+                return self.materialize(t)
+            data = np.asarray(t.const, np.float32).reshape(_nchw(t.shape))
+            return self.w.constant(data.transpose(_NCHW_TO_NHWC), "const")
         if t.layout == "nhwc":
             return t.value
-        if t.layout == "flat" and tuple(t.src) == t.shape:
-            return self._reshape_value(t.value, _nhwc_shape(t.shape))
+        if t.layout == "flat" and tuple(t.src) == _nchw(t.shape):
+            return self._reshape_value(t.value, nhwc_shape(t.shape))
         if _same_order(t.shape):
             return self._reshape_value(self.as_plain(t, what),
-                                       _nhwc_shape(t.shape))
+                                       nhwc_shape(t.shape))
         raise Unsupported(f"{what} of shape {list(t.shape)} is not a "
                           "channels-first feature map; dnp has no transpose")
 
@@ -257,9 +325,14 @@ class Lowering:
             return self.w.constant(np.asarray(t.const, np.float32), "const")
         if t.layout == "plain":
             return t.value
-        src = t.shape if t.layout == "nhwc" else t.src
+        src = t.nchw
         if _same_order(src):
             return self._reshape_value(t.value, t.shape)
+        if t.layout == "nhwc" and t.rank == 3:
+            raise Unsupported(f"{what} is a channels-last copy of an [N, C, "
+                              f"L] tensor {list(t.shape)}; restoring [N, C, "
+                              "L] order needs a transpose, which dnp does "
+                              "not have")
         raise Unsupported(f"{what} is a channels-last copy of an NCHW tensor "
                           f"{list(src)}; restoring NCHW order needs a "
                           "transpose, which dnp does not have")
@@ -326,15 +399,7 @@ class Lowering:
         if a.value is None:
             a, b = b, a  # a is now an activation
         if b.value is None:
-            if a.layout == "nhwc":
-                vb = self.w.constant(np.asarray(b.const, np.float32)
-                                     .transpose(_NCHW_TO_NHWC), "addend")
-            elif a.layout == "flat":
-                vb = self.w.constant(np.asarray(b.const, np.float32)
-                                     .reshape(a.src).transpose(_NCHW_TO_NHWC)
-                                     .reshape(a.shape), "addend")
-            else:
-                vb = self.w.constant(np.asarray(b.const, np.float32), "addend")
+            vb = self.w.constant(self._stored_like(a, b.const), "addend")
             y = self.w.op("add", [a.value, vb], a.value.shape, hint)
             return T(a.shape, y, a.layout, a.src)
         same = (a.layout == b.layout and
@@ -342,13 +407,165 @@ class Lowering:
         if same:
             y = self.w.op("add", [a.value, b.value], a.value.shape, hint)
             return T(a.shape, y, a.layout, a.src)
-        if a.rank == 4:
+        if a.rank == 4 or (a.rank == 3 and "nhwc" in (a.layout, b.layout)):
             va, vb = self.as_nhwc(a, "add operand"), self.as_nhwc(b, "add operand")
             y = self.w.op("add", [va, vb], va.shape, hint)
             return T(a.shape, y, "nhwc")
         va, vb = self.as_plain(a, "add operand"), self.as_plain(b, "add operand")
         y = self.w.op("add", [va, vb], va.shape, hint)
         return T(a.shape, y, "plain")
+
+    @staticmethod
+    def _stored_like(a: T, data) -> np.ndarray:
+        """A constant of `a`'s logical shape, arranged as `a` is stored."""
+        data = np.asarray(data, np.float32)
+        if a.layout == "plain":
+            return data
+        return (data.reshape(a.nchw).transpose(_NCHW_TO_NHWC)
+                .reshape(a.value.shape))
+
+    def mul(self, a: T, b: T, hint=None) -> T:
+        """Elementwise product with numpy broadcasting (ONNX Mul, `*`,
+        `torch.mul`): `dnp.mul`, whose operands have the result's rank and
+        each dimension the result's or 1. A lower-rank operand gets leading
+        1s first (numpy's rank promotion). Channels-first feature maps
+        multiply in NHWC, so a squeeze-and-excitation gate `[N, C, 1, 1]`
+        is the `[N, 1, 1, C]` operand that scales the `[N, H, W, C]` trunk.
+        A constant operand (a per-channel scale, a scalar) becomes a
+        constant of the result's rank, arranged as the other operand is
+        stored (a scalar: `[1, 1, 1, 1]`)."""
+        try:
+            out = tuple(int(d) for d in np.broadcast_shapes(a.shape, b.shape))
+        except ValueError:
+            raise Unsupported(f"multiplication of shapes {list(a.shape)} and "
+                              f"{list(b.shape)}, which do not broadcast") \
+                from None
+        if a.value is None and b.value is None:
+            return self.constant(np.asarray(a.const) * np.asarray(b.const))
+        if a.value is None:
+            a, b = b, a  # a is now an activation (x * y == y * x exactly)
+        r = len(out)
+        if a.rank < r:
+            a = self.reshape(a, (1,) * (r - a.rank) + a.shape)
+        if b.value is None:
+            const = np.asarray(b.const, np.float32).reshape(
+                (1,) * (r - b.rank) + b.shape)
+            return self._mul_constant(a, const, out, hint)
+        if b.rank < r:
+            b = self.reshape(b, (1,) * (r - b.rank) + b.shape)
+        if (a.shape == b.shape and a.layout == b.layout and
+                (a.layout != "flat" or tuple(a.src) == tuple(b.src))):
+            y = self.w.op("mul", [a.value, b.value], a.value.shape, hint)
+            return T(out, y, a.layout, a.src)
+        if r in (3, 4) and "nhwc" in (a.layout, b.layout):
+            va = self.as_nhwc(a, "multiplication operand")
+            vb = self.as_nhwc(b, "multiplication operand")
+            y = self.w.op("mul", [va, vb], nhwc_shape(out), hint)
+            return T(out, y, "nhwc")
+        va = self.as_plain(a, "multiplication operand")
+        vb = self.as_plain(b, "multiplication operand")
+        y = self.w.op("mul", [va, vb], out, hint)
+        return T(out, y, "plain")
+
+    def _mul_constant(self, a: T, const: np.ndarray, out, hint) -> T:
+        """`a * const`, `const` of the result's rank `len(out)` (numpy
+        broadcasting)."""
+        if a.layout == "nhwc":
+            # Each logical axis maps to one stored axis: transpose the
+            # constant's (possibly size-1) axes the same way.
+            stored = const.reshape(_nchw(const.shape)).transpose(_NCHW_TO_NHWC)
+            out_stored = nhwc_shape(out)
+        elif a.layout == "flat" and a.shape == out:
+            # Stored in NHWC order of `src`: arrange a full-size constant
+            # (a size-1 constant stays one element: order does not matter).
+            if const.size == 1:
+                stored = const.reshape((1,) * len(a.value.shape))
+            else:
+                stored = self._stored_like(a, np.broadcast_to(const, out))
+            out_stored = a.value.shape
+        else:
+            if a.layout == "flat":
+                a = T(a.shape, self.as_plain(a, "multiplication operand"))
+            stored, out_stored = const, out
+        vc = self.w.constant(stored, (hint or "mul") + "_scale")
+        y = self.w.op("mul", [a.value, vc], out_stored, hint)
+        return T(out, y, a.layout, a.src)
+
+    def transpose(self, x: T, perm: Sequence[int], hint=None) -> T:
+        """A transpose that only moves size-1 axes is a reshape; any other
+        permutes the data, which no dnp op does. ShuffleNet's channel
+        shuffle (a view as `[N, g, C/g, H, W]` whose axes 1 and 2 are
+        swapped) is named as such."""
+        r = x.rank
+        perm = [int(p) + r if int(p) < 0 else int(p) for p in perm]
+        if sorted(perm) != list(range(r)):
+            raise Unsupported(f"transpose {perm} is not a permutation of the "
+                              f"{r} axes of {list(x.shape)}")
+        out = tuple(x.shape[p] for p in perm)
+        if x.value is None:
+            return self.constant(np.transpose(np.asarray(x.const), perm))
+        moved = [p for p in perm if x.shape[p] != 1]
+        if moved == sorted(moved):
+            return self.reshape(x, out, hint)
+        if r == 5 and perm[:3] == [0, 2, 1] and perm[3:] == [3, 4]:
+            n, g, k, h, w = x.shape
+            raise Unsupported(
+                f"channel shuffle: transpose {perm} of {list(x.shape)} "
+                f"interleaves {g} groups of {k} channels of a "
+                f"[{n}, {g * k}, {h}, {w}] map (ShuffleNet's reshape -> "
+                "transpose -> reshape); dnp has no transpose or channel "
+                "permutation op")
+        raise Unsupported(f"transpose {perm} of {list(x.shape)} reorders the "
+                          "data; dnp has no transpose op")
+
+    @staticmethod
+    def _axis_text(x: T, axis: int) -> str:
+        if axis == 1 and x.rank in (3, 4):
+            return "the channels (axis 1)"
+        return f"axis {axis}"
+
+    def split(self, x: T, axis: int, sizes: Sequence[int], what="split"):
+        """Splitting a tensor into pieces along `axis`: the identity for
+        one piece; otherwise unsupported (dnp has no slice op), naming the
+        channel split of ShuffleNetV2 when it is one."""
+        sizes = [int(s) for s in sizes]
+        r = x.rank
+        axis = axis + r if axis < 0 else axis
+        if not 0 <= axis < r:
+            raise Unsupported(f"{what} axis {axis} out of range for rank {r}")
+        if len(sizes) == 1 and sizes[0] == x.shape[axis]:
+            return [x]
+        channel = " (a channel split, as in ShuffleNetV2)" \
+            if axis == 1 and r in (3, 4) else ""
+        raise Unsupported(f"{what} of {list(x.shape)} along "
+                          f"{self._axis_text(x, axis)} into sizes {sizes}"
+                          f"{channel}; dnp has no slice or split op")
+
+    def slice(self, x: T, ranges, what="slice") -> T:
+        """`ranges`: `(axis, start, stop, step)` of each sliced axis (Python
+        slice semantics). The whole of every axis is the identity; a part
+        of one is unsupported (dnp has no slice op)."""
+        r = x.rank
+        parts = []
+        for axis, start, stop, step in ranges:
+            axis = int(axis) + r if int(axis) < 0 else int(axis)
+            if not 0 <= axis < r:
+                raise Unsupported(f"{what} axis {axis} out of range for rank "
+                                  f"{r}")
+            size = x.shape[axis]
+            kept = range(size)[slice(start, stop, step)]
+            if list(kept) == list(range(size)):
+                continue
+            step_text = "" if kept.step == 1 else f":{kept.step}"
+            parts.append(f"{kept.start}:{kept.stop}{step_text} of "
+                         f"{self._axis_text(x, axis)}"
+                         if len(kept) else f"nothing of axis {axis}")
+        if not parts:
+            return x
+        channel = (" (a channel split, as in ShuffleNetV2)"
+                   if any("channels" in p for p in parts) else "")
+        raise Unsupported(f"{what} of {list(x.shape)} keeping "
+                          f"{', '.join(parts)}{channel}; dnp has no slice op")
 
     def softmax(self, x: T, axis: int, coerce_2d: bool = False, hint=None) -> T:
         """Softmax along `axis` (ONNX opset >= 13, PyTorch), or over the
@@ -371,7 +588,7 @@ class Lowering:
             if x.layout == "plain":
                 v, layout, src = x.value, "plain", None
             else:
-                src = x.shape if x.layout == "nhwc" else tuple(x.src)
+                src = x.nchw
                 sample = int(np.prod(src[1:], dtype=np.int64))
                 if inner % sample == 0:
                     v, layout = x.value, x.layout
@@ -400,9 +617,11 @@ class Lowering:
             return self.constant(np.asarray(x.const).reshape(shape))
         if x.layout == "plain":
             return T(shape, self._reshape_value(x.value, shape, hint), "plain")
-        src = x.shape if x.layout == "nhwc" else tuple(x.src)
-        if shape == src and len(shape) == 4:
-            return T(shape, self._reshape_value(x.value, _nhwc_shape(shape),
+        src = x.nchw
+        if len(shape) in (3, 4) and shape[:2] == src[:2]:
+            # Same N and C: only the spatial positions are regrouped, and
+            # they keep their order in NHWC as well.
+            return T(shape, self._reshape_value(x.value, nhwc_shape(shape),
                                                 hint), "nhwc")
         v = x.value
         if (len(v.shape) == 4 and len(shape) == 2 and shape[0] == v.shape[0]
@@ -439,17 +658,21 @@ class Lowering:
         out_shape = tuple(out_shape)
         if all(t.value is None for t in xs):
             return self.constant(np.concatenate([t.const for t in xs], axis))
-        if r == 4 and all(t.layout == "nhwc" or t.value is None or
-                          _same_order(t.shape) for t in xs):
+        # 4-D tensors are feature maps; rank-3 ones only when one of them is
+        # stored as an [N, C, L] map already.
+        channels_first = (r == 4 or (r == 3 and any(t.layout == "nhwc"
+                                                    for t in xs)))
+        if channels_first and all(t.layout == "nhwc" or t.value is None or
+                                  _same_order(t.shape) for t in xs):
             vals = [self.as_nhwc(t, "concat input") for t in xs]
-            stored_axis = _NCHW_TO_NHWC.index(axis)
+            stored_axis = _stored_axis(r, axis)
             layout = "nhwc"
         else:
             vals = [self.as_plain(t, "concat input") for t in xs]
             stored_axis = axis
             layout = "plain"
         if layout == "nhwc" and stored_axis == 3:
-            out_v = _nhwc_shape(out_shape)
+            out_v = nhwc_shape(out_shape)
             y = self.w.op("concat", vals, out_v, hint)
             return T(out_shape, y, "nhwc")
         # Concatenation along any axis is a channel concat of [outer, 1, 1,
@@ -462,7 +685,7 @@ class Lowering:
             views.append(self._reshape_value(v, (outer, 1, 1, block)))
         total = sum(vw.shape[3] for vw in views)
         y = self.w.op("concat", views, (outer, 1, 1, total), hint)
-        stored_shape = _nhwc_shape(out_shape) if layout == "nhwc" else out_shape
+        stored_shape = nhwc_shape(out_shape) if layout == "nhwc" else out_shape
         y = self._reshape_value(y, stored_shape)
         return T(out_shape, y, layout)
 
@@ -472,19 +695,38 @@ class Lowering:
              strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), groups=1,
              hint=None) -> T:
         """NCHW convolution; `weight` OIHW (`[O, I/groups, Kh, Kw]`), `pads`
-        `[top, bottom, left, right]`."""
+        `[top, bottom, left, right]`. A 1-D convolution (`[N, C, L]` input,
+        weight `[O, I/groups, K]`, one stride and dilation, pads `[left,
+        right]`) is the 2-D one with H = 1: weight `[O, I/groups, 1, K]`.
+        `groups` == C == O is `depthwise_conv2d`; any other `groups` (which
+        must divide C and O) is `conv2d` with weight OHWI `[O, Kh, Kw,
+        I/groups]` and `groups G` (G = C with O = k*C: depthwise with
+        channel multiplier k)."""
         weight = np.asarray(weight, dtype=np.float32)
-        if weight.ndim != 4:
+        one_d = weight.ndim == 3 and x.rank == 3
+        if one_d:
+            weight = weight[:, :, None, :]
+            strides, pads, dilations = _lift_1d(strides, pads, dilations)
+        elif weight.ndim not in (3, 4):
             raise Unsupported(f"{weight.ndim - 2}-D convolution (weight shape "
-                              f"{list(weight.shape)}); dnp supports 2-D only")
-        if x.rank != 4:
-            raise Unsupported(f"convolution input of rank {x.rank}; dnp "
-                              "supports 4-D NCHW only")
-        n, c, h, w = x.shape
+                              f"{list(weight.shape)}); dnp supports 1-D and "
+                              "2-D only")
+        elif x.rank != weight.ndim:
+            raise Unsupported(f"convolution input of rank {x.rank} (shape "
+                              f"{list(x.shape)}) with a weight of shape "
+                              f"{list(weight.shape)}; dnp supports [N, C, H, "
+                              "W] with OIHW and [N, C, L] with [O, I, K]")
+        n, c, h, w = _nchw(x.shape)
         o, ipg, kh, kw = weight.shape
-        if groups < 1 or c % groups or o % groups or ipg * groups != c:
-            raise Unsupported(f"inconsistent group={groups} for {c} input "
-                              f"channels and weight {list(weight.shape)}")
+        groups = int(groups)
+        if groups < 1 or c % groups or o % groups:
+            raise Unsupported(f"group={groups} does not divide the {c} input "
+                              f"and {o} output channels")
+        if ipg * groups != c:
+            shown = [o, ipg] + ([kw] if one_d else [kh, kw])
+            raise Unsupported(f"weight of shape {shown} has {ipg} input "
+                              f"channels per group; group={groups} of {c} "
+                              f"input channels needs {c // groups}")
         bias = (np.zeros(o, np.float32) if bias is None
                 else np.asarray(bias, np.float32).reshape(-1))
         if bias.shape != (o,):
@@ -497,25 +739,26 @@ class Lowering:
         ho = _window_out(h, kh, strides[0], pads[0], pads[1], dilations[0])
         wo = _window_out(w, kw, strides[1], pads[2], pads[3], dilations[1])
         if ho <= 0 or wo <= 0:
-            raise Unsupported(f"kernel {kh}x{kw} does not fit the {h}x{w} input")
+            raise Unsupported(f"kernel {_window_text(one_d, kh, kw)} does not "
+                              f"fit the {_window_text(one_d, h, w)} input")
         attrs = dict(strides=list(strides), padding=list(pads),
                      dilations=list(dilations))
         base = hint or "conv"
-        if groups == 1:
-            xv = self.as_nhwc(x, "convolution input")
-            wv = self.w.constant(weight.transpose(0, 2, 3, 1), base + "_weight")
-            kind = "conv2d"
-        elif groups == c and o == c and ipg == 1:
-            xv = self.as_nhwc(x, "convolution input")
+        xv = self.as_nhwc(x, "convolution input")
+        if groups == c and o == c and groups > 1:
+            # Depthwise, multiplier 1: [C, 1, Kh, Kw] -> [Kh, Kw, C].
             wv = self.w.constant(weight[:, 0].transpose(1, 2, 0), base + "_weight")
             kind = "depthwise_conv2d"
         else:
-            raise Unsupported(f"grouped convolution (group={groups}, {c} input "
-                              f"and {o} output channels); dnp supports group=1 "
-                              "or depthwise with group == channels == outputs")
+            # OIHW [O, I/G, Kh, Kw] -> OHWI [O, Kh, Kw, I/G]; grouped (a
+            # depthwise conv with a channel multiplier too) with `groups`.
+            wv = self.w.constant(weight.transpose(0, 2, 3, 1), base + "_weight")
+            kind = "conv2d"
+            if groups != 1:
+                attrs["groups"] = int(groups)
         bv = self.w.constant(bias, base + "_bias")
         y = self.w.op(kind, [xv, wv, bv], (n, ho, wo, o), hint, **attrs)
-        return T((n, o, ho, wo), y, "nhwc")
+        return T((n, o, wo) if one_d else (n, o, ho, wo), y, "nhwc")
 
     def dense(self, x: T, weight: np.ndarray, bias: Optional[np.ndarray],
               hint=None) -> T:
@@ -548,44 +791,69 @@ class Lowering:
 
     def batch_norm(self, x: T, scale, offset, mean, var, epsilon,
                    hint=None) -> T:
+        """Inference batch norm over axis 1: the channels of `[N, C, H, W]`
+        and `[N, C, L]`, the features of `[N, F]` (BatchNorm1d)."""
         params = [np.asarray(p, np.float32).reshape(-1)
                   for p in (scale, offset, mean, var)]
-        if x.rank == 2:
-            # [N, C] (BatchNorm1d-style): normalize as a 1x1 feature map.
-            v = self.as_plain(x, "batch norm input")
-            n, c = x.shape
-            if any(p.shape != (c,) for p in params):
-                raise Unsupported("batch norm parameters do not match the "
-                                  f"{c} channels")
-            v4 = self._reshape_value(v, (n, 1, 1, c))
-            ops = [self.w.constant(p, (hint or "bn") + s) for p, s in
-                   zip(params, ("_scale", "_offset", "_mean", "_var"))]
-            y = self.w.op("batch_norm", [v4] + ops, v4.shape, hint,
-                          epsilon=float(epsilon))
-            return T(x.shape, self._reshape_value(y, (n, c)), "plain")
-        if x.rank != 4:
-            raise Unsupported(f"batch norm of a rank-{x.rank} tensor; dnp "
-                              "supports [N, C, H, W] (and [N, C])")
+        if x.rank not in (2, 3, 4):
+            raise Unsupported(f"batch norm of a rank-{x.rank} tensor "
+                              f"{list(x.shape)}; dnp supports [N, C, H, W], "
+                              "[N, C, L] and [N, F]")
         c = x.shape[1]
         if any(p.shape != (c,) for p in params):
-            raise Unsupported(f"batch norm parameters do not match the {c} "
-                              "channels")
-        if np.any(params[3] + np.float32(epsilon) <= 0):
-            raise Unsupported("variance + epsilon is not positive")
+            raise Unsupported("batch norm parameters of shapes "
+                              f"{[list(p.shape) for p in params]} do not "
+                              f"match the {c} channels")
+        denominator = params[3] + np.float32(epsilon)
+        if np.any(denominator <= 0):
+            raise Unsupported("variance + epsilon is not positive (minimum "
+                              f"{float(np.min(denominator)):g})")
+        if x.rank == 2:
+            return self._feature_batch_norm(x, params, epsilon, hint)
         xv = self.as_nhwc(x, "batch norm input")
+        y = self._batch_norm_op(xv, params, epsilon, hint)
+        return T(x.shape, y, "nhwc")
+
+    def _batch_norm_op(self, xv: Value, params, epsilon, hint) -> Value:
         ops = [self.w.constant(p, (hint or "bn") + s) for p, s in
                zip(params, ("_scale", "_offset", "_mean", "_var"))]
-        y = self.w.op("batch_norm", [xv] + ops, xv.shape, hint,
-                      epsilon=float(epsilon))
-        return T(x.shape, y, "nhwc")
+        return self.w.op("batch_norm", [xv] + ops, xv.shape, hint,
+                         epsilon=float(epsilon))
+
+    def _feature_batch_norm(self, x: T, params, epsilon, hint) -> T:
+        """Batch norm of `[N, F]`, computed on it as an `[N, 1, 1, F]` map.
+        Features that are a flattened feature map are stored in HWC order:
+        the per-feature parameters are permuted to match, as `dense`
+        permutes its weight columns."""
+        if x.value is None:
+            self.materialize(x)
+        n, f = x.shape
+        if x.layout == "flat" and x.shape == (x.src[0],
+                                              int(np.prod(x.src[1:]))):
+            _, c, h, w = x.src
+            params = [p.reshape(c, h, w).transpose(1, 2, 0).reshape(-1)
+                      for p in params]
+            v, layout, src = x.value, "flat", x.src
+        else:
+            v, layout, src = self.as_plain(x, "batch norm input"), "plain", None
+        v4 = self._reshape_value(v, (n, 1, 1, f))
+        y = self._batch_norm_op(v4, params, epsilon, hint)
+        return T(x.shape, self._reshape_value(y, (n, f)), layout, src)
 
     def pool(self, kind: str, x: T, kernel, strides, pads, ceil_mode=False,
              count_include_pad=False, hint=None) -> T:
-        """max / avg pooling; `pads` `[top, bottom, left, right]`."""
-        if x.rank != 4 or len(kernel) != 2:
+        """max / avg pooling; `pads` `[top, bottom, left, right]`. 1-D
+        pooling of `[N, C, L]` (one kernel size and stride, pads `[left,
+        right]`) is the 2-D one with H = 1."""
+        one_d = x.rank == 3 and len(kernel) == 1
+        if one_d:
+            kernel = (1, int(kernel[0]))
+            strides, pads, _ = _lift_1d(strides, pads)
+        elif x.rank != 4 or len(kernel) != 2:
             raise Unsupported(f"{len(kernel)}-D pooling of a rank-{x.rank} "
-                              "tensor; dnp supports 2-D pooling of NCHW only")
-        n, c, h, w = x.shape
+                              "tensor; dnp supports 1-D pooling of [N, C, L] "
+                              "and 2-D pooling of [N, C, H, W]")
+        n, c, h, w = _nchw(x.shape)
         kh, kw = (int(k) for k in kernel)
         sh, sw = (int(s) for s in strides)
         pads = [int(p) for p in pads]
@@ -606,12 +874,14 @@ class Lowering:
                 needed = max(0, (out - 1) * s + k - (size + before))
                 pads[2 * axis + 1] = min(after, needed)
         if (pads[0] >= kh or pads[1] >= kh or pads[2] >= kw or pads[3] >= kw):
-            raise Unsupported(f"padding {pads} is not smaller than the kernel "
-                              f"[{kh}, {kw}]")
+            shown = pads[2:] if one_d else pads
+            raise Unsupported(f"padding {shown} is not smaller than the kernel "
+                              f"{[kw] if one_d else [kh, kw]}")
         ho = _window_out(h, kh, sh, pads[0], pads[1])
         wo = _window_out(w, kw, sw, pads[2], pads[3])
         if ho <= 0 or wo <= 0:
-            raise Unsupported(f"kernel {kh}x{kw} does not fit the {h}x{w} input")
+            raise Unsupported(f"kernel {_window_text(one_d, kh, kw)} does not "
+                              f"fit the {_window_text(one_d, h, w)} input")
         xv = self.as_nhwc(x, "pooling input")
         attrs = dict(kernel=[kh, kw], strides=[sh, sw], padding=pads)
         if kind == "avg":
@@ -619,16 +889,81 @@ class Lowering:
             y = self.w.op("avg_pool2d", [xv], (n, ho, wo, c), hint, **attrs)
         else:
             y = self.w.op("max_pool2d", [xv], (n, ho, wo, c), hint, **attrs)
-        return T((n, c, ho, wo), y, "nhwc")
+        return T((n, c, wo) if one_d else (n, c, ho, wo), y, "nhwc")
 
     def global_avg_pool(self, x: T, hint=None) -> T:
-        if x.rank != 4:
-            raise Unsupported(f"global average pool of a rank-{x.rank} tensor; "
-                              "dnp supports NCHW only")
-        n, c, _, _ = x.shape
+        """Mean over the spatial axes, kept with size 1: `[N, C, 1, 1]` from
+        `[N, C, H, W]`, `[N, C, 1]` from `[N, C, L]`."""
+        if x.rank not in (3, 4):
+            raise Unsupported(f"global average pool of a rank-{x.rank} tensor "
+                              f"{list(x.shape)}; dnp supports [N, C, H, W] "
+                              "and [N, C, L]")
+        n, c = x.shape[:2]
         xv = self.as_nhwc(x, "global pool input")
         y = self.w.op("global_avg_pool2d", [xv], (n, 1, 1, c), hint)
-        return T((n, c, 1, 1), y, "nhwc")
+        return T((n, c) + (1,) * (x.rank - 2), y, "nhwc")
+
+    def mean(self, x: T, axes: Sequence[int], keepdims: bool = True,
+             hint=None) -> T:
+        """Mean over spatial axes (ONNX ReduceMean, `torch.mean`). Over all
+        of them it is global_avg_pool2d; over H or W alone of a 2-D map, an
+        avg_pool2d whose window spans that axis. Without `keepdims` a
+        reshape then drops the reduced axes: a global mean becomes `[N, C]`,
+        which a dense layer takes as it would the flatten of `[N, C, 1, 1]`.
+        A mean over N or C would mix channels, which no dnp pool does."""
+        r = x.rank
+        axes = [int(a) for a in axes]
+        norm = sorted({a + r if a < 0 else a for a in axes})
+        if not axes or any(not 0 <= a < r for a in norm):
+            raise Unsupported(f"mean over axes {axes} of a rank-{r} tensor")
+        spatial = list(range(2, r))
+        if r not in (3, 4) or not set(norm) <= set(spatial):
+            raise Unsupported(
+                f"mean over axes {axes} of the rank-{r} tensor "
+                f"{list(x.shape)}; dnp averages over spatial axes only (2 "
+                "and 3 of [N, C, H, W], 2 of [N, C, L]), with "
+                "global_avg_pool2d or avg_pool2d")
+        if norm == spatial:
+            y = self.global_avg_pool(x, hint)
+        else:  # H or W alone
+            kernel = [x.shape[a] if a in norm else 1 for a in spatial]
+            y = self.pool("avg", x, kernel, [1, 1], [0, 0, 0, 0], hint=hint)
+        if not keepdims:
+            y = self.reshape(y, [d for i, d in enumerate(x.shape)
+                                 if i not in norm])
+        return y
+
+    def adaptive_avg_pool(self, x: T, output_size: Sequence[int],
+                          hint=None) -> T:
+        """PyTorch's adaptive average pooling (AdaptiveAvgPool1d/2d). When
+        every output size divides the input size, the windows are equal and
+        disjoint: avg_pool2d with kernel = stride = input / output (an
+        output of all ones is global_avg_pool2d). Other sizes give windows
+        of different lengths, which no dnp pool has."""
+        if x.rank not in (3, 4):
+            raise Unsupported(f"adaptive average pooling of a rank-{x.rank} "
+                              f"tensor {list(x.shape)}; dnp supports "
+                              "[N, C, H, W] and [N, C, L]")
+        spatial = tuple(int(d) for d in x.shape[2:])
+        size = tuple(int(s) for s in output_size)
+        if len(size) != len(spatial):
+            raise Unsupported(f"adaptive average pooling to {list(size)} of "
+                              f"a rank-{x.rank} tensor {list(x.shape)}")
+        if all(s == 1 for s in size):
+            return self.global_avg_pool(x, hint)
+        if size == spatial:
+            return x
+        for i, o in zip(spatial, size):
+            if o <= 0 or i % o:
+                raise Unsupported(
+                    f"adaptive average pooling of {_spatial_text(x.shape)} "
+                    f"to {'x'.join(map(str, size))}: input size {i} is not a "
+                    f"multiple of output size {o}; dnp supports output sizes "
+                    "that divide the input (avg_pool2d with kernel = stride "
+                    "= input / output)")
+        kernel = [i // o for i, o in zip(spatial, size)]
+        return self.pool("avg", x, kernel, kernel, [0] * (2 * len(kernel)),
+                         hint=hint)
 
     def finish(self, fuse: bool = True) -> None:
         if fuse:

@@ -17,10 +17,13 @@ rewrites (fusing a relu into its producer) can run first.
 
 Type strings follow the MLIR builtin syntax: `tensor<1x28x28x1xf32>`;
 attributes follow the assembly formats of
-include/dnp/Dialect/DNP/IR/DNPOps.td. The elementwise activations
-(`ELEMENTWISE`) print as `%y = dnp.clamp %x min -1.0e+00 max 1.0e+00 :
-tensor<...>`; an attribute that is not passed is left to the op's default
-(`hard_sigmoid`'s alpha 1/6 and beta 1/2, `leaky_relu`'s alpha 0.01).
+include/dnp/Dialect/DNP/IR/DNPOps.td. A grouped `conv2d` prints `groups G`
+(not when G is 1); `mul` prints one type when both operands have the
+result's shape and `(lhs, rhs) -> result` when one is broadcast. The
+elementwise activations (`ELEMENTWISE`) print as `%y = dnp.clamp %x min
+-1.0e+00 max 1.0e+00 : tensor<...>`; an attribute that is not passed is left
+to the op's default (`hard_sigmoid`'s alpha 1/6 and beta 1/2, `leaky_relu`'s
+alpha 0.01).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ ACTIVATIONS = ("none", "relu", "relu6")
 
 #: The dnp ops the writer can print, with the attributes each accepts.
 OP_KINDS = {
-    "conv2d": ("strides", "padding", "dilations", "act"),
+    "conv2d": ("strides", "padding", "dilations", "groups", "act"),
     "depthwise_conv2d": ("strides", "padding", "dilations", "act"),
     "dense": ("act",),
     "batch_norm": ("epsilon",),
@@ -47,6 +50,7 @@ OP_KINDS = {
     "avg_pool2d": ("kernel", "strides", "padding", "count_include_pad"),
     "global_avg_pool2d": (),
     "add": ("act",),
+    "mul": (),
     "concat": (),
     "flatten": (),
     "reshape": (),
@@ -305,6 +309,8 @@ class ModelWriter:
             parts.append(f"padding {_int_list(a['padding'])}")
         if "dilations" in a and list(a["dilations"]) != [1, 1]:
             parts.append(f"dilations {_int_list(a['dilations'])}")
+        if int(a.get("groups", 1)) != 1:
+            parts.append(f"groups {int(a['groups'])}")
         if a.get("count_include_pad"):
             parts.append("count_include_pad")
         if k == "batch_norm" and "epsilon" in a:
@@ -324,6 +330,12 @@ class ModelWriter:
             return f"{text} : ({types}) -> {out}"
         if k in ("add", "softmax") or k in ELEMENTWISE:
             return f"{text} : {out}"
+        if k == "mul":
+            # One type when neither operand is broadcast.
+            if all(v.shape == op.result.shape for v in op.operands):
+                return f"{text} : {out}"
+            types = ", ".join(v.type for v in op.operands)
+            return f"{text} : ({types}) -> {out}"
         return f"{text} : {op.operands[0].type} -> {out}"
 
     def to_mlir(self, header: Optional[str] = None) -> str:

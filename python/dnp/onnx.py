@@ -5,27 +5,47 @@
     m = dnp.onnx.convert("model.onnx")              # + input/output layouts
     x_dnp = m.inputs[0].to_dnp(x_nchw)               # NCHW -> NHWC
 
-Supported nodes: Conv (group 1, or depthwise: group == channels == output
-channels), Gemm, MatMul (2-D, constant weight), MaxPool, AveragePool,
-GlobalAveragePool, Add (same shapes), Concat, BatchNormalization
-(inference), Flatten, Reshape (constant shape), Softmax, the activations
-Relu, Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu and Clip (constant
-bounds: relu for [0, inf), relu6 for [0, 6], clamp otherwise), plus
-Identity, Dropout (inference) and Constant. A Mul is supported as the SiLU
-`Mul(x, Sigmoid(x))` (-> dnp.silu) and as the hard swish `Mul(x,
-HardSigmoid(x))` with alpha 1/6, beta 1/2 that torch.onnx emits below opset
-14 (-> dnp.hard_swish), when the Mul is the only user of the (Hard)Sigmoid;
-any other Mul is unsupported. Shape arithmetic on constants (Shape, Gather,
-Unsqueeze, Concat, ... as torch.onnx emits for `x.view(n, -1)`) is folded.
+Supported nodes: Conv (any group: group 1 and grouped convolutions, a
+depthwise one with a channel multiplier included, are dnp.conv2d with
+`groups`; group == channels == output channels is dnp.depthwise_conv2d;
+2-D, and 1-D on [N, C, L]), Gemm, MatMul (2-D, constant weight), MaxPool,
+AveragePool (2-D and 1-D), GlobalAveragePool (of [N, C, H, W] and
+[N, C, L]), ReduceMean over spatial axes (H and W, H or W alone, L;
+keepdims 0 or 1; axes as attribute or, from opset 18, input), Add (same
+shapes), Mul (numpy broadcasting, e.g. squeeze-and-excitation's
+[N, C, H, W] * [N, C, 1, 1], a constant operand or scalar included: dnp.mul
+in NHWC), Concat, BatchNormalization (inference; [N, C, H, W], [N, C, L]
+and [N, F]), Flatten, Reshape (constant shape), Squeeze and Unsqueeze (as
+reshapes), Softmax, the activations Relu, Sigmoid, Tanh, HardSigmoid,
+HardSwish, LeakyRelu and Clip (constant bounds: relu for [0, inf), relu6
+for [0, 6], clamp otherwise), plus Identity, Dropout (inference), Constant,
+and a zero Pad of the spatial axes before a Conv or AveragePool. A Mul of a
+tensor by its own Sigmoid is the SiLU (-> dnp.silu), and by its own
+HardSigmoid with alpha 1/6, beta 1/2 the hard swish that torch.onnx emits
+below opset 14 (-> dnp.hard_swish), when the Mul is the only user of the
+(Hard)Sigmoid. Transpose, Split and Slice of activations have no dnp op:
+only their trivial forms import (a Transpose that moves only size-1 axes is
+a reshape, a Split into one piece or a Slice of everything the identity);
+the others, ShuffleNetV2's channel split and channel shuffle among them,
+are reported with the numbers. Shape arithmetic on constants (Shape,
+Gather, Unsqueeze, Concat, ... as torch.onnx emits for `x.view(n, -1)`) is
+folded. No node needs an op dnp lacks: a spatial mean is global_avg_pool2d
+(or an avg_pool2d spanning H or W), and 1-D windows are the 2-D ops with
+H = 1.
 
 Layouts: every 4-D tensor is NCHW in ONNX and NHWC in dnp, so the imported
 function takes NHWC inputs (transpose with `x.transpose(0, 2, 3, 1)` or use
-`ImportedModel.inputs[i].to_dnp`) and returns 4-D results as NHWC. Weights are
-transposed accordingly, and a dense layer after a Flatten of a feature map
-gets its columns permuted from CHW to HWC order, so the model computes the
-same function. Everything that cannot be imported exactly is reported at
-once: `UnsupportedModelError` lists every unsupported node with its name, op
-type and the reason.
+`ImportedModel.inputs[i].to_dnp`) and returns 4-D results as NHWC. A rank-3
+graph input that reaches a Conv, pool, BatchNormalization, ReduceMean or
+Pad is an [N, C, L] feature map: the function takes it as [N, 1, L, C]
+(`x.transpose(0, 2, 1)[:, None]`, or `to_dnp`), and [N, C, L] results come
+back as [N, 1, L, C] (`IOInfo.from_dnp`); other rank-3 inputs are taken as
+they are. Weights are transposed accordingly, and a dense layer (or
+BatchNormalization) after a Flatten of a feature map gets its columns
+(parameters) permuted from CHW (CL) to HWC (LC) order, so the model
+computes the same function. Everything that cannot be imported exactly is
+reported at once: `UnsupportedModelError` lists every unsupported node with
+its name, op type and the reason.
 """
 
 from __future__ import annotations
@@ -39,22 +59,37 @@ import onnx
 from onnx import numpy_helper
 
 from .frontend import (ImportedModel, IOInfo, Lowering, T, Unsupported,
-                       UnsupportedModelError, same_padding)
+                       UnsupportedModelError, nhwc_shape, same_padding)
 from .mlir import ModelWriter, Value
 
-__all__ = ["import_model", "convert", "SUPPORTED_OPS", "UnsupportedModelError"]
+__all__ = ["import_model", "convert", "SUPPORTED_OPS", "EXPLAINED_OPS",
+           "UnsupportedModelError"]
 
-#: ONNX op types the importer converts (besides folded constant arithmetic
-#: and the Muls of `_Importer._find_fused_muls`).
+#: ONNX op types the importer converts (besides folded constant arithmetic;
+#: a Mul of `_Importer._find_fused_muls` becomes dnp.silu / hard_swish).
 SUPPORTED_OPS = frozenset([
     "Conv", "Gemm", "MatMul", "Relu", "Clip", "MaxPool", "AveragePool",
-    "GlobalAveragePool", "Add", "Concat", "BatchNormalization", "Flatten",
-    "Reshape", "Softmax", "Identity", "Dropout", "Constant", "Pad",
-    "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu",
+    "GlobalAveragePool", "ReduceMean", "Add", "Concat", "BatchNormalization",
+    "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Softmax", "Identity",
+    "Dropout", "Constant", "Pad", "Sigmoid", "Tanh", "HardSigmoid",
+    "HardSwish", "LeakyRelu", "Mul",
 ])
+
+#: Op types with a converter that handles their trivial forms (a Transpose
+#: that moves only size-1 axes is a reshape, a Split into one piece and a
+#: Slice of everything are the identity) and reports every other form with
+#: the numbers: dnp has no transpose, slice or split op (ShuffleNetV2's
+#: channel split and channel shuffle).
+EXPLAINED_OPS = frozenset(["Transpose", "Split", "Slice"])
 
 # Ops that can absorb a zero Pad of their input into their own padding.
 _PAD_CONSUMERS = frozenset(["Conv", "AveragePool"])
+
+# Ops whose data input (input 0) is a channels-first feature map: a rank-3
+# graph input they read is [N, C, L] (`_Importer._channels_first_inputs`).
+_FEATURE_MAP_OPS = frozenset(["Conv", "MaxPool", "AveragePool",
+                              "GlobalAveragePool", "BatchNormalization",
+                              "ReduceMean", "Pad"])
 
 # Ops evaluated with numpy when all their inputs are constants.
 _FOLDABLE = frozenset([
@@ -69,12 +104,15 @@ _HARD_SWISH_BETA = 0.5
 
 
 class _PendingPad(T):
-    """The result of a zero Pad of the H/W axes, not emitted: the Conv or
-    AveragePool consuming it adds the padding to its own."""
+    """The result of a zero Pad of the spatial axes (H/W of NCHW, L of
+    [N, C, L]), not emitted: the Conv or AveragePool consuming it adds the
+    padding (dnp order: `[top, bottom, left, right]` or `[left, right]`) to
+    its own."""
 
     def __init__(self, src: T, pads: List[int]):
-        n, c, h, w = src.shape
-        shape = (n, c, h + pads[0] + pads[1], w + pads[2] + pads[3])
+        spatial = src.shape[2:]
+        shape = tuple(src.shape[:2]) + tuple(
+            d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(spatial))
         super().__init__(shape)
         self.src, self.pads = src, list(pads)
 
@@ -112,6 +150,14 @@ def _load(model) -> onnx.ModelProto:
     if not m.HasField("graph") or (not m.graph.node and not m.graph.output):
         raise ValueError(f"'{path}' holds no ONNX graph (is it an ONNX model?)")
     return m
+
+
+def _unavailable(t: Optional[T]) -> bool:
+    """Whether `t` stands in for the result of a reported node."""
+    if isinstance(t, _PendingPad):
+        t = t.src
+    return t is not None and t.value is not None and \
+        t.value.name == "unavailable"
 
 
 def _attrs(node) -> Dict[str, object]:
@@ -171,9 +217,8 @@ class _Importer:
         if name not in self.inferred:
             return None
         shape, _ = self.inferred[name]
-        if len(shape) == 4:
-            n, c, h, w = shape
-            return T(shape, Value("unavailable", (n, h, w, c)), "nhwc")
+        if len(shape) in (3, 4):
+            return T(shape, Value("unavailable", nhwc_shape(shape)), "nhwc")
         return T(shape, Value("unavailable", shape), "plain")
 
     @staticmethod
@@ -186,25 +231,49 @@ class _Importer:
         return np.asarray(t.const)
 
     @staticmethod
-    def _pads_2d(attrs, kernel, in_hw, strides, dilations) -> List[int]:
-        """ONNX pads/auto_pad -> dnp [top, bottom, left, right]."""
+    def _pads(attrs, kernel, in_sizes, strides, dilations) -> List[int]:
+        """ONNX pads/auto_pad -> dnp's (before, after) per spatial axis:
+        `[top, bottom, left, right]` in 2-D, `[left, right]` in 1-D."""
+        k = len(kernel)
         auto = attrs.get("auto_pad", b"NOTSET")
         auto = auto.decode() if isinstance(auto, bytes) else str(auto)
         if auto in ("SAME_UPPER", "SAME_LOWER"):
             upper = auto == "SAME_UPPER"
-            top, bottom = same_padding(in_hw[0], kernel[0], strides[0],
-                                       dilations[0], upper)
-            left, right = same_padding(in_hw[1], kernel[1], strides[1],
-                                       dilations[1], upper)
-            return [top, bottom, left, right]
+            pads = []
+            for i in range(k):
+                pads.extend(same_padding(in_sizes[i], kernel[i], strides[i],
+                                         dilations[i], upper))
+            return pads
         if auto == "VALID":
-            return [0, 0, 0, 0]
+            return [0] * (2 * k)
         if auto not in ("NOTSET", ""):
             raise Unsupported(f"unknown auto_pad '{auto}'")
-        pads = list(attrs.get("pads", [0, 0, 0, 0]))
-        if len(pads) != 4:
-            raise Unsupported(f"pads {pads} are not those of a 2-D window")
-        return [pads[0], pads[2], pads[1], pads[3]]
+        pads = list(attrs.get("pads", [0] * (2 * k)))
+        if len(pads) != 2 * k:
+            raise Unsupported(f"pads {pads} are not those of a {k}-D window")
+        # ONNX lists all the begins, then all the ends.
+        return [p for i in range(k) for p in (pads[i], pads[k + i])]
+
+    def _channels_first_inputs(self) -> set:
+        """Names of the graph inputs that are channels-first feature maps:
+        those that reach, through any chain of nodes, the data input of a
+        Conv, pool, BatchNormalization, ReduceMean or Pad. A rank-3 one is
+        then an [N, C, L] map, stored as [N, 1, L, C] like the NHWC 4-D
+        inputs; other rank-3 inputs (a softmax's [3, 4, 5]) stay as they
+        are, which keeps ops over their last axis expressible."""
+        origins: Dict[str, set] = {i.name: {i.name} for i in self.graph.input}
+        found: set = set()
+        for node in self.graph.node:
+            reached = set()
+            for name in node.input:
+                reached |= origins.get(name, set())
+            if not reached:
+                continue
+            if node.op_type in _FEATURE_MAP_OPS and node.input:
+                found |= origins.get(node.input[0], set())
+            for name in node.output:
+                origins[name] = reached
+        return found
 
     @staticmethod
     def _gate_kind(node) -> Optional[str]:
@@ -225,7 +294,8 @@ class _Importer:
         """Finds the Muls that multiply a tensor by its own sigmoid (SiLU)
         or hard sigmoid (torch.onnx's hard swish below opset 14). The gate
         must feed only that Mul: the gate op is still emitted and then
-        removed as dead code, so a second user would keep it alive."""
+        removed as dead code, so a second user would keep it alive. Any
+        other Mul is a dnp.mul (`_op_Mul`)."""
         g = self.graph
         producer = {out: n for n in g.node for out in n.output if out}
         users: Dict[str, int] = {}
@@ -248,13 +318,10 @@ class _Importer:
                     break
 
     def _type_problem(self, index: int, op: str) -> Optional[str]:
-        """Why a node's op type cannot be imported, or None when it can."""
-        if op in SUPPORTED_OPS or index in self.fused_muls:
+        """Why a node's op type cannot be imported, or None when it can (or
+        when its converter gives the reason: `EXPLAINED_OPS`)."""
+        if op in SUPPORTED_OPS or op in EXPLAINED_OPS or index in self.fused_muls:
             return None
-        if op == "Mul":
-            return ("op type 'Mul' is not supported by dnp except as "
-                    "x * Sigmoid(x) (SiLU) or x * HardSigmoid(x) (hard "
-                    "swish), where the (Hard)Sigmoid has no other user")
         return f"op type '{op}' is not supported by dnp"
 
     # -- driver ----------------------------------------------------------------
@@ -263,6 +330,7 @@ class _Importer:
         g = self.graph
         self._infer_shapes()
         self._find_fused_muls()
+        self.channels_first = self._channels_first_inputs()
         for init in g.initializer:
             self.env[init.name] = Lowering.constant(numpy_helper.to_array(init))
         graph_inputs = {i.name for i in g.input}
@@ -294,7 +362,8 @@ class _Importer:
             raise UnsupportedModelError(self.problems, f"ONNX model '{name}'")
         self.low.finish(fuse)
         header = (f"Imported from ONNX ({g.name or 'model'}, opset {self.opset}) "
-                  "by dnp.onnx.\nInputs and 4-D results are NHWC.")
+                  "by dnp.onnx.\n4-D inputs and results are NHWC; [N, C, L] "
+                  "feature maps are [N, 1, L, C].")
         return ImportedModel(self.low.w.to_mlir(header), self.inputs, outputs)
 
     def _add_input(self, inp) -> None:
@@ -324,7 +393,8 @@ class _Importer:
                                       f"shape {dims} has an empty dimension"))
                 return
         try:
-            t, info = self.low.input(shape, inp.name)
+            t, info = self.low.input(shape, inp.name,
+                                     inp.name in self.channels_first)
         except Unsupported as e:
             self.problems.append((inp.name, "graph input", str(e)))
             return
@@ -385,6 +455,12 @@ class _Importer:
                 outs = handler(node, ins, _attrs(node), label)
             if not isinstance(outs, list):
                 outs = [outs]
+            if not foldable and any(_unavailable(t) for t in ins):
+                # Computed from a reported node's stand-in: the results are
+                # stand-ins too, in the layout their shapes imply, so that
+                # the nodes after them are judged on their own.
+                self._poison(node)
+                return
             for i, name in enumerate(node.output):
                 if name == "":
                     continue
@@ -574,11 +650,14 @@ class _Importer:
         return self.low.clip(ins[0], lo, hi, label)
 
     def _window(self, node, x: T, a, kernel, dilations):
-        if x.rank != 4 or len(kernel) != 2:
+        """Strides and dnp-order pads of a 2-D window on NCHW or a 1-D one
+        on [N, C, L] (which `Lowering` computes with H = 1)."""
+        if len(kernel) not in (1, 2) or x.rank != len(kernel) + 2:
             raise Unsupported(f"{len(kernel)}-D window on a rank-{x.rank} tensor "
-                              f"{list(x.shape)}; dnp supports 2-D (NCHW) only")
-        strides = list(a.get("strides", [1, 1]))
-        pads = self._pads_2d(a, kernel, x.shape[2:], strides, dilations)
+                              f"{list(x.shape)}; dnp supports 1-D ([N, C, L]) "
+                              "and 2-D ([N, C, H, W]) only")
+        strides = list(a.get("strides", [1] * len(kernel)))
+        pads = self._pads(a, kernel, x.shape[2:], strides, dilations)
         return strides, pads
 
     def _op_Pad(self, node, ins, a, label):
@@ -599,29 +678,32 @@ class _Importer:
                 raise Unsupported("Pad with axes")
         if value != 0.0:
             raise Unsupported(f"Pad with value {value:g}; dnp pads with zeros")
-        if x.rank != 4 or len(pads) != 8:
-            raise Unsupported(f"Pad of a rank-{x.rank} tensor; dnp supports "
-                              "padding H and W of an NCHW tensor")
-        nb, cb, hb, wb, ne, ce, he, we = pads
-        if nb or cb or ne or ce or min(pads) < 0:
-            raise Unsupported(f"Pad {pads}: only non-negative padding of H "
-                              "and W is supported")
-        return _PendingPad(x, [hb, he, wb, we])
+        r = x.rank
+        if r not in (3, 4) or len(pads) != 2 * r:
+            raise Unsupported(f"Pad {pads} of a rank-{r} tensor; dnp supports "
+                              "padding the spatial axes of [N, C, H, W] and "
+                              "[N, C, L]")
+        begins, ends = pads[:r], pads[r:]
+        if begins[0] or begins[1] or ends[0] or ends[1] or min(pads) < 0:
+            raise Unsupported(f"Pad {pads}: only non-negative padding of the "
+                              "spatial axes is supported")
+        return _PendingPad(x, [p for i in range(2, r)
+                               for p in (begins[i], ends[i])])
 
     def _op_Conv(self, node, ins, a, label):
         x = ins[0]
         w = self._const(ins[1] if len(ins) > 1 else None, "Conv weight W")
         b = self._const(ins[2], "Conv bias B") if len(ins) > 2 and \
             ins[2] is not None else None
-        if w.ndim != 4 or x.rank != 4:
+        if w.ndim not in (3, 4) or x.rank != w.ndim:
             raise Unsupported(f"{w.ndim - 2}-D convolution (input "
                               f"{list(x.shape)}, weight {list(w.shape)}); dnp "
-                              "supports 2-D only")
+                              "supports 1-D and 2-D only")
         kernel = list(a.get("kernel_shape", w.shape[2:]))
         if list(kernel) != list(w.shape[2:]):
             raise Unsupported(f"kernel_shape {kernel} does not match the weight "
                               f"{list(w.shape)}")
-        dilations = list(a.get("dilations", [1, 1]))
+        dilations = list(a.get("dilations", [1] * len(kernel)))
         strides, pads = self._window(node, x, a, kernel, dilations)
         if isinstance(x, _PendingPad):  # zero padding twice: add them up
             pads = [p + q for p, q in zip(pads, x.pads)]
@@ -688,7 +770,7 @@ class _Importer:
                               "no dilation")
         if int(a.get("storage_order", 0)):
             raise Unsupported("storage_order=1")
-        strides, pads = self._window(node, x, a, kernel, [1, 1])
+        strides, pads = self._window(node, x, a, kernel, dilations)
         include_pad = bool(a.get("count_include_pad", 0))
         if isinstance(x, _PendingPad):
             # Averaging over explicit zeros counts them: that is
@@ -711,8 +793,120 @@ class _Importer:
     def _op_GlobalAveragePool(self, node, ins, a, label):
         return self.low.global_avg_pool(ins[0], label)
 
+    def _op_ReduceMean(self, node, ins, a, label):
+        """Mean over the spatial axes (`Lowering.mean`). The axes are an
+        attribute before opset 18 and an input from 18 on; none means every
+        axis, unless opset 18's noop_with_empty_axes makes it the identity."""
+        x = ins[0]
+        if self.opset < 18:
+            axes = a.get("axes")
+        elif len(ins) > 1 and ins[1] is not None:
+            axes = [int(v) for v in
+                    self._const(ins[1], "ReduceMean axes").reshape(-1)]
+        else:
+            axes = None
+        if not axes:
+            if self.opset >= 18 and int(a.get("noop_with_empty_axes", 0)):
+                return x
+            axes = list(range(x.rank))
+        return self.low.mean(x, list(axes), bool(a.get("keepdims", 1)), label)
+
+    def _op_Squeeze(self, node, ins, a, label):
+        """A reshape dropping size-1 axes (listed, or all of them)."""
+        x = ins[0]
+        axes = self._axes(node, ins, a)
+        if axes is None:
+            axes = [i for i, d in enumerate(x.shape) if d == 1]
+        axes = {ax + x.rank if ax < 0 else ax for ax in axes}
+        bad = [ax for ax in sorted(axes)
+               if not 0 <= ax < x.rank or x.shape[ax] != 1]
+        if bad:
+            raise Unsupported(f"cannot squeeze axes {bad} of shape "
+                              f"{list(x.shape)}")
+        shape = [d for i, d in enumerate(x.shape) if i not in axes]
+        return self.low.reshape(x, shape, label)
+
+    def _op_Unsqueeze(self, node, ins, a, label):
+        """A reshape inserting size-1 axes."""
+        x = ins[0]
+        axes = self._axes(node, ins, a)
+        if axes is None:
+            raise Unsupported("Unsqueeze without axes")
+        rank = x.rank + len(axes)
+        axes = sorted(ax + rank if ax < 0 else ax for ax in axes)
+        if (any(not 0 <= ax < rank for ax in axes)
+                or len(set(axes)) != len(axes)):
+            raise Unsupported(f"Unsqueeze axes {axes} of a rank-{x.rank} "
+                              "tensor")
+        shape = list(x.shape)
+        for ax in axes:
+            shape.insert(ax, 1)
+        return self.low.reshape(x, shape, label)
+
+    def _axes(self, node, ins, a) -> Optional[List[int]]:
+        """Squeeze/Unsqueeze axes: an attribute before opset 13, a constant
+        input from 13 on."""
+        if self.opset < 13:
+            return list(a["axes"]) if "axes" in a else None
+        if len(ins) > 1 and ins[1] is not None:
+            return [int(v) for v in
+                    self._const(ins[1], f"{node.op_type} axes").reshape(-1)]
+        return None
+
     def _op_Add(self, node, ins, a, label):
         return self.low.add(ins[0], ins[1], label)
+
+    def _op_Mul(self, node, ins, a, label):
+        """Mul other than x * (Hard)Sigmoid(x): dnp.mul with numpy
+        broadcasting (`Lowering.mul`), a constant operand included."""
+        return self.low.mul(ins[0], ins[1], label)
+
+    def _op_Transpose(self, node, ins, a, label):
+        x = ins[0]
+        perm = list(a.get("perm", list(range(x.rank))[::-1]))
+        return self.low.transpose(x, perm, label)
+
+    def _op_Split(self, node, ins, a, label):
+        """Split along `axis`: sizes from the `split` attribute (opset <
+        13) or input (13+), else equal parts (`num_outputs` from opset 18,
+        or one per output)."""
+        x = ins[0]
+        axis = int(a.get("axis", 0))
+        if self.opset < 13:
+            sizes = a.get("split")
+        elif len(ins) > 1 and ins[1] is not None:
+            sizes = self._const(ins[1], "Split split").reshape(-1)
+        else:
+            sizes = None
+        if sizes is None:
+            parts = int(a.get("num_outputs", len(node.output)))
+            dim = x.shape[axis + x.rank if axis < 0 else axis] \
+                if -x.rank <= axis < x.rank else 0
+            step = -(-dim // parts)
+            sizes = [min(step, dim - i * step) for i in range(parts)]
+        return self.low.split(x, axis, list(sizes), "Split")
+
+    def _op_Slice(self, node, ins, a, label):
+        """Slice of an activation: the identity when it keeps every
+        element, otherwise unsupported with the ranges."""
+        x = ins[0]
+        if self.opset < 10:
+            starts, ends = list(a["starts"]), list(a["ends"])
+            axes = list(a.get("axes", range(len(starts))))
+            steps = [1] * len(starts)
+        else:
+            starts, ends = (
+                [int(v) for v in self._const(ins[i] if len(ins) > i else None,
+                                             f"Slice {what}").reshape(-1)]
+                for i, what in ((1, "starts"), (2, "ends")))
+            axes = ([int(v) for v in self._const(ins[3], "Slice axes")
+                     .reshape(-1)] if len(ins) > 3 and ins[3] is not None
+                    else list(range(len(starts))))
+            steps = ([int(v) for v in self._const(ins[4], "Slice steps")
+                      .reshape(-1)] if len(ins) > 4 and ins[4] is not None
+                     else [1] * len(starts))
+        return self.low.slice(x, list(zip(axes, starts, ends, steps)),
+                              "Slice")
 
     def _op_Concat(self, node, ins, a, label):
         return self.low.concat(ins, int(a["axis"]), label)

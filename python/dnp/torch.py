@@ -3,14 +3,27 @@
     import dnp.torch
     text = dnp.torch.export(model.eval(), torch.randn(1, 1, 28, 28))
 
-The module is traced with `torch.fx.symbolic_trace` and the example input is
-propagated to learn every shape. Supported: `nn.Conv2d` (groups 1 or
-depthwise), `nn.Linear`, `nn.BatchNorm2d`/`BatchNorm1d` in eval mode,
-`nn.MaxPool2d`/`F.max_pool2d`, `nn.AvgPool2d`/`F.avg_pool2d`,
-`nn.AdaptiveAvgPool2d(1)`/`F.adaptive_avg_pool2d(x, 1)`/`x.mean((2, 3))`,
-`+`/`torch.add`, `torch.cat`, `torch.flatten`/`nn.Flatten`/`x.view`/
-`x.reshape`, `nn.Softmax`/`F.softmax`, `nn.Identity`/`nn.Dropout` (eval),
-and the activations as modules, functions and Tensor methods:
+The module is traced with torch.fx (`symbolic_trace`'s tracer, which can
+also unpack traced tuples such as `a, b = x.chunk(2, 1)` on Python 3.11)
+and the example input is propagated to learn every shape. Supported:
+`nn.Conv2d`/`nn.Conv1d` (any `groups`: 1 and grouped ones, a depthwise conv
+with a channel multiplier included, are dnp.conv2d with `groups`; groups ==
+channels == outputs is dnp.depthwise_conv2d), `nn.Linear`,
+`nn.BatchNorm2d`/`BatchNorm1d` (on [N, C, L] and [N, F]) in eval mode,
+`nn.MaxPool2d`/`MaxPool1d`/`F.max_pool2d`/`F.max_pool1d`,
+`nn.AvgPool2d`/`AvgPool1d`/`F.avg_pool2d`/`F.avg_pool1d`,
+`nn.AdaptiveAvgPool2d`/`AdaptiveAvgPool1d`/`F.adaptive_avg_pool2d`/
+`F.adaptive_avg_pool1d` where each output size divides the input size
+(avg_pool2d with kernel = stride = input / output; output 1 is
+global_avg_pool2d), `torch.mean`/`x.mean` over spatial dims (`x.mean([2,
+3])`, `dim=(-2, -1)`, `keepdim=True`, one of H and W, L of [N, C, L]),
+`+`/`torch.add`, `*`/`torch.mul`/`x.mul`/`x.mul_` (numpy broadcasting:
+squeeze-and-excitation's `x * gate` with gate [N, C, 1, 1]; a constant
+tensor or Python number as the other operand: dnp.mul), `torch.cat`,
+`torch.flatten`/`nn.Flatten`/`x.view`/`x.reshape`/`x.squeeze`/
+`x.unsqueeze`, `nn.Softmax`/`F.softmax`, `nn.Identity`/`nn.Dropout` (eval),
+torchvision's stochastic depth (eval), and the activations as modules,
+functions and Tensor methods:
 `nn.ReLU`/`F.relu`/`x.relu()`, `nn.ReLU6`/`F.relu6`, `nn.Sigmoid`/
 `torch.sigmoid`/`x.sigmoid()`, `nn.Tanh`/`torch.tanh`/`x.tanh()`, `nn.SiLU`/
 `F.silu` (and `x * torch.sigmoid(x)`), `nn.Hardswish`/`F.hardswish`,
@@ -19,14 +32,23 @@ and the activations as modules, functions and Tensor methods:
 bounds [0, inf), relu6 for [0, 6], clamp otherwise). In-place forms
 (`inplace=True`, `x.sigmoid_()`, `F.relu_`) are supported: later uses of the
 mutated tensor see the new value (a view of it taken earlier does not).
+Splits, slices and transposes (`torch.chunk`/`split`/`narrow`, `x[:, a:b]`,
+`torch.transpose`/`permute`) have no dnp op: only their trivial forms
+import (a transpose that moves only size-1 axes is a reshape, one piece or
+everything is the identity); the others, ShuffleNetV2's channel split and
+channel shuffle among them, are reported with the numbers.
 
 As with the ONNX importer, 4-D inputs are NCHW in PyTorch and NHWC in the
-dnp function; `convert` returns the mapping (`ImportedModel.inputs/outputs`).
+dnp function, and a rank-3 input that reaches a convolution, pooling, batch
+norm or mean is an [N, C, L] feature map, which the dnp function takes as
+[N, 1, L, C] (1-D layers are the 2-D ops with H = 1); `convert` returns the
+mapping (`ImportedModel.inputs/outputs`, with `to_dnp`/`from_dnp`).
 Unsupported nodes are reported all at once in an `UnsupportedModelError`.
 """
 
 from __future__ import annotations
 
+import dis
 import inspect
 import operator
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -39,7 +61,7 @@ import torch.nn.functional as F
 from torch.fx.passes.shape_prop import ShapeProp
 
 from .frontend import (ImportedModel, IOInfo, Lowering, T, Unsupported,
-                       UnsupportedModelError)
+                       UnsupportedModelError, nhwc_shape)
 from .mlir import ModelWriter, Value
 
 __all__ = ["export", "convert", "UnsupportedModelError"]
@@ -56,14 +78,26 @@ def _np(t: Optional[torch.Tensor]) -> Optional[np.ndarray]:
     return None if t is None else t.detach().cpu().to(torch.float32).numpy()
 
 
-def _pair(v) -> Tuple[int, int]:
+def _ntuple(v, n: int) -> Tuple[int, ...]:
+    """A window parameter for `n` spatial axes (an int stands for all)."""
     if isinstance(v, (tuple, list)):
         if len(v) == 1:
-            return int(v[0]), int(v[0])
-        if len(v) != 2:
-            raise Unsupported(f"expected two values, got {tuple(v)}")
-        return int(v[0]), int(v[1])
-    return int(v), int(v)
+            return (int(v[0]),) * n
+        if len(v) != n:
+            raise Unsupported(f"expected {n} value(s), got {tuple(v)}")
+        return tuple(int(d) for d in v)
+    return (int(v),) * n
+
+
+def _spatial_dims(mod: nn.Module) -> int:
+    """1 for the 1-D pooling modules, 2 for the 2-D ones."""
+    one_d = (nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool1d)
+    return 1 if isinstance(mod, one_d) else 2
+
+
+def _symmetric_pads(padding) -> List[int]:
+    """PyTorch's per-axis padding -> dnp's [before, after] per axis."""
+    return [int(p) for p in padding for _ in range(2)]
 
 
 def _describe(node: torch.fx.Node, gm: torch.fx.GraphModule) -> str:
@@ -116,16 +150,96 @@ _SIMPLE_ACTIVATION_FUNCS = {F.silu: "silu", F.hardswish: "hard_swish",
 _SIMPLE_ACTIVATION_MODULES = ((nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh"),
                               (nn.SiLU, "silu"), (nn.Hardswish, "hard_swish"),
                               (nn.Hardsigmoid, "hard_sigmoid"))
-_MUL_FUNCS = {operator.mul, torch.mul}
+_MUL_FUNCS = {operator.mul, operator.imul, torch.mul} | _present(
+    getattr(torch, "multiply", None))
+_MUL_METHODS = {"mul", "mul_", "multiply", "multiply_"}
+# Channel splits, slices and transposes: no dnp op (reported with the
+# numbers by `Lowering.split`, `.slice`, `.transpose`).
+_CHUNK_FUNCS = {torch.chunk}
+_SPLIT_FUNCS = {torch.split}
+_TRANSPOSE_FUNCS = _present(torch.transpose, getattr(torch, "swapaxes", None),
+                            getattr(torch, "swapdims", None))
+_PERMUTE_FUNCS = {torch.permute}
+_NARROW_FUNCS = {torch.narrow}
 _ADD_FUNCS = {operator.add, operator.iadd, torch.add}
 _CAT_FUNCS = {torch.cat} | ({torch.concat} if hasattr(torch, "concat") else set())
 _RESHAPE_FUNCS = {torch.flatten, torch.reshape, torch.squeeze, torch.unsqueeze}
 _RESHAPE_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze"}
 _ALIAS_METHODS = {"contiguous", "clone", "detach"}
 _SOFTMAX_FUNCS = {F.softmax, torch.softmax}
-_MAXPOOL_FUNCS = {F.max_pool2d, torch.max_pool2d}
-_AVGPOOL_FUNCS = {F.avg_pool2d}
-_GAP_FUNCS = {F.adaptive_avg_pool2d}
+# Window functions by their number of spatial axes.
+_MAXPOOL_FUNCS = {F.max_pool2d: 2, torch.max_pool2d: 2, F.max_pool1d: 1,
+                  torch.max_pool1d: 1}
+_AVGPOOL_FUNCS = {F.avg_pool2d: 2, F.avg_pool1d: 1}
+_ADAPTIVE_FUNCS = {F.adaptive_avg_pool2d: 2, F.adaptive_avg_pool1d: 1}
+_MEAN_FUNCS = {torch.mean}
+# Modules and functions whose input is a channels-first feature map: a
+# rank-3 example input that reaches one is [N, C, L].
+_FEATURE_MAP_MODULES = (nn.Conv1d, nn.Conv2d, nn.MaxPool1d, nn.MaxPool2d,
+                        nn.AvgPool1d, nn.AvgPool2d, nn.AdaptiveAvgPool1d,
+                        nn.AdaptiveAvgPool2d, nn.BatchNorm1d, nn.BatchNorm2d)
+_FEATURE_MAP_FUNCS = (set(_MAXPOOL_FUNCS) | set(_AVGPOOL_FUNCS) |
+                      set(_ADAPTIVE_FUNCS) | _MEAN_FUNCS)
+
+
+def _unpack_count(frame) -> Optional[int]:
+    """How many values the instruction `frame` is executing unpacks (its
+    UNPACK_SEQUENCE's count), or None for any other instruction. The
+    instruction is found by its offset, which holds on every Python."""
+    if frame is None:
+        return None
+    for inst in dis.get_instructions(frame.f_code):
+        if inst.offset == frame.f_lasti:
+            return inst.argval if inst.opname == "UNPACK_SEQUENCE" else None
+    return None
+
+
+class _Proxy(torch.fx.Proxy):
+    """torch.fx's Proxy, able to unpack a traced tuple (`a, b = x.chunk(2,
+    1)`, `n, c, h, w = x.size()`) on Python 3.11, where PyTorch 1.13's
+    `Proxy.__iter__` looks the unpacking instruction up at the wrong index
+    (the bytecode has inline caches since 3.11) and fails. Iterating in
+    any other way fails as before (`Tracer.iter`)."""
+
+    def __iter__(self):
+        frame = inspect.currentframe()
+        count = _unpack_count(frame.f_back if frame is not None else None)
+        if count is not None:
+            return iter([self[i] for i in range(count)])
+        return self.tracer.iter(self)
+
+
+class _Tracer(torch.fx.Tracer):
+    """The default tracer, with `_Proxy` for every traced value."""
+
+    def proxy(self, node):
+        return _Proxy(node, self)
+
+
+def _unavailable(v) -> bool:
+    """Whether `v` stands in for the result of a reported node."""
+    return isinstance(v, T) and v.value is not None and \
+        v.value.name == "unavailable"
+
+
+def _is_stochastic_depth(fn) -> bool:
+    """torchvision.ops.stochastic_depth (EfficientNet; a wrapped fx leaf),
+    recognised without importing torchvision."""
+    return (getattr(fn, "__name__", "") == "stochastic_depth" and
+            (getattr(fn, "__module__", "") or "").startswith("torchvision."))
+
+
+def _chunk_sizes(size: int, chunks: int) -> List[int]:
+    """The piece sizes of `torch.chunk(x, chunks)` along an axis of `size`."""
+    step = -(-size // max(int(chunks), 1))
+    return [min(step, size - i * step) for i in range(-(-size // step))]
+
+
+def _split_sizes(size: int, split) -> List[int]:
+    """The piece sizes of `torch.split(x, split)` (a piece size or a list)."""
+    if isinstance(split, (list, tuple)):
+        return [int(s) for s in split]
+    return [min(int(split), size - i) for i in range(0, size, int(split))]
 
 
 class _Exporter:
@@ -141,7 +255,10 @@ class _Exporter:
 
     def trace(self) -> torch.fx.GraphModule:
         try:
-            gm = torch.fx.symbolic_trace(self.module)
+            tracer = _Tracer()
+            graph = tracer.trace(self.module)
+            gm = torch.fx.GraphModule(tracer.root, graph,
+                                      type(self.module).__name__)
         except Exception as e:
             raise ValueError(f"torch.fx could not trace "
                              f"{type(self.module).__name__}: {e}") from e
@@ -183,16 +300,52 @@ class _Exporter:
         shape = self._meta_shape(node)
         if shape is None:
             return
-        if len(shape) == 4:
-            n, c, h, w = shape
-            self.env[node] = T(shape, Value("unavailable", (n, h, w, c)), "nhwc")
+        if len(shape) in (3, 4):
+            self.env[node] = T(shape, Value("unavailable", nhwc_shape(shape)),
+                               "nhwc")
         else:
             self.env[node] = T(shape, Value("unavailable", shape), "plain")
 
     # -- driver ------------------------------------------------------------
 
+    @staticmethod
+    def _reads_feature_map(node, gm) -> bool:
+        """Whether `node`'s first argument is a channels-first feature map
+        (a convolution, pooling, batch norm or mean reads it)."""
+        if node.op == "call_module":
+            return isinstance(gm.get_submodule(node.target),
+                              _FEATURE_MAP_MODULES)
+        if node.op == "call_function":
+            return node.target in _FEATURE_MAP_FUNCS
+        return node.op == "call_method" and node.target == "mean"
+
+    def _channels_first_inputs(self, gm) -> set:
+        """The placeholders that reach, through any chain of nodes, the
+        input of a convolution, pooling, batch norm or mean. A rank-3 one is
+        then an [N, C, L] feature map, stored as [N, 1, L, C] like the NHWC
+        4-D inputs; other rank-3 inputs stay as they are, which keeps ops
+        over their last axis expressible."""
+        origins: Dict[torch.fx.Node, set] = {}
+        found: set = set()
+        for node in gm.graph.nodes:
+            if node.op == "placeholder":
+                origins[node] = {node}
+                continue
+            reached = set()
+            for arg in node.all_input_nodes:
+                reached |= origins.get(arg, set())
+            if not reached:
+                continue
+            origins[node] = reached
+            first = node.args[0] if node.args else None
+            if (isinstance(first, torch.fx.Node)
+                    and self._reads_feature_map(node, gm)):
+                found |= origins.get(first, set())
+        return found
+
     def run(self, fuse: bool) -> ImportedModel:
         gm = self.trace()
+        channels_first = self._channels_first_inputs(gm)
         n_inputs = 0
         for node in gm.graph.nodes:
             label = node.name
@@ -204,13 +357,21 @@ class _Exporter:
                     n_inputs += 1
                     if not isinstance(x, torch.Tensor) or x.dtype != torch.float32:
                         raise Unsupported("inputs must be float32 tensors")
-                    t, info = self.low.input(tuple(x.shape), node.name)
+                    t, info = self.low.input(tuple(x.shape), node.name,
+                                             node in channels_first)
                     self.env[node] = t
                     self.input_info.append(info)
                 elif node.op == "output":
                     self._outputs(node)
                 else:
+                    stale = any(_unavailable(self.env.get(n))
+                                for n in node.all_input_nodes)
                     self.env[node] = self._convert(node, gm)
+                    if stale:
+                        # Computed from a reported node's stand-in: a
+                        # stand-in too, in the layout its shape implies, so
+                        # that the nodes after it are judged on their own.
+                        self._placeholder_for(node)
                     self._rebind_inplace(node, gm)
             except _Missing:
                 self._placeholder_for(node)  # the producer was reported
@@ -222,7 +383,8 @@ class _Exporter:
                 self.problems, f"PyTorch module '{type(self.module).__name__}'")
         self.low.finish(fuse)
         header = (f"Exported from PyTorch ({type(self.module).__name__}) by "
-                  "dnp.torch.\nInputs and 4-D results are NHWC.")
+                  "dnp.torch.\n4-D inputs and results are NHWC; [N, C, L] "
+                  "feature maps are [N, 1, L, C].")
         return ImportedModel(self.low.w.to_mlir(header), self.input_info,
                              self.output_info)
 
@@ -300,23 +462,13 @@ class _Exporter:
         if kwargs:
             raise Unsupported(f"keyword arguments {sorted(kwargs)}")
         x = self._tensor(args[0])
-        if isinstance(mod, nn.Conv2d):
+        if isinstance(mod, (nn.Conv1d, nn.Conv2d)):
             if mod.padding_mode != "zeros":
                 raise Unsupported(f"padding_mode '{mod.padding_mode}'; dnp pads "
                                   "with zeros")
-            kh, kw = mod.kernel_size
-            dh, dw = mod.dilation
-            if isinstance(mod.padding, str):
-                if mod.padding == "valid":
-                    pads = [0, 0, 0, 0]
-                else:  # 'same' (stride 1): extra padding goes at the end
-                    th, tw = dh * (kh - 1), dw * (kw - 1)
-                    pads = [th // 2, th - th // 2, tw // 2, tw - tw // 2]
-            else:
-                ph, pw = mod.padding
-                pads = [ph, ph, pw, pw]
-            return low.conv(x, _np(mod.weight), _np(mod.bias), mod.stride, pads,
-                            mod.dilation, mod.groups, label)
+            return low.conv(x, _np(mod.weight), _np(mod.bias), mod.stride,
+                            self._conv_pads(mod), mod.dilation, mod.groups,
+                            label)
         if isinstance(mod, nn.Linear):
             return low.dense(x, _np(mod.weight), _np(mod.bias), label)
         if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
@@ -343,16 +495,17 @@ class _Exporter:
         if isinstance(mod, nn.LeakyReLU):
             return low.unary("leaky_relu", x, label,
                              alpha=float(mod.negative_slope))
-        if isinstance(mod, nn.MaxPool2d):
-            return self._maxpool(x, mod.kernel_size, mod.stride, mod.padding,
-                                 mod.dilation, mod.ceil_mode,
-                                 mod.return_indices, label)
-        if isinstance(mod, nn.AvgPool2d):
-            return self._avgpool(x, mod.kernel_size, mod.stride, mod.padding,
-                                 mod.ceil_mode, mod.count_include_pad,
-                                 mod.divisor_override, label)
-        if isinstance(mod, nn.AdaptiveAvgPool2d):
-            return self._adaptive(x, mod.output_size, label)
+        if isinstance(mod, (nn.MaxPool1d, nn.MaxPool2d)):
+            return self._maxpool(x, _spatial_dims(mod), mod.kernel_size,
+                                 mod.stride, mod.padding, mod.dilation,
+                                 mod.ceil_mode, mod.return_indices, label)
+        if isinstance(mod, (nn.AvgPool1d, nn.AvgPool2d)):
+            return self._avgpool(x, _spatial_dims(mod), mod.kernel_size,
+                                 mod.stride, mod.padding, mod.ceil_mode,
+                                 mod.count_include_pad,
+                                 getattr(mod, "divisor_override", None), label)
+        if isinstance(mod, (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d)):
+            return self._adaptive(x, _spatial_dims(mod), mod.output_size, label)
         if isinstance(mod, nn.Flatten):
             return self._reshape_to_meta(x, node, label)
         if isinstance(mod, nn.Softmax):
@@ -402,39 +555,63 @@ class _Exporter:
                 return a
         return None
 
-    def _maxpool(self, x, kernel, stride, padding, dilation, ceil_mode,
+    @staticmethod
+    def _conv_pads(mod) -> List[int]:
+        """dnp pads ([top, bottom, left, right], or [left, right] in 1-D) of
+        an nn.Conv1d/Conv2d; 'same' (stride 1) puts the odd pixel at the
+        end, as PyTorch does."""
+        if not isinstance(mod.padding, str):
+            return _symmetric_pads(mod.padding)
+        if mod.padding == "valid":
+            return [0] * (2 * len(mod.kernel_size))
+        pads = []
+        for k, d in zip(mod.kernel_size, mod.dilation):
+            total = d * (k - 1)
+            pads += [total // 2, total - total // 2]
+        return pads
+
+    @staticmethod
+    def _window(x, dims, kernel, stride, padding):
+        """Kernel, strides and dnp pads of a `dims`-D pooling window (the
+        stride defaults to the kernel)."""
+        if x.rank != dims + 2:
+            raise Unsupported(f"{dims}-D pooling of a rank-{x.rank} tensor "
+                              f"{list(x.shape)}")
+        k = _ntuple(kernel, dims)
+        s = _ntuple(stride, dims) if stride not in (None, [], ()) else k
+        return k, s, _symmetric_pads(_ntuple(padding, dims))
+
+    def _maxpool(self, x, dims, kernel, stride, padding, dilation, ceil_mode,
                  return_indices, label):
         if return_indices:
             raise Unsupported("return_indices=True")
-        if _pair(dilation) != (1, 1):
+        if any(d != 1 for d in _ntuple(dilation, dims)):
             raise Unsupported(f"pooling dilation {dilation}; dnp pooling has "
                               "no dilation")
-        k = _pair(kernel)
-        s = _pair(stride) if stride not in (None, [], ()) else k
-        p = _pair(padding)
-        return self.low.pool("max", x, k, s, [p[0], p[0], p[1], p[1]],
-                             ceil_mode, False, label)
+        k, s, p = self._window(x, dims, kernel, stride, padding)
+        return self.low.pool("max", x, k, s, p, ceil_mode, False, label)
 
-    def _avgpool(self, x, kernel, stride, padding, ceil_mode,
+    def _avgpool(self, x, dims, kernel, stride, padding, ceil_mode,
                  count_include_pad, divisor_override, label):
         if divisor_override:
             raise Unsupported("divisor_override")
-        k = _pair(kernel)
-        s = _pair(stride) if stride not in (None, [], ()) else k
-        p = _pair(padding)
-        return self.low.pool("avg", x, k, s, [p[0], p[0], p[1], p[1]],
-                             ceil_mode, count_include_pad, label)
+        k, s, p = self._window(x, dims, kernel, stride, padding)
+        return self.low.pool("avg", x, k, s, p, ceil_mode, count_include_pad,
+                             label)
 
-    def _adaptive(self, x, output_size, label):
-        size = _pair(tuple(x.shape[2 + i] if d is None else d for i, d in
-                           enumerate(output_size))
-                     if isinstance(output_size, (tuple, list)) else output_size)
-        if size == (1, 1):
-            return self.low.global_avg_pool(x, label)
-        if x.rank == 4 and size == tuple(x.shape[2:]):
-            return x
-        raise Unsupported(f"adaptive average pooling to {size}; dnp supports "
-                          "output size 1 (global average pooling)")
+    def _adaptive(self, x, dims, output_size, label):
+        """AdaptiveAvgPool1d/2d; a None output size keeps the input's."""
+        if x.rank != dims + 2:
+            raise Unsupported(f"{dims}-D adaptive pooling of a rank-{x.rank} "
+                              f"tensor {list(x.shape)}")
+        if not isinstance(output_size, (tuple, list)):
+            output_size = [output_size] * dims
+        if len(output_size) != dims:
+            raise Unsupported(f"adaptive pooling output size {output_size} "
+                              f"for {dims} spatial axes")
+        size = [x.shape[2 + i] if d is None else int(d)
+                for i, d in enumerate(output_size)]
+        return self.low.adaptive_avg_pool(x, size, label)
 
     def _reshape_to_meta(self, x, node, label):
         shape = self._meta_shape(node)
@@ -450,6 +627,71 @@ class _Exporter:
                 raise Unsupported("add of a tensor and a Python number")
             return a + b  # shape arithmetic
         return self.low.add(a, b, label)
+
+    def _mul(self, node, a, b, label):
+        """`a * b` (any form): `x * sigmoid(x)` is dnp.silu; any other
+        product with a tensor is dnp.mul (`Lowering.mul`: broadcasting, a
+        constant or Python number as a constant operand)."""
+        if not isinstance(a, T) and not isinstance(b, T):
+            return a * b  # shape arithmetic
+        operand = self._silu_operand(node)
+        if operand is not None:
+            return self.low.unary("silu", self._tensor(self._arg(operand)),
+                                  label)
+        a, b = (v if isinstance(v, T) else self._number(v, "multiplier")
+                for v in (a, b))
+        return self.low.mul(a, b, label)
+
+    @staticmethod
+    def _number(v, what) -> T:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise Unsupported(f"{what} is a {type(v).__name__}")
+        return Lowering.constant(np.float32(v))
+
+    def _chunk(self, x, chunks, dim, label):
+        x = self._tensor(x)
+        dim = int(dim) + x.rank if int(dim) < 0 else int(dim)
+        if not 0 <= dim < x.rank:
+            raise Unsupported(f"chunk dim {dim} out of range for rank {x.rank}")
+        sizes = _chunk_sizes(x.shape[dim], chunks)
+        return tuple(self.low.split(x, dim, sizes, "chunk"))
+
+    def _split(self, x, split, dim, label):
+        x = self._tensor(x)
+        dim = int(dim) + x.rank if int(dim) < 0 else int(dim)
+        if not 0 <= dim < x.rank:
+            raise Unsupported(f"split dim {dim} out of range for rank {x.rank}")
+        return tuple(self.low.split(x, dim, _split_sizes(x.shape[dim], split),
+                                    "split"))
+
+    def _transpose(self, x, d0, d1, label):
+        x = self._tensor(x)
+        perm = list(range(x.rank))
+        d0, d1 = (int(d) + x.rank if int(d) < 0 else int(d) for d in (d0, d1))
+        if not (0 <= d0 < x.rank and 0 <= d1 < x.rank):
+            raise Unsupported(f"transpose of dims {d0}, {d1} of a rank-"
+                              f"{x.rank} tensor")
+        perm[d0], perm[d1] = perm[d1], perm[d0]
+        return self.low.transpose(x, perm, label)
+
+    def _narrow(self, x, dim, start, length, label):
+        x = self._tensor(x)
+        start = int(start)
+        return self.low.slice(x, [(int(dim), start, start + int(length), 1)],
+                              "narrow")
+
+    def _getitem(self, x: T, index, label):
+        """`x[...]` of a tensor: slices that keep everything are the
+        identity; anything else selects part of the data (no dnp op)."""
+        index = index if isinstance(index, tuple) else (index,)
+        if not all(isinstance(i, slice) for i in index) or len(index) > x.rank:
+            shown = ", ".join(":" if i == slice(None) else repr(i)
+                              for i in index)
+            raise Unsupported(f"indexing [{shown}] of {list(x.shape)}; dnp "
+                              "has no gather or slice op")
+        return self.low.slice(x, [(axis, i.start, i.stop, i.step)
+                                  for axis, i in enumerate(index)
+                                  if i != slice(None)], "indexing")
 
     # -- functions and methods -------------------------------------------------
 
@@ -490,12 +732,34 @@ class _Exporter:
                       kwargs)
             return self._clamp(b["input"], b["min"], b["max"], label)
         if fn in _MUL_FUNCS and any(isinstance(a, T) for a in args):
-            x = self._silu_operand(node)
-            if x is None:
-                raise Unsupported("multiplication is supported only as "
-                                  "x * torch.sigmoid(x) (SiLU), where the "
-                                  "sigmoid has no other user")
-            return low.unary("silu", self._tensor(self._arg(x)), label)
+            b = _bind(["input", "other"], {}, args, kwargs)
+            return self._mul(node, b["input"], b["other"], label)
+        if _is_stochastic_depth(fn):
+            b = _bind(["input", "p", "mode", "training"],
+                      dict(training=True), args, kwargs)
+            if b["training"] and b["p"] > 0:
+                raise Unsupported("stochastic depth in training mode; call "
+                                  "module.eval()")
+            return self._tensor(b["input"])
+        if fn in _CHUNK_FUNCS:
+            b = _bind(["input", "chunks", "dim"], dict(dim=0), args, kwargs)
+            return self._chunk(b["input"], b["chunks"], b["dim"], label)
+        if fn in _SPLIT_FUNCS:
+            b = _bind(["tensor", "split_size_or_sections", "dim"], dict(dim=0),
+                      args, kwargs)
+            return self._split(b["tensor"], b["split_size_or_sections"],
+                               b["dim"], label)
+        if fn in _TRANSPOSE_FUNCS:
+            return self._transpose(args[0], args[1], args[2], label)
+        if fn in _PERMUTE_FUNCS:
+            b = _bind(["input", "dims"], {}, args, kwargs)
+            return low.transpose(self._tensor(b["input"]), b["dims"], label)
+        if fn in _NARROW_FUNCS:
+            b = _bind(["input", "dim", "start", "length"], {}, args, kwargs)
+            return self._narrow(b["input"], b["dim"], b["start"], b["length"],
+                                label)
+        if fn is operator.getitem:
+            return self._getitem(self._tensor(args[0]), args[1], label)
         if fn in _ADD_FUNCS:
             alpha = kwargs.get("alpha", 1)
             return self._add(args[0], args[1], alpha, label)
@@ -515,43 +779,48 @@ class _Exporter:
                        "ceil_mode", "return_indices"],
                       dict(stride=None, padding=0, dilation=1, ceil_mode=False,
                            return_indices=False), args, kwargs)
-            return self._maxpool(self._tensor(b["input"]), b["kernel_size"],
-                                 b["stride"], b["padding"], b["dilation"],
-                                 b["ceil_mode"], b["return_indices"], label)
+            return self._maxpool(self._tensor(b["input"]), _MAXPOOL_FUNCS[fn],
+                                 b["kernel_size"], b["stride"], b["padding"],
+                                 b["dilation"], b["ceil_mode"],
+                                 b["return_indices"], label)
         if fn in _AVGPOOL_FUNCS:
             b = _bind(["input", "kernel_size", "stride", "padding", "ceil_mode",
                        "count_include_pad", "divisor_override"],
                       dict(stride=None, padding=0, ceil_mode=False,
                            count_include_pad=True, divisor_override=None),
                       args, kwargs)
-            return self._avgpool(self._tensor(b["input"]), b["kernel_size"],
-                                 b["stride"], b["padding"], b["ceil_mode"],
-                                 b["count_include_pad"], b["divisor_override"],
-                                 label)
-        if fn in _GAP_FUNCS:
-            size = args[1] if len(args) > 1 else kwargs["output_size"]
-            return self._adaptive(self._tensor(args[0]), size, label)
-        if fn is torch.mean:
-            return self._mean(args, kwargs, node, label)
+            return self._avgpool(self._tensor(b["input"]), _AVGPOOL_FUNCS[fn],
+                                 b["kernel_size"], b["stride"], b["padding"],
+                                 b["ceil_mode"], b["count_include_pad"],
+                                 b["divisor_override"], label)
+        if fn in _ADAPTIVE_FUNCS:
+            b = _bind(["input", "output_size"], {}, args, kwargs)
+            return self._adaptive(self._tensor(b["input"]),
+                                  _ADAPTIVE_FUNCS[fn], b["output_size"], label)
+        if fn in _MEAN_FUNCS:
+            return self._mean(args, kwargs, label)
         if all(not isinstance(a, T) for a in list(args) + list(kwargs.values())) \
                 and fn in (operator.mul, operator.floordiv, operator.sub):
             return fn(*args, **kwargs)
         name = getattr(fn, "__name__", str(fn))
         raise Unsupported(f"function {name} is not supported by dnp")
 
-    def _mean(self, args, kwargs, node, label):
-        x = self._tensor(args[0])
-        dim = args[1] if len(args) > 1 else kwargs.get("dim")
-        keepdim = args[2] if len(args) > 2 else kwargs.get("keepdim", False)
-        dims = sorted(d + x.rank if d < 0 else d for d in
-                      (dim if isinstance(dim, (tuple, list)) else [dim]))
-        if x.rank != 4 or dims != [2, 3]:
-            raise Unsupported(f"mean over dims {dim}; dnp supports the spatial "
-                              "mean (dims 2 and 3) of NCHW tensors")
-        y = self.low.global_avg_pool(x, label)
-        if not keepdim:
-            y = self.low.reshape(y, x.shape[:2])
-        return y
+    def _mean(self, args, kwargs, label):
+        """`torch.mean(x, dim, keepdim)` and `x.mean(dim, keepdim)`: a mean
+        over spatial dims (`Lowering.mean`); no dim means every dim."""
+        b = _bind(["input", "dim", "keepdim", "dtype"],
+                  dict(dim=None, keepdim=False, dtype=None), args, kwargs)
+        x = self._tensor(b["input"])
+        if b["dtype"] not in (None, torch.float32):
+            raise Unsupported(f"mean with dtype={b['dtype']}")
+        dim = b["dim"]
+        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+            dims = list(range(x.rank))
+        elif isinstance(dim, (tuple, list)):
+            dims = [int(d) for d in dim]
+        else:
+            dims = [int(dim)]
+        return self.low.mean(x, dims, bool(b["keepdim"]), label)
 
     def _method(self, name, node, args, kwargs, label):
         x = args[0]
@@ -572,14 +841,24 @@ class _Exporter:
             b = _bind(["self", "min", "max"], dict(min=None, max=None), args,
                       kwargs)
             return self._clamp(x, b["min"], b["max"], label)
-        if name == "mul" and len(args) > 1 and isinstance(args[1], T):
-            operand = self._silu_operand(node)
-            if operand is None:
-                raise Unsupported("multiplication is supported only as "
-                                  "x * torch.sigmoid(x) (SiLU), where the "
-                                  "sigmoid has no other user")
-            return self.low.unary("silu", self._tensor(self._arg(operand)),
-                                  label)
+        if name in _MUL_METHODS:
+            b = _bind(["self", "other"], {}, args, kwargs)
+            return self._mul(node, x, b["other"], label)
+        if name == "chunk":
+            b = _bind(["self", "chunks", "dim"], dict(dim=0), args, kwargs)
+            return self._chunk(x, b["chunks"], b["dim"], label)
+        if name == "split":
+            b = _bind(["self", "split_size", "dim"], dict(dim=0), args, kwargs)
+            return self._split(x, b["split_size"], b["dim"], label)
+        if name in ("transpose", "swapaxes", "swapdims"):
+            return self._transpose(x, args[1], args[2], label)
+        if name == "permute":
+            dims = args[1] if len(args) == 2 and isinstance(
+                args[1], (tuple, list)) else args[1:]
+            return self.low.transpose(x, list(dims), label)
+        if name == "narrow":
+            b = _bind(["self", "dim", "start", "length"], {}, args, kwargs)
+            return self._narrow(x, b["dim"], b["start"], b["length"], label)
         if name in ("add", "add_"):
             return self._add(x, args[1], kwargs.get("alpha", 1), label)
         if name in _RESHAPE_METHODS:
@@ -590,7 +869,7 @@ class _Exporter:
             dim = args[1] if len(args) > 1 else kwargs.get("dim")
             return self.low.softmax(x, int(dim), hint=label)
         if name == "mean":
-            return self._mean(args, kwargs, node, label)
+            return self._mean(args, kwargs, label)
         raise Unsupported(f"method Tensor.{name} is not supported by dnp")
 
 

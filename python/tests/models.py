@@ -201,3 +201,331 @@ def build_activations(cls, seed: int = 0) -> nn.Module:
 def build(name: str, seed: int = 0) -> nn.Module:
     torch.manual_seed(seed)
     return randomize_batch_norms(ARCHITECTURES[name](), seed)
+
+
+# -- spatial means, adaptive pooling and 1-D feature maps ---------------------
+
+
+class KWS(nn.Module):
+    """Keyword-spotting style 1-D CNN on [1, 10, 49] MFCC-like input (10
+    coefficients, 49 frames): Conv1d + BN + ReLU, MaxPool1d, Conv1d (stride
+    2) + BN + ReLU, AdaptiveAvgPool1d(1), flatten, Linear to 12 keywords."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(10, 16, 5, padding=2)
+        self.bn1 = nn.BatchNorm1d(16)
+        self.pool = nn.MaxPool1d(2)
+        self.conv2 = nn.Conv1d(16, 24, 3, stride=2, padding=1)
+        self.bn2 = nn.BatchNorm1d(24)
+        self.gap = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(24, 12)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.bn1(self.conv1(x))))
+        x = F.relu(self.bn2(self.conv2(x)))
+        return self.fc(torch.flatten(self.gap(x), 1))
+
+
+class Audio1D(nn.Module):
+    """The other 1-D forms on [1, 6, 20]: BatchNorm1d of the input (which
+    no conv absorbs in ONNX), a dilated depthwise Conv1d, a Conv1d with
+    'same' (fx only) or explicit padding, AvgPool1d with padding
+    (count_include_pad: ONNX's Pad + AveragePool), ceil-mode MaxPool1d, the
+    flatten of an [N, C, L] map into BatchNorm1d over its features and
+    Linear (both permuted from CL to LC order), and `x.mean(-1)`. Returns
+    the logits, the [N, C] mean and the last [N, C, L] map."""
+
+    def __init__(self, same_padding=False):
+        super().__init__()
+        self.bn0 = nn.BatchNorm1d(6)
+        self.dw = nn.Conv1d(6, 6, 3, padding=2, dilation=2, groups=6)
+        self.pw = nn.Conv1d(6, 8, 1)
+        self.conv = nn.Conv1d(8, 8, 4 if same_padding else 3,
+                              padding="same" if same_padding else 1)
+        self.avg = nn.AvgPool1d(3, stride=2, padding=1)
+        self.maxp = nn.MaxPool1d(3, stride=2, ceil_mode=True)
+        self.bnf = nn.BatchNorm1d(8 * 5)
+        self.fc = nn.Linear(8 * 5, 5)
+
+    def forward(self, x):
+        x = self.pw(F.relu6(self.dw(self.bn0(x))))
+        x = torch.relu(self.conv(x)) + x
+        x = self.maxp(self.avg(x))             # [1, 8, 5]
+        logits = self.fc(self.bnf(torch.flatten(x, 1)))
+        return logits, x.mean(-1), x
+
+
+class MnasNetHead(nn.Module):
+    """The end of torchvision's MnasNet: conv + BN + ReLU, `x.mean([2, 3])`
+    (ONNX: ReduceMean with keepdims=0), dropout, Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        self.drop = nn.Dropout(0.2, inplace=True)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        x = x.mean([2, 3])
+        return self.fc(self.drop(x))
+
+
+class AdaptivePool(nn.Module):
+    """AdaptiveAvgPool2d((2, 2)) of an 8x6 map (kernel = stride = 4x3) into
+    a flatten and Linear, F.adaptive_avg_pool2d to (None, 1) (kernel 1x6),
+    and the mean over H alone (`y.mean(2)`: an avg_pool2d spanning H).
+    Returns the logits and both maps."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d((2, 2))
+        self.fc = nn.Linear(4 * 2 * 2, 6)
+
+    def forward(self, x):
+        y = F.relu(self.conv(x))
+        logits = self.fc(torch.flatten(self.pool(y), 1))
+        return logits, F.adaptive_avg_pool2d(y, (None, 1)), y.mean(2)
+
+
+#: name -> (class, example input shape)
+FEATURE_MAP_MODELS = {
+    "kws": (KWS, (1, 10, 49)),
+    "audio1d": (Audio1D, (1, 6, 20)),
+    "mnasnet_head": (MnasNetHead, (1, 3, 16, 16)),
+    "adaptive_pool": (AdaptivePool, (1, 3, 8, 6)),
+}
+
+
+def build_feature_map_model(name: str, seed: int = 0, **kwargs) -> nn.Module:
+    torch.manual_seed(seed)
+    return randomize_batch_norms(FEATURE_MAP_MODELS[name][0](**kwargs), seed)
+
+
+# -- squeeze-and-excitation (dnp.mul) and grouped convolution ------------------
+
+
+class SEMobileNetV3(nn.Module):
+    """A MobileNetV3 block: 1x1 expand + BN + Hardswish, depthwise 3x3 + BN
+    + Hardswish, squeeze-and-excitation (AdaptiveAvgPool2d(1) -> 1x1 conv
+    -> ReLU -> 1x1 conv -> Hardsigmoid -> `trunk * gate`), 1x1 project +
+    BN, residual add; global pool and Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1,
+                                            bias=False),
+                                  nn.BatchNorm2d(16), nn.Hardswish())
+        self.expand = nn.Sequential(nn.Conv2d(16, 48, 1, bias=False),
+                                    nn.BatchNorm2d(48), nn.Hardswish())
+        self.dw = nn.Sequential(nn.Conv2d(48, 48, 3, padding=1, groups=48,
+                                          bias=False),
+                                nn.BatchNorm2d(48), nn.Hardswish())
+        self.se_pool = nn.AdaptiveAvgPool2d(1)
+        self.se_fc1 = nn.Conv2d(48, 12, 1)
+        self.se_relu = nn.ReLU(inplace=True)
+        self.se_fc2 = nn.Conv2d(12, 48, 1)
+        self.se_gate = nn.Hardsigmoid()
+        self.project = nn.Sequential(nn.Conv2d(48, 16, 1, bias=False),
+                                     nn.BatchNorm2d(16))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.dw(self.expand(x))
+        s = self.se_gate(self.se_fc2(self.se_relu(self.se_fc1(self.se_pool(y)))))
+        y = self.project(y * s)
+        return self.fc(torch.flatten(self.pool(x + y), 1))
+
+
+class SEEfficientNet(nn.Module):
+    """An EfficientNet MBConv block: SiLU everywhere (nn.SiLU, F.silu), a
+    squeeze-and-excitation whose reduction uses SiLU and whose gate is
+    `torch.sigmoid`, applied as `torch.mul(gate, trunk)` (gate first);
+    then a second block whose gate is applied as `trunk.mul(gate)` and
+    whose pool is `x.mean((2, 3), keepdim=True)`."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1,
+                                            bias=False),
+                                  nn.BatchNorm2d(16), nn.SiLU())
+        self.dw = nn.Sequential(nn.Conv2d(16, 16, 5, padding=2, groups=16,
+                                          bias=False), nn.BatchNorm2d(16))
+        self.se1_reduce = nn.Conv2d(16, 4, 1)
+        self.se1_expand = nn.Conv2d(4, 16, 1)
+        self.project = nn.Sequential(nn.Conv2d(16, 24, 1, bias=False),
+                                     nn.BatchNorm2d(24))
+        self.expand2 = nn.Sequential(nn.Conv2d(24, 72, 1, bias=False),
+                                     nn.BatchNorm2d(72), nn.SiLU())
+        self.se2_reduce = nn.Conv2d(72, 6, 1)
+        self.se2_expand = nn.Conv2d(6, 72, 1)
+        self.project2 = nn.Sequential(nn.Conv2d(72, 24, 1, bias=False),
+                                      nn.BatchNorm2d(24))
+        self.fc = nn.Linear(24, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = F.silu(self.dw(x))
+        s = torch.sigmoid(self.se1_expand(F.silu(
+            self.se1_reduce(F.adaptive_avg_pool2d(y, 1)))))
+        x = self.project(torch.mul(s, y))
+        y = self.expand2(x)
+        s = torch.sigmoid(self.se2_expand(F.silu(self.se2_reduce(
+            y.mean((2, 3), keepdim=True)))))
+        x = x + self.project2(y.mul(s))
+        return self.fc(x.mean((2, 3)))
+
+
+class RegNetY(nn.Module):
+    """A RegNetY block: 1x1 conv + BN + ReLU, 3x3 grouped conv of group
+    width 8 (32 channels in 4 groups, stride 2) + BN + ReLU,
+    squeeze-and-excitation (ReLU, sigmoid; `operator.mul`), 1x1 conv + BN,
+    a strided 1x1 projection shortcut, add + ReLU; then a block without SE
+    whose grouped conv has 48 channels in 6 groups; pool and Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1,
+                                            bias=False),
+                                  nn.BatchNorm2d(16), nn.ReLU())
+        self.a = nn.Sequential(nn.Conv2d(16, 32, 1, bias=False),
+                               nn.BatchNorm2d(32), nn.ReLU())
+        self.b = nn.Sequential(nn.Conv2d(32, 32, 3, stride=2, padding=1,
+                                         groups=4, bias=False),
+                               nn.BatchNorm2d(32), nn.ReLU())
+        self.se = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(32, 8, 1),
+                                nn.ReLU(), nn.Conv2d(8, 32, 1), nn.Sigmoid())
+        self.c = nn.Sequential(nn.Conv2d(32, 32, 1, bias=False),
+                               nn.BatchNorm2d(32))
+        self.shortcut = nn.Sequential(nn.Conv2d(16, 32, 1, stride=2,
+                                                bias=False),
+                                      nn.BatchNorm2d(32))
+        self.block2 = nn.Sequential(
+            nn.Conv2d(32, 48, 1, bias=False), nn.BatchNorm2d(48), nn.ReLU(),
+            nn.Conv2d(48, 48, 3, padding=1, groups=6, bias=False),
+            nn.BatchNorm2d(48), nn.ReLU(),
+            nn.Conv2d(48, 32, 1, bias=False), nn.BatchNorm2d(32))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.b(self.a(x))
+        y = self.c(y * self.se(y))
+        x = F.relu(self.shortcut(x) + y)
+        x = F.relu(x + self.block2(x))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class DepthwiseMultiplier(nn.Module):
+    """Depthwise convolutions with channel multiplier 2 (8 -> 16 channels,
+    groups 8; strided 16 -> 32, groups 16), one with multiplier 1 (a
+    dnp.depthwise_conv2d), and a grouped conv whose groups read 4 channels
+    and write 3 (16 -> 12, groups 4); global pool and Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.pw = nn.Conv2d(3, 8, 1)
+        self.dw2 = nn.Conv2d(8, 16, 3, padding=1, groups=8)
+        self.bn = nn.BatchNorm2d(16)
+        self.dw1 = nn.Conv2d(16, 16, 3, padding=1, groups=16)
+        self.dw2s = nn.Conv2d(16, 32, 3, stride=2, padding=1, groups=16,
+                              bias=False)
+        self.g4 = nn.Conv2d(32, 12, 1, groups=4)
+        self.fc = nn.Linear(12, 5)
+
+    def forward(self, x):
+        x = F.relu6(self.bn(self.dw2(self.pw(x))))
+        x = F.relu(self.dw1(x))
+        x = self.g4(self.dw2s(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class GroupedConv1d(nn.Module):
+    """Grouped Conv1d (8 -> 16 channels, groups 4) + BN + ReLU, a 1-D
+    depthwise conv with multiplier 2 (16 -> 32, groups 16, stride 2), a
+    1-D squeeze-and-excitation (`x * sigmoid(conv(x.mean(-1, keepdim)))`,
+    an [N, C, L] map scaled by [N, C, 1]), AdaptiveAvgPool1d(1) and
+    Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(8, 16, 3, padding=1, groups=4)
+        self.bn = nn.BatchNorm1d(16)
+        self.c2 = nn.Conv1d(16, 32, 5, stride=2, padding=2, groups=16)
+        self.se = nn.Conv1d(32, 32, 1)
+        self.pool = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(32, 6)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.c1(x)))
+        x = self.c2(x)
+        x = x * torch.sigmoid(self.se(x.mean(-1, keepdim=True)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+#: name -> (class, example input shape)
+MUL_GROUP_MODELS = {
+    "se_mobilenet_v3": (SEMobileNetV3, (1, 3, 16, 16)),
+    "se_efficientnet": (SEEfficientNet, (1, 3, 16, 16)),
+    "regnet_y": (RegNetY, (1, 3, 16, 16)),
+    "depthwise_multiplier": (DepthwiseMultiplier, (1, 3, 10, 10)),
+    "grouped_conv1d": (GroupedConv1d, (1, 8, 20)),
+}
+
+
+def build_mul_group_model(name: str, seed: int = 0) -> nn.Module:
+    """The model with random weights and batch-norm statistics, its
+    convolution weights scaled up so that the activations and gates span
+    their interesting ranges (hard_sigmoid's kinks at +-3)."""
+    torch.manual_seed(seed)
+    model = MUL_GROUP_MODELS[name][0]()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (nn.Conv1d, nn.Conv2d)):
+                m.weight.mul_(2.0)
+    return randomize_batch_norms(model, seed)
+
+
+# -- torchvision's model zoo (test_zoo.py, bench/zoo) ----------------------------
+
+
+def _zoo_builders():
+    """name -> builder of the torchvision model (random weights, nothing
+    downloaded); imports torchvision (python3-torchvision) on first use."""
+    import torchvision.models as tv
+    return {
+        "mobilenet_v2": lambda: tv.mobilenet_v2(weights=None, width_mult=0.35),
+        "mobilenet_v3_small": lambda: tv.mobilenet_v3_small(weights=None),
+        "mnasnet0_5": lambda: tv.mnasnet0_5(weights=None),
+        "shufflenet_v2_x0_5": lambda: tv.shufflenet_v2_x0_5(weights=None),
+        "squeezenet1_1": lambda: tv.squeezenet1_1(weights=None),
+        "resnet18": lambda: tv.resnet18(weights=None),
+        "efficientnet_b0": lambda: tv.efficientnet_b0(weights=None),
+        "regnet_x_400mf": lambda: tv.regnet_x_400mf(weights=None),
+        "regnet_y_400mf": lambda: tv.regnet_y_400mf(weights=None),
+        "googlenet": lambda: tv.googlenet(weights=None, aux_logits=False,
+                                          init_weights=False),
+    }
+
+
+#: The zoo, in test order (each builds with `build_zoo_model`).
+ZOO = ("mobilenet_v2", "mobilenet_v3_small", "mnasnet0_5",
+       "shufflenet_v2_x0_5", "squeezenet1_1", "resnet18", "efficientnet_b0",
+       "regnet_x_400mf", "regnet_y_400mf", "googlenet")
+
+#: How each is built, for the reports (torchvision's arguments).
+ZOO_ARGS = {"mobilenet_v2": "width_mult=0.35",
+            "googlenet": "aux_logits=False, init_weights=False"}
+
+
+def build_zoo_model(name: str, seed: int = 0) -> nn.Module:
+    """A torchvision model with seeded random weights and random batch-norm
+    statistics, in eval mode."""
+    torch.manual_seed(seed)
+    return randomize_batch_norms(_zoo_builders()[name](), seed)

@@ -139,10 +139,10 @@ def _unsupported(model):
     return info.value
 
 
-def test_onnx_mul_that_is_not_a_gate_is_listed():
+def test_onnx_mul_that_is_not_a_gate_is_dnp_mul():
     """A gate with a second user, a gate of another tensor and a hard
     sigmoid with ONNX's default parameters are not SiLU / hard swish: each
-    Mul is reported (all at once), the gates themselves import."""
+    Mul is a dnp.mul of its two operands, and the gates are kept."""
     nodes = [
         helper.make_node("Sigmoid", ["x"], ["s"], name="shared_gate"),
         helper.make_node("Mul", ["x", "s"], ["m1"], name="mul_shared"),
@@ -152,17 +152,21 @@ def test_onnx_mul_that_is_not_a_gate_is_listed():
         helper.make_node("HardSigmoid", ["x"], ["h"], name="onnx_hsig"),
         helper.make_node("Mul", ["h", "x"], ["m3"], name="mul_hsig"),
     ]
-    err = _unsupported(_model(nodes, outputs=("m1", "s", "m2", "m3")))
-    assert [p[:2] for p in err.problems] == [
-        ("mul_shared", "Mul"), ("mul_other", "Mul"), ("mul_hsig", "Mul")]
-    assert "except as x * Sigmoid(x) (SiLU)" in err.problems[0][2]
+    text = dnp.onnx.import_model(_model(nodes, outputs=("m1", "s", "m2", "m3")))
+    assert _onnx_ops(text) == ["sigmoid", "mul", "relu", "sigmoid", "mul",
+                               "hard_sigmoid", "mul"]
+    for line in (f"%mul_shared = dnp.mul %x, %shared_gate : {T4}",
+                 f"%mul_other = dnp.mul %x, %other_gate : {T4}",
+                 f"%mul_hsig = dnp.mul %onnx_hsig, %x : {T4}"):
+        assert "  " + line in text.splitlines()
 
 
 def test_onnx_gate_that_is_an_output_is_kept():
+    """The Sigmoid is a model output too: not fused, a dnp.mul instead."""
     nodes = [helper.make_node("Sigmoid", ["x"], ["s"], name="gate"),
              helper.make_node("Mul", ["x", "s"], ["y"], name="mul")]
-    err = _unsupported(_model(nodes, outputs=("y", "s")))
-    assert [p[0] for p in err.problems] == ["mul"]
+    text = dnp.onnx.import_model(_model(nodes, outputs=("y", "s")))
+    assert _onnx_ops(text) == ["sigmoid", "mul"]
 
 
 def test_onnx_activation_on_a_dense_result():
@@ -247,14 +251,15 @@ def test_torch_activation_functions(fn, line):
 
 def test_torch_inplace_rebinds_the_mutated_tensor():
     """`x.sigmoid_()` makes x the sigmoid: `x * x.sigmoid_()` squares it
-    (not SiLU, so unsupported), and `torch.relu_(x)` followed by a use of
-    x reads the relu."""
+    (not SiLU: a dnp.mul of the sigmoid by itself), and `torch.relu_(x)`
+    followed by a use of x reads the relu."""
     def square(m, x):
         s = x.sigmoid_()
         return x * s
 
-    with pytest.raises(dnp.torch.UnsupportedModelError, match="mul"):
-        _export(square)
+    text = _export(square)
+    assert "dnp.silu" not in text
+    assert "%mul = dnp.mul %sigmoid, %sigmoid :" in text
 
     def reuse(m, x):
         y = torch.tanh(x)
@@ -270,9 +275,9 @@ def test_torch_sigmoid_with_two_users_is_not_silu():
         s = torch.sigmoid(x)
         return x * s, s
 
-    with pytest.raises(dnp.torch.UnsupportedModelError) as info:
-        _export(gate)
-    assert [p[0] for p in info.value.problems] == ["mul"]
+    text = _export(gate)
+    assert "dnp.silu" not in text
+    assert "%mul = dnp.mul %x, %sigmoid" in text
 
 
 def test_torch_clamp_with_tensor_bounds_is_rejected():

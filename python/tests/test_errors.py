@@ -41,13 +41,19 @@ def test_every_unsupported_onnx_node_is_listed():
         helper.make_node("Conv", ["x", "w0"], ["c0"], name="conv0",
                          pads=[1, 1, 1, 1]),
         helper.make_node("Elu", ["c0"], ["l0"], name="elu"),
-        helper.make_node("Conv", ["l0", "w1"], ["c1"], name="grouped", group=2),
+        # A channel split: no dnp op. The Conv of one half is supported
+        # and not listed (nor are the nodes after it).
+        helper.make_node("Split", ["l0"], ["h0", "h1"], name="split", axis=1),
+        helper.make_node("Conv", ["h0", "w1"], ["c1"], name="conv1"),
         helper.make_node("MaxPool", ["c1"], ["p0"], name="dilated_pool",
                          kernel_shape=[2, 2], dilations=[2, 2]),
         helper.make_node("Sigmoid", ["p0"], ["s0"], name="sigmoid"),
-        # Not x * Sigmoid(x): a Mul dnp cannot express (yet).
+        # Not x * Sigmoid(x): a dnp.mul (supported).
         helper.make_node("Mul", ["s0", "s0"], ["m0"], name="square"),
-        helper.make_node("Clip", ["m0", "lo", "hi"], ["y"], name="clip"),
+        # Swaps H and W: no dnp op.
+        helper.make_node("Transpose", ["m0"], ["t0"], name="swap_hw",
+                         perm=[0, 1, 3, 2]),
+        helper.make_node("Clip", ["t0", "lo", "hi"], ["y"], name="clip"),
     ]
     inits = [_init("w0", rng.normal(size=(4, 3, 3, 3))),
              _init("w1", rng.normal(size=(4, 2, 1, 1))), _init("hi", 1.0)]
@@ -57,19 +63,23 @@ def test_every_unsupported_onnx_node_is_listed():
         dnp.onnx.convert(model)
     err = info.value
     names = [p[0] for p in err.problems]
-    assert names == ["elu", "grouped", "dilated_pool", "square", "clip"]
+    assert names == ["elu", "split", "dilated_pool", "swap_hw", "clip"]
     ops = [p[1] for p in err.problems]
-    assert ops == ["Elu", "Conv", "MaxPool", "Mul", "Clip"]
+    assert ops == ["Elu", "Split", "MaxPool", "Transpose", "Clip"]
     text = str(err)
     assert "5 unsupported node(s)" in text
     for needle in ("elu (Elu): op type 'Elu' is not supported",
-                   "grouped (Conv): grouped convolution (group=2",
+                   "split (Split): Split of [1, 4, 8, 8] along the channels "
+                   "(axis 1) into sizes [2, 2] (a channel split, as in "
+                   "ShuffleNetV2); dnp has no slice or split op",
                    "dilated_pool (MaxPool): pooling dilations [2, 2]",
-                   "square (Mul): op type 'Mul' is not supported by dnp "
-                   "except as x * Sigmoid(x)",
+                   "swap_hw (Transpose): transpose [0, 1, 3, 2] of "
+                   "[1, 4, 6, 6] reorders the data; dnp has no transpose op",
                    "clip (Clip): Clip min must be a constant"):
         assert needle in text
-    assert "conv0" not in text and "sigmoid (Sigmoid)" not in text
+    # Supported nodes, also those after an unsupported one, are not listed.
+    for name in ("conv0", "conv1", "sigmoid (Sigmoid)", "square (Mul)"):
+        assert name not in text
 
 
 def _unary_model(op, attrs=None, inits=(), extra_inputs=(), opset=13,
@@ -192,26 +202,28 @@ def test_every_unsupported_torch_node_is_listed():
     class Net(nn.Module):
         def __init__(self):
             super().__init__()
-            self.conv = nn.Conv2d(4, 8, 3, groups=2)
+            self.conv = nn.Conv2d(3, 8, 3, padding_mode="reflect")
             self.act = nn.ELU()
             self.bn = nn.BatchNorm2d(8)  # left in training mode
 
         def forward(self, x):
             y = self.act(self.conv(x))
-            y = self.bn(y * 2.0)
+            y = self.bn(y[:, :, 1:] * 2.0)  # a slice of H; a supported mul
             y = torch.sigmoid(y)  # supported
             return torch.erf(y)
 
     net = Net()
     net.bn.train()
     with pytest.raises(dnp.torch.UnsupportedModelError) as info:
-        dnp.torch.export(net, torch.randn(1, 4, 8, 8))
+        dnp.torch.export(net, torch.randn(1, 3, 8, 8))
     problems = info.value.problems
-    assert [p[0] for p in problems] == ["conv", "act", "mul", "bn", "erf"]
+    assert [p[0] for p in problems] == ["conv", "act", "getitem", "bn", "erf"]
     text = str(info.value)
-    assert "grouped convolution (group=2" in text
+    assert "padding_mode 'reflect'; dnp pads with zeros" in text
     assert "module type ELU is not supported" in text
-    assert "multiplication is supported only as x * torch.sigmoid(x)" in text
+    assert ("indexing of [1, 8, 6, 6] keeping 1:6 of axis 2; dnp has no "
+            "slice op") in text
+    assert "mul" not in [p[0] for p in problems]
     assert "training mode" in text
     assert "function erf is not supported" in text
 

@@ -1,6 +1,7 @@
 """dnp.mlir.ModelWriter: type strings, blobs, fusion, and IR that dnp-opt
 accepts."""
 
+import re
 import subprocess
 
 import numpy as np
@@ -167,3 +168,67 @@ def test_run_fused_model():
     (y,) = dnp.run(_dense_relu_model(True), [x])
     w = np.arange(6).reshape(2, 3) - 2.5
     np.testing.assert_allclose(y, np.clip(x @ w.T + [0.5, -0.5], 0, 6))
+
+
+def _mul_groups_model():
+    """A grouped conv (groups 2, fused relu), a depthwise conv with channel
+    multiplier 2 (groups 4), and muls: broadcast (either operand), equal
+    shapes."""
+    w = ModelWriter()
+    x = w.argument((1, 4, 4, 4), "x")
+    k = w.constant(np.ones((6, 3, 3, 2)), "gw")
+    b = w.constant(np.zeros(6), "gb")
+    y = w.op("conv2d", [x, k, b], (1, 4, 4, 6), "g", padding=[1, 1, 1, 1],
+             groups=2)
+    y = w.op("relu", [y], y.shape)
+    k2 = w.constant(np.ones((8, 1, 1, 1)), "dw")
+    b2 = w.constant(np.zeros(8), "db")
+    z = w.op("conv2d", [x, k2, b2], (1, 4, 4, 8), "d", groups=4)
+    k3 = w.constant(np.ones((6, 1, 1, 4)), "pw")
+    b3 = w.constant(np.zeros(6), "pb")
+    p = w.op("conv2d", [x, k3, b3], (1, 4, 4, 6), "p", groups=1)
+    s = w.argument((1, 1, 1, 6), "s")
+    m1 = w.op("mul", [y, s], y.shape, "se")
+    m2 = w.op("mul", [s, p], p.shape, "se_left")
+    m3 = w.op("mul", [m1, m2], m1.shape, "square")
+    w.output(m3, z)
+    w.fuse_activations()
+    return w.to_mlir()
+
+
+def test_mul_and_groups_syntax():
+    lines = _mul_groups_model().splitlines()
+    t, g = "tensor<1x4x4x6xf32>", "tensor<1x1x1x6xf32>"
+    for line in (
+            "%g = dnp.conv2d %x, %gw, %gb padding [1, 1, 1, 1] groups 2 act "
+            "relu : (tensor<1x4x4x4xf32>, tensor<6x3x3x2xf32>, tensor<6xf32>) "
+            f"-> {t}",
+            "%d = dnp.conv2d %x, %dw, %db groups 4 : (tensor<1x4x4x4xf32>, "
+            "tensor<8x1x1x1xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>",
+            # groups 1 is the default: not printed.
+            "%p = dnp.conv2d %x, %pw, %pb : (tensor<1x4x4x4xf32>, "
+            f"tensor<6x1x1x4xf32>, tensor<6xf32>) -> {t}",
+            f"%se = dnp.mul %g, %s : ({t}, {g}) -> {t}",
+            f"%se_left = dnp.mul %s, %p : ({g}, {t}) -> {t}",
+            f"%square = dnp.mul %se, %se_left : {t}"):
+        assert "  " + line in lines, line
+
+
+@pytest.mark.skipif(dnp.find_tool("dnp-opt", required=False) is None,
+                    reason="dnp-opt not built")
+def test_dnp_opt_accepts_mul_and_groups(tmp_path):
+    """The printed forms parse and verify, and print back the same way."""
+    path = tmp_path / "m.mlir"
+    path.write_text(_mul_groups_model())
+    proc = subprocess.run([str(dnp.find_tool("dnp-opt")), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "groups 2 act relu : (tensor<1x4x4x4xf32>, tensor<6x3x3x2xf32>" in out
+    assert "groups 4 : (tensor<1x4x4x4xf32>, tensor<8x1x1x1xf32>" in out
+    assert out.count("groups") == 2
+    assert ": (tensor<1x4x4x6xf32>, tensor<1x1x1x6xf32>) -> " \
+        "tensor<1x4x4x6xf32>" in out
+    assert ": (tensor<1x1x1x6xf32>, tensor<1x4x4x6xf32>) -> " \
+        "tensor<1x4x4x6xf32>" in out
+    assert re.search(r"dnp\.mul %\w+, %\w+ : tensor<1x4x4x6xf32>\n", out)

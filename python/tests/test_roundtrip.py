@@ -269,3 +269,102 @@ def test_functional_activations_onnx(opset):
     assert imported.mlir.count("dnp.silu ") == 2
     assert "dnp.sigmoid " in imported.mlir
     _check_outputs(imported, model, x)
+
+
+# -- spatial means, adaptive pooling, 1-D feature maps ----------------------
+
+
+def _feature_map_case(name, seed, **kwargs):
+    model = models.build_feature_map_model(name, seed, **kwargs)
+    shape = models.FEATURE_MAP_MODELS[name][1]
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(seed + 1))
+    return model, x
+
+
+def _check_feature_map_model(imported, model, x):
+    """Every output within TOL of PyTorch, converted with the IOInfo of the
+    import (an [N, C, L] input goes in as [N, 1, L, C])."""
+    info = imported.inputs[0]
+    assert info.layout == "nhwc"
+    n, c, *spatial = x.shape
+    assert info.dnp_shape == (n, *([1] * (2 - len(spatial))), *spatial, c)
+    with torch.no_grad():
+        refs = model(x)
+    refs = [r.numpy() for r in (refs if isinstance(refs, tuple) else (refs,))]
+    ys = dnp.run(imported.mlir, [info.to_dnp(x.numpy())])
+    assert len(ys) == len(refs)
+    for out, y, ref in zip(imported.outputs, ys, refs):
+        assert out.shape == ref.shape
+        assert np.max(np.abs(out.from_dnp(y) - ref)) <= TOL, out.name
+
+
+@pytest.mark.parametrize("name", sorted(models.FEATURE_MAP_MODELS))
+def test_feature_map_models_fx(name):
+    """KWS-style 1-D CNN, the other 1-D forms ('same' padding included),
+    MnasNet's `x.mean([2, 3])` head and adaptive pooling, through
+    torch.fx."""
+    kwargs = {"same_padding": True} if name == "audio1d" else {}
+    model, x = _feature_map_case(name, 21, **kwargs)
+    _check_feature_map_model(dnp.torch.convert(model, x), model, x)
+
+
+@pytest.mark.parametrize("opset", [9, 11, 13])
+@pytest.mark.parametrize("name", sorted(models.FEATURE_MAP_MODELS))
+def test_feature_map_models_onnx(name, opset):
+    """The same models through torch.onnx: 1-D Conv/MaxPool/AveragePool/
+    BatchNormalization on rank-3 tensors, Pad + AveragePool, GlobalAveragePool
+    of [N, C, L], ReduceMean (keepdims 0) and AdaptiveAvgPool2d as
+    AveragePool."""
+    model, x = _feature_map_case(name, 22)
+    _check_feature_map_model(
+        dnp.onnx.convert(_onnx_bytes_opset(model, x, opset)), model, x)
+
+
+def test_kws_ir():
+    """The KWS model is the 2-D ops with H = 1: its [1, 10, 49] input is a
+    [1, 1, 49, 10] argument, the convolutions' weights are OHWI
+    [Cout, 1, K, Cin], and AdaptiveAvgPool1d(1) is global_avg_pool2d."""
+    model, x = _feature_map_case("kws", 23)
+    text = dnp.torch.export(model, x)
+    assert "func.func @model(%x: tensor<1x1x49x10xf32>) -> tensor<1x12xf32>" \
+        in text
+    assert ("dnp.conv2d %x, %conv1_weight, %conv1_bias padding [0, 0, 2, 2] "
+            ": (tensor<1x1x49x10xf32>, tensor<16x1x5x10xf32>") in text
+    assert "kernel [1, 2] strides [1, 2] : tensor<1x1x49x16xf32> -> " \
+        "tensor<1x1x24x16xf32>" in text
+    assert "strides [1, 2] padding [0, 0, 1, 1]" in text
+    assert "%gap = dnp.global_avg_pool2d %relu_1 : tensor<1x1x12x24xf32> " \
+        "-> tensor<1x1x1x24xf32>" in text
+
+
+class _MapOps1D(nn.Module):
+    """Generic ops on [N, C, L] maps: an add of a constant [1, C, L]
+    tensor, concat along C and along L, softmax over the channels, a
+    flatten viewed back as [N, C, L], and unsqueeze -> Conv2d (1 x k) ->
+    squeeze (all reshapes of the stored [N, 1, L, C] data)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(3, 4, 3, padding=1)
+        self.c2 = nn.Conv2d(4, 4, (1, 3), padding=(0, 1))
+        self.register_buffer("pos", torch.randn(1, 4, 8))
+
+    def forward(self, x):
+        y = self.c1(x) + self.pos
+        channels = torch.softmax(torch.cat([y, torch.relu(y)], 1), 1)
+        frames = torch.cat([y, y.sigmoid()], 2)
+        z = y.flatten(1).view(1, 4, 8)
+        return channels, frames, self.c2(z.unsqueeze(2)).squeeze(2)
+
+
+@pytest.mark.parametrize("route", ["fx", "onnx"])
+def test_generic_ops_on_1d_maps(route):
+    torch.manual_seed(24)
+    model = _MapOps1D().eval()
+    x = torch.randn(1, 3, 8)
+    # Softmax over a non-last axis is a Transpose sandwich below opset 13.
+    imported = (dnp.torch.convert(model, x) if route == "fx" else
+                dnp.onnx.convert(_onnx_bytes_opset(model, x, 13)))
+    assert imported.inputs[0].dnp_shape == (1, 1, 8, 3)
+    assert [o.layout for o in imported.outputs] == ["nhwc"] * 3
+    _check_outputs(imported, model, x)
