@@ -45,18 +45,9 @@ bool conv2d(const Tensor &x, const Tensor &weight, const Tensor &bias,
   const int64_t outC = weight.shape[0], kh = weight.shape[1],
                 kw = weight.shape[2];
   const int64_t groups = options.groups;
-  if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
-    error = message(op, ": groups ", groups, " must divide the ", inC,
-                    " input channels and the ", outC, " output channels");
+  if (!detail::checkConvGroups(op, inC, outC, weight.shape[3], groups, error))
     return false;
-  }
   const int64_t groupInC = inC / groups, groupOutC = outC / groups;
-  if (weight.shape[3] != groupInC) {
-    error = message(op, ": weight input channels ", weight.shape[3],
-                    " != input channels ", inC,
-                    groups == 1 ? "" : message(" / groups ", groups));
-    return false;
-  }
   int64_t outH = 0, outW = 0;
   if (!detail::checkVector(op, "bias", bias, outC, "output channels", error) ||
       !detail::checkGate(op, options.gate, outC, "output channels", error) ||

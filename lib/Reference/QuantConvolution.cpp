@@ -46,18 +46,9 @@ bool conv2dInt8(const Int8Tensor &x, const Int8Tensor &weight,
   const int64_t outC = weight.shape[0], kh = weight.shape[1],
                 kw = weight.shape[2];
   const int64_t groups = options.groups;
-  if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
-    error = message(op, ": groups ", groups, " must divide the ", inC,
-                    " input channels and the ", outC, " output channels");
+  if (!detail::checkConvGroups(op, inC, outC, weight.shape[3], groups, error))
     return false;
-  }
   const int64_t groupInC = inC / groups, groupOutC = outC / groups;
-  if (weight.shape[3] != groupInC) {
-    error = message(op, ": weight input channels ", weight.shape[3],
-                    " != input channels ", inC,
-                    groups == 1 ? "" : message(" / groups ", groups));
-    return false;
-  }
   int64_t outH = 0, outW = 0;
   if (!detail::checkRequant(op, bias, options.requant, outC, error) ||
       !checkConvInt8Options(op, x, kh, kw, options, outH, outW, error))

@@ -181,6 +181,22 @@ bool poolWindows(const char *op, const std::vector<int64_t> &shape,
   return true;
 }
 
+bool checkConvGroups(const char *op, int64_t inC, int64_t outC,
+                     int64_t weightInC, int64_t groups, std::string &error) {
+  if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
+    error = message(op, ": groups ", groups, " must divide the ", inC,
+                    " input channels and the ", outC, " output channels");
+    return false;
+  }
+  if (weightInC != inC / groups) {
+    error = message(op, ": weight input channels ", weightInC,
+                    " != input channels ", inC,
+                    groups == 1 ? "" : message(" / groups ", groups));
+    return false;
+  }
+  return true;
+}
+
 bool broadcastShape(const char *op, const std::vector<int64_t> &a,
                     const std::vector<int64_t> &b, std::vector<int64_t> &out,
                     std::string &error) {

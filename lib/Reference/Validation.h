@@ -33,6 +33,11 @@ bool checkOperand(const char *op, const char *name, const Tensor &t,
 bool checkOperandMinRank(const char *op, const char *name, const Tensor &t,
                          int64_t minRank, std::string &error);
 
+/// conv2d's `groups` divide both channel counts, and the OHWI weight has
+/// inC / groups input channels.
+bool checkConvGroups(const char *op, int64_t inC, int64_t outC,
+                     int64_t weightInC, int64_t groups, std::string &error);
+
 /// A rank-1 operand of exactly `size` elements, e.g. a bias of Cout values.
 bool checkVector(const char *op, const char *name, const Tensor &t,
                  int64_t size, const char *sizeName, std::string &error);
