@@ -51,6 +51,23 @@ double chooseWeightScale(double maxAbs) {
   return scale;
 }
 
+double chooseWeightScale(double maxAbs, double bias, double inputScale,
+                         int64_t terms) {
+  double scale = chooseWeightScale(maxAbs);
+  double room = static_cast<double>(kAccumulatorLimit) -
+                static_cast<double>(terms) * kMaxProductMagnitude;
+  if (!(room > 0.0) || !(inputScale > 0.0) || !std::isfinite(bias))
+    return scale;
+  // |bias| / (inputScale * scale) <= room / 2, with float32 rounding up.
+  double needed = std::abs(bias) / (inputScale * room / 2.0);
+  if (scale >= needed)
+    return scale;
+  float raised = static_cast<float>(needed);
+  if (static_cast<double>(raised) < needed)
+    raised = std::nextafter(raised, INFINITY);
+  return static_cast<double>(raised);
+}
+
 int32_t quantizeValue(float x, const QuantParams &params, int32_t qmin,
                       int32_t qmax) {
   if (std::isnan(x))

@@ -59,6 +59,22 @@ QuantParams chooseActivationParams(double min, double max);
 /// for an all-zero channel.
 double chooseWeightScale(double maxAbs);
 
+/// The int32 accumulator of a quantized conv/dense must stay below this
+/// bound in magnitude (exact int32 sums and the requantization's
+/// |acc| < 2^30; the Cortex-M lowering checks it); every product of an
+/// int8 input (minus its zero point) and an int8 weight adds up to
+/// kMaxProductMagnitude.
+constexpr int64_t kAccumulatorLimit = (int64_t(1) << 30) - 2;
+constexpr int64_t kMaxProductMagnitude = 255 * 128;
+
+/// chooseWeightScale(maxAbs), raised where needed so that the channel's
+/// bias, quantized with inputScale * scale, leaves room for `terms`
+/// products below kAccumulatorLimit: a channel whose weights are tiny next
+/// to its bias (pruning and near-constant squeeze-and-excitation inputs
+/// make them) would otherwise get a bias beyond int32.
+double chooseWeightScale(double maxAbs, double bias, double inputScale,
+                         int64_t terms);
+
 /// The f32 value `x` quantized with `params` as TFLite's Quantize op does:
 /// zeroPoint + round(x / scale) (division in float32, ties away from zero),
 /// clamped to [qmin, qmax]. NaN maps to the zero point.

@@ -116,11 +116,12 @@ LogicalResult readStored(Value v, Operation *user, unsigned width,
 /// 128 stays below 2^30 (about 33,000 products per output).
 LogicalResult checkAccumulator(Operation *op, int64_t terms,
                                ArrayRef<int64_t> bias) {
-  constexpr int64_t kLimit = (int64_t(1) << 30) - 2;
+  constexpr int64_t kLimit = ::dnp::quant::kAccumulatorLimit;
+  constexpr int64_t kProduct = ::dnp::quant::kMaxProductMagnitude;
   int64_t maxBias = 0;
   for (int64_t b : bias)
     maxBias = std::max(maxBias, b < 0 ? -b : b);
-  if (maxBias + terms * 255 * 128 <= kLimit)
+  if (maxBias + terms * kProduct <= kLimit)
     return success();
   return op->emitError()
          << "'" << op->getName() << "' sums " << terms
@@ -128,7 +129,7 @@ LogicalResult checkAccumulator(Operation *op, int64_t terms,
          << "to " << maxBias
          << "): the int32 accumulator of the Cortex-M code could leave the "
             "range where it is exact (2^30); at most "
-         << std::max<int64_t>((kLimit - maxBias) / (255 * 128), 0)
+         << std::max<int64_t>((kLimit - maxBias) / kProduct, 0)
          << " products per output are supported, split the layer";
 }
 

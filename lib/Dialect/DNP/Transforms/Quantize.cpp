@@ -189,7 +189,8 @@ LogicalResult Quantizer::quantizeProducer(Operation *op, Value weight,
   const Params out = paramsOf(op->getResult(0));
   SmallVector<q::QuantizedMultiplier> multipliers;
   for (int64_t c = 0; c < channels; ++c) {
-    wScales.push_back(q::chooseWeightScale(maxAbs[c]));
+    wScales.push_back(
+        q::chooseWeightScale(maxAbs[c], b[c], in.scale, block));
     bScales.push_back(in.scale * wScales[c]);
     multipliers.push_back(q::convMultiplier(in.scale, wScales[c], out.scale));
   }
