@@ -97,6 +97,18 @@ def _stored_axis(rank: int, axis: int) -> int:
     return _NCHW_TO_NHWC.index(axis)
 
 
+def _channels_first(t) -> bool:
+    """Whether `t` is a channels-first map whose axis 1 dnp stores as the
+    channels: every 4-D tensor, and an `[N, C, L]` one stored as such."""
+    return t.rank == 4 or (t.rank == 3 and t.layout == "nhwc")
+
+
+# What dnp.channel_slice can cut (`Lowering._sliceable`), for messages.
+_SLICEABLE = ("dnp.channel_slice takes consecutive channels (axis 1) of "
+              "[N, C, H, W] and [N, C, L] maps, or of the last axis of other "
+              "tensors")
+
+
 def _lift_1d(strides, pads, dilations=(1,)):
     """1-D window parameters (one stride and dilation, pads `[left, right]`)
     as those of the 2-D window with H = 1 that dnp computes them with."""
@@ -295,6 +307,15 @@ class Lowering:
         shape = tuple(int(d) for d in shape)
         if v.shape == shape:
             return v
+        producer = self.w.producer(v)
+        if producer is not None and producer.kind == "reshape":
+            # A reshape of a reshape is one reshape of the first one's input
+            # (the intermediate one goes when nothing else uses it).
+            return self._reshape_value(producer.operands[0], shape, hint)
+        for op in self.w.ops:  # the same reshape again (pieces of a split)
+            if (op.kind == "reshape" and op.operands[0] is v
+                    and op.result.shape == shape):
+                return op.result
         return self.w.op("reshape", [v], shape, hint)
 
     def as_nhwc(self, t: T, what: str = "input") -> Value:
@@ -492,10 +513,13 @@ class Lowering:
         return T(out, y, a.layout, a.src)
 
     def transpose(self, x: T, perm: Sequence[int], hint=None) -> T:
-        """A transpose that only moves size-1 axes is a reshape; any other
-        permutes the data, which no dnp op does. ShuffleNet's channel
-        shuffle (a view as `[N, g, C/g, H, W]` whose axes 1 and 2 are
-        swapped) is named as such."""
+        """A transpose that only moves size-1 axes is a reshape. Swapping
+        axes 1 and 2 of a feature map's channels viewed as `[N, g, C/g,
+        ...]` (the spatial axes as they are, or regrouped) is ShuffleNet's
+        channel shuffle (reshape -> transpose -> reshape): `channel_shuffle`
+        groups g, whose result is the shuffled map viewed as `[N, C/g, g,
+        ...]`, so that the reshape back to `[N, C, H, W]` is free. Any other
+        transpose permutes the data, which no dnp op does."""
         r = x.rank
         perm = [int(p) + r if int(p) < 0 else int(p) for p in perm]
         if sorted(perm) != list(range(r)):
@@ -507,27 +531,81 @@ class Lowering:
         moved = [p for p in perm if x.shape[p] != 1]
         if moved == sorted(moved):
             return self.reshape(x, out, hint)
-        if r == 5 and perm[:3] == [0, 2, 1] and perm[3:] == [3, 4]:
-            n, g, k, h, w = x.shape
-            raise Unsupported(
-                f"channel shuffle: transpose {perm} of {list(x.shape)} "
-                f"interleaves {g} groups of {k} channels of a "
-                f"[{n}, {g * k}, {h}, {w}] map (ShuffleNet's reshape -> "
-                "transpose -> reshape); dnp has no transpose or channel "
-                "permutation op")
+        if r >= 3 and perm == [0, 2, 1] + list(range(3, r)):
+            return self._channel_shuffle(x, perm, out, hint)
         raise Unsupported(f"transpose {perm} of {list(x.shape)} reorders the "
-                          "data; dnp has no transpose op")
+                          "data; dnp has no transpose op (it has ShuffleNet's "
+                          "channel shuffle: [0, 2, 1, ...] of a feature map's "
+                          "channels viewed as [N, groups, C / groups, ...])")
+
+    def _channel_shuffle(self, x: T, perm, out, hint) -> T:
+        """`transpose(perm = [0, 2, 1, ...])` of `x` viewed as `[N, g, K,
+        ...]`: `channel_shuffle` groups g of the NCHW map `src` whose
+        channels C = g * K `x` regroups (a `flat` view of it; or a plain
+        tensor with nothing after K, whose last axis is then the
+        channels)."""
+        n, g, k = x.shape[:3]
+        rest = int(np.prod(x.shape[3:], dtype=np.int64))
+        if x.layout == "flat":
+            src = tuple(int(d) for d in x.src)
+            fits = (src[0] == n and src[1] == g * k and
+                    src[2] * src[3] == rest)
+        else:
+            src = (n, g * k, 1, 1)
+            fits = x.layout == "plain" and rest == 1
+        if not fits:
+            what = ("a channels-first map" if x.layout == "nhwc" else
+                    f"a view of an NCHW map {list(src)}" if x.layout == "flat"
+                    else "a tensor with more than its batch and channels")
+            raise Unsupported(
+                f"transpose {perm} of {list(x.shape)}, {what}, is not a "
+                "channel shuffle: dnp's channel_shuffle is the transpose "
+                "[0, 2, 1, ...] of an [N, C, H, W] or [N, C, L] map viewed as "
+                "[N, groups, C / groups, ...] (ShuffleNet's reshape -> "
+                "transpose -> reshape); dnp has no other transpose")
+        v = self._reshape_value(x.value, nhwc_shape(src))
+        y = self.w.op("channel_shuffle", [v], v.shape, hint, groups=g)
+        return self._result(out, self._reshape_value(y, out), "flat", src)
 
     @staticmethod
     def _axis_text(x: T, axis: int) -> str:
-        if axis == 1 and x.rank in (3, 4):
+        if axis == 1 and _channels_first(x):
             return "the channels (axis 1)"
         return f"axis {axis}"
 
-    def split(self, x: T, axis: int, sizes: Sequence[int], what="split"):
-        """Splitting a tensor into pieces along `axis`: the identity for
-        one piece; otherwise unsupported (dnp has no slice op), naming the
-        channel split of ShuffleNetV2 when it is one."""
+    @staticmethod
+    def _sliceable(x: T, axis: int) -> bool:
+        """Whether `axis` of `x` is one that `channel_slice` cuts: the
+        channels of an `[N, C, H, W]` map or of an `[N, C, L]` one (stored
+        `[N, 1, L, C]`), or the last axis of a tensor of another rank
+        (`[N, F]` features: the channels of `[N, 1, 1, F]`)."""
+        return axis == (1 if _channels_first(x) else x.rank - 1)
+
+    def _channel_slice(self, x: T, axis: int, offset: int, size: int,
+                       hint=None) -> T:
+        """`size` consecutive elements from `offset` along `axis`
+        (`_sliceable`): one `channel_slice`."""
+        shape = list(x.shape)
+        shape[axis] = int(size)
+        if _channels_first(x):
+            v = self.as_nhwc(x, "slice input")
+            n, _, h, w = _nchw(x.shape)
+            y = self.w.op("channel_slice", [v], (n, h, w, size), hint,
+                          offset=int(offset))
+            return T(tuple(shape), y, "nhwc")
+        v = self.as_plain(x, "slice input")
+        outer = int(np.prod(x.shape[:-1], dtype=np.int64))
+        v = self._reshape_value(v, (outer, 1, 1, x.shape[-1]))
+        y = self.w.op("channel_slice", [v], (outer, 1, 1, size), hint,
+                      offset=int(offset))
+        return T(tuple(shape), self._reshape_value(y, shape), "plain")
+
+    def split(self, x: T, axis: int, sizes: Sequence[int], what="split",
+              hint=None):
+        """Splitting a tensor into pieces of `sizes` along `axis`: the
+        identity for one piece; one `channel_slice` per piece where `axis`
+        is the channels (ShuffleNetV2's channel split) or another axis
+        `_sliceable` names; unsupported otherwise."""
         sizes = [int(s) for s in sizes]
         r = x.rank
         axis = axis + r if axis < 0 else axis
@@ -535,37 +613,67 @@ class Lowering:
             raise Unsupported(f"{what} axis {axis} out of range for rank {r}")
         if len(sizes) == 1 and sizes[0] == x.shape[axis]:
             return [x]
-        channel = " (a channel split, as in ShuffleNetV2)" \
-            if axis == 1 and r in (3, 4) else ""
-        raise Unsupported(f"{what} of {list(x.shape)} along "
-                          f"{self._axis_text(x, axis)} into sizes {sizes}"
-                          f"{channel}; dnp has no slice or split op")
+        text = (f"{what} of {list(x.shape)} along "
+                f"{self._axis_text(x, axis)} into sizes {sizes}")
+        if any(s <= 0 for s in sizes) or sum(sizes) != x.shape[axis]:
+            raise Unsupported(f"{text}: dnp needs non-empty pieces that add "
+                              f"up to the {x.shape[axis]} elements")
+        offsets = np.cumsum([0] + sizes[:-1]).tolist()
+        if x.value is None:
+            return [self.constant(np.take(np.asarray(x.const),
+                                          range(o, o + s), axis))
+                    for o, s in zip(offsets, sizes)]
+        if not self._sliceable(x, axis):
+            raise Unsupported(f"{text}; {_SLICEABLE}")
+        return [self._channel_slice(x, axis, o, s, hint)
+                for o, s in zip(offsets, sizes)]
 
-    def slice(self, x: T, ranges, what="slice") -> T:
+    def slice(self, x: T, ranges, what="slice", hint=None) -> T:
         """`ranges`: `(axis, start, stop, step)` of each sliced axis (Python
-        slice semantics). The whole of every axis is the identity; a part
-        of one is unsupported (dnp has no slice op)."""
+        slice semantics, which ONNX's clamping of starts and ends follows).
+        The whole of every axis is the identity; consecutive elements of one
+        axis that `_sliceable` names (a part of the channels) are a
+        `channel_slice`; anything else is unsupported."""
         r = x.rank
-        parts = []
+        kept = {}
         for axis, start, stop, step in ranges:
             axis = int(axis) + r if int(axis) < 0 else int(axis)
             if not 0 <= axis < r:
                 raise Unsupported(f"{what} axis {axis} out of range for rank "
                                   f"{r}")
-            size = x.shape[axis]
-            kept = range(size)[slice(start, stop, step)]
-            if list(kept) == list(range(size)):
-                continue
-            step_text = "" if kept.step == 1 else f":{kept.step}"
-            parts.append(f"{kept.start}:{kept.stop}{step_text} of "
-                         f"{self._axis_text(x, axis)}"
-                         if len(kept) else f"nothing of axis {axis}")
-        if not parts:
+            if axis in kept:
+                raise Unsupported(f"{what} of axis {axis} twice")
+            kept[axis] = range(x.shape[axis])[slice(start, stop, step)]
+        kept = {a: p for a, p in sorted(kept.items())
+                if list(p) != list(range(x.shape[a]))}
+        if not kept:
             return x
-        channel = (" (a channel split, as in ShuffleNetV2)"
-                   if any("channels" in p for p in parts) else "")
-        raise Unsupported(f"{what} of {list(x.shape)} keeping "
-                          f"{', '.join(parts)}{channel}; dnp has no slice op")
+        if x.value is None and all(len(p) for p in kept.values()):
+            data = np.asarray(x.const)
+            for axis, part in kept.items():
+                data = np.take(data, list(part), axis)
+            return self.constant(data)
+        parts = []
+        for axis, part in kept.items():
+            step_text = "" if part.step == 1 else f":{part.step}"
+            stop = part.stop if part.stop >= 0 else ""  # reversed to 0
+            parts.append(f"{part.start}:{stop}{step_text} of "
+                         f"{self._axis_text(x, axis)}"
+                         if len(part) else f"nothing of axis {axis}")
+        text = f"{what} of {list(x.shape)} keeping {', '.join(parts)}"
+        if any(not len(p) for p in kept.values()):
+            raise Unsupported(f"{text}; dnp tensors cannot be empty")
+        if len(kept) > 1:
+            raise Unsupported(f"{text}; {_SLICEABLE}, one axis at a "
+                              "time")
+        axis, part = next(iter(kept.items()))
+        if len(part) > 1 and part.step != 1:
+            raise Unsupported(f"{text} (a step of {part.step}); "
+                              f"{_SLICEABLE}")
+        if not self._sliceable(x, axis):
+            raise Unsupported(f"{text}; {_SLICEABLE}")
+        return self._channel_slice(x, axis, min(part[0], part[-1]), len(part),
+                                   hint)
 
     def softmax(self, x: T, axis: int, coerce_2d: bool = False, hint=None) -> T:
         """Softmax along `axis` (ONNX opset >= 13, PyTorch), or over the

@@ -18,12 +18,13 @@ rewrites (fusing a relu into its producer) can run first.
 Type strings follow the MLIR builtin syntax: `tensor<1x28x28x1xf32>`;
 attributes follow the assembly formats of
 include/dnp/Dialect/DNP/IR/DNPOps.td. A grouped `conv2d` prints `groups G`
-(not when G is 1); `mul` prints one type when both operands have the
-result's shape and `(lhs, rhs) -> result` when one is broadcast. The
-elementwise activations (`ELEMENTWISE`) print as `%y = dnp.clamp %x min
--1.0e+00 max 1.0e+00 : tensor<...>`; an attribute that is not passed is left
-to the op's default (`hard_sigmoid`'s alpha 1/6 and beta 1/2, `leaky_relu`'s
-alpha 0.01).
+(not when G is 1), `channel_shuffle` always (`groups G : type`);
+`channel_slice` prints `offset O : input -> result`; `mul` prints one type
+when both operands have the result's shape and `(lhs, rhs) -> result` when
+one is broadcast. The elementwise activations (`ELEMENTWISE`) print as
+`%y = dnp.clamp %x min -1.0e+00 max 1.0e+00 : tensor<...>`; an attribute
+that is not passed is left to the op's default (`hard_sigmoid`'s alpha 1/6
+and beta 1/2, `leaky_relu`'s alpha 0.01).
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ OP_KINDS = {
     "add": ("act",),
     "mul": (),
     "concat": (),
+    "channel_slice": ("offset",),
+    "channel_shuffle": ("groups",),
     "flatten": (),
     "reshape": (),
     "relu": (),
@@ -71,7 +74,8 @@ ELEMENTWISE = ("relu", "relu6", "sigmoid", "tanh", "silu", "hard_swish",
                "hard_sigmoid", "leaky_relu", "clamp")
 
 # Attributes an op cannot do without (the others have defaults in the ODS).
-_REQUIRED_ATTRS = {"clamp": ("min", "max")}
+_REQUIRED_ATTRS = {"clamp": ("min", "max"), "channel_slice": ("offset",),
+                   "channel_shuffle": ("groups",)}
 
 # Ops into which a following relu/relu6 can be folded.
 _FUSABLE_PRODUCERS = ("conv2d", "depthwise_conv2d", "dense", "add")
@@ -309,7 +313,9 @@ class ModelWriter:
             parts.append(f"padding {_int_list(a['padding'])}")
         if "dilations" in a and list(a["dilations"]) != [1, 1]:
             parts.append(f"dilations {_int_list(a['dilations'])}")
-        if int(a.get("groups", 1)) != 1:
+        if k == "channel_slice":
+            parts.append(f"offset {int(a['offset'])}")
+        if k == "channel_shuffle" or int(a.get("groups", 1)) != 1:
             parts.append(f"groups {int(a['groups'])}")
         if a.get("count_include_pad"):
             parts.append("count_include_pad")
@@ -328,7 +334,7 @@ class ModelWriter:
         if k in ("conv2d", "depthwise_conv2d", "dense", "batch_norm", "concat"):
             types = ", ".join(v.type for v in op.operands)
             return f"{text} : ({types}) -> {out}"
-        if k in ("add", "softmax") or k in ELEMENTWISE:
+        if k in ("add", "softmax", "channel_shuffle") or k in ELEMENTWISE:
             return f"{text} : {out}"
         if k == "mul":
             # One type when neither operand is broadcast.

@@ -23,15 +23,20 @@ and a zero Pad of the spatial axes before a Conv or AveragePool. A Mul of a
 tensor by its own Sigmoid is the SiLU (-> dnp.silu), and by its own
 HardSigmoid with alpha 1/6, beta 1/2 the hard swish that torch.onnx emits
 below opset 14 (-> dnp.hard_swish), when the Mul is the only user of the
-(Hard)Sigmoid. Transpose, Split and Slice of activations have no dnp op:
-only their trivial forms import (a Transpose that moves only size-1 axes is
-a reshape, a Split into one piece or a Slice of everything the identity);
-the others, ShuffleNetV2's channel split and channel shuffle among them,
-are reported with the numbers. Shape arithmetic on constants (Shape,
-Gather, Unsqueeze, Concat, ... as torch.onnx emits for `x.view(n, -1)`) is
-folded. No node needs an op dnp lacks: a spatial mean is global_avg_pool2d
-(or an avg_pool2d spanning H or W), and 1-D windows are the 2-D ops with
-H = 1.
+(Hard)Sigmoid. Split (sizes as attribute before opset 13, as input from
+13 on, equal parts when absent; `num_outputs` from 18) and Slice (steps 1)
+of the channel axis of [N, C, H, W] and [N, C, L] maps, or of the last axis
+of another tensor, are one dnp.channel_slice per piece (ShuffleNetV2's
+channel split); the Reshape [N, g, C/g, H, W] -> Transpose [0, 2, 1, 3, 4]
+-> Reshape [N, C, H, W] of ShuffleNet is one dnp.channel_shuffle groups g
+(the spatial axes may be regrouped, as in [N, g, C/g, H*W]). A Transpose
+that moves only size-1 axes is a reshape, a Split into one piece or a Slice
+of everything the identity; every other Transpose, Split and Slice (other
+axes, steps other than 1, cutting several axes at once) is reported with
+the numbers. Shape arithmetic on constants (Shape, Gather, Unsqueeze,
+Concat, ... as torch.onnx emits for `x.view(n, -1)`) is folded. No node
+needs an op dnp lacks: a spatial mean is global_avg_pool2d (or an
+avg_pool2d spanning H or W), and 1-D windows are the 2-D ops with H = 1.
 
 Layouts: every 4-D tensor is NCHW in ONNX and NHWC in dnp, so the imported
 function takes NHWC inputs (transpose with `x.transpose(0, 2, 3, 1)` or use
@@ -72,15 +77,14 @@ SUPPORTED_OPS = frozenset([
     "GlobalAveragePool", "ReduceMean", "Add", "Concat", "BatchNormalization",
     "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Softmax", "Identity",
     "Dropout", "Constant", "Pad", "Sigmoid", "Tanh", "HardSigmoid",
-    "HardSwish", "LeakyRelu", "Mul",
+    "HardSwish", "LeakyRelu", "Mul", "Split", "Slice",
 ])
 
-#: Op types with a converter that handles their trivial forms (a Transpose
-#: that moves only size-1 axes is a reshape, a Split into one piece and a
-#: Slice of everything are the identity) and reports every other form with
-#: the numbers: dnp has no transpose, slice or split op (ShuffleNetV2's
-#: channel split and channel shuffle).
-EXPLAINED_OPS = frozenset(["Transpose", "Split", "Slice"])
+#: Op types with a converter for some of their forms, which reports every
+#: other form with the numbers: a Transpose that moves only size-1 axes is a
+#: reshape and ShuffleNet's channel shuffle is dnp.channel_shuffle; dnp has
+#: no general transpose.
+EXPLAINED_OPS = frozenset(["Transpose"])
 
 # Ops that can absorb a zero Pad of their input into their own padding.
 _PAD_CONSUMERS = frozenset(["Conv", "AveragePool"])
@@ -867,9 +871,10 @@ class _Importer:
         return self.low.transpose(x, perm, label)
 
     def _op_Split(self, node, ins, a, label):
-        """Split along `axis`: sizes from the `split` attribute (opset <
-        13) or input (13+), else equal parts (`num_outputs` from opset 18,
-        or one per output)."""
+        """Split along `axis` (`Lowering.split`: a channel_slice per piece):
+        sizes from the `split` attribute (opset < 13) or input (13+), else
+        equal parts (`num_outputs` from opset 18, or one per output; the
+        last one smaller when they do not divide the axis)."""
         x = ins[0]
         axis = int(a.get("axis", 0))
         if self.opset < 13:
@@ -884,11 +889,14 @@ class _Importer:
                 if -x.rank <= axis < x.rank else 0
             step = -(-dim // parts)
             sizes = [min(step, dim - i * step) for i in range(parts)]
-        return self.low.split(x, axis, list(sizes), "Split")
+        return self.low.split(x, axis, list(sizes), "Split", label)
 
     def _op_Slice(self, node, ins, a, label):
-        """Slice of an activation: the identity when it keeps every
-        element, otherwise unsupported with the ranges."""
+        """Slice of an activation (`Lowering.slice`): the identity when it
+        keeps every element, a channel_slice when it keeps consecutive
+        channels (starts, ends and axes may be negative), otherwise
+        unsupported with the ranges. Starts, ends, axes and steps are
+        attributes before opset 10, constant inputs from 10 on."""
         x = ins[0]
         if self.opset < 10:
             starts, ends = list(a["starts"]), list(a["ends"])
@@ -906,7 +914,7 @@ class _Importer:
                       .reshape(-1)] if len(ins) > 4 and ins[4] is not None
                      else [1] * len(starts))
         return self.low.slice(x, list(zip(axes, starts, ends, steps)),
-                              "Slice")
+                              "Slice", label)
 
     def _op_Concat(self, node, ins, a, label):
         return self.low.concat(ins, int(a["axis"]), label)

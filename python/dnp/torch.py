@@ -32,11 +32,16 @@ functions and Tensor methods:
 bounds [0, inf), relu6 for [0, 6], clamp otherwise). In-place forms
 (`inplace=True`, `x.sigmoid_()`, `F.relu_`) are supported: later uses of the
 mutated tensor see the new value (a view of it taken earlier does not).
-Splits, slices and transposes (`torch.chunk`/`split`/`narrow`, `x[:, a:b]`,
-`torch.transpose`/`permute`) have no dnp op: only their trivial forms
-import (a transpose that moves only size-1 axes is a reshape, one piece or
-everything is the identity); the others, ShuffleNetV2's channel split and
-channel shuffle among them, are reported with the numbers.
+Channel splits (`torch.chunk`/`x.chunk`, `torch.split`/`x.split` with a
+piece size or a list of sizes, `torch.narrow`/`x.narrow`, `x[:, a:b]` with
+negative bounds too) of [N, C, H, W] and [N, C, L] maps, or of the last
+axis of another tensor, are one dnp.channel_slice per piece (ShuffleNetV2);
+ShuffleNet's channel shuffle (`x.view`/`reshape` to [N, g, C/g, H, W],
+`transpose(1, 2)` or `permute(0, 2, 1, 3, 4)`, `contiguous()`, `view`/
+`reshape`/`flatten` back to [N, C, H, W]) is one dnp.channel_shuffle groups
+g. A transpose that moves only size-1 axes is a reshape, one piece or
+everything the identity; other splits, slices (other axes, steps other
+than 1) and transposes are reported with the numbers.
 
 As with the ONNX importer, 4-D inputs are NCHW in PyTorch and NHWC in the
 dnp function, and a rank-3 input that reaches a convolution, pooling, batch
@@ -153,8 +158,9 @@ _SIMPLE_ACTIVATION_MODULES = ((nn.Sigmoid, "sigmoid"), (nn.Tanh, "tanh"),
 _MUL_FUNCS = {operator.mul, operator.imul, torch.mul} | _present(
     getattr(torch, "multiply", None))
 _MUL_METHODS = {"mul", "mul_", "multiply", "multiply_"}
-# Channel splits, slices and transposes: no dnp op (reported with the
-# numbers by `Lowering.split`, `.slice`, `.transpose`).
+# Channel splits, slices and transposes (`Lowering.split`, `.slice`:
+# dnp.channel_slice; `.transpose`: dnp.channel_shuffle or a reshape, the
+# other forms reported with the numbers).
 _CHUNK_FUNCS = {torch.chunk}
 _SPLIT_FUNCS = {torch.split}
 _TRANSPOSE_FUNCS = _present(torch.transpose, getattr(torch, "swapaxes", None),
@@ -196,10 +202,11 @@ def _unpack_count(frame) -> Optional[int]:
 
 class _Proxy(torch.fx.Proxy):
     """torch.fx's Proxy, able to unpack a traced tuple (`a, b = x.chunk(2,
-    1)`, `n, c, h, w = x.size()`) on Python 3.11, where PyTorch 1.13's
-    `Proxy.__iter__` looks the unpacking instruction up at the wrong index
-    (the bytecode has inline caches since 3.11) and fails. Iterating in
-    any other way fails as before (`Tracer.iter`)."""
+    1)`, `n, c, h, w = x.size()`, and through `_Attribute` `n, c, l =
+    x.shape`) on Python 3.11, where PyTorch 1.13's `Proxy.__iter__` looks
+    the unpacking instruction up at the wrong index (the bytecode has
+    inline caches since 3.11) and fails. Iterating in any other way fails
+    as before (`Tracer.iter`)."""
 
     def __iter__(self):
         frame = inspect.currentframe()
@@ -207,6 +214,16 @@ class _Proxy(torch.fx.Proxy):
         if count is not None:
             return iter([self[i] for i in range(count)])
         return self.tracer.iter(self)
+
+    def __getattr__(self, k):
+        return _Attribute(self, k)
+
+
+class _Attribute(torch.fx.proxy.Attribute):
+    """An attribute of a traced value (`x.shape`), unpacked as `_Proxy`
+    unpacks."""
+
+    __iter__ = _Proxy.__iter__
 
 
 class _Tracer(torch.fx.Tracer):
@@ -288,6 +305,9 @@ class _Exporter:
             return type(a)(self._arg(x) for x in a)
         if isinstance(a, dict):
             return {k: self._arg(v) for k, v in a.items()}
+        if isinstance(a, slice):  # x[:, :c // 2] with c traced
+            return slice(self._arg(a.start), self._arg(a.stop),
+                         self._arg(a.step))
         return a
 
     @staticmethod
@@ -424,13 +444,26 @@ class _Exporter:
             self.env[target] = self.env[node]
 
     def _outputs(self, node) -> None:
+        """The returned tensors, in order; tuples of them (nested, or the
+        pieces of a returned `x.chunk(2, 1)`) are flattened."""
+        outputs = []
+
+        def collect(v, name):
+            if isinstance(v, torch.fx.Node):
+                name, v = v.name, self._arg(v)
+            if isinstance(v, (tuple, list)):
+                for j, item in enumerate(v):
+                    collect(item, f"{name}_{j}")
+            else:
+                outputs.append((v, name))
+
         result = node.args[0]
         values = result if isinstance(result, (tuple, list)) else [result]
         for i, v in enumerate(values):
-            t = self._arg(v)
+            collect(v, f"out{i}")
+        for i, (t, name) in enumerate(outputs):
             if not isinstance(t, T):
                 raise Unsupported(f"output #{i} is not a tensor")
-            name = v.name if isinstance(v, torch.fx.Node) else f"out{i}"
             self.output_info.append(self.low.output(t, name))
 
     def _convert(self, node, gm):
@@ -654,7 +687,7 @@ class _Exporter:
         if not 0 <= dim < x.rank:
             raise Unsupported(f"chunk dim {dim} out of range for rank {x.rank}")
         sizes = _chunk_sizes(x.shape[dim], chunks)
-        return tuple(self.low.split(x, dim, sizes, "chunk"))
+        return tuple(self.low.split(x, dim, sizes, "chunk", label))
 
     def _split(self, x, split, dim, label):
         x = self._tensor(x)
@@ -662,7 +695,7 @@ class _Exporter:
         if not 0 <= dim < x.rank:
             raise Unsupported(f"split dim {dim} out of range for rank {x.rank}")
         return tuple(self.low.split(x, dim, _split_sizes(x.shape[dim], split),
-                                    "split"))
+                                    "split", label))
 
     def _transpose(self, x, d0, d1, label):
         x = self._tensor(x)
@@ -678,20 +711,22 @@ class _Exporter:
         x = self._tensor(x)
         start = int(start)
         return self.low.slice(x, [(int(dim), start, start + int(length), 1)],
-                              "narrow")
+                              "narrow", label)
 
     def _getitem(self, x: T, index, label):
-        """`x[...]` of a tensor: slices that keep everything are the
-        identity; anything else selects part of the data (no dnp op)."""
+        """`x[...]` of a tensor with slices (`Lowering.slice`): those that
+        keep everything are the identity, consecutive channels a
+        channel_slice; integer, tensor and `None` indices have no dnp op."""
         index = index if isinstance(index, tuple) else (index,)
         if not all(isinstance(i, slice) for i in index) or len(index) > x.rank:
             shown = ", ".join(":" if i == slice(None) else repr(i)
                               for i in index)
             raise Unsupported(f"indexing [{shown}] of {list(x.shape)}; dnp "
-                              "has no gather or slice op")
+                              "has no gather: only slices (start:stop) of "
+                              "one axis have a dnp op (channel_slice)")
         return self.low.slice(x, [(axis, i.start, i.stop, i.step)
                                   for axis, i in enumerate(index)
-                                  if i != slice(None)], "indexing")
+                                  if i != slice(None)], "indexing", label)
 
     # -- functions and methods -------------------------------------------------
 

@@ -492,6 +492,98 @@ def build_mul_group_model(name: str, seed: int = 0) -> nn.Module:
     return randomize_batch_norms(model, seed)
 
 
+# -- channel split and channel shuffle (test_channel_ops.py) ---------------------
+
+
+def channel_shuffle(x, groups: int):
+    """torchvision's ShuffleNetV2 channel shuffle: view as [N, g, C/g, H, W],
+    swap axes 1 and 2, view back as [N, C, H, W]."""
+    batchsize, num_channels, height, width = x.size()
+    channels_per_group = num_channels // groups
+    x = x.view(batchsize, groups, channels_per_group, height, width)
+    x = torch.transpose(x, 1, 2).contiguous()
+    return x.view(batchsize, -1, height, width)
+
+
+def _shuffle_branch(c: int, stride: int = 1) -> nn.Sequential:
+    """A ShuffleNetV2 branch: 1x1 conv, 3x3 depthwise (stride), 1x1 conv,
+    each with batch norm (torchvision's InvertedResidual)."""
+    return nn.Sequential(
+        nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),
+        nn.Conv2d(c, c, 3, stride, 1, groups=c, bias=False), nn.BatchNorm2d(c),
+        nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+
+
+class ShuffleNetV2Units(nn.Module):
+    """ShuffleNetV2 in small: a stem conv (3 -> 8), a downsampling unit
+    (both branches read all 8 channels, stride 2; concatenated to 16 and
+    shuffled), two basic units (`x.chunk(2, dim=1)`, the second half
+    through a branch, concatenated, shuffled with 2 groups of 8), a shuffle
+    with 8 groups of 2, `x.mean([2, 3])` and Linear: 4 channel slices and 4
+    channel shuffles."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.down_left = nn.Sequential(
+            nn.Conv2d(8, 8, 3, 2, 1, groups=8, bias=False), nn.BatchNorm2d(8),
+            nn.Conv2d(8, 8, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.down_right = _shuffle_branch(8, 2)
+        self.units = nn.ModuleList([_shuffle_branch(8), _shuffle_branch(8)])
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = torch.cat((self.down_left(x), self.down_right(x)), dim=1)
+        x = channel_shuffle(x, 2)
+        for unit in self.units:
+            x1, x2 = x.chunk(2, dim=1)
+            x = channel_shuffle(torch.cat((x1, unit(x2)), dim=1), 2)
+        x = channel_shuffle(x, 8)
+        return self.fc(x.mean([2, 3]))
+
+
+class ShuffleNet1d(nn.Module):
+    """A ShuffleNetV2 basic unit on an [N, C, L] map: Conv1d (4 -> 12), a
+    split by indexing (`x[:, :c // 2]`, `x[:, c // 2:]`), a 1-D branch on
+    the second half, concatenation, a shuffle with 3 groups of 4 through
+    `view(n, 3, c // 3, l)`, `permute(0, 2, 1, 3)` and `reshape(n, c, l)`,
+    AdaptiveAvgPool1d(1) and Linear: 2 channel slices, 1 channel shuffle."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 12, 3, padding=1)
+        self.branch = nn.Sequential(
+            nn.Conv1d(6, 6, 1), nn.BatchNorm1d(6), nn.ReLU(),
+            nn.Conv1d(6, 6, 3, padding=1, groups=6), nn.BatchNorm1d(6),
+            nn.Conv1d(6, 6, 1), nn.ReLU())
+        self.pool = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, x):
+        x = self.conv(x)
+        c = x.shape[1]
+        x = torch.cat((x[:, :c // 2], self.branch(x[:, c // 2:])), dim=1)
+        n, c, length = x.shape
+        x = x.view(n, 3, c // 3, length).permute(0, 2, 1, 3)
+        x = x.reshape(n, c, length)
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+#: name -> (class, example input shape, dnp.channel_slice count,
+#: dnp.channel_shuffle groups in order)
+CHANNEL_MODELS = {
+    "shufflenet_v2_units": (ShuffleNetV2Units, (1, 3, 8, 8), 4, [2, 2, 2, 8]),
+    "shufflenet_1d": (ShuffleNet1d, (1, 4, 10), 2, [3]),
+}
+
+
+def build_channel_model(name: str, seed: int = 0) -> nn.Module:
+    """The model with random weights and batch-norm statistics."""
+    torch.manual_seed(seed)
+    return randomize_batch_norms(CHANNEL_MODELS[name][0](), seed)
+
+
 # -- torchvision's model zoo (test_zoo.py, bench/zoo) ----------------------------
 
 

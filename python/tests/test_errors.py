@@ -41,9 +41,10 @@ def test_every_unsupported_onnx_node_is_listed():
         helper.make_node("Conv", ["x", "w0"], ["c0"], name="conv0",
                          pads=[1, 1, 1, 1]),
         helper.make_node("Elu", ["c0"], ["l0"], name="elu"),
-        # A channel split: no dnp op. The Conv of one half is supported
-        # and not listed (nor are the nodes after it).
-        helper.make_node("Split", ["l0"], ["h0", "h1"], name="split", axis=1),
+        # A split of the rows: no dnp op (dnp.channel_slice cuts
+        # channels). The Conv of one half is supported and not listed (nor
+        # are the nodes after it).
+        helper.make_node("Split", ["l0"], ["h0", "h1"], name="split", axis=2),
         helper.make_node("Conv", ["h0", "w1"], ["c1"], name="conv1"),
         helper.make_node("MaxPool", ["c1"], ["p0"], name="dilated_pool",
                          kernel_shape=[2, 2], dilations=[2, 2]),
@@ -56,9 +57,9 @@ def test_every_unsupported_onnx_node_is_listed():
         helper.make_node("Clip", ["t0", "lo", "hi"], ["y"], name="clip"),
     ]
     inits = [_init("w0", rng.normal(size=(4, 3, 3, 3))),
-             _init("w1", rng.normal(size=(4, 2, 1, 1))), _init("hi", 1.0)]
+             _init("w1", rng.normal(size=(4, 4, 1, 1))), _init("hi", 1.0)]
     model = _model(nodes, [_vi("x", [1, 3, 8, 8]), _vi("lo", [])],
-                   [_vi("y", [1, 4, 6, 6])], inits)
+                   [_vi("y", [1, 4, 6, 2])], inits)
     with pytest.raises(dnp.onnx.UnsupportedModelError) as info:
         dnp.onnx.convert(model)
     err = info.value
@@ -69,12 +70,13 @@ def test_every_unsupported_onnx_node_is_listed():
     text = str(err)
     assert "5 unsupported node(s)" in text
     for needle in ("elu (Elu): op type 'Elu' is not supported",
-                   "split (Split): Split of [1, 4, 8, 8] along the channels "
-                   "(axis 1) into sizes [2, 2] (a channel split, as in "
-                   "ShuffleNetV2); dnp has no slice or split op",
+                   "split (Split): Split of [1, 4, 8, 8] along axis 2 into "
+                   "sizes [4, 4]; dnp.channel_slice takes consecutive "
+                   "channels (axis 1) of [N, C, H, W] and [N, C, L] maps, or "
+                   "of the last axis of other tensors",
                    "dilated_pool (MaxPool): pooling dilations [2, 2]",
                    "swap_hw (Transpose): transpose [0, 1, 3, 2] of "
-                   "[1, 4, 6, 6] reorders the data; dnp has no transpose op",
+                   "[1, 4, 2, 6] reorders the data; dnp has no transpose op",
                    "clip (Clip): Clip min must be a constant"):
         assert needle in text
     # Supported nodes, also those after an unsupported one, are not listed.
@@ -221,8 +223,8 @@ def test_every_unsupported_torch_node_is_listed():
     text = str(info.value)
     assert "padding_mode 'reflect'; dnp pads with zeros" in text
     assert "module type ELU is not supported" in text
-    assert ("indexing of [1, 8, 6, 6] keeping 1:6 of axis 2; dnp has no "
-            "slice op") in text
+    assert ("indexing of [1, 8, 6, 6] keeping 1:6 of axis 2; "
+            "dnp.channel_slice takes consecutive channels (axis 1)") in text
     assert "mul" not in [p[0] for p in problems]
     assert "training mode" in text
     assert "function erf is not supported" in text

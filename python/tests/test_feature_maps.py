@@ -343,7 +343,7 @@ def test_onnx_unsupported_windows_are_listed_at_once():
     rng = np.random.default_rng(4)
     nodes = [
         helper.make_node("Split", ["x"], ["c0", "c0b"], name="split_1d",
-                         axis=1),
+                         axis=2),
         helper.make_node("MaxPool", ["x"], ["p0"], name="dilated_1d",
                          kernel_shape=[2], dilations=[2]),
         helper.make_node("ReduceMean", ["x"], ["m0"], name="channel_mean",
@@ -364,8 +364,8 @@ def test_onnx_unsupported_windows_are_listed_at_once():
         ("channel_pad", "Pad")]
     text = str(err)
     for needle in (
-            "split_1d (Split): Split of [1, 4, 10] along the channels (axis 1) "
-            "into sizes [2, 2] (a channel split, as in ShuffleNetV2)",
+            "split_1d (Split): Split of [1, 4, 10] along axis 2 into sizes "
+            "[5, 5]; dnp.channel_slice takes consecutive channels (axis 1)",
             "dilated_1d (MaxPool): pooling dilations [2]",
             "channel_mean (ReduceMean): mean over axes [1] of the rank-3 "
             "tensor [1, 4, 10]",

@@ -232,3 +232,45 @@ def test_dnp_opt_accepts_mul_and_groups(tmp_path):
     assert ": (tensor<1x1x1x6xf32>, tensor<1x4x4x6xf32>) -> " \
         "tensor<1x4x4x6xf32>" in out
     assert re.search(r"dnp\.mul %\w+, %\w+ : tensor<1x4x4x6xf32>\n", out)
+
+
+def _channel_ops_model():
+    """ShuffleNetV2's channel split (two channel_slice) and channel shuffle."""
+    w = ModelWriter()
+    x = w.argument((1, 4, 4, 8), "x")
+    a = w.op("channel_slice", [x], (1, 4, 4, 3), "a", offset=0)
+    b = w.op("channel_slice", [x], (1, 4, 4, 5), "b", offset=3)
+    c = w.op("concat", [b, a], x.shape, "c")
+    y = w.op("channel_shuffle", [c], c.shape, "y", groups=2)
+    w.output(y)
+    return w.to_mlir()
+
+
+def test_channel_ops_syntax():
+    lines = _channel_ops_model().splitlines()
+    for line in (
+            "%a = dnp.channel_slice %x offset 0 : tensor<1x4x4x8xf32> -> "
+            "tensor<1x4x4x3xf32>",
+            "%b = dnp.channel_slice %x offset 3 : tensor<1x4x4x8xf32> -> "
+            "tensor<1x4x4x5xf32>",
+            "%y = dnp.channel_shuffle %c groups 2 : tensor<1x4x4x8xf32>"):
+        assert "  " + line in lines, line
+    w = ModelWriter()
+    x = w.argument((1, 4))
+    with pytest.raises(ValueError, match=r"needs attribute\(s\) \['offset'\]"):
+        w.op("channel_slice", [x], x.shape)
+    with pytest.raises(ValueError, match=r"needs attribute\(s\) \['groups'\]"):
+        w.op("channel_shuffle", [x], x.shape)
+
+
+@pytest.mark.skipif(dnp.find_tool("dnp-opt", required=False) is None,
+                    reason="dnp-opt not built")
+def test_dnp_opt_accepts_channel_ops(tmp_path):
+    path = tmp_path / "m.mlir"
+    path.write_text(_channel_ops_model())
+    proc = subprocess.run([str(dnp.find_tool("dnp-opt")), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "offset 3 : tensor<1x4x4x8xf32> -> tensor<1x4x4x5xf32>" in out
+    assert "groups 2 : tensor<1x4x4x8xf32>" in out

@@ -1,6 +1,5 @@
 """dnp.mul (broadcasting: squeeze-and-excitation) and grouped dnp.conv2d in
-the importers, and what has no dnp op yet (channel split, channel
-shuffle, transposes, slices), reported all at once.
+the importers (channel splits and shuffles: test_channel_ops.py).
 
 * Small models (`models.MUL_GROUP_MODELS`: MobileNetV3, EfficientNet and
   RegNetY blocks with squeeze-and-excitation, depthwise convolutions with a
@@ -9,10 +8,7 @@ shuffle, transposes, slices), reported all at once.
   PyTorch.
 * The IR text of Mul (every broadcast, rank promotion, constant operands)
   and grouped Conv (weight OIHW -> OHWI `[O, Kh, Kw, I/G]`) for both
-  importers.
-* The errors: a ShuffleNetV2 unit's channel split and channel shuffle
-  through both routes, slices, splits and transposes, named with the
-  numbers."""
+  importers."""
 
 import io
 import re
@@ -411,155 +407,3 @@ def test_torch_grouped_conv1d_weights():
     np.testing.assert_array_equal(
         _blob(text, "conv_weight"),
         conv.weight.detach().numpy().transpose(0, 2, 1).reshape(-1))
-
-
-# -- what has no dnp op: channel split, channel shuffle, slices -------------------
-
-
-def _channel_shuffle(x, groups):
-    n, c, h, w = x.size()
-    x = x.view(n, groups, c // groups, h, w)
-    x = torch.transpose(x, 1, 2).contiguous()
-    return x.view(n, -1, h, w)
-
-
-class _ShuffleUnit(nn.Module):
-    """ShuffleNetV2's basic unit: split the channels in two, convolve one
-    half, concatenate and shuffle; twice (torchvision's code)."""
-
-    def __init__(self):
-        super().__init__()
-        self.branch = nn.Sequential(nn.Conv2d(4, 4, 1), nn.ReLU(),
-                                    nn.Conv2d(4, 4, 3, padding=1, groups=4),
-                                    nn.Conv2d(4, 4, 1), nn.ReLU())
-        self.branch2 = nn.Conv2d(4, 4, 1)
-
-    def forward(self, x):
-        x1, x2 = x.chunk(2, dim=1)
-        x = _channel_shuffle(torch.cat((x1, self.branch(x2)), dim=1), 2)
-        x1, x2 = x.chunk(2, dim=1)
-        x = _channel_shuffle(torch.cat((x1, self.branch2(x2)), dim=1), 2)
-        return F.relu(x)
-
-
-SPLIT = ("of [1, 8, 6, 6] along the channels (axis 1) into sizes [4, 4] (a "
-         "channel split, as in ShuffleNetV2); dnp has no slice or split op")
-SHUFFLE = ("channel shuffle: transpose [0, 2, 1, 3, 4] of [1, 2, 4, 6, 6] "
-           "interleaves 2 groups of 4 channels of a [1, 8, 6, 6] map "
-           "(ShuffleNet's reshape -> transpose -> reshape); dnp has no "
-           "transpose or channel permutation op")
-
-
-def test_shuffle_unit_fx():
-    """Both splits and both shuffles, each once, nothing else (the convs
-    between them are judged on their own, and import)."""
-    with pytest.raises(dnp.torch.UnsupportedModelError) as info:
-        dnp.torch.convert(_ShuffleUnit().eval(), torch.randn(1, 8, 6, 6))
-    assert info.value.problems == [
-        ("chunk", "Tensor.chunk", "chunk " + SPLIT),
-        ("transpose", "torch.transpose", SHUFFLE),
-        ("chunk_1", "Tensor.chunk", "chunk " + SPLIT),
-        ("transpose_1", "torch.transpose", SHUFFLE)]
-
-
-@pytest.mark.parametrize("opset", [9, 11, 13])
-def test_shuffle_unit_onnx(opset):
-    """torch.onnx makes the split a Split (opset 9) or two Slices."""
-    model = _ShuffleUnit().eval()
-    data = _onnx_bytes(model, torch.randn(1, 8, 6, 6), opset)
-    with pytest.raises(dnp.onnx.UnsupportedModelError) as info:
-        dnp.onnx.convert(data)
-    reasons = [(op, reason) for _, op, reason in info.value.problems]
-    if opset == 9:
-        split = [("Split", "Split " + SPLIT)]
-    else:
-        split = [("Slice", "Slice of [1, 8, 6, 6] keeping 0:4 of the channels "
-                  "(axis 1) (a channel split, as in ShuffleNetV2); dnp has no "
-                  "slice op"),
-                 ("Slice", "Slice of [1, 8, 6, 6] keeping 4:8 of the channels "
-                  "(axis 1) (a channel split, as in ShuffleNetV2); dnp has no "
-                  "slice op")]
-    shuffle = [("Transpose", SHUFFLE)]
-    assert reasons == split + shuffle + split + shuffle
-
-
-class _Slicing(nn.Module):
-    def forward(self, x):
-        a, b = torch.split(x, [1, 3], dim=1)
-        c = x[:, 1:3]
-        d = x.narrow(2, 0, 2)
-        e = x.permute(0, 2, 3, 1)
-        return a, b, c, d, e
-
-
-def test_torch_slices_and_transposes_are_named():
-    with pytest.raises(dnp.torch.UnsupportedModelError) as info:
-        dnp.torch.convert(_Slicing(), torch.randn(1, 4, 3, 5))
-    assert info.value.problems == [
-        ("split", "torch.functional.split",
-         "split of [1, 4, 3, 5] along the channels (axis 1) into sizes "
-         "[1, 3] (a channel split, as in ShuffleNetV2); dnp has no slice or "
-         "split op"),
-        ("getitem_2", "getitem",
-         "indexing of [1, 4, 3, 5] keeping 1:3 of the channels (axis 1) (a "
-         "channel split, as in ShuffleNetV2); dnp has no slice op"),
-        ("narrow", "Tensor.narrow",
-         "narrow of [1, 4, 3, 5] keeping 0:2 of axis 2; dnp has no slice op"),
-        ("permute", "Tensor.permute",
-         "transpose [0, 2, 3, 1] of [1, 4, 3, 5] reorders the data; dnp has "
-         "no transpose op")]
-
-
-@requires_dnp_run
-def test_trivial_slices_and_transposes_are_reshapes():
-    """A transpose that moves only size-1 axes, a chunk into one piece and
-    a slice of everything keep the data: at most a reshape."""
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv = nn.Conv2d(3, 4, 3)
-
-        def forward(self, x):
-            g = F.adaptive_avg_pool2d(self.conv(x), 1)       # [1, 4, 1, 1]
-            (whole,) = g.chunk(1, dim=1)
-            t = whole[:, :, :].transpose(1, 3)               # [1, 1, 1, 4]
-            return t.permute(0, 3, 1, 2)[:, 0:4]             # [1, 4, 1, 1]
-
-    model = Net().eval()
-    x = torch.randn(1, 3, 5, 5)
-    imported = dnp.torch.convert(model, x)
-    ops = _ops(imported.mlir)
-    assert ops[:2] == ["conv2d", "global_avg_pool2d"]
-    assert set(ops[2:]) <= {"reshape"}, ops
-    _check(imported, model, x)
-
-
-def test_onnx_trivial_transpose_slice_split():
-    nodes = [
-        helper.make_node("GlobalAveragePool", ["x"], ["g"], name="g"),
-        helper.make_node("Transpose", ["g"], ["t"], name="t",
-                         perm=[0, 2, 3, 1]),
-        helper.make_node("Split", ["t"], ["s"], name="s", axis=3),
-        helper.make_node("Slice", ["s", "starts", "ends", "axes"], ["y"],
-                         name="sl"),
-    ]
-    inits = [numpy_helper.from_array(np.array(v, np.int64), k) for k, v in
-             (("starts", [0]), ("ends", [2 ** 62]), ("axes", [3]))]
-    text = dnp.onnx.import_model(_model(nodes, [("x", X4)],
-                                        [("y", (1, 1, 1, 2))], inits))
-    assert _ops(text) == ["global_avg_pool2d"]
-
-
-def test_pytorch_operator_chunk_is_named():
-    """Debian's pytorch-operator/test_operator_chunk: a Split into
-    unequal pieces of a [1, 2, 3] tensor (no dnp op)."""
-    path = "/usr/share/libonnx-testdata/data/pytorch-operator/" \
-        "test_operator_chunk/model.onnx"
-    try:
-        model = onnx.load(path)
-    except FileNotFoundError:
-        pytest.skip(f"{path} not installed (libonnx-testdata)")
-    with pytest.raises(dnp.onnx.UnsupportedModelError) as info:
-        dnp.onnx.convert(model)
-    assert all(op == "Split" and "dnp has no slice or split op" in reason
-               for _, op, reason in info.value.problems), info.value

@@ -3,9 +3,9 @@
 One test per ONNX test directory whose op is in dnp's set (every node of the
 model is Conv, Relu, Clip, Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu,
 MaxPool, AveragePool, GlobalAveragePool, ReduceMean, Gemm, MatMul, Add, Mul,
-Concat, BatchNormalization, Flatten, Reshape, Squeeze, Unsqueeze or Softmax,
-or the directory is named after one of them): ONNX's node tests, and the
-single-module PyTorch exports of `pytorch-converted` and
+Concat, BatchNormalization, Flatten, Reshape, Squeeze, Unsqueeze, Softmax,
+Split or Slice, or the directory is named after one of them): ONNX's node
+tests, and the single-module PyTorch exports of `pytorch-converted` and
 `pytorch-operator` (which have the 1-D convolution, pooling and batch norm
 tests, ReduceMean over H, and the grouped convolutions: `groups` 2,
 depthwise with a channel multiplier, grouped Conv1d). The activations' tests use 3-D tensors
@@ -28,6 +28,20 @@ broadcasting Add, pooling dilations, training-mode outputs, a mean over the
 batch or channel axis, ...) is skipped with the importer's reasons; nothing
 is dropped silently. Mul broadcasts (numpy rules, rank promotion included:
 `test_mul_bcast` multiplies [3, 4, 5] by [5]), as dnp.mul.
+
+Split and Slice become dnp.channel_slice where they cut one axis that dnp
+stores last, with step 1: the channels of a feature map (ShuffleNetV2's
+channel split; no node test has one, test_channel_ops.py checks them) or
+the last axis of another tensor. ONNX's node tests split and slice [6],
+[2, 6] and [20, 10, 5] tensors that feed no convolution: the Split tests
+and the Slices of the last axis of [20, 10, 5] (`test_slice_default_axes`,
+`_default_steps`, `_negative_axes`) import, as do PyTorch's
+`test_operator_chunk` (a Split of [3]) and `test_operator_index` (a Slice
+of everything); the Slices of axis 0 or 1 (`test_slice`,
+`test_slice_end_out_of_bounds`, `test_slice_neg`), with negative steps
+(`test_slice_neg_steps`) or keeping nothing
+(`test_slice_start_out_of_bounds`), and the empty input of
+`test_split_zero_size_splits`, are skipped with the importer's reasons.
 """
 
 import glob
@@ -57,13 +71,14 @@ SUPPORTED = {
     "Tanh": "tanh", "HardSigmoid": "hardsigmoid", "HardSwish": "hardswish",
     "LeakyRelu": "leakyrelu", "ReduceMean": "reduce_mean",
     "Squeeze": "squeeze", "Unsqueeze": "unsqueeze", "Mul": "mul",
+    "Split": "split", "Slice": "slice",
 }
 
 # Operand positions that hold weights rather than activations.
 WEIGHT_INPUTS = {
     "Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "Clip": (1, 2),
     "BatchNormalization": (1, 2, 3, 4), "Reshape": (1,), "ReduceMean": (1,),
-    "Squeeze": (1,), "Unsqueeze": (1,),
+    "Squeeze": (1,), "Unsqueeze": (1,), "Split": (1,), "Slice": (1, 2, 3, 4),
 }
 
 # Tests of dnp's patterns rather than of one supported op.
@@ -72,13 +87,14 @@ PATTERN_TESTS = {
     "test_hardswish_expanded",
 }
 
-MIN_PASSING = 157
+MIN_PASSING = 169
 
 # Tests of the 1-D windows ([N, C, L] as [N, 1, L, C]), ReduceMean over
-# spatial axes, Squeeze/Unsqueeze as reshapes, Mul (broadcasting) and grouped
-# convolution: each must import (the other forms of these ops stay skipped
-# with the importer's reasons: 3-D windows, pooling dilations, a mean over
-# the batch or channels, integer Mul).
+# spatial axes, Squeeze/Unsqueeze as reshapes, Mul (broadcasting), grouped
+# convolution, Split and Slice: each must import (the other forms of these
+# ops stay skipped with the importer's reasons: 3-D windows, pooling
+# dilations, a mean over the batch or channels, integer Mul, slices of
+# other axes).
 MUST_IMPORT = [
     "test_mul", "test_mul_bcast", "test_mul_example",
     "pytorch-converted/test_Conv1d_groups",
@@ -102,6 +118,13 @@ MUST_IMPORT = [
     # ReduceMean over H alone: an avg_pool2d spanning H.
     "pytorch-operator/test_operator_reduced_mean",
     "pytorch-operator/test_operator_reduced_mean_keepdim",
+    # Split and Slice of the last axis: dnp.channel_slice.
+    "test_split_equal_parts_1d", "test_split_equal_parts_2d",
+    "test_split_equal_parts_default_axis", "test_split_variable_parts_1d",
+    "test_split_variable_parts_2d", "test_split_variable_parts_default_axis",
+    "test_slice_default_axes", "test_slice_default_steps",
+    "test_slice_negative_axes", "pytorch-operator/test_operator_chunk",
+    "pytorch-operator/test_operator_index",
 ]
 
 

@@ -6,18 +6,19 @@ ShuffleNetV2 0.5, SqueezeNet 1.1, ResNet-18, EfficientNet-B0, RegNetX-400MF,
 RegNetY-400MF, GoogLeNet), randomly initialized (no weights are
 downloaded) with random batch-norm statistics, in eval mode, at 1x3x64x64.
 Each goes through torch.fx (`dnp.torch.convert`) and through
-`torch.onnx.export` (opset 13; each export made once per session, under
-pytest's temporary directory) + `dnp.onnx.convert`; dnp-run's logits must
+`torch.onnx.export` (opset 13, MnasNet also 11 and ShuffleNetV2 also 9;
+each export made once per session, under pytest's temporary directory) +
+`dnp.onnx.convert`; dnp-run's logits must
 match PyTorch's within max|diff| / max|ref| <= 1e-4, and the IR must have
-the model's structure (its squeeze-and-excitation `dnp.mul`s and grouped
-`dnp.conv2d`s).
+the model's structure (its squeeze-and-excitation `dnp.mul`s, grouped
+`dnp.conv2d`s, and ShuffleNetV2's `dnp.channel_slice`s and
+`dnp.channel_shuffle`s).
 
-A route dnp cannot import yet is a strict xfail whose reason is the
-importer's: the test checks that the import fails for exactly those
-reasons (another reason fails the test), and when support lands the
-import succeeds and the strict xfail turns into a failure, to be removed.
-Today that is ShuffleNetV2: its channel split and channel shuffle have no
-dnp op.
+A route dnp cannot import would be a strict xfail whose reason is the
+importer's (`UNSUPPORTED`): the test checks that the import fails for
+exactly those reasons (another reason fails the test), and when support
+lands the import succeeds and the strict xfail turns into a failure, to be
+removed. Every route imports today.
 
 Needs python3-torchvision (Debian); skipped without it."""
 
@@ -46,12 +47,16 @@ REL_TOL = 1e-4   # max|dnp - torch| / max|torch| of the logits
 
 # The structure each import must have (both routes): dnp.mul
 # (squeeze-and-excitation), grouped dnp.conv2d (`groups G`),
-# dnp.depthwise_conv2d, and (EfficientNet) SiLU / (MobileNetV3) hard swish
-# each one op.
+# dnp.depthwise_conv2d, (EfficientNet) SiLU / (MobileNetV3) hard swish each
+# one op, and (ShuffleNetV2) a channel_slice per half of the channel split
+# of each of its 13 stride-1 units and a channel_shuffle per unit (16);
+# no other model has a channel_slice or channel_shuffle.
 STRUCTURE = {
     "mobilenet_v2": dict(mul=0, grouped=0, depthwise=17),
     "mobilenet_v3_small": dict(mul=9, grouped=0, depthwise=11, hard_swish=19),
     "mnasnet0_5": dict(mul=0, grouped=0, depthwise=17),
+    "shufflenet_v2_x0_5": dict(mul=0, grouped=0, depthwise=19,
+                               channel_slice=26, channel_shuffle=16),
     "squeezenet1_1": dict(mul=0, grouped=0, depthwise=0),
     "resnet18": dict(mul=0, grouped=0, depthwise=0),
     "efficientnet_b0": dict(mul=16, grouped=0, depthwise=16, silu=49),
@@ -67,36 +72,9 @@ IR_CHECKS = {
 }
 
 
-def _shufflenet_reasons(route):
-    """The importer's reasons for ShuffleNetV2 0.5 at 64x64: per stage
-    (48, 96, 192 channels at 8x8, 4x4, 2x2), the channel split of its
-    stride-1 units (fx: Tensor.chunk; ONNX opset 13: two Slices) and the
-    channel shuffle of every unit."""
-    reasons = set()
-    for c, s in ((48, 8), (96, 4), (192, 2)):
-        h, shape = c // 2, f"[1, {c}, {s}, {s}]"
-        reasons.add(("torch.transpose" if route == "fx" else "Transpose",
-                     f"channel shuffle: transpose [0, 2, 1, 3, 4] of "
-                     f"[1, 2, {h}, {s}, {s}] interleaves 2 groups of {h} "
-                     f"channels of a {shape} map (ShuffleNet's reshape -> "
-                     "transpose -> reshape); dnp has no transpose or channel "
-                     "permutation op"))
-        split = "(a channel split, as in ShuffleNetV2)"
-        if route == "fx":
-            reasons.add(("Tensor.chunk", f"chunk of {shape} along the "
-                         f"channels (axis 1) into sizes [{h}, {h}] {split}; "
-                         "dnp has no slice or split op"))
-        else:
-            for a, b in ((0, h), (h, c)):
-                reasons.add(("Slice", f"Slice of {shape} keeping {a}:{b} of "
-                             f"the channels (axis 1) {split}; dnp has no "
-                             "slice op"))
-    return reasons
-
-
-#: (model, route) -> the set of (op, reason) its import fails with.
-UNSUPPORTED = {("shufflenet_v2_x0_5", route): _shufflenet_reasons(route)
-               for route in ("fx", "onnx")}
+#: (model, route) -> the set of (op, reason) its import fails with: a
+#: route dnp cannot import yet, a strict xfail (none today).
+UNSUPPORTED = {}
 
 
 def _cases():
@@ -167,12 +145,12 @@ def _run(imported, x):
 
 def _check_structure(name, text):
     ops = re.findall(r"= dnp\.(\w+)", text)
-    want = STRUCTURE[name]
+    want = dict(dict(channel_slice=0, channel_shuffle=0), **STRUCTURE[name])
     got = dict(mul=ops.count("mul"),
                grouped=len(re.findall(r"dnp\.conv2d [^:]* groups \d+", text)),
                depthwise=ops.count("depthwise_conv2d"))
-    for op in ("silu", "hard_swish"):
-        if op in want:
+    for op in want:
+        if op not in got:
             got[op] = ops.count(op)
     assert got == want
     for needle in IR_CHECKS.get(name, ()):
@@ -197,5 +175,19 @@ def test_mnasnet_onnx_opset11(onnx_cache):
     imported = _import("mnasnet0_5", "onnx", onnx_cache, opset=11)
     _check_structure("mnasnet0_5", imported.mlir)
     _, x, ref = _reference("mnasnet0_5")
+    assert np.max(np.abs(_run(imported, x) - ref)) / np.max(np.abs(ref)) \
+        <= REL_TOL
+
+
+def test_shufflenet_onnx_opset9(onnx_cache):
+    """At opset 9 torch.onnx makes ShuffleNetV2's channel split a Split
+    (from opset 11 on, two Slices of a computed size): the same dnp ops."""
+    path = onnx_cache("shufflenet_v2_x0_5",
+                      *_reference("shufflenet_v2_x0_5")[:2], 9)
+    ops = [n.op_type for n in onnx.load(str(path)).graph.node]
+    assert ops.count("Split") == 13 and "Slice" not in ops
+    imported = _import("shufflenet_v2_x0_5", "onnx", onnx_cache, opset=9)
+    _check_structure("shufflenet_v2_x0_5", imported.mlir)
+    _, x, ref = _reference("shufflenet_v2_x0_5")
     assert np.max(np.abs(_run(imported, x) - ref)) / np.max(np.abs(ref)) \
         <= REL_TOL
