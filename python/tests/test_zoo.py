@@ -20,6 +20,11 @@ exactly those reasons (another reason fails the test), and when support
 lands the import succeeds and the strict xfail turns into a failure, to be
 removed. Every route imports today.
 
+Each route is also pruned with random keep masks (pruned == gated within
+1e-5), and MobileNetV3-Small, ShuffleNetV2-0.5 and MnasNet-0.5 are compiled:
+f32 on the host, int8 on the host and in QEMU (Cortex-M4), checked against
+dnp-run.
+
 Needs python3-torchvision (Debian); skipped without it."""
 
 import functools
@@ -191,3 +196,93 @@ def test_shufflenet_onnx_opset9(onnx_cache):
     _, x, ref = _reference("shufflenet_v2_x0_5")
     assert np.max(np.abs(_run(imported, x) - ref)) / np.max(np.abs(ref)) \
         <= REL_TOL
+
+
+# --- Pruning and compilation (issue 14, point 4) ---------------------------
+
+_REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+_E2E = _REPO / "test" / "CortexM" / "Inputs"
+PRUNE_TOL = 1e-5  # max|pruned - gated| / max|gated|
+
+
+def _random_masks(gated_ir, seed):
+    """Every `dnp.gate mask "11..1"` replaced by a seeded random mask that
+    keeps about 70% of its channels (at least one)."""
+    rng = np.random.default_rng(seed)
+
+    def mask(m):
+        n = len(m.group(1))
+        keep = rng.random(n) < 0.7
+        keep[rng.integers(n)] = True
+        return 'dnp.gate mask "' + "".join("1" if k else "0" for k in keep) + '"'
+
+    return re.sub(r'dnp\.gate mask "([01]+)"', mask, gated_ir)
+
+
+def _dnp_opt(args, text, tmp_path, name):
+    import subprocess
+    src = tmp_path / f"{name}.in.mlir"
+    src.write_text(text)
+    out = tmp_path / f"{name}.out.mlir"
+    tool = dnp.find_tool("dnp-opt")
+    subprocess.run([str(tool), str(src), *args, "-o", str(out)], check=True,
+                   capture_output=True, text=True)
+    return out.read_text()
+
+
+@pytest.mark.parametrize("name, route", list(_cases()))
+def test_zoo_pruned_equals_gated(name, route, onnx_cache, tmp_path):
+    """Random keep masks on every prunable group: the physically pruned
+    model computes what the gated one does (within 1e-5), and pruning
+    removed channels."""
+    imported = _import(name, route, onnx_cache)
+    gated = _random_masks(
+        _dnp_opt(["--dnp-insert-gates"], imported.mlir, tmp_path, "gates"),
+        seed=len(name) + (route == "onnx"))
+    assert "0" in "".join(re.findall(r'dnp\.gate mask "([01]+)"', gated))
+    pruned = _dnp_opt(["--dnp-prune"], gated, tmp_path, "prune")
+    _, x, _ = _reference(name)
+    xin = [imported.inputs[0].to_dnp(x.numpy())]
+    (yg,) = dnp.run(gated, xin)
+    (yp,) = dnp.run(pruned, xin)
+    assert np.max(np.abs(yp - yg)) / np.max(np.abs(yg)) <= PRUNE_TOL
+    assert len(pruned) < len(gated)
+
+
+def _e2e(script, model_path, target, work, extra=()):
+    import subprocess
+    import sys
+    tools = [str(dnp.find_tool(t)) for t in ("dnp-opt", "dnp-run",
+                                             "dnp-compile")]
+    r = subprocess.run([sys.executable, str(_E2E / script), "--model",
+                        str(model_path), "--target", target, "--work",
+                        str(work), "--tools", *tools, "--runtime",
+                        str(_REPO / "runtime"), *extra],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+# The three models whose int8 weights fit the QEMU boards' 4 MB (at 64x64
+# with 1000 classes), imported with torch.fx: f32 on the host (pruned with
+# random masks) agrees with dnp-run within 1e-4, int8 on the host and in
+# QEMU (Cortex-M4) is bit-exact with dnp-run.
+COMPILED = ["mobilenet_v3_small", "shufflenet_v2_x0_5", "mnasnet0_5"]
+
+
+@pytest.mark.parametrize("name", COMPILED)
+def test_zoo_compiled(name, onnx_cache, tmp_path):
+    import shutil
+    imported = _import(name, "fx", onnx_cache)
+    model = tmp_path / f"{name}.mlir"
+    model.write_text(imported.mlir)
+    out = _e2e("e2e.py", model, "host", tmp_path / "f32",
+               ["--inputs", "1", "--seed", "3", "--prune-seed", "4"])
+    assert "agree with dnp-run" in out and out.rstrip().endswith("OK"), out
+    out = _e2e("e2e_int8.py", model, "host", tmp_path / "int8",
+               ["--inputs", "1", "--seed", "5", "--output-type", "int8"])
+    assert "bit-exact with dnp-run OK" in out, out
+    if shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc"):
+        out = _e2e("e2e_int8.py", model, "cortex-m4", tmp_path / "m4",
+                   ["--inputs", "1", "--seed", "6", "--output-type", "int8"])
+        assert "bit-exact with dnp-run" in out and "OK" in out, out
