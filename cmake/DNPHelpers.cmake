@@ -15,6 +15,22 @@ function(add_dnp_unittest name)
   add_dependencies(dnp-unittests ${name})
 endfunction()
 
+# dnp_export_library(<name>): the usage requirements and install rule every
+# dnp library shares. Headers come from include/ (and the generated ones from
+# build/include) in the build tree and from <prefix>/include once installed;
+# the library joins the DNPTargets export set (cmake/DNPInstall.cmake), so
+# `find_package(DNP)` gives it as DNP::<name>, and the same name works inside
+# this build through an alias.
+function(dnp_export_library name)
+  target_include_directories(${name} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+    $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  install(TARGETS ${name} EXPORT DNPTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dnp)
+  add_library(DNP::${name} ALIAS ${name})
+endfunction()
+
 # add_dnp_plain_library(<name> <sources...> [LINK <libs...>])
 # A static library of plain C++ (no MLIR, no LibTorch): the cost model, the
 # reference kernels, .npy I/O. Position independent so the plugin can use it.
@@ -22,7 +38,7 @@ function(add_dnp_plain_library name)
   cmake_parse_arguments(ARG "" "" "LINK" ${ARGN})
   add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  dnp_export_library(${name})
   if(ARG_LINK)
     target_link_libraries(${name} PUBLIC ${ARG_LINK})
   endif()
@@ -39,6 +55,16 @@ function(add_dnp_mlir_library name)
   add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   add_dependencies(${name} dnp-tablegen ${ARG_DEPENDS})
+  dnp_export_library(${name})
+  # LLVM's exported targets carry no include directories or definitions; a
+  # consumer of the installed library gets them from here.
+  target_include_directories(${name} SYSTEM PUBLIC
+    $<INSTALL_INTERFACE:${LLVM_INCLUDE_DIRS}>
+    $<INSTALL_INTERFACE:${MLIR_INCLUDE_DIRS}>)
+  set(defs ${LLVM_DEFINITIONS_LIST})
+  list(TRANSFORM defs REPLACE "^-D" "")
+  # Quoted: a generator expression must hold the whole list.
+  target_compile_definitions(${name} PUBLIC "$<INSTALL_INTERFACE:${defs}>")
   target_link_libraries(${name} PUBLIC ${ARG_LINK} MLIR LLVM)
 endfunction()
 

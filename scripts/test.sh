@@ -23,6 +23,15 @@ ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" -E '^lit$'
 echo "==> lit tests"
 /usr/lib/llvm-22/bin/lit -s "$BUILD_DIR/test"
 
+echo "==> install, downstream project, Python and Debian packages"
+if [ "${DNP_SANITIZE:-0}" = 1 ]; then
+  # The installed libraries would carry ASan instrumentation that a
+  # downstream project does not link; the plain build checks packaging.
+  echo "(skipped in the sanitizer build)"
+else
+  scripts/test-install.sh "$BUILD_DIR"
+fi
+
 if [ -d python/tests ]; then
   echo "==> Python tests (pytest)"
   DNP_BUILD_DIR="$BUILD_DIR" PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}" \

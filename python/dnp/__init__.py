@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,16 +51,39 @@ def build_dir() -> Path:
     return Path(env) if env else repo_root() / "build"
 
 
+def _installed_bin() -> Optional[Path]:
+    """`<prefix>/bin` when this package is installed under
+    `<prefix>/lib/python3/dist-packages` (cmake --install, the Debian
+    package), else None."""
+    here = Path(__file__).resolve().parent
+    if here.parent.name in ("dist-packages", "site-packages"):
+        for up in here.parents:
+            if up.name == "lib":
+                return up.parent / "bin"
+    return None
+
+
 def find_tool(name: str = "dnp-run", required: bool = True) -> Optional[Path]:
-    """Path of a dnp tool in `build_dir()/bin`. With `required`, a missing
-    tool raises FileNotFoundError; otherwise None is returned."""
-    path = build_dir() / "bin" / name
-    if path.is_file() and os.access(path, os.X_OK):
-        return path
+    """Path of a dnp tool: `build_dir()/bin` (a checkout, or
+    $DNP_BUILD_DIR), else the `bin` of the prefix this package is installed
+    in, else PATH. With `required`, a missing tool raises
+    FileNotFoundError; otherwise None is returned."""
+    candidates = [build_dir() / "bin" / name]
+    installed = _installed_bin()
+    if installed is not None and not os.environ.get("DNP_BUILD_DIR"):
+        candidates.append(installed / name)
+    for path in candidates:
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    if not os.environ.get("DNP_BUILD_DIR"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
     if required:
         raise FileNotFoundError(
-            f"{name} not found at {path}; build it (ninja -C build {name}) or "
-            "set DNP_BUILD_DIR to the build directory")
+            f"{name} not found at {candidates[0]}; build it (ninja -C build "
+            f"{name}), set DNP_BUILD_DIR to the build directory, or install "
+            "dnp")
     return None
 
 

@@ -6,10 +6,18 @@ import sys
 import pytest
 
 _PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if _PYTHON_DIR not in sys.path:
+# DNP_INSTALLED_PACKAGE=1 (scripts/test-install.sh): test the `dnp` package
+# installed by pip instead of this checkout's python/.
+_INSTALLED = os.environ.get("DNP_INSTALLED_PACKAGE") == "1"
+if not _INSTALLED and _PYTHON_DIR not in sys.path:
     sys.path.insert(0, _PYTHON_DIR)
 
 import dnp  # noqa: E402
+
+if _INSTALLED and os.path.realpath(dnp.__file__).startswith(
+        os.path.realpath(_PYTHON_DIR) + os.sep):
+    raise RuntimeError(f"DNP_INSTALLED_PACKAGE=1 but dnp comes from the "
+                       f"checkout: {dnp.__file__}")
 
 DNP_RUN = dnp.find_tool("dnp-run", required=False)
 

@@ -43,13 +43,30 @@ def find_tool(name):
 
 
 def source_root():
-    """The repository root (for the Python package)."""
+    """The repository root (for the Python package), or None when this
+    launcher is an installed one."""
     configured = ([CONFIGURED_SOURCE_ROOT]
-                  if not CONFIGURED_SOURCE_ROOT.startswith("@") else [])
+                  if CONFIGURED_SOURCE_ROOT and
+                  not CONFIGURED_SOURCE_ROOT.startswith("@") else [])
     for c in configured + [os.path.join(HERE, "..", "..")]:
         if os.path.isdir(os.path.join(c, "python", "dnp")):
             return os.path.abspath(c)
     return None
+
+
+def python_paths():
+    """(directory holding the `dnp` package, directory of its CLI scripts):
+    the source tree's python/ and python/bin, else the install prefix's
+    lib/python3/dist-packages and bin (cmake/DNPInstall.cmake)."""
+    root = source_root()
+    if root is not None:
+        return (os.path.join(root, "python"),
+                os.path.join(root, "python", "bin"))
+    installed = os.path.normpath(os.path.join(HERE, "..", "lib", "python3",
+                                              "dist-packages"))
+    if os.path.isdir(os.path.join(installed, "dnp")):
+        return installed, HERE
+    return None, None
 
 
 def run(cmd):
@@ -57,15 +74,16 @@ def run(cmd):
 
 
 def python_cli(script, args):
-    root = source_root()
-    if root is None:
-        sys.exit("dnp: error: the dnp Python package was not found")
+    package_dir, scripts = python_paths()
+    if package_dir is None:
+        sys.exit("dnp: error: the dnp Python package was not found (neither "
+                 "a source tree nor <prefix>/lib/python3/dist-packages next "
+                 "to %s)" % HERE)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.join(root, "python") + (
+    env["PYTHONPATH"] = package_dir + (
         os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return subprocess.call(
-        ["/usr/bin/python3", os.path.join(root, "python", "bin", script)]
-        + args, env=env)
+        ["/usr/bin/python3", os.path.join(scripts, script)] + args, env=env)
 
 
 def main(argv):
