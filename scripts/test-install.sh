@@ -90,6 +90,13 @@ env -u DNP_BUILD_DIR PATH="/usr/bin:/bin" "$PREFIX/bin/dnp" report "$MODEL" \
   >"$WORK/dnp-report.txt" || fail "installed 'dnp report'"
 cmp -s "$WORK/dnp-report.txt" "$WORK/dnp-opt.report" \
   || fail "installed 'dnp report' differs from build/bin/dnp-opt's report"
+# `dnp import` runs the installed Python package through the launcher.
+ONNX=/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx
+if [ -f "$ONNX" ]; then
+  env -u DNP_BUILD_DIR -u PYTHONPATH PATH="/usr/bin:/bin" "$PREFIX/bin/dnp" \
+    import "$ONNX" -o "$WORK/imported.mlir" || fail "installed 'dnp import'"
+  grep -q "dnp.conv2d" "$WORK/imported.mlir" || fail "'dnp import' output"
+fi
 "$PREFIX/bin/dnp-compile" "$MODEL" --target=host -o "$WORK/compiled" \
   --name dscnn >/dev/null
 "$PREFIX/share/dnp/runtime/build.sh" --target host "$WORK/compiled/dscnn.o" \
