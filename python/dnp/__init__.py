@@ -51,6 +51,18 @@ def build_dir() -> Path:
     return Path(env) if env else repo_root() / "build"
 
 
+def _extend_path_with_native() -> None:
+    """`dnp._native` (the C++ cost model, lib/Bindings/Python) is built into
+    `<build>/python/dnp`; a checkout's package finds it there. An installed
+    package has it next to its modules."""
+    native = build_dir() / "python" / "dnp"
+    if native.is_dir() and str(native) not in __path__:
+        __path__.append(str(native))
+
+
+_extend_path_with_native()
+
+
 def _installed_bin() -> Optional[Path]:
     """`<prefix>/bin` when this package is installed under
     `<prefix>/lib/python3/dist-packages` (cmake --install, the Debian

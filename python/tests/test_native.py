@@ -1,0 +1,180 @@
+"""dnp._native: the C++ cost model and channel groups seen from Python.
+
+The extension (lib/Bindings/Python) must give what the compiler and
+dnp-train compute, not a copy of it: the groups equal `dnp-opt
+--dnp-print-channel-groups`, the exact resources equal `dnp-opt
+--dnp-report-resources`, and the gradients equal central differences of the
+values (the C++ unit tests check the same functions in C++).
+"""
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dnp
+
+native = pytest.importorskip(
+    "dnp._native", reason="dnp._native not built (pybind11-dev, python3-dev)")
+
+# The checkout's examples (the package may be an installed copy).
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+MODELS = ["vgg_fmnist", "dscnn_fmnist", "mobilenetv2_fmnist"]
+
+
+def _text(name):
+    return (EXAMPLES / f"{name}.mlir").read_text()
+
+
+def _dnp_opt(args, path):
+    return subprocess.run([str(dnp.find_tool("dnp-opt")), str(path), *args,
+                           "-o", os.devnull], capture_output=True, text=True,
+                          check=True)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_groups_equal_print_channel_groups(name):
+    model = native.Model(_text(name))
+    out = _dnp_opt(["--dnp-print-channel-groups"],
+                   EXAMPLES / f"{name}.mlir").stdout
+    printed = re.findall(r"group (\d+): (\d+) channels, (prunable|fixed)", out)
+    assert printed, out
+    assert [(g["id"], g["channels"], g["prunable"]) for g in model.groups] == \
+        [(int(i), int(c), kind == "prunable") for i, c, kind in printed]
+    # A fixed group says why, as the pass does.
+    for g in model.groups:
+        assert g["prunable"] or g["reason"], g
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_exact_equals_report_resources(name, tmp_path):
+    model = native.Model(_text(name))
+    rm = model.resource_model()
+    usage = rm.exact([g["channels"] for g in model.groups])
+    report = tmp_path / "r.json"
+    _dnp_opt([f"--dnp-report-resources=json={report} quiet=true"],
+             EXAMPLES / f"{name}.mlir")
+    totals = json.loads(report.read_text())["totals"]
+    assert usage["sram"] == totals["pmu_bytes"]
+    assert usage["flash"] == totals["flash_bytes"]
+    assert usage["macs"] == totals["macs"]
+    assert usage["cycles"] == pytest.approx(totals["cycles"], rel=1e-9)
+    assert usage["pmu_exact"] == totals["pmu_exact"]
+
+
+def test_int8_counts_bytes_as_dnp_train():
+    f32 = native.Model(_text("vgg_fmnist"))
+    int8 = native.Model(_text("vgg_fmnist"), precision="int8")
+    channels = [g["channels"] for g in f32.groups]
+    a = f32.resource_model().exact(channels)
+    b = int8.resource_model().exact(channels)
+    # 1-byte activations: the same buffers, a quarter of the bytes.
+    assert b["sram"] * 4 == a["sram"]
+    assert b["macs"] == a["macs"]
+    # int8 weights, but int32 biases and 8 bytes of requantization per
+    # output channel: more than a quarter of the f32 flash.
+    assert a["flash"] / 4 < b["flash"] < a["flash"]
+
+
+def _central(rm, resource, x, g, h, temperature=0.0):
+    up, down = list(x), list(x)
+    up[g] += h
+    down[g] -= h
+    return (rm.evaluate(resource, up, temperature)[0] -
+            rm.evaluate(resource, down, temperature)[0]) / (2 * h)
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("resource", ["flash", "macs", "cycles"])
+def test_gradients_equal_central_differences(name, resource):
+    model = native.Model(_text(name))
+    rm = model.resource_model()
+    rng = np.random.default_rng(3)
+    x = [float(g["channels"]) * (rng.uniform(0.4, 0.9) if g["prunable"]
+                                 else 1.0) for g in model.groups]
+    value, grad = rm.evaluate(resource, x)
+    assert len(grad) == len(model.groups)
+    for g in range(len(x)):
+        # Polynomials of degree <= 2: a central difference is exact up to
+        # rounding.
+        assert grad[g] == pytest.approx(_central(rm, resource, x, g, 0.25),
+                                        rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_pmu_gradient(name):
+    model = native.Model(_text(name))
+    rm = model.resource_model()
+    rng = np.random.default_rng(5)
+    x = [float(g["channels"]) * (rng.uniform(0.4, 0.9) if g["prunable"]
+                                 else 1.0) for g in model.groups]
+    # The exact peak of the fixed order is piecewise linear; a small step
+    # stays on the arg-max step's piece.
+    value, grad = rm.evaluate("sram", x)
+    for g in range(len(x)):
+        assert grad[g] == pytest.approx(_central(rm, "sram", x, g, 1e-3),
+                                        rel=1e-6, abs=1e-3)
+    # Smooth (log-sum-exp) peak: an upper bound, differentiable everywhere.
+    t = 64.0
+    smooth, sgrad = rm.evaluate("sram", x, temperature=t)
+    assert value <= smooth <= value + t * np.log(len(rm.order) + 1) + 1e-6
+    for g in range(len(x)):
+        assert sgrad[g] == pytest.approx(
+            _central(rm, "sram", x, g, 1e-2, temperature=t), rel=1e-4,
+            abs=1e-3)
+
+
+def test_evaluate_at_integers_after_reorder_equals_exact():
+    model = native.Model(_text("mobilenetv2_fmnist"))
+    rm = model.resource_model()
+    channels = [max(1, g["channels"] // 2) if g["prunable"] else g["channels"]
+                for g in model.groups]
+    rm.reorder(channels)
+    usage = rm.exact(channels)
+    x = [float(c) for c in channels]
+    for resource in ("sram", "flash", "macs", "cycles"):
+        assert rm.evaluate(resource, x)[0] == pytest.approx(usage[resource],
+                                                            rel=1e-12)
+
+
+def test_params_follow_the_groups():
+    model = native.Model(_text("vgg_fmnist"))
+    layouts = model.layouts
+    channels = [g["channels"] for g in model.groups]
+    for p in model.params:
+        for axis, value, _fan_in in p["axes"]:
+            layout = layouts[value]
+            size = sum(channels[g] for g, _ in layout["segments"])
+            assert p["shape"][axis] == size * layout["spatial"], p
+        assert len(model.param_values(model.params.index(p))) == \
+            int(np.prod(p["shape"]))
+
+
+def test_budget():
+    model = native.Model(_text("vgg_fmnist"))
+    assert model.budget("sram=16KiB,flash=64KiB,macs=1M") == {
+        "sram": 16384.0, "flash": 65536.0, "macs": 1e6}
+    with pytest.raises(ValueError, match="budget"):
+        model.budget("sram=lots")
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"(?s)cannot parse.*model:2:17: use of value"):
+        native.Model("func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {\n"
+                     "  %y = dnp.relu %x : tensor<1x5xf32>\n"
+                     "  return %y : tensor<1x4xf32>\n}\n")
+    with pytest.raises(ValueError, match="precision"):
+        native.Model(_text("vgg_fmnist"), precision="f16")
+    model = native.Model(_text("vgg_fmnist"))
+    with pytest.raises(ValueError, match="unknown target"):
+        model.resource_model("cortex-m99")
+    rm = model.resource_model()
+    with pytest.raises(ValueError, match="expected 7 channel counts"):
+        rm.evaluate("flash", [1.0, 2.0])
+    with pytest.raises(ValueError, match="unknown resource 'ram'"):
+        rm.evaluate("ram", [1.0] * 7)
+    with pytest.raises(ValueError, match="at least one"):
+        rm.exact([0] * 7)
