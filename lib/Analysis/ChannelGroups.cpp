@@ -1,5 +1,6 @@
 //===- ChannelGroups.cpp - Which channels must be pruned together ---------===//
 #include "dnp/Analysis/ChannelGroups.h"
+#include "ConstantTensor.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -189,6 +190,64 @@ private:
     fixAll(b, why);
   }
 
+  /// add or mul of the activation `x` and a constant (a weight: a scalar,
+  /// a per-channel [.., C] vector or a full tensor). The constant is a
+  /// parameter of the op, pruned with the result's channels where it has
+  /// them, never a tensor with a group of its own. A gated-off channel of x
+  /// is 0: times the constant it stays 0, so a mul passes the channels
+  /// through; plus the constant it is the constant's value, which a pruned
+  /// model would not have, so an add fixes them.
+  void constantOperand(Operation *op, Value x, bool zeroAbsorbing) {
+    Value out = op->getResult(0);
+    std::string name = op->getName().stripDialect().str();
+    ChannelLayout layout = layoutOf(x);
+    if (lastDim(x) != lastDim(out)) {
+      // x is broadcast across the channels, which come from the constant.
+      fixAll(layout, "broadcast across channels by " + name);
+      fresh(out, "channels of a constant operand of " + name);
+      return;
+    }
+    if (!zeroAbsorbing)
+      fixAll(layout, "constant added to a pruned channel");
+    layouts[out] = layout;
+  }
+
+  /// add and mul (numpy broadcasting without rank promotion): operands with
+  /// the result's channel count are one channel group. An operand broadcast
+  /// across channels ([.., 1]) keeps its own fixed channel; for an add it
+  /// also fixes the other side, whose pruned channels would read its value
+  /// where a pruned model has nothing (a mul multiplies them by 0). A
+  /// constant operand is handled by constantOperand.
+  void broadcastBinary(Operation *op, Value lhsValue, Value rhsValue,
+                       bool zeroAbsorbing) {
+    bool lhsConstant = isConstantTensor(lhsValue);
+    bool rhsConstant = isConstantTensor(rhsValue);
+    if (lhsConstant && rhsConstant) {
+      fresh(op->getResult(0), "computed from constants only");
+      return;
+    }
+    if (lhsConstant || rhsConstant) {
+      constantOperand(op, lhsConstant ? rhsValue : lhsValue, zeroAbsorbing);
+      return;
+    }
+    int64_t channels = lastDim(op->getResult(0));
+    bool lhsFull = lastDim(lhsValue) == channels;
+    bool rhsFull = lastDim(rhsValue) == channels;
+    ChannelLayout lhs = layoutOf(lhsValue);
+    ChannelLayout rhs = layoutOf(rhsValue);
+    if (lhsFull && rhsFull) {
+      unify(lhs, rhs);
+    } else {
+      std::string why =
+          ("broadcast across channels by " + op->getName().stripDialect())
+              .str();
+      fixAll(lhsFull ? rhs : lhs, why);
+      if (!zeroAbsorbing)
+        fixAll(lhsFull ? lhs : rhs, why);
+    }
+    layouts[op->getResult(0)] = lhsFull ? lhs : rhs;
+  }
+
   void reshape(Operation *op, Value input) {
     auto in = cast<RankedTensorType>(input.getType());
     auto out = cast<RankedTensorType>(op->getResult(0).getType());
@@ -225,7 +284,8 @@ private:
 
 /// Whether every use of `v` is a mul by an operand with `v`'s channels that
 /// is not itself such a constant-carrying activation result (the mul ties
-/// both to one group, so the other operand is 0 at every pruned channel).
+/// both to one group, so the other operand is 0 at every pruned channel),
+/// nor a constant (which is not 0 there).
 static bool onlyScalesZeroedChannels(Value v) {
   if (v.use_empty())
     return false;
@@ -237,7 +297,8 @@ static bool onlyScalesZeroedChannels(Value v) {
     auto shape = [](Value x) {
       return cast<RankedTensorType>(x.getType()).getShape();
     };
-    if (shape(other).back() != shape(v).back() || other == v)
+    if (shape(other).back() != shape(v).back() || other == v ||
+        isConstantTensor(other))
       return false;
     if (std::optional<::dnp::ActivationFn> fn =
             getActivationFn(other.getDefiningOp());
@@ -293,24 +354,31 @@ void GroupBuilder::visit(Operation *op) {
       .Case<MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp>(
           [&](auto unary) { passThrough(op, unary.getInput()); })
       .Case([&](AddOp add) {
-        ChannelLayout lhs = layoutOf(add.getLhs());
-        unify(lhs, layoutOf(add.getRhs()));
-        layouts[add.getResult()] = lhs;
+        // A channel broadcast to every channel ([.., 1]) turns a pruned
+        // channel's 0 into that value: both sides are fixed then.
+        broadcastBinary(op, add.getLhs(), add.getRhs(),
+                        /*zeroAbsorbing=*/false);
       })
       .Case([&](MulOp mul) {
-        // Operands with the result's channels are one channel group; one
-        // broadcast across channels (a [.., 1] scale) keeps its channel.
-        int64_t channels = lastDim(mul.getResult());
-        bool lhsFull = lastDim(mul.getLhs()) == channels;
-        bool rhsFull = lastDim(mul.getRhs()) == channels;
-        ChannelLayout lhs = layoutOf(mul.getLhs());
-        ChannelLayout rhs = layoutOf(mul.getRhs());
-        if (lhsFull && rhsFull)
-          unify(lhs, rhs);
-        else
-          fixAll(lhsFull ? rhs : lhs, "broadcast across channels by mul");
-        layouts[mul.getResult()] = lhsFull ? lhs : rhs;
+        // A channel broadcast to every channel (a [.., 1] scale) keeps its
+        // channel; the product stays 0 at a pruned channel.
+        broadcastBinary(op, mul.getLhs(), mul.getRhs(),
+                        /*zeroAbsorbing=*/true);
       })
+      .Case([&](PadOp pad) {
+        passThrough(op, pad.getInput());
+        // The border of a pruned channel would hold `value` instead of 0.
+        if (float value = pad.getValue().convertToFloat(); value != 0.0f) {
+          std::string why;
+          llvm::raw_string_ostream os(why);
+          os << "pad value " << llvm::format("%g", value)
+             << " on a pruned channel's border";
+          fixAll(layoutOf(pad.getInput()), why);
+        }
+      })
+      // prelu(0) = 0; its slope is a per-channel parameter (pruned with its
+      // channels), not an activation.
+      .Case([&](PReluOp prelu) { passThrough(op, prelu.getInput()); })
       .Case<ChannelSliceOp, ChannelShuffleOp>([&](Operation *) {
         // The parts of a split and a shuffled tensor would have to be
         // pruned consistently with their sources: fixed for now.

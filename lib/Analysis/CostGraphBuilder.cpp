@@ -1,5 +1,6 @@
 //===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "ConstantTensor.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/UnaryTable.h"
@@ -25,6 +26,20 @@ bool ::dnp::isFoldedBatchNorm(Operation *op) {
   if (auto dw = dyn_cast<mlir::dnp::DepthwiseConv2DOp>(producer))
     return dw.getAct() == mlir::dnp::Activation::none;
   return false;
+}
+
+bool ::dnp::isFoldedPad(Operation *op) {
+  auto pad = dyn_cast<mlir::dnp::PadOp>(op);
+  if (!pad || pad.getValue().convertToFloat() != 0.0f ||
+      pad.getResult().use_empty())
+    return false;
+  // Convolutions pad with zeros themselves (the real 0 when quantized, as a
+  // zero pad's border is), so only their input operand can absorb it.
+  return llvm::all_of(pad.getResult().getUses(), [](OpOperand &use) {
+    return isa<mlir::dnp::Conv2DOp, mlir::dnp::DepthwiseConv2DOp>(
+               use.getOwner()) &&
+           use.getOperandNumber() == 0;
+  });
 }
 
 namespace {
@@ -55,6 +70,19 @@ private:
     for (int64_t d : type.getShape().drop_back())
       fixed *= d;
     return channels(v) * (fixed * groups.getLayout(v)->spatial);
+  }
+
+  /// Elements of the constant operand `k` of an add or mul with result
+  /// `out`: one with the result's last dimension ([.., C] or a full tensor)
+  /// loses the entries of pruned channels (--dnp-prune slices it), so it
+  /// scales with the result's groups; any other ([.., 1]) is a fixed count.
+  Poly constantElements(Value k, Value out) {
+    auto type = cast<RankedTensorType>(k.getType());
+    int64_t last = type.getShape().back();
+    if (last != cast<RankedTensorType>(out.getType()).getShape().back())
+      return Poly(type.getNumElements());
+    return channels(out) *
+           (type.getNumElements() / last * groups.getLayout(out)->spatial);
   }
 
   std::string nameOf(Value v) {
@@ -165,19 +193,36 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             c.elementOps = elements(gap.getInput());
             return true;
           })
-          .Case<mlir::dnp::AddOp>([&](auto) {
-            c.inPlaceInput = 0;
-            c.elementOps = outElements;
-            return true;
-          })
-          .Case([&](mlir::dnp::MulOp mul) {
+          .Case<mlir::dnp::AddOp, mlir::dnp::MulOp>([&](auto binary) {
             // In place only over the operand that has the result's shape
             // (the trunk of squeeze-and-excitation, not its [N,1,1,C] scale).
-            if (Value full = mul.getFullOperand()) {
+            if (Value full = binary.getFullOperand()) {
               auto it = llvm::find(c.inputs, nameOf(full));
               if (it != c.inputs.end())
                 c.inPlaceInput = static_cast<int>(it - c.inputs.begin());
             }
+            c.elementOps = outElements;
+            // A constant operand (an imported bias term or scale) is a
+            // weight stored in flash, like prelu's slopes.
+            for (Value operand : {binary.getLhs(), binary.getRhs()})
+              if (isConstantTensor(operand))
+                c.weights += constantElements(operand, out);
+            return true;
+          })
+          .Case([&](mlir::dnp::PadOp) {
+            // Folded: a view of its input (--dnp-fold-pad moves the padding
+            // into the convolutions). Otherwise a copy into a larger buffer.
+            if (isFoldedPad(op))
+              c.aliasesInput = true;
+            else
+              c.elementOps = outElements;
+            return true;
+          })
+          .Case([&](mlir::dnp::PReluOp) {
+            // One slope per channel, stored like a weight; each element is
+            // read before it is written.
+            c.inPlaceInput = 0;
+            c.weights = channels(out);
             c.elementOps = outElements;
             return true;
           })
@@ -220,8 +265,11 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
   if (c.inputs.empty())
     return op->emitError() << "has no activation input";
   // A view has its source's elements, also when the reshape crosses the
-  // channel dimension and the analysis gave the result a group of its own.
-  Value viewOf = isa<FlattenOp, ReshapeOp>(op) ? op->getOperand(0) : Value();
+  // channel dimension and the analysis gave the result a group of its own
+  // (and a folded pad its unpadded input's: the padding costs nothing).
+  Value viewOf = isa<FlattenOp, ReshapeOp>(op) || isFoldedPad(op)
+                     ? op->getOperand(0)
+                     : Value();
   if (viewOf && elementBytes(viewOf) != elementBytes(out))
     viewOf = Value();
   addTensor(out, cost::TensorKind::Activation, viewOf);

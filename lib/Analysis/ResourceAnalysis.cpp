@@ -1,5 +1,6 @@
 //===- ResourceAnalysis.cpp - MCU resources of a dnp function -------------===//
 #include "dnp/Analysis/ResourceAnalysis.h"
+#include "ConstantTensor.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/Support/Format.h"
@@ -18,11 +19,11 @@ int64_t storageBytes(Value v) {
   return q ? (q.getStorageTypeIntegralWidth() + 7) / 8 : 0;
 }
 
-/// A quantized function stores its weights and biases in their storage
-/// types (int8 and int32 after --dnp-quantize) and, per output channel, the
-/// int32 multiplier and shift of its requantization (the op's `multiplier`
-/// and `shift` attributes, which dnp-compile emits as constant tables); the
-/// IR types decide, not the caller's assumption.
+/// A quantized function stores its weights (prelu slopes too) and biases
+/// in their storage types (int8 and int32 after --dnp-quantize) and, per
+/// output channel, the int32 multiplier and shift of its requantization (the
+/// op's `multiplier` and `shift` attributes, which dnp-compile emits as
+/// constant tables); the IR types decide, not the caller's assumption.
 cost::ResourceOptions weightBytesOf(func::FuncOp func,
                                     cost::ResourceOptions fallback) {
   cost::ResourceOptions result = fallback;
@@ -34,7 +35,20 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
       weight = dw.getWeight(), bias = dw.getBias();
     else if (auto dense = dyn_cast<mlir::dnp::DenseOp>(op))
       weight = dense.getWeight(), bias = dense.getBias();
-    else
+    else if (auto prelu = dyn_cast<mlir::dnp::PReluOp>(op)) {
+      // Slopes are weights with no bias and no per-channel requantization
+      // (a model of prelus alone has no other weights to go by).
+      if (int64_t w = storageBytes(prelu.getSlope()))
+        result.weightBytes = w;
+      return WalkResult::advance();
+    } else if (isa<mlir::dnp::AddOp, mlir::dnp::MulOp>(op)) {
+      // So are the constant operands of add and mul (int8 per tensor).
+      for (Value operand : op->getOperands())
+        if (isConstantTensor(operand))
+          if (int64_t w = storageBytes(operand))
+            result.weightBytes = w;
+      return WalkResult::advance();
+    } else
       return WalkResult::advance();
     if (int64_t w = storageBytes(weight)) {
       result.weightBytes = w;

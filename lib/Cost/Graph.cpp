@@ -18,6 +18,7 @@ const char *const kKnownOpTypes[] = {
     "tanh",       "silu",             "hard_sigmoid",
     "hard_swish", "leaky_relu",       "clamp",
     "mul",        "channel_slice",    "channel_shuffle",
+    "pad",        "prelu",
     // int8 <-> f32 conversions at the edges of a quantized model.
     "quantize",   "dequantize"};
 } // namespace

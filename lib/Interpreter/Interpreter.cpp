@@ -387,6 +387,25 @@ LogicalResult Evaluator::runQuantized(Operation *op) {
             return finish(ref::gatherChannelsInt8(
                 getInt8(g->getOperand(0)), channelSources(g), out, error));
           })
+      .Case([&](mlir::dnp::PadOp p) {
+        // Verified: the result has the input's scale and zero point.
+        ::dnp::quant::QuantParams in = paramsOf(p.getInput());
+        return finish(ref::padInt8(
+            getInt8(p.getInput()), toArray<4>(p.getPadding()),
+            p.getValue().convertToFloat(), in.scale, in.zeroPoint, out, error));
+      })
+      .Case([&](mlir::dnp::PReluOp p) {
+        ref::PReluInt8Params params;
+        params.inputZeroPoint = paramsOf(p.getInput()).zeroPoint;
+        params.slopeZeroPoint = paramsOf(p.getSlope()).zeroPoint;
+        params.outputZeroPoint = paramsOf(p.getOutput()).zeroPoint;
+        for (int side = 0; side < 2; ++side) {
+          params.multiplier[side] = p.getMultiplier()[side];
+          params.shift[side] = p.getShift()[side];
+        }
+        return finish(ref::preluInt8(
+            getInt8(p.getInput()), getInt8(p.getSlope()), params, out, error));
+      })
       .Case([&](mlir::dnp::MulOp m) {
         ref::MulInt8Params params;
         params.lhsZeroPoint = paramsOf(m.getLhs()).zeroPoint;
@@ -500,6 +519,14 @@ LogicalResult Evaluator::run(Operation *op) {
       })
       .Case([&](mlir::dnp::MulOp m) {
         return finish(ref::mul(get(m.getLhs()), get(m.getRhs()), out, error));
+      })
+      .Case([&](mlir::dnp::PadOp p) {
+        return finish(ref::pad(get(p.getInput()), toArray<4>(p.getPadding()),
+                               p.getValue().convertToFloat(), out, error));
+      })
+      .Case([&](mlir::dnp::PReluOp p) {
+        return finish(
+            ref::prelu(get(p.getInput()), get(p.getSlope()), out, error));
       })
       .Case<mlir::dnp::ChannelSliceOp, mlir::dnp::ChannelShuffleOp>(
           [&](Operation *g) {

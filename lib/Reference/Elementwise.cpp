@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - add and activation reference kernels -------------===//
+//===- Elementwise.cpp - add, mul, prelu and activation reference kernels -===//
 
 #include "Validation.h"
 
@@ -28,16 +28,9 @@ bool add(const Tensor &a, const Tensor &b, Activation activation, Tensor &out,
   if (!detail::checkOperandMinRank(op, "lhs", a, 0, error) ||
       !detail::checkOperandMinRank(op, "rhs", b, 0, error))
     return false;
-  if (a.shape != b.shape) {
-    error = message(op, ": lhs shape ", formatShape(a.shape), " != rhs shape ",
-                    formatShape(b.shape));
-    return false;
-  }
-  Tensor result(a.shape);
-  for (size_t i = 0; i < a.data.size(); ++i)
-    result.data[i] = applyActivation(a.data[i] + b.data[i], activation);
-  out = std::move(result);
-  return true;
+  return detail::broadcastBinary(op, a, b, out, error, [&](float x, float y) {
+    return applyActivation(x + y, activation);
+  });
 }
 
 /// relu and relu6 are the activation function applied on its own.
@@ -54,15 +47,26 @@ static bool activate(const char *op, const Tensor &x, Activation activation,
 
 bool mul(const Tensor &a, const Tensor &b, Tensor &out, std::string &error) {
   const char *op = "mul";
-  std::vector<int64_t> shape, ao, bo;
   if (!detail::checkOperandMinRank(op, "lhs", a, 0, error) ||
-      !detail::checkOperandMinRank(op, "rhs", b, 0, error) ||
-      !detail::broadcastShape(op, a.shape, b.shape, shape, error))
+      !detail::checkOperandMinRank(op, "rhs", b, 0, error))
     return false;
-  detail::broadcastOffsets(a.shape, b.shape, shape, ao, bo);
-  Tensor result(shape);
-  for (size_t i = 0; i < result.data.size(); ++i)
-    result.data[i] = a.data[ao[i]] * b.data[bo[i]];
+  return detail::broadcastBinary(op, a, b, out, error,
+                                 [](float x, float y) { return x * y; });
+}
+
+bool prelu(const Tensor &x, const Tensor &slope, Tensor &out,
+           std::string &error) {
+  const char *op = "prelu";
+  if (!detail::checkOperandMinRank(op, "input", x, 1, error) ||
+      !detail::checkVector(op, "slope", slope, x.shape.back(), "channels",
+                           error))
+    return false;
+  const size_t channels = slope.data.size();
+  Tensor result(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    const float v = x.data[i];
+    result.data[i] = v >= 0.0f ? v : slope.data[i % channels] * v;
+  }
   out = std::move(result);
   return true;
 }

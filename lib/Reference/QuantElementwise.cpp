@@ -1,4 +1,4 @@
-//===- QuantElementwise.cpp - int8 add, concat, relu(6) and softmax -------===//
+//===- QuantElementwise.cpp - int8 add, mul, prelu, concat, relu, softmax -===//
 
 #include "QuantCommon.h"
 
@@ -17,31 +17,24 @@ bool addInt8(const Int8Tensor &a, const Int8Tensor &b,
   if (!detail::checkIntOperand(op, "lhs", a, -1, "", error) ||
       !detail::checkIntOperand(op, "rhs", b, -1, "", error))
     return false;
-  if (a.shape != b.shape) {
-    error = message(op, ": lhs shape ", formatShape(a.shape), " != rhs shape ",
-                    formatShape(b.shape));
-    return false;
-  }
-  Int8Tensor result(a.shape);
   const int32_t leftShift = int32_t(1) << quant::kAddLeftShift;
-  for (size_t i = 0; i < a.data.size(); ++i) {
+  return detail::broadcastBinary(op, a, b, out, error, [&](int8_t x, int8_t y) {
     // |q - zp| <= 255, so the shifted values fit comfortably in int32.
-    const int32_t lhs = (a.data[i] - params.lhsZeroPoint) * leftShift;
-    const int32_t rhs = (b.data[i] - params.rhsZeroPoint) * leftShift;
+    const int32_t lhs = (x - params.lhsZeroPoint) * leftShift;
+    const int32_t rhs = (y - params.rhsZeroPoint) * leftShift;
     const int32_t scaledLhs = multiplyByQuantizedMultiplier(
         lhs, params.lhsMultiplier, params.lhsShift);
     const int32_t scaledRhs = multiplyByQuantizedMultiplier(
         rhs, params.rhsMultiplier, params.rhsShift);
     const int32_t sum =
         detail::saturateToInt32(static_cast<int64_t>(scaledLhs) + scaledRhs);
-    const int64_t y = static_cast<int64_t>(multiplyByQuantizedMultiplier(
-                          sum, params.outputMultiplier, params.outputShift)) +
-                      params.outputZeroPoint;
-    result.data[i] = static_cast<int8_t>(
-        std::clamp<int64_t>(y, params.actMin, params.actMax));
-  }
-  out = std::move(result);
-  return true;
+    const int64_t result =
+        static_cast<int64_t>(multiplyByQuantizedMultiplier(
+            sum, params.outputMultiplier, params.outputShift)) +
+        params.outputZeroPoint;
+    return static_cast<int8_t>(
+        std::clamp<int64_t>(result, params.actMin, params.actMax));
+  });
 }
 
 bool concatInt8(const std::vector<ConcatInt8Input> &inputs,
@@ -107,20 +100,53 @@ bool clampInt8(const Int8Tensor &x, int32_t min, int32_t max, Int8Tensor &out,
 bool mulInt8(const Int8Tensor &a, const Int8Tensor &b,
              const MulInt8Params &params, Int8Tensor &out, std::string &error) {
   const char *op = "mul";
-  std::vector<int64_t> shape, ao, bo;
   if (!detail::checkIntOperand(op, "lhs", a, -1, "", error) ||
-      !detail::checkIntOperand(op, "rhs", b, -1, "", error) ||
-      !detail::broadcastShape(op, a.shape, b.shape, shape, error))
+      !detail::checkIntOperand(op, "rhs", b, -1, "", error))
     return false;
-  detail::broadcastOffsets(a.shape, b.shape, shape, ao, bo);
-  Int8Tensor result(shape);
-  for (size_t i = 0; i < result.data.size(); ++i) {
+  return detail::broadcastBinary(op, a, b, out, error, [&](int8_t x, int8_t y) {
     // |q - zp| <= 255: the product fits in int32.
-    const int32_t product = (a.data[ao[i]] - params.lhsZeroPoint) *
-                            (b.data[bo[i]] - params.rhsZeroPoint);
-    const int64_t y = static_cast<int64_t>(multiplyByQuantizedMultiplier(
-                          product, params.multiplier, params.shift)) +
-                      params.outputZeroPoint;
+    const int32_t product =
+        (x - params.lhsZeroPoint) * (y - params.rhsZeroPoint);
+    const int64_t result = static_cast<int64_t>(multiplyByQuantizedMultiplier(
+                               product, params.multiplier, params.shift)) +
+                           params.outputZeroPoint;
+    return static_cast<int8_t>(std::clamp<int64_t>(result, -128, 127));
+  });
+}
+
+bool preluInt8(const Int8Tensor &x, const Int8Tensor &slope,
+               const PReluInt8Params &params, Int8Tensor &out,
+               std::string &error) {
+  const char *op = "prelu";
+  if (!detail::checkIntOperand(op, "input", x, -1, "", error) ||
+      !detail::checkIntOperand(op, "slope", slope, 1, "[C]", error))
+    return false;
+  if (x.shape.empty() || slope.shape[0] != x.shape.back()) {
+    error = message(op, ": slope size ", slope.shape[0],
+                    " != the input's channels (last dimension of ",
+                    formatShape(x.shape), ")");
+    return false;
+  }
+  for (int side = 0; side < 2; ++side)
+    if (params.multiplier[side] < 0 || params.shift[side] < -31 ||
+        params.shift[side] > 30) {
+      error = message(op, ": multiplier/shift #", side, " (",
+                      params.multiplier[side], ", ", params.shift[side],
+                      ") out of range (multiplier >= 0, shift in [-31, 30])");
+      return false;
+    }
+  const size_t channels = slope.data.size();
+  Int8Tensor result(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    const int32_t d = x.data[i] - params.inputZeroPoint;
+    // |d| <= 255 and |slope - zp| <= 255: the product fits in int32.
+    const int32_t scaled =
+        d >= 0 ? multiplyByQuantizedMultiplier(d, params.multiplier[0],
+                                               params.shift[0])
+               : multiplyByQuantizedMultiplier(
+                     d * (slope.data[i % channels] - params.slopeZeroPoint),
+                     params.multiplier[1], params.shift[1]);
+    const int64_t y = static_cast<int64_t>(scaled) + params.outputZeroPoint;
     result.data[i] = static_cast<int8_t>(std::clamp<int64_t>(y, -128, 127));
   }
   out = std::move(result);

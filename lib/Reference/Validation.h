@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dnp::ref::detail {
@@ -113,6 +114,25 @@ void broadcastOffsets(const std::vector<int64_t> &a,
                       const std::vector<int64_t> &out,
                       std::vector<int64_t> &aOffsets,
                       std::vector<int64_t> &bOffsets);
+
+/// The elementwise binary ops with broadcasting (add, mul, f32 and int8):
+/// `result` gets the broadcast shape of `a` and `b` and element i is
+/// f(a[aOffset(i)], b[bOffset(i)]) in row-major order. Operands must have
+/// been checked; returns false (with `error`) when the shapes do not
+/// broadcast, leaving `result` untouched.
+template <typename In, typename Out, typename F>
+bool broadcastBinary(const char *op, const In &a, const In &b, Out &result,
+                     std::string &error, F &&f) {
+  std::vector<int64_t> shape, ao, bo;
+  if (!broadcastShape(op, a.shape, b.shape, shape, error))
+    return false;
+  broadcastOffsets(a.shape, b.shape, shape, ao, bo);
+  Out computed(shape);
+  for (size_t i = 0; i < computed.data.size(); ++i)
+    computed.data[i] = f(a.data[ao[i]], b.data[bo[i]]);
+  result = std::move(computed);
+  return true;
+}
 
 } // namespace dnp::ref::detail
 

@@ -8,6 +8,8 @@
 #include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -64,6 +66,10 @@ public:
 
 private:
   LogicalResult addNode(Operation *op);
+  /// The operands of an add or mul: activations become node inputs; one
+  /// may be a weight (a constant term or scale, e.g. an imported bias
+  /// add), which becomes a trainable parameter.
+  LogicalResult binaryOperands(Operation *op, Node &node, int outId);
   LogicalResult addParam(Operation *op, unsigned operand, const char *what,
                          std::vector<ParamAxis> axes, bool trainable,
                          Node &node);
@@ -102,8 +108,44 @@ LogicalResult Importer::addParam(Operation *op, unsigned operand,
     return failure();
   p.axes = std::move(axes);
   p.trainable = trainable;
+  p.operand = operand;
+  // The blob key of an `arith.constant dense_resource<key>`: the importers
+  // name it after the source-model parameter (dnp.torch's
+  // ImportedModel.sources maps it to its module).
+  if (auto constant = w.getDefiningOp<arith::ConstantOp>())
+    if (auto blob =
+            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+      p.resource = blob.getRawHandle().getKey().str();
   node.params.push_back(static_cast<int>(model.params.size()));
   model.params.push_back(std::move(p));
+  return success();
+}
+
+LogicalResult Importer::binaryOperands(Operation *op, Node &node, int outId) {
+  for (unsigned i = 0; i < 2; ++i) {
+    Value v = op->getOperand(i);
+    Operation *def = v.getDefiningOp();
+    if (!def || !isa<ddnp::RandomOp, arith::ConstantOp>(def)) {
+      int id = valueId(v);
+      if (id < 0)
+        return op->emitError()
+               << "operand #" << i << " is not an activation dnp-train knows";
+      node.inputs.push_back(id);
+      continue;
+    }
+    if (node.weightOperand >= 0)
+      return op->emitError() << "dnp-train needs an activation operand; "
+                                "both operands are weights";
+    node.weightOperand = static_cast<int>(i);
+    // Its last axis follows the result's channels when it has them (a
+    // [1,1,1,C] term); a [.., 1] weight is broadcast across them.
+    std::vector<int64_t> shape = shapeOf(v);
+    std::vector<ParamAxis> axes;
+    if (!shape.empty() && shape.back() == node.shape.back())
+      axes.push_back({static_cast<int>(shape.size()) - 1, outId});
+    if (failed(addParam(op, i, i == 0 ? "lhs" : "rhs", axes, true, node)))
+      return failure();
+  }
   return success();
 }
 
@@ -153,7 +195,7 @@ LogicalResult Importer::addNode(Operation *op) {
             // channel groups are fixed, so that axis is never sliced.
             std::vector<ParamAxis> axes = {{0, outId}};
             if (node.groups == 1)
-              axes.push_back({3, in});
+              axes.push_back({3, in, /*fanIn=*/true});
             if (failed(addParam(op, 1, "weight", axes, true, node)) ||
                 failed(addParam(op, 2, "bias", {{0, outId}}, true, node)))
               return failure();
@@ -182,7 +224,8 @@ LogicalResult Importer::addNode(Operation *op) {
               return failure();
             node.act = toAct(d.getAct());
             int in = node.inputs[0];
-            if (failed(addParam(op, 1, "weight", {{0, outId}, {1, in}}, true,
+            if (failed(addParam(op, 1, "weight",
+                                {{0, outId}, {1, in, /*fanIn=*/true}}, true,
                                 node)) ||
                 failed(addParam(op, 2, "bias", {{0, outId}}, true, node)))
               return failure();
@@ -226,9 +269,21 @@ LogicalResult Importer::addNode(Operation *op) {
           .Case([&](ddnp::AddOp a) -> LogicalResult {
             node.kind = OpKind::Add;
             node.act = toAct(a.getAct());
-            if (failed(input(a.getLhs())) || failed(input(a.getRhs())))
+            return binaryOperands(op, node, outId);
+          })
+          .Case([&](ddnp::PadOp p) -> LogicalResult {
+            node.kind = OpKind::Pad;
+            node.padding = toArray<4>(p.getPadding());
+            node.padValue = p.getValue().convertToFloat();
+            return input(p.getInput());
+          })
+          .Case([&](ddnp::PReluOp p) -> LogicalResult {
+            node.kind = OpKind::PRelu;
+            if (failed(input(p.getInput())))
               return failure();
-            return success();
+            // One slope per channel of the (pass-through) result: pruned
+            // with those channels, as a batch norm's parameters are.
+            return addParam(op, 1, "slope", {{0, outId}}, true, node);
           })
           .Case([&](ddnp::ChannelSliceOp c) -> LogicalResult {
             node.kind = OpKind::ChannelSlice;
@@ -242,9 +297,7 @@ LogicalResult Importer::addNode(Operation *op) {
           })
           .Case([&](ddnp::MulOp m) -> LogicalResult {
             node.kind = OpKind::Mul;
-            if (failed(input(m.getLhs())) || failed(input(m.getRhs())))
-              return failure();
-            return success();
+            return binaryOperands(op, node, outId);
           })
           .Case([&](ddnp::ConcatOp c) -> LogicalResult {
             node.kind = OpKind::Concat;
@@ -460,9 +513,9 @@ LogicalResult(::dnp::train::exportModel)(func::FuncOp func, const Model &model,
     if (nodeIndex >= model.nodes.size())
       return op.emitError() << "dnp-train: more ops than when read";
     const Node &node = model.nodes[nodeIndex++];
-    for (auto [slot, paramIndex] : llvm::enumerate(node.params)) {
+    for (int paramIndex : node.params) {
       const Param &p = model.params[paramIndex];
-      Value old = op.getOperand(slot + 1);
+      Value old = op.getOperand(p.operand);
       auto type = cast<RankedTensorType>(old.getType());
       if (static_cast<int64_t>(params[paramIndex].size()) !=
           type.getNumElements())
@@ -473,7 +526,7 @@ LogicalResult(::dnp::train::exportModel)(func::FuncOp func, const Model &model,
       Value fresh = ddnp::createWeights(
           builder, old.getLoc(), type, params[paramIndex],
           (func.getSymName() + "_trained" + Twine(blob++)).str());
-      op.setOperand(slot + 1, fresh);
+      op.setOperand(p.operand, fresh);
     }
   }
   // 4. Materialize: the pass slices every tensor of the pruned groups and

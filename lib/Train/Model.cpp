@@ -23,6 +23,10 @@ const char *dnp::train::toString(OpKind kind) {
     return "add";
   case OpKind::Mul:
     return "mul";
+  case OpKind::Pad:
+    return "pad";
+  case OpKind::PRelu:
+    return "prelu";
   case OpKind::ChannelSlice:
     return "channel_slice";
   case OpKind::ChannelShuffle:

@@ -120,6 +120,11 @@ private:
   Tensor run(const Tensor &x, bool training, const std::vector<Tensor> &masks,
              const std::vector<Tensor> &probes, bool logits);
   std::vector<float> evalForward(const float *x, int64_t n, bool logits);
+  /// The operands of an add or mul in operand order: activations from
+  /// `values`, a weight operand (Node::weightOperand) from the parameters,
+  /// permuted to NCHW when 4-D like the activations.
+  std::pair<Tensor, Tensor> binaryOperands(const Node &node,
+                                           const std::vector<Tensor> &values);
   Tensor gateFor(const Node &node, int value, const std::vector<Tensor> &masks,
                  const std::vector<Tensor> &probes, int64_t batch);
   /// Sizes of every group as a [G] double tensor: theta * C for prunable
@@ -466,9 +471,11 @@ Tensor TorchSession::run(const Tensor &input, bool training,
     case OpKind::GlobalAvgPool2D:
       out = in(0).mean({2, 3}, /*keepdim=*/true);
       break;
-    case OpKind::Add:
-      out = activate(in(0) + in(1), node.act);
+    case OpKind::Add: {
+      auto [lhs, rhs] = binaryOperands(node, values);
+      out = activate(lhs + rhs, node.act);
       break;
+    }
     case OpKind::ChannelSlice:
       // Channels are dimension 1 (NCHW); the groups around it are fixed.
       out = in(0).narrow(1, node.offset, node.shape.back());
@@ -481,11 +488,24 @@ Tensor TorchSession::run(const Tensor &input, bool training,
                 .reshape({x.size(0), c, x.size(2), x.size(3)});
       break;
     }
-    case OpKind::Mul:
+    case OpKind::Mul: {
       // Both operands share the layout, so a [N,1,1,C] scale broadcasts as
       // [N,C,1,1] (or [N,1,1,C]) over the feature map.
-      out = in(0) * in(1);
+      auto [lhs, rhs] = binaryOperands(node, values);
+      out = lhs * rhs;
       break;
+    }
+    case OpKind::Pad:
+      out = pad(in(0), node.padding, node.padValue);
+      break;
+    case OpKind::PRelu: {
+      // The slope runs along the channels: dimension 1 of an NCHW value,
+      // the last one of any other.
+      const Tensor &x = in(0);
+      Tensor slope = x.dim() == 4 ? param(0).view({1, -1, 1, 1}) : param(0);
+      out = torch::where(x >= 0, x, x * slope);
+      break;
+    }
     case OpKind::Concat: {
       std::vector<Tensor> parts;
       for (size_t k = 0; k < node.inputs.size(); ++k)
@@ -524,6 +544,18 @@ Tensor TorchSession::run(const Tensor &input, bool training,
   if (result.dim() == 4)
     result = result.permute({0, 2, 3, 1});
   return result.contiguous();
+}
+
+std::pair<Tensor, Tensor>
+TorchSession::binaryOperands(const Node &node,
+                             const std::vector<Tensor> &values) {
+  if (node.weightOperand < 0)
+    return {values[node.inputs[0]], values[node.inputs[1]]};
+  Tensor w = params[node.params[0]];
+  if (w.dim() == 4)
+    w = w.permute({0, 3, 1, 2});
+  const Tensor &x = values[node.inputs[0]];
+  return node.weightOperand == 0 ? std::make_pair(w, x) : std::make_pair(x, w);
 }
 
 std::vector<float> TorchSession::evalForward(const float *x, int64_t n,
@@ -894,10 +926,7 @@ void TorchSession::prune(const std::vector<std::vector<int64_t>> &keep,
       if (static_cast<int64_t>(index.size()) == before)
         continue;
       double scale = 1.0;
-      // Input axes of conv/dense weights: value is not the node's output.
-      bool inputAxis = (axis.axis == 3 || (axis.axis == 1 &&
-                                           param.shape.size() == 2));
-      if (rescaleFanIn && inputAxis)
+      if (rescaleFanIn && axis.fanIn)
         scale = std::sqrt(static_cast<double>(before) / index.size());
       sliceParam(p, axis.axis, index, scale);
     }

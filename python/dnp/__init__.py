@@ -27,12 +27,17 @@ import numpy as np
 __all__ = ["run", "find_tool", "build_dir", "repo_root", "DnpRunError",
            "num_results"]
 
-_SUBMODULES = ("onnx", "torch", "report", "mlir", "frontend")
+_SUBMODULES = ("onnx", "torch", "report", "mlir", "frontend", "pruner")
+# dnp.Pruner (python/dnp/pruner.py) without importing PyTorch on `import dnp`.
+_LAZY = {"Pruner": "pruner", "PrunerError": "pruner"}
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__),
+                       name)
     raise AttributeError(f"module 'dnp' has no attribute {name!r}")
 
 

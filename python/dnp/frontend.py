@@ -30,8 +30,8 @@ exactly raises `Unsupported` with a one-line reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -180,6 +180,9 @@ class ImportedModel:
     mlir: str
     inputs: List[IOInfo]
     outputs: List[IOInfo]
+    #: {weight blob resource key: the source-model module it belongs to}
+    #: (torch.fx route; ModelWriter.constant_sources).
+    sources: Dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.mlir
@@ -412,38 +415,14 @@ class Lowering:
         return self.unary("clamp", x, hint, min=lo, max=hi)
 
     def add(self, a: T, b: T, hint=None) -> T:
-        if a.shape != b.shape:
-            raise Unsupported(f"broadcasting add of shapes {list(a.shape)} and "
-                              f"{list(b.shape)}; dnp.add needs equal shapes")
-        if a.value is None and b.value is None:
-            return self.constant(np.asarray(a.const) + np.asarray(b.const))
-        if a.value is None:
-            a, b = b, a  # a is now an activation
-        if b.value is None:
-            vb = self.w.constant(self._stored_like(a, b.const), "addend")
-            y = self.w.op("add", [a.value, vb], a.value.shape, hint)
-            return T(a.shape, y, a.layout, a.src)
-        same = (a.layout == b.layout and
-                (a.layout != "flat" or tuple(a.src) == tuple(b.src)))
-        if same:
-            y = self.w.op("add", [a.value, b.value], a.value.shape, hint)
-            return T(a.shape, y, a.layout, a.src)
-        if a.rank == 4 or (a.rank == 3 and "nhwc" in (a.layout, b.layout)):
-            va, vb = self.as_nhwc(a, "add operand"), self.as_nhwc(b, "add operand")
-            y = self.w.op("add", [va, vb], va.shape, hint)
-            return T(a.shape, y, "nhwc")
-        va, vb = self.as_plain(a, "add operand"), self.as_plain(b, "add operand")
-        y = self.w.op("add", [va, vb], va.shape, hint)
-        return T(a.shape, y, "plain")
-
-    @staticmethod
-    def _stored_like(a: T, data) -> np.ndarray:
-        """A constant of `a`'s logical shape, arranged as `a` is stored."""
-        data = np.asarray(data, np.float32)
-        if a.layout == "plain":
-            return data
-        return (data.reshape(a.nchw).transpose(_NCHW_TO_NHWC)
-                .reshape(a.value.shape))
+        """Elementwise sum with numpy broadcasting (ONNX Add, `+`,
+        `torch.add`): `dnp.add`, which broadcasts as `dnp.mul` does (see
+        `mul`). A per-channel term `[N, C, 1, 1]` is the `[N, 1, 1, C]`
+        operand added over the `[N, H, W, C]` map (in either order), and a
+        constant one (a learned bias `[C, 1, 1]`, a scalar) a constant of
+        the result's rank arranged as the other operand is stored
+        (`[1, 1, 1, C]`, `[1, 1, 1, 1]`)."""
+        return self._broadcast("add", a, b, hint)
 
     def mul(self, a: T, b: T, hint=None) -> T:
         """Elementwise product with numpy broadcasting (ONNX Mul, `*`,
@@ -455,42 +434,64 @@ class Lowering:
         A constant operand (a per-channel scale, a scalar) becomes a
         constant of the result's rank, arranged as the other operand is
         stored (a scalar: `[1, 1, 1, 1]`)."""
+        return self._broadcast("mul", a, b, hint)
+
+    # What `_broadcast` needs to know of each op: the numpy function that
+    # folds constants, the word for messages and the constant's name suffix.
+    _BINARY = {"add": (np.add, "addition", "_addend"),
+               "mul": (np.multiply, "multiplication", "_scale")}
+
+    def _broadcast(self, kind: str, a: T, b: T, hint) -> T:
+        """`kind` ("add" or "mul", both commutative) of `a` and `b` with
+        numpy broadcasting, as dnp.add and dnp.mul take it (see `mul`)."""
+        fold, what, suffix = self._BINARY[kind]
         try:
             out = tuple(int(d) for d in np.broadcast_shapes(a.shape, b.shape))
         except ValueError:
-            raise Unsupported(f"multiplication of shapes {list(a.shape)} and "
+            raise Unsupported(f"{what} of shapes {list(a.shape)} and "
                               f"{list(b.shape)}, which do not broadcast") \
                 from None
         if a.value is None and b.value is None:
-            return self.constant(np.asarray(a.const) * np.asarray(b.const))
+            return self.constant(fold(np.asarray(a.const), np.asarray(b.const)))
         if a.value is None:
-            a, b = b, a  # a is now an activation (x * y == y * x exactly)
+            a, b = b, a  # a is now an activation (x + y == y + x exactly)
         r = len(out)
         if a.rank < r:
             a = self.reshape(a, (1,) * (r - a.rank) + a.shape)
         if b.value is None:
             const = np.asarray(b.const, np.float32).reshape(
                 (1,) * (r - b.rank) + b.shape)
-            return self._mul_constant(a, const, out, hint)
+            return self._binary_constant(kind, a, const, out,
+                                         (hint or kind) + suffix, hint)
         if b.rank < r:
             b = self.reshape(b, (1,) * (r - b.rank) + b.shape)
         if (a.shape == b.shape and a.layout == b.layout and
                 (a.layout != "flat" or tuple(a.src) == tuple(b.src))):
-            y = self.w.op("mul", [a.value, b.value], a.value.shape, hint)
+            y = self.w.op(kind, [a.value, b.value], a.value.shape, hint)
             return T(out, y, a.layout, a.src)
         if r in (3, 4) and "nhwc" in (a.layout, b.layout):
-            va = self.as_nhwc(a, "multiplication operand")
-            vb = self.as_nhwc(b, "multiplication operand")
-            y = self.w.op("mul", [va, vb], nhwc_shape(out), hint)
+            va = self.as_nhwc(a, f"{what} operand")
+            vb = self.as_nhwc(b, f"{what} operand")
+            y = self.w.op(kind, [va, vb], nhwc_shape(out), hint)
             return T(out, y, "nhwc")
-        va = self.as_plain(a, "multiplication operand")
-        vb = self.as_plain(b, "multiplication operand")
-        y = self.w.op("mul", [va, vb], out, hint)
+        va = self.as_plain(a, f"{what} operand")
+        vb = self.as_plain(b, f"{what} operand")
+        y = self.w.op(kind, [va, vb], out, hint)
         return T(out, y, "plain")
 
-    def _mul_constant(self, a: T, const: np.ndarray, out, hint) -> T:
-        """`a * const`, `const` of the result's rank `len(out)` (numpy
-        broadcasting)."""
+    @staticmethod
+    def _stored_like(a: T, data) -> np.ndarray:
+        """A constant of `a`'s logical shape, arranged as `a` is stored."""
+        data = np.asarray(data, np.float32)
+        if a.layout == "plain":
+            return data
+        return (data.reshape(a.nchw).transpose(_NCHW_TO_NHWC)
+                .reshape(a.value.shape))
+
+    def _binary_constant(self, kind: str, a: T, const: np.ndarray, out,
+                         name: str, hint) -> T:
+        """`a` `kind` `const`, `const` of the result's rank `len(out)`
+        (numpy broadcasting), emitted as a constant named `name`."""
         if a.layout == "nhwc":
             # Each logical axis maps to one stored axis: transpose the
             # constant's (possibly size-1) axes the same way.
@@ -506,11 +507,99 @@ class Lowering:
             out_stored = a.value.shape
         else:
             if a.layout == "flat":
-                a = T(a.shape, self.as_plain(a, "multiplication operand"))
+                what = self._BINARY[kind][1]
+                a = T(a.shape, self.as_plain(a, f"{what} operand"))
             stored, out_stored = const, out
-        vc = self.w.constant(stored, (hint or "mul") + "_scale")
-        y = self.w.op("mul", [a.value, vc], out_stored, hint)
+        vc = self.w.constant(stored, name)
+        y = self.w.op(kind, [a.value, vc], out_stored, hint)
         return T(out, y, a.layout, a.src)
+
+    def prelu(self, x: T, slope, hint=None) -> T:
+        """`x` where `x >= 0`, else `slope * x` (ONNX PRelu, nn.PReLU,
+        F.prelu), `slope` a constant that broadcasts to `x` as numpy does
+        (the front ends put PyTorch's and old ONNX's per-channel `[C]` into
+        that form: `[C, 1, 1]`). dnp.prelu has one slope per element of the
+        stored tensor's last axis, so the slope may vary only along the
+        axis stored last: the channels (axis 1) of an `[N, C, H, W]` or
+        `[N, C, L]` map, the last axis of any other tensor (the features
+        of a flattened map, stored in HWC order, get their slopes permuted
+        to match, as `batch_norm` permutes its parameters). A slope that
+        does not vary is repeated for every channel."""
+        slope = np.asarray(slope, np.float32)
+        if x.rank == 0:
+            raise Unsupported("prelu of a scalar; dnp.prelu needs a tensor "
+                              "with a channel axis")
+        if slope.ndim > x.rank or any(
+                d not in (1, xd) for d, xd in
+                zip(slope.shape[::-1], x.shape[::-1])):
+            raise Unsupported(f"slope of shape {list(slope.shape)} does not "
+                              f"broadcast to the input {list(x.shape)}")
+        if not np.all(np.isfinite(slope)):
+            raise Unsupported("slope has non-finite values")
+        s = slope.reshape((1,) * (x.rank - slope.ndim) + slope.shape)
+        if x.value is None:
+            data = np.asarray(x.const, np.float32)
+            return self.constant(np.where(data >= 0, data, s * data))
+        v, layout, src, hwc = x.value, x.layout, x.src, None
+        if layout == "nhwc":
+            axis = 1
+        elif layout == "flat" and x.shape == (x.src[0],
+                                              int(np.prod(x.src[1:]))):
+            axis, hwc = 1, tuple(x.src)
+        else:
+            v, layout, src = self.as_plain(x, "prelu input"), "plain", None
+            axis = x.rank - 1
+        varying = [i for i, d in enumerate(s.shape) if d != 1 and i != axis]
+        if varying:
+            raise Unsupported(
+                f"slope of shape {list(slope.shape)} varies along "
+                f"{'axis' if len(varying) == 1 else 'axes'} "
+                f"{', '.join(map(str, varying))} of the input "
+                f"{list(x.shape)}; dnp.prelu has one slope per channel: "
+                "axis 1 of [N, C, H, W] and [N, C, L] maps (a slope [C, 1, "
+                "1] or [C, 1]), the last axis of other tensors, or one "
+                "slope for all")
+        vec = np.broadcast_to(s.reshape(-1), (x.shape[axis],))
+        if hwc is not None:
+            _, c, h, w = hwc
+            vec = vec.reshape(c, h, w).transpose(1, 2, 0).reshape(-1)
+        sv = self.w.constant(vec, (hint or "prelu") + "_slope")
+        y = self.w.op("prelu", [v, sv], v.shape, hint)
+        return T(x.shape, y, layout, src)
+
+    def pad(self, x: T, pads: Sequence[int], value: float = 0.0,
+            hint=None) -> T:
+        """Constant padding of the spatial axes (ONNX Pad, F.pad,
+        nn.ZeroPad2d, nn.ConstantPad1d/2d): `pads` is `[top, bottom, left,
+        right]` of an `[N, C, H, W]` map, `[left, right]` of an `[N, C, L]`
+        one (dnp.pad with H = 1); `value` fills the border. No padding is
+        the identity, and padding a constant folds."""
+        pads = [int(p) for p in pads]
+        value = float(value)
+        if x.rank not in (3, 4) or len(pads) != 2 * (x.rank - 2):
+            raise Unsupported(f"padding {pads} of a rank-{x.rank} tensor "
+                              f"{list(x.shape)}; dnp.pad pads the spatial "
+                              "axes of [N, C, H, W] and [N, C, L] maps")
+        if min(pads) < 0:
+            raise Unsupported(f"negative padding {pads} (a crop); dnp.pad "
+                              "adds non-negative amounts")
+        if np.isnan(value):
+            raise Unsupported("pad value NaN")
+        if not any(pads):
+            return x
+        if x.value is None:
+            widths = [(0, 0), (0, 0)] + [(pads[i], pads[i + 1])
+                                         for i in range(0, len(pads), 2)]
+            return self.constant(np.pad(np.asarray(x.const, np.float32),
+                                        widths, constant_values=value))
+        full = pads if x.rank == 4 else [0, 0] + pads
+        n, c, h, w = _nchw(x.shape)
+        xv = self.as_nhwc(x, "pad input")
+        ho, wo = h + full[0] + full[1], w + full[2] + full[3]
+        y = self.w.op("pad", [xv], (n, ho, wo, c), hint, padding=full,
+                      value=value)
+        shape = (n, c, wo) if x.rank == 3 else (n, c, ho, wo)
+        return T(shape, y, "nhwc", nonneg=x.nonneg and value >= 0.0)
 
     def transpose(self, x: T, perm: Sequence[int], hint=None) -> T:
         """A transpose that only moves size-1 axes is a reshape. Swapping

@@ -19,9 +19,11 @@ Type strings follow the MLIR builtin syntax: `tensor<1x28x28x1xf32>`;
 attributes follow the assembly formats of
 include/dnp/Dialect/DNP/IR/DNPOps.td. A grouped `conv2d` prints `groups G`
 (not when G is 1), `channel_shuffle` always (`groups G : type`);
-`channel_slice` prints `offset O : input -> result`; `mul` prints one type
-when both operands have the result's shape and `(lhs, rhs) -> result` when
-one is broadcast. The elementwise activations (`ELEMENTWISE`) print as
+`channel_slice` prints `offset O : input -> result`; `add` and `mul` print
+one type when both operands have the result's shape and `(lhs, rhs) ->
+result` when one is broadcast; `pad` always prints its `padding` and its
+`value` when that is not 0.0 (`pad %x padding [t, b, l, r] value V : input
+-> result`); `prelu` prints `(input, slope) -> result`. The elementwise activations (`ELEMENTWISE`) print as
 `%y = dnp.clamp %x min -1.0e+00 max 1.0e+00 : tensor<...>`; an attribute
 that is not passed is left to the op's default (`hard_sigmoid`'s alpha 1/6
 and beta 1/2, `leaky_relu`'s alpha 0.01).
@@ -55,6 +57,8 @@ OP_KINDS = {
     "concat": (),
     "channel_slice": ("offset",),
     "channel_shuffle": ("groups",),
+    "pad": ("padding", "value"),
+    "prelu": (),
     "flatten": (),
     "reshape": (),
     "relu": (),
@@ -75,7 +79,7 @@ ELEMENTWISE = ("relu", "relu6", "sigmoid", "tanh", "silu", "hard_swish",
 
 # Attributes an op cannot do without (the others have defaults in the ODS).
 _REQUIRED_ATTRS = {"clamp": ("min", "max"), "channel_slice": ("offset",),
-                   "channel_shuffle": ("groups",)}
+                   "channel_shuffle": ("groups",), "pad": ("padding",)}
 
 # Ops into which a following relu/relu6 can be folded.
 _FUSABLE_PRODUCERS = ("conv2d", "depthwise_conv2d", "dense", "add")
@@ -116,6 +120,12 @@ def format_float(value: float, allow_inf: bool = False) -> str:
     return text
 
 
+def _is_set(value: float) -> bool:
+    """Whether a pad value differs from the op's default +0.0 (-0.0 is
+    printed: it is another f32)."""
+    return float(value) != 0.0 or bool(np.signbit(np.float32(value)))
+
+
 def _int_list(values: Iterable[int]) -> str:
     return "[" + ", ".join(str(int(v)) for v in values) + "]"
 
@@ -130,6 +140,9 @@ class Value:
     data: Optional[np.ndarray] = None
     #: Set for constants: the resource key of the blob.
     blob: Optional[str] = None
+    #: Set for constants: what they come from in the source model (see
+    #: ModelWriter.source).
+    source: Optional[str] = None
 
     @property
     def type(self) -> str:
@@ -161,6 +174,13 @@ class ModelWriter:
         self.constants: List[Value] = []
         self.ops: List[Op] = []
         self.outputs: List[Value] = []
+        #: What the constants added next come from in the source model (a
+        #: PyTorch module's qualified name): importers set it while they
+        #: translate one node. The resource key of a constant's blob
+        #: survives parsing, so `constant_sources()` maps the parameters a
+        #: tool reads from the IR (dnp._native) back to the modules that
+        #: own them (the Python pruner).
+        self.source: Optional[str] = None
         self._names: set = set()
         self._blob_names: set = set()
         self._counter = 0
@@ -204,9 +224,13 @@ class ModelWriter:
         if array.size == 0:
             raise ValueError(f"constant {hint!r} has no elements")
         value = Value(self._ssa_name(hint), array.shape, data=array,
-                      blob=self._blob_name(hint))
+                      blob=self._blob_name(hint), source=self.source)
         self.constants.append(value)
         return value
+
+    def constant_sources(self) -> Dict[str, str]:
+        """{blob resource key: source} of the constants that have one."""
+        return {c.blob: c.source for c in self.constants if c.source}
 
     def op(self, kind: str, operands: Sequence[Value], shape: Sequence[int],
            hint: Optional[str] = None, **attrs) -> Value:
@@ -225,6 +249,14 @@ class ModelWriter:
         if kind == "clamp" and not attrs["min"] <= attrs["max"]:
             raise ValueError(f"dnp.clamp min {attrs['min']} must not exceed "
                              f"max {attrs['max']}")
+        if kind == "pad":
+            padding = [int(p) for p in attrs["padding"]]
+            if len(padding) != 4 or min(padding) < 0:
+                raise ValueError("dnp.pad padding must be 4 non-negative "
+                                 f"amounts [top, bottom, left, right], got "
+                                 f"{padding}")
+            if np.isnan(float(attrs.get("value", 0.0))):
+                raise ValueError("dnp.pad value must not be NaN")
         result = Value(self._ssa_name(hint or kind), tuple(int(d) for d in shape))
         self.ops.append(Op(kind, list(operands), result, dict(attrs)))
         return result
@@ -309,8 +341,11 @@ class ModelWriter:
             parts.append(f"kernel {_int_list(a['kernel'])}")
         if "strides" in a and list(a["strides"]) != [1, 1]:
             parts.append(f"strides {_int_list(a['strides'])}")
-        if "padding" in a and list(a["padding"]) != [0, 0, 0, 0]:
+        if "padding" in a and (k == "pad" or
+                               list(a["padding"]) != [0, 0, 0, 0]):
             parts.append(f"padding {_int_list(a['padding'])}")
+        if k == "pad" and _is_set(a.get("value", 0.0)):
+            parts.append(f"value {format_float(a['value'], allow_inf=True)}")
         if "dilations" in a and list(a["dilations"]) != [1, 1]:
             parts.append(f"dilations {_int_list(a['dilations'])}")
         if k == "channel_slice":
@@ -331,12 +366,13 @@ class ModelWriter:
             parts.append(f"act {a['act']}")
         text = head + "".join(" " + p for p in parts)
         out = op.result.type
-        if k in ("conv2d", "depthwise_conv2d", "dense", "batch_norm", "concat"):
+        if k in ("conv2d", "depthwise_conv2d", "dense", "batch_norm", "concat",
+                 "prelu"):
             types = ", ".join(v.type for v in op.operands)
             return f"{text} : ({types}) -> {out}"
-        if k in ("add", "softmax", "channel_shuffle") or k in ELEMENTWISE:
+        if k in ("softmax", "channel_shuffle") or k in ELEMENTWISE:
             return f"{text} : {out}"
-        if k == "mul":
+        if k in ("add", "mul"):
             # One type when neither operand is broadcast.
             if all(v.shape == op.result.shape for v in op.operands):
                 return f"{text} : {out}"

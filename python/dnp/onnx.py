@@ -11,15 +11,21 @@ depthwise one with a channel multiplier included, are dnp.conv2d with
 2-D, and 1-D on [N, C, L]), Gemm, MatMul (2-D, constant weight), MaxPool,
 AveragePool (2-D and 1-D), GlobalAveragePool (of [N, C, H, W] and
 [N, C, L]), ReduceMean over spatial axes (H and W, H or W alone, L;
-keepdims 0 or 1; axes as attribute or, from opset 18, input), Add (same
-shapes), Mul (numpy broadcasting, e.g. squeeze-and-excitation's
-[N, C, H, W] * [N, C, 1, 1], a constant operand or scalar included: dnp.mul
-in NHWC), Concat, BatchNormalization (inference; [N, C, H, W], [N, C, L]
-and [N, F]), Flatten, Reshape (constant shape), Squeeze and Unsqueeze (as
+keepdims 0 or 1; axes as attribute or, from opset 18, input), Add and Mul
+(numpy broadcasting, e.g. squeeze-and-excitation's [N, C, H, W] *
+[N, C, 1, 1] or a per-channel term added to a map, a constant operand (a
+bias [C, 1, 1]) or scalar included: dnp.add / dnp.mul in NHWC; before
+opset 7 `broadcast=1` with `axis`), Concat, BatchNormalization
+(inference; [N, C, H, W], [N, C, L] and [N, F]), Flatten, Reshape (constant shape), Squeeze and Unsqueeze (as
 reshapes), Softmax, the activations Relu, Sigmoid, Tanh, HardSigmoid,
 HardSwish, LeakyRelu and Clip (constant bounds: relu for [0, inf), relu6
-for [0, 6], clamp otherwise), plus Identity, Dropout (inference), Constant,
-and a zero Pad of the spatial axes before a Conv or AveragePool. A Mul of a
+for [0, 6], clamp otherwise), PRelu (a constant slope per channel: [C, 1,
+1] of [N, C, H, W], [C, 1] of [N, C, L], [C] of other tensors' last axis,
+or one shared slope; dnp.prelu), plus Identity, Dropout (inference),
+Constant, and Pad (constant mode, non-negative amounts on the spatial axes:
+a zero Pad read by a Conv or AveragePool is added to its padding, any
+other Pad is a dnp.pad; reflect, edge and wrap modes, crops and padding
+of the batch or channel axis are reported). A Mul of a
 tensor by its own Sigmoid is the SiLU (-> dnp.silu), and by its own
 HardSigmoid with alpha 1/6, beta 1/2 the hard swish that torch.onnx emits
 below opset 14 (-> dnp.hard_swish), when the Mul is the only user of the
@@ -77,7 +83,7 @@ SUPPORTED_OPS = frozenset([
     "GlobalAveragePool", "ReduceMean", "Add", "Concat", "BatchNormalization",
     "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Softmax", "Identity",
     "Dropout", "Constant", "Pad", "Sigmoid", "Tanh", "HardSigmoid",
-    "HardSwish", "LeakyRelu", "Mul", "Split", "Slice",
+    "HardSwish", "LeakyRelu", "Mul", "Split", "Slice", "PRelu",
 ])
 
 #: Op types with a converter for some of their forms, which reports every
@@ -86,7 +92,8 @@ SUPPORTED_OPS = frozenset([
 #: no general transpose.
 EXPLAINED_OPS = frozenset(["Transpose"])
 
-# Ops that can absorb a zero Pad of their input into their own padding.
+# Ops that can absorb a zero Pad of their input (input 0) into their own
+# padding; any other user of a Pad gets a dnp.pad (`_Importer._emit_pad`).
 _PAD_CONSUMERS = frozenset(["Conv", "AveragePool"])
 
 # Ops whose data input (input 0) is a channels-first feature map: a rank-3
@@ -109,16 +116,18 @@ _HARD_SWISH_BETA = 0.5
 
 class _PendingPad(T):
     """The result of a zero Pad of the spatial axes (H/W of NCHW, L of
-    [N, C, L]), not emitted: the Conv or AveragePool consuming it adds the
+    [N, C, L]), not emitted yet: a Conv or AveragePool reading it adds the
     padding (dnp order: `[top, bottom, left, right]` or `[left, right]`) to
-    its own."""
+    its own; for any other user (and a model output) it becomes one
+    dnp.pad, `emitted`, made on first need (`_Importer._emit_pad`)."""
 
-    def __init__(self, src: T, pads: List[int]):
+    def __init__(self, src: T, pads: List[int], label: str):
         spatial = src.shape[2:]
         shape = tuple(src.shape[:2]) + tuple(
             d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(spatial))
         super().__init__(shape)
-        self.src, self.pads = src, list(pads)
+        self.src, self.pads, self.label = src, list(pads), label
+        self.emitted: Optional[T] = None
 
 
 def import_model(path, **options) -> str:
@@ -258,10 +267,39 @@ class _Importer:
         # ONNX lists all the begins, then all the ends.
         return [p for i in range(k) for p in (pads[i], pads[k + i])]
 
+    def _constant_shape(self, name: str) -> Optional[tuple]:
+        """The shape of a constant the graph names (a `constant_inputs`
+        entry, an initializer or a Constant node's tensor), else None."""
+        if name in self.constant_inputs:
+            return tuple(np.shape(self.constant_inputs[name]))
+        for init in self.graph.initializer:
+            if init.name == name:
+                return tuple(init.dims)
+        for node in self.graph.node:
+            if node.op_type == "Constant" and name in node.output:
+                value = _attrs(node).get("value")
+                return None if value is None else tuple(value.dims)
+        return None
+
+    def _per_channel_prelu(self, node) -> bool:
+        """Whether `node` is a PRelu whose constant slope varies along axis
+        1 of a rank-3 input ([C, 1], or before opset 7 a [C] slope): its
+        input is then an [N, C, L] map (a [C] slope from opset 7 on varies
+        along the last axis, which a plain rank-3 tensor keeps last)."""
+        if node.op_type != "PRelu" or len(node.input) < 2:
+            return False
+        shape = self._constant_shape(node.input[1])
+        if shape is None:
+            return False
+        if self.opset < 7 and len(shape) == 1:
+            return shape[0] > 1
+        return len(shape) == 2 and shape[0] > 1 and shape[1] == 1
+
     def _channels_first_inputs(self) -> set:
         """Names of the graph inputs that are channels-first feature maps:
         those that reach, through any chain of nodes, the data input of a
-        Conv, pool, BatchNormalization, ReduceMean or Pad. A rank-3 one is
+        Conv, pool, BatchNormalization, ReduceMean or Pad, or of a PRelu
+        with a slope per channel (`_per_channel_prelu`). A rank-3 one is
         then an [N, C, L] map, stored as [N, 1, L, C] like the NHWC 4-D
         inputs; other rank-3 inputs (a softmax's [3, 4, 5]) stay as they
         are, which keeps ops over their last axis expressible."""
@@ -273,7 +311,8 @@ class _Importer:
                 reached |= origins.get(name, set())
             if not reached:
                 continue
-            if node.op_type in _FEATURE_MAP_OPS and node.input:
+            if node.input and (node.op_type in _FEATURE_MAP_OPS or
+                               self._per_channel_prelu(node)):
                 found |= origins.get(node.input[0], set())
             for name in node.output:
                 origins[name] = reached
@@ -353,11 +392,11 @@ class _Importer:
         outputs = []
         for out in g.output:
             t = self.env.get(out.name)
-            if t is None or (t.value is not None and t.value.name == "unavailable"):
+            if t is None or _unavailable(t):
                 continue  # its producer was reported already
             try:
                 if isinstance(t, _PendingPad):
-                    raise Unsupported("a Pad result cannot be a model output")
+                    t = self._emit_pad(t)
                 outputs.append(self.low.output(t, out.name))
             except Unsupported as e:
                 self.problems.append((out.name, "graph output", str(e)))
@@ -445,11 +484,10 @@ class _Importer:
             self._poison(node)
             return
         try:
-            if op not in _PAD_CONSUMERS and any(isinstance(t, _PendingPad)
-                                                for t in ins):
-                raise Unsupported("its input is a Pad; dnp supports a zero "
-                                  "Pad only directly before a Conv or an "
-                                  "AveragePool, which absorb it")
+            for i, t in enumerate(ins):
+                if isinstance(t, _PendingPad) and not (
+                        op in _PAD_CONSUMERS and i == 0):
+                    ins[i] = self._emit_pad(t)
             if foldable:
                 outs = self._fold(node, ins)
             elif index in self.fused_muls:
@@ -474,6 +512,13 @@ class _Importer:
         except Unsupported as e:
             self.problems.append((label, op, str(e)))
             self._poison(node)
+
+    def _emit_pad(self, t: _PendingPad) -> T:
+        """The dnp.pad of a zero Pad that some user cannot absorb; one for
+        all such users."""
+        if t.emitted is None:
+            t.emitted = self.low.pad(t.src, t.pads, 0.0, t.label)
+        return t.emitted
 
     def _poison(self, node) -> None:
         for name in node.output:
@@ -632,7 +677,10 @@ class _Importer:
         (`_find_fused_muls`); the gate's own op is left to dead-code
         removal."""
         kind, x = self.fused_muls[index]
-        return self.low.unary(kind, self.env[x], label)
+        t = self.env[x]
+        if isinstance(t, _PendingPad):
+            t = self._emit_pad(t)
+        return self.low.unary(kind, t, label)
 
     def _bound(self, ins, i, what) -> Optional[float]:
         """A Clip bound given as input `i` (opset >= 11): a constant scalar,
@@ -665,34 +713,88 @@ class _Importer:
         return strides, pads
 
     def _op_Pad(self, node, ins, a, label):
+        """Constant padding of the spatial axes. The amounts (ONNX order:
+        every axis' begin, then every end) and the value are attributes
+        before opset 11 (`paddings` in opset 1), inputs from 11 on, where
+        opset 18 may name the padded `axes`. A zero Pad is left pending
+        (`_PendingPad`): a Conv or AveragePool reading it absorbs it, as
+        before; any other Pad is a dnp.pad (`Lowering.pad`)."""
         x = ins[0]
         mode = a.get("mode", b"constant")
         mode = mode.decode() if isinstance(mode, bytes) else str(mode)
         if mode != "constant":
-            raise Unsupported(f"Pad mode '{mode}'; dnp pads with zeros only")
+            raise Unsupported(f"Pad mode '{mode}'; dnp.pad pads with a "
+                              "constant value only")
         if self.opset < 11:
-            pads, value = list(a["pads"]), float(a.get("value", 0.0))
+            pads = [int(p) for p in a.get("pads", a.get("paddings", []))]
+            value = float(a.get("value", 0.0))
         else:
             pads = [int(p) for p in self._const(ins[1] if len(ins) > 1 else
                                                 None, "Pad pads").reshape(-1)]
             value = 0.0
             if len(ins) > 2 and ins[2] is not None:
-                value = float(self._const(ins[2], "Pad constant_value"))
+                v = self._const(ins[2], "Pad constant_value")
+                if v.size != 1:
+                    raise Unsupported(f"Pad constant_value of shape "
+                                      f"{list(v.shape)}; it must be a scalar")
+                value = float(v.reshape(-1)[0])
             if len(ins) > 3 and ins[3] is not None:
-                raise Unsupported("Pad with axes")
-        if value != 0.0:
-            raise Unsupported(f"Pad with value {value:g}; dnp pads with zeros")
+                axes = [int(v) for v in
+                        self._const(ins[3], "Pad axes").reshape(-1)]
+                pads = self._pads_of_axes(pads, axes, x.rank)
         r = x.rank
-        if r not in (3, 4) or len(pads) != 2 * r:
-            raise Unsupported(f"Pad {pads} of a rank-{r} tensor; dnp supports "
-                              "padding the spatial axes of [N, C, H, W] and "
-                              "[N, C, L]")
+        if len(pads) != 2 * r:
+            raise Unsupported(f"Pad {pads} of a rank-{r} tensor needs {2 * r} "
+                              "amounts")
+        if min(pads) < 0:
+            raise Unsupported(f"Pad {pads} of {list(x.shape)} has negative "
+                              "amounts (a crop); dnp.pad only adds")
         begins, ends = pads[:r], pads[r:]
-        if begins[0] or begins[1] or ends[0] or ends[1] or min(pads) < 0:
-            raise Unsupported(f"Pad {pads}: only non-negative padding of the "
-                              "spatial axes is supported")
-        return _PendingPad(x, [p for i in range(2, r)
-                               for p in (begins[i], ends[i])])
+        named = [name for i, name in ((0, "batch"), (1, "channel"))
+                 if i < r and (begins[i] or ends[i])]
+        if named or r not in (3, 4):
+            what = (f"pads the {' and '.join(named)} "
+                    f"{'axis' if len(named) == 1 else 'axes'}" if named
+                    else "is not of an [N, C, H, W] or [N, C, L] map")
+            raise Unsupported(f"Pad {pads} of {list(x.shape)} {what}; dnp.pad "
+                              "pads only the spatial axes of [N, C, H, W] "
+                              "and [N, C, L] maps")
+        spatial = [p for i in range(2, r) for p in (begins[i], ends[i])]
+        if value == 0.0 and x.value is not None and any(spatial):
+            return _PendingPad(x, spatial, label)
+        return self.low.pad(x, spatial, value, label)
+
+    @staticmethod
+    def _pads_of_axes(pads: List[int], axes: List[int], rank: int) -> List[int]:
+        """Opset 18's Pad `axes`: the amounts of every axis (ONNX order)
+        from those of the listed ones."""
+        norm = [ax + rank if ax < 0 else ax for ax in axes]
+        if (any(not 0 <= ax < rank for ax in norm) or
+                len(set(norm)) != len(norm)):
+            raise Unsupported(f"Pad axes {axes} of a rank-{rank} tensor")
+        if len(pads) != 2 * len(axes):
+            raise Unsupported(f"Pad {pads} for axes {axes} needs "
+                              f"{2 * len(axes)} amounts")
+        full = [0] * (2 * rank)
+        for i, ax in enumerate(norm):
+            full[ax], full[rank + ax] = pads[i], pads[len(axes) + i]
+        return full
+
+    def _op_PRelu(self, node, ins, a, label):
+        """dnp.prelu with one slope per channel (`Lowering.prelu`). The
+        slope broadcasts to X as numpy does from opset 7 on; before, a
+        `[C]` slope is per channel (axis 1), as PyTorch's old exports have
+        it."""
+        x = ins[0]
+        slope = self._const(ins[1] if len(ins) > 1 else None, "PRelu slope")
+        if self.opset < 7 and slope.ndim == 1 and slope.size > 1 \
+                and x.rank >= 2:
+            if slope.size != x.shape[1]:
+                raise Unsupported(f"slope of shape {list(slope.shape)} for "
+                                  f"the {x.shape[1]} channels of "
+                                  f"{list(x.shape)}")
+            slope = slope.reshape((-1,) + (1,) * (x.rank - 2))
+        return self.low.prelu(x, slope, label)
 
     def _op_Conv(self, node, ins, a, label):
         x = ins[0]
@@ -779,12 +881,13 @@ class _Importer:
         if isinstance(x, _PendingPad):
             # Averaging over explicit zeros counts them: that is
             # count_include_pad over the combined padding, provided the
-            # pool's own padding (if any) is counted too.
+            # pool's own padding (if any) is counted too. Otherwise the
+            # zeros are a dnp.pad of their own.
             if any(pads) and not include_pad:
-                raise Unsupported("a Pad before an AveragePool that pads "
-                                  "again without count_include_pad")
-            pads = [p + q for p, q in zip(pads, x.pads)]
-            x, include_pad = x.src, True
+                x = self._emit_pad(x)
+            else:
+                pads = [p + q for p, q in zip(pads, x.pads)]
+                x, include_pad = x.src, True
         return self.low.pool(kind, x, kernel, strides, pads,
                              bool(a.get("ceil_mode", 0)), include_pad, label)
 
@@ -857,13 +960,32 @@ class _Importer:
                     self._const(ins[1], f"{node.op_type} axes").reshape(-1)]
         return None
 
+    def _legacy_operand(self, ins, a) -> T:
+        """The second operand of an Add or Mul, placed as numpy
+        broadcasting expects it: before opset 7, `broadcast=1` aligns it
+        with the first operand's axes from `axis` on (trailing 1s added),
+        where numpy aligns the last axes."""
+        x, b = ins[0], ins[1]
+        if self.opset >= 7 or not int(a.get("broadcast", 0)) or "axis" not in a:
+            return b
+        axis = int(a["axis"])
+        axis = axis + x.rank if axis < 0 else axis
+        if not 0 <= axis <= x.rank - b.rank:
+            raise Unsupported(f"broadcast of {list(b.shape)} from axis "
+                              f"{int(a['axis'])} of {list(x.shape)}")
+        return self.low.reshape(b, tuple(b.shape) +
+                                (1,) * (x.rank - axis - b.rank))
+
     def _op_Add(self, node, ins, a, label):
-        return self.low.add(ins[0], ins[1], label)
+        """dnp.add with numpy broadcasting (`Lowering.add`): equal shapes, a
+        per-channel term ([N, C, 1, 1] in either order), a constant operand
+        (a bias [C, 1, 1], a scalar)."""
+        return self.low.add(ins[0], self._legacy_operand(ins, a), label)
 
     def _op_Mul(self, node, ins, a, label):
         """Mul other than x * (Hard)Sigmoid(x): dnp.mul with numpy
         broadcasting (`Lowering.mul`), a constant operand included."""
-        return self.low.mul(ins[0], ins[1], label)
+        return self.low.mul(ins[0], self._legacy_operand(ins, a), label)
 
     def _op_Transpose(self, node, ins, a, label):
         x = ins[0]

@@ -17,9 +17,15 @@ channels == outputs is dnp.depthwise_conv2d), `nn.Linear`,
 (avg_pool2d with kernel = stride = input / output; output 1 is
 global_avg_pool2d), `torch.mean`/`x.mean` over spatial dims (`x.mean([2,
 3])`, `dim=(-2, -1)`, `keepdim=True`, one of H and W, L of [N, C, L]),
-`+`/`torch.add`, `*`/`torch.mul`/`x.mul`/`x.mul_` (numpy broadcasting:
-squeeze-and-excitation's `x * gate` with gate [N, C, 1, 1]; a constant
-tensor or Python number as the other operand: dnp.mul), `torch.cat`,
+`+`/`torch.add`/`x.add` and `*`/`torch.mul`/`x.mul`/`x.mul_` (numpy
+broadcasting: squeeze-and-excitation's `x * gate` with gate [N, C, 1, 1],
+a per-channel term added to a map; a constant tensor (a bias [C, 1, 1])
+or Python number as the other operand: dnp.add / dnp.mul), `nn.PReLU`/
+`F.prelu`/`x.prelu` (one slope, or one per channel: dnp.prelu),
+`F.pad`/`nn.ZeroPad2d`/`nn.ConstantPad2d`/`nn.ConstantPad1d` (constant
+padding of H and W, or of L of [N, C, L]: dnp.pad; reflect, replicate
+and circular padding, crops and padding of N or C are reported),
+`torch.cat`,
 `torch.flatten`/`nn.Flatten`/`x.view`/`x.reshape`/`x.squeeze`/
 `x.unsqueeze`, `nn.Softmax`/`F.softmax`, `nn.Identity`/`nn.Dropout` (eval),
 torchvision's stochastic depth (eval), and the activations as modules,
@@ -45,9 +51,9 @@ than 1) and transposes are reported with the numbers.
 
 As with the ONNX importer, 4-D inputs are NCHW in PyTorch and NHWC in the
 dnp function, and a rank-3 input that reaches a convolution, pooling, batch
-norm or mean is an [N, C, L] feature map, which the dnp function takes as
-[N, 1, L, C] (1-D layers are the 2-D ops with H = 1); `convert` returns the
-mapping (`ImportedModel.inputs/outputs`, with `to_dnp`/`from_dnp`).
+norm, mean, padding or per-channel PReLU is an [N, C, L] feature map, which
+the dnp function takes as [N, 1, L, C] (1-D layers are the 2-D ops with
+H = 1); `convert` returns the mapping (`ImportedModel.inputs/outputs`, with `to_dnp`/`from_dnp`).
 Unsupported nodes are reported all at once in an `UnsupportedModelError`.
 """
 
@@ -168,6 +174,16 @@ _TRANSPOSE_FUNCS = _present(torch.transpose, getattr(torch, "swapaxes", None),
 _PERMUTE_FUNCS = {torch.permute}
 _NARROW_FUNCS = {torch.narrow}
 _ADD_FUNCS = {operator.add, operator.iadd, torch.add}
+# Constant padding (`_Exporter._pad`): F.pad, and what nn.ConstantPad1d/2d
+# call.
+_PAD_FUNCS = _present(F.pad, getattr(torch, "constant_pad_nd", None))
+_PRELU_FUNCS = _present(F.prelu, torch.prelu)
+# Padding modules that copy the input into the border; dnp.pad has a
+# constant border only.
+_COPYING_PAD_MODULES = ((nn.ReflectionPad1d, "reflect"),
+                        (nn.ReflectionPad2d, "reflect"),
+                        (nn.ReplicationPad1d, "replicate"),
+                        (nn.ReplicationPad2d, "replicate"))
 _CAT_FUNCS = {torch.cat} | ({torch.concat} if hasattr(torch, "concat") else set())
 _RESHAPE_FUNCS = {torch.flatten, torch.reshape, torch.squeeze, torch.unsqueeze}
 _RESHAPE_METHODS = {"view", "reshape", "flatten", "squeeze", "unsqueeze"}
@@ -183,9 +199,10 @@ _MEAN_FUNCS = {torch.mean}
 # rank-3 example input that reaches one is [N, C, L].
 _FEATURE_MAP_MODULES = (nn.Conv1d, nn.Conv2d, nn.MaxPool1d, nn.MaxPool2d,
                         nn.AvgPool1d, nn.AvgPool2d, nn.AdaptiveAvgPool1d,
-                        nn.AdaptiveAvgPool2d, nn.BatchNorm1d, nn.BatchNorm2d)
+                        nn.AdaptiveAvgPool2d, nn.BatchNorm1d, nn.BatchNorm2d,
+                        nn.ConstantPad1d, nn.ConstantPad2d)
 _FEATURE_MAP_FUNCS = (set(_MAXPOOL_FUNCS) | set(_AVGPOOL_FUNCS) |
-                      set(_ADAPTIVE_FUNCS) | _MEAN_FUNCS)
+                      set(_ADAPTIVE_FUNCS) | _MEAN_FUNCS | _PAD_FUNCS)
 
 
 def _unpack_count(frame) -> Optional[int]:
@@ -331,11 +348,19 @@ class _Exporter:
     @staticmethod
     def _reads_feature_map(node, gm) -> bool:
         """Whether `node`'s first argument is a channels-first feature map
-        (a convolution, pooling, batch norm or mean reads it)."""
+        (a convolution, pooling, batch norm, mean, padding or a PReLU with
+        a slope per channel reads it)."""
         if node.op == "call_module":
-            return isinstance(gm.get_submodule(node.target),
-                              _FEATURE_MAP_MODULES)
+            mod = gm.get_submodule(node.target)
+            return (isinstance(mod, _FEATURE_MAP_MODULES) or
+                    (isinstance(mod, nn.PReLU) and mod.num_parameters > 1))
         if node.op == "call_function":
+            if node.target in _PRELU_FUNCS:
+                weight = node.args[1] if len(node.args) > 1 else \
+                    node.kwargs.get("weight")
+                shape = (_Exporter._meta_shape(weight)
+                         if isinstance(weight, torch.fx.Node) else None)
+                return shape is not None and int(np.prod(shape)) > 1
             return node.target in _FEATURE_MAP_FUNCS
         return node.op == "call_method" and node.target == "mean"
 
@@ -406,7 +431,7 @@ class _Exporter:
                   "dnp.torch.\n4-D inputs and results are NHWC; [N, C, L] "
                   "feature maps are [N, 1, L, C].")
         return ImportedModel(self.low.w.to_mlir(header), self.input_info,
-                             self.output_info)
+                             self.output_info, self.low.w.constant_sources())
 
     @staticmethod
     def _is_inplace(node, gm) -> bool:
@@ -478,8 +503,13 @@ class _Exporter:
                 return Lowering.constant(_np(obj))
             raise Unsupported(f"attribute {node.target} is not a tensor")
         if node.op == "call_module":
-            return self._module(gm.get_submodule(node.target), node, args,
-                                kwargs, label)
+            # The module's parameters remember it (ImportedModel.sources).
+            self.low.w.source = str(node.target)
+            try:
+                return self._module(gm.get_submodule(node.target), node, args,
+                                    kwargs, label)
+            finally:
+                self.low.w.source = None
         if node.op == "call_function":
             return self._function(node.target, node, args, kwargs, label)
         if node.op == "call_method":
@@ -528,6 +558,14 @@ class _Exporter:
         if isinstance(mod, nn.LeakyReLU):
             return low.unary("leaky_relu", x, label,
                              alpha=float(mod.negative_slope))
+        if isinstance(mod, nn.PReLU):
+            return self._prelu(x, self.low.constant(_np(mod.weight)), label)
+        if isinstance(mod, (nn.ConstantPad1d, nn.ConstantPad2d)):
+            return self._pad(x, mod.padding, "constant", mod.value, label)
+        for cls, mode in _COPYING_PAD_MODULES:
+            if isinstance(mod, cls):
+                raise Unsupported(f"{mode} padding {list(mod.padding)}; "
+                                  "dnp.pad pads with a constant value only")
         if isinstance(mod, (nn.MaxPool1d, nn.MaxPool2d)):
             return self._maxpool(x, _spatial_dims(mod), mod.kernel_size,
                                  mod.stride, mod.padding, mod.dilation,
@@ -653,13 +691,79 @@ class _Exporter:
         return self.low.reshape(x, shape, label)
 
     def _add(self, a, b, alpha, label):
-        if alpha != 1:
-            raise Unsupported(f"add with alpha={alpha}")
-        if not isinstance(a, T) or not isinstance(b, T):
-            if isinstance(a, T) or isinstance(b, T):
-                raise Unsupported("add of a tensor and a Python number")
+        """`a + alpha * b` (`+`, `torch.add`, `x.add`): dnp.add with numpy
+        broadcasting (`Lowering.add`: equal shapes, a per-channel term
+        [N, C, 1, 1], a constant tensor or Python number as a constant
+        operand). `alpha` other than 1 scales a constant `b` only."""
+        if not isinstance(a, T) and not isinstance(b, T):
+            if alpha != 1:
+                raise Unsupported(f"add with alpha={alpha}")
             return a + b  # shape arithmetic
+        a, b = (v if isinstance(v, T) else self._number(v, "addend")
+                for v in (a, b))
+        if alpha != 1:
+            if b.value is not None or isinstance(alpha, bool) or \
+                    not isinstance(alpha, (int, float)):
+                raise Unsupported(f"add with alpha={alpha} of a computed "
+                                  "tensor; dnp.add has no scale")
+            b = Lowering.constant(np.asarray(b.const, np.float32) *
+                                  np.float32(alpha))
         return self.low.add(a, b, label)
+
+    def _pad(self, x, pad, mode, value, label):
+        """Constant padding (F.pad, nn.ConstantPad1d/2d, nn.ZeroPad2d):
+        `pad` lists (before, after) pairs from the last axis backwards.
+        Only the spatial axes (H, W of [N, C, H, W]; L of [N, C, L]) may be
+        padded, by non-negative amounts (`Lowering.pad`: a dnp.pad; a zero
+        one before a convolution is folded into it by dnp's --dnp-fold-pad,
+        not here)."""
+        x = self._tensor(x)
+        if mode != "constant":
+            raise Unsupported(f"{mode} padding {list(pad)}; dnp.pad pads "
+                              "with a constant value only")
+        pad = [int(p) for p in pad]
+        if len(pad) % 2 or len(pad) > 2 * x.rank:
+            raise Unsupported(f"padding {pad} of a rank-{x.rank} tensor")
+        if min(pad, default=0) < 0:
+            raise Unsupported(f"padding {pad} of {list(x.shape)} has negative "
+                              "amounts (a crop); dnp.pad only adds")
+        # Per axis, first to last: (before, after), 0 where not listed.
+        per_axis = [(0, 0)] * (x.rank - len(pad) // 2) + [
+            (pad[i], pad[i + 1]) for i in range(len(pad) - 2, -1, -2)]
+        named = [name for i, name in ((0, "batch"), (1, "channel"))
+                 if i < x.rank and any(per_axis[i])]
+        if named or x.rank not in (3, 4):
+            what = (f"pads the {' and '.join(named)} "
+                    f"{'axis' if len(named) == 1 else 'axes'}" if named
+                    else "is not of an [N, C, H, W] or [N, C, L] map")
+            raise Unsupported(f"padding {pad} of {list(x.shape)} {what}; "
+                              "dnp.pad pads only the spatial axes of "
+                              "[N, C, H, W] and [N, C, L] maps")
+        value = 0.0 if value is None else value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Unsupported(f"pad value is a {type(value).__name__}; "
+                              "dnp.pad takes a constant number")
+        return self.low.pad(x, [p for pair in per_axis[2:] for p in pair],
+                            float(value), label)
+
+    def _prelu(self, x, weight, label):
+        """nn.PReLU, F.prelu, `x.prelu`: one slope for all, or one per
+        channel (axis 1 of any input of rank 2 or more: PyTorch's rule),
+        as dnp.prelu (`Lowering.prelu`)."""
+        x = self._tensor(x)
+        weight = self._tensor(weight, "prelu weight")
+        if weight.value is not None:
+            raise Unsupported("prelu weight is computed by the model; "
+                              "dnp.prelu takes a constant slope (a parameter "
+                              "or buffer)")
+        slope = np.asarray(weight.const, np.float32).reshape(-1)
+        if slope.size > 1:
+            if x.rank < 2 or slope.size != x.shape[1]:
+                raise Unsupported(f"{slope.size} prelu slopes for the input "
+                                  f"{list(x.shape)}; PyTorch takes one per "
+                                  "channel (axis 1) or a single one")
+            slope = slope.reshape((-1,) + (1,) * (x.rank - 2))
+        return self.low.prelu(x, slope, label)
 
     def _mul(self, node, a, b, label):
         """`a * b` (any form): `x * sigmoid(x)` is dnp.silu; any other
@@ -798,6 +902,19 @@ class _Exporter:
         if fn in _ADD_FUNCS:
             alpha = kwargs.get("alpha", 1)
             return self._add(args[0], args[1], alpha, label)
+        if fn in _PAD_FUNCS:
+            if fn is F.pad:
+                b = _bind(["input", "pad", "mode", "value"],
+                          dict(mode="constant", value=None), args, kwargs)
+            else:  # torch.constant_pad_nd
+                b = _bind(["input", "pad", "value"], dict(value=0.0), args,
+                          kwargs)
+                b["mode"] = "constant"
+            return self._pad(b["input"], b["pad"], b["mode"], b["value"],
+                             label)
+        if fn in _PRELU_FUNCS:
+            b = _bind(["input", "weight"], {}, args, kwargs)
+            return self._prelu(b["input"], b["weight"], label)
         if fn in _CAT_FUNCS:
             tensors = args[0] if args else kwargs["tensors"]
             dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
@@ -896,6 +1013,9 @@ class _Exporter:
             return self._narrow(x, b["dim"], b["start"], b["length"], label)
         if name in ("add", "add_"):
             return self._add(x, args[1], kwargs.get("alpha", 1), label)
+        if name == "prelu":
+            b = _bind(["self", "weight"], {}, args, kwargs)
+            return self._prelu(x, b["weight"], label)
         if name in _RESHAPE_METHODS:
             return self._reshape_to_meta(x, node, label)
         if name in _ALIAS_METHODS:

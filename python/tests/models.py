@@ -584,6 +584,79 @@ def build_channel_model(name: str, seed: int = 0) -> nn.Module:
     return randomize_batch_norms(CHANNEL_MODELS[name][0](), seed)
 
 
+# -- padding, PReLU and broadcasting add (test_pad_prelu.py) ---------------------
+
+
+class PadPReLU2d(nn.Module):
+    """PReLU per channel and shared, a zero pad before a conv (ONNX: folded
+    into the Conv; torch.fx: a dnp.pad that --dnp-fold-pad folds), a
+    constant pad with a non-zero value, a zero pad before a max pool, a
+    learned bias [C, 1, 1] and a per-channel term [N, C, 1, 1] added in
+    both orders, and a zero pad as the model output."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3)
+        self.prelu1 = nn.PReLU(8)
+        self.pad = nn.ZeroPad2d((1, 2, 0, 1))
+        self.conv2 = nn.Conv2d(8, 8, 3)
+        self.prelu2 = nn.PReLU()
+        self.cpad = nn.ConstantPad2d((1, 0, 2, 1), -0.5)
+        self.bias = nn.Parameter(torch.randn(8, 1, 1))
+
+    def forward(self, x):
+        y = self.prelu1(self.conv1(x))
+        y = self.conv2(self.pad(y))
+        g = y.mean((2, 3), keepdim=True)
+        y = self.prelu2(y + g)
+        y = self.cpad(g + y) + self.bias
+        y = F.max_pool2d(F.pad(y, (1, 1, 1, 1)), 2)
+        return F.pad(y, (0, 1, 1, 0))
+
+
+class PadPReLU1d(nn.Module):
+    """The 1-D forms on an [N, C, L] input that a constant pad reads first
+    (which makes it a feature map), PReLU per channel on [N, C, L], a 1-D
+    zero pad before a Conv1d, a broadcast add of [N, C, 1], and PReLU per
+    feature after a flatten (its slopes permuted to the stored LC
+    order)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cpad = nn.ConstantPad1d((2, 1), 0.25)
+        self.conv1 = nn.Conv1d(4, 6, 3)
+        self.prelu1 = nn.PReLU(6)
+        self.zpad = nn.ConstantPad1d(1, 0.0)
+        self.conv2 = nn.Conv1d(6, 6, 3)
+        self.prelu2 = nn.PReLU(6 * 11)
+        self.fc = nn.Linear(66, 3)
+
+    def forward(self, x):
+        y = self.prelu1(self.conv1(self.cpad(x)))
+        y = self.conv2(self.zpad(y))
+        y = y + y.mean(2, keepdim=True)
+        return self.fc(self.prelu2(torch.flatten(y, 1)))
+
+
+PAD_PRELU_MODELS = {
+    "pad_prelu_2d": (PadPReLU2d, (1, 3, 9, 8)),
+    "pad_prelu_1d": (PadPReLU1d, (1, 4, 10)),
+}
+
+
+def build_pad_prelu_model(name: str, seed: int = 0) -> nn.Module:
+    """The model with random weights, its PReLU slopes spread over [-1, 1]
+    (PyTorch starts them all at 0.25) so that each channel's slope
+    matters."""
+    torch.manual_seed(seed)
+    model = PAD_PRELU_MODELS[name][0]()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.PReLU):
+                m.weight.uniform_(-1.0, 1.0)
+    return model.eval()
+
+
 # -- torchvision's model zoo (test_zoo.py, bench/zoo) ----------------------------
 
 

@@ -370,8 +370,8 @@ def test_onnx_unsupported_windows_are_listed_at_once():
             "channel_mean (ReduceMean): mean over axes [1] of the rank-3 "
             "tensor [1, 4, 10]",
             "conv_3d (Conv): 3-D convolution",
-            "channel_pad (Pad): Pad [0, 1, 0, 0, 0, 0]: only non-negative "
-            "padding of the spatial axes"):
+            "channel_pad (Pad): Pad [0, 1, 0, 0, 0, 0] of [1, 4, 10] pads "
+            "the channel axis; dnp.pad pads only the spatial axes"):
         assert needle in text
 
 

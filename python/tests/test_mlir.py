@@ -274,3 +274,97 @@ def test_dnp_opt_accepts_channel_ops(tmp_path):
     out = proc.stdout
     assert "offset 3 : tensor<1x4x4x8xf32> -> tensor<1x4x4x5xf32>" in out
     assert "groups 2 : tensor<1x4x4x8xf32>" in out
+
+
+def _pad_prelu_model():
+    """dnp.pad (none, zero, a value, -0.0), dnp.prelu and a broadcast dnp.add
+    (either operand, with a fused relu)."""
+    w = ModelWriter()
+    x = w.argument((1, 3, 4, 2), "x")
+    e = w.op("pad", [x], x.shape, "e", padding=[0, 0, 0, 0])
+    z = w.op("pad", [e], (1, 4, 7, 2), "z", padding=[0, 1, 1, 2])
+    v = w.op("pad", [z], (1, 6, 7, 2), "v", padding=[2, 0, 0, 0], value=-1.5)
+    n = w.op("pad", [v], (1, 6, 8, 2), "n", padding=[0, 0, 0, 1], value=-0.0)
+    s = w.constant([0.25, -2.0], "slope")
+    p = w.op("prelu", [n, s], n.shape, "p")
+    b = w.constant(np.array([1.0, -1.0]).reshape(1, 1, 1, 2), "bias")
+    a = w.op("add", [p, b], p.shape, "a")
+    r = w.op("relu", [a], a.shape)
+    left = w.op("add", [b, r], r.shape, "left")
+    w.output(left)
+    w.fuse_activations()
+    return w.to_mlir()
+
+
+def test_pad_prelu_and_broadcast_add_syntax():
+    lines = _pad_prelu_model().splitlines()
+    t, c = "tensor<1x6x8x2xf32>", "tensor<1x1x1x2xf32>"
+    for line in (
+            # The padding is always printed (the syntax needs it, all zero
+            # too); a zero value is the default, not printed.
+            "%e = dnp.pad %x padding [0, 0, 0, 0] : tensor<1x3x4x2xf32> -> "
+            "tensor<1x3x4x2xf32>",
+            "%z = dnp.pad %e padding [0, 1, 1, 2] : tensor<1x3x4x2xf32> -> "
+            "tensor<1x4x7x2xf32>",
+            "%v = dnp.pad %z padding [2, 0, 0, 0] value -1.5e+00 : "
+            "tensor<1x4x7x2xf32> -> tensor<1x6x7x2xf32>",
+            # -0.0 is another f32 than the default +0.0.
+            "%n = dnp.pad %v padding [0, 0, 0, 1] value -0.0e+00 : "
+            f"tensor<1x6x7x2xf32> -> {t}",
+            f"%p = dnp.prelu %n, %slope : ({t}, tensor<2xf32>) -> {t}",
+            f"%a = dnp.add %p, %bias act relu : ({t}, {c}) -> {t}",
+            f"%left = dnp.add %bias, %a : ({c}, {t}) -> {t}"):
+        assert "  " + line in lines, line
+
+
+def test_pad_attributes_are_checked():
+    w = ModelWriter()
+    x = w.argument((1, 2, 2, 1))
+    with pytest.raises(ValueError, match=r"dnp.pad needs attribute\(s\) "
+                                         r"\['padding'\]"):
+        w.op("pad", [x], x.shape)
+    with pytest.raises(ValueError, match=r"4 non-negative amounts .* got "
+                                         r"\[1, -1, 0, 0\]"):
+        w.op("pad", [x], x.shape, padding=[1, -1, 0, 0])
+    with pytest.raises(ValueError, match=r"got \[1, 1\]"):
+        w.op("pad", [x], x.shape, padding=[1, 1])
+    with pytest.raises(ValueError, match="must not be NaN"):
+        w.op("pad", [x], x.shape, padding=[0, 0, 0, 0], value=float("nan"))
+    with pytest.raises(ValueError, match="no attribute"):
+        w.op("prelu", [x, x], x.shape, alpha=0.5)
+
+
+@pytest.mark.skipif(dnp.find_tool("dnp-opt", required=False) is None,
+                    reason="dnp-opt not built")
+def test_dnp_opt_accepts_pad_prelu_and_broadcast_add(tmp_path):
+    path = tmp_path / "m.mlir"
+    path.write_text(_pad_prelu_model())
+    proc = subprocess.run([str(dnp.find_tool("dnp-opt")), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "padding [0, 0, 0, 0] : tensor<1x3x4x2xf32>" in out
+    assert "padding [0, 1, 1, 2] : tensor<1x3x4x2xf32>" in out
+    assert "padding [2, 0, 0, 0] value -1.500000e+00 :" in out
+    assert "padding [0, 0, 0, 1] value -0.000000e+00 :" in out
+    assert ": (tensor<1x6x8x2xf32>, tensor<2xf32>) -> tensor<1x6x8x2xf32>" \
+        in out
+    assert "act relu : (tensor<1x6x8x2xf32>, tensor<1x1x1x2xf32>) -> " \
+        "tensor<1x6x8x2xf32>" in out
+    assert ": (tensor<1x1x1x2xf32>, tensor<1x6x8x2xf32>) -> " \
+        "tensor<1x6x8x2xf32>" in out
+
+
+@pytest.mark.skipif(dnp.find_tool("dnp-run", required=False) is None,
+                    reason="dnp-run not built")
+def test_run_pad_prelu_model():
+    """Against numpy: the three pads, prelu per channel, the broadcast adds
+    with the fused relu."""
+    x = np.random.default_rng(0).normal(size=(1, 3, 4, 2)).astype(np.float32)
+    (y,) = dnp.run(_pad_prelu_model(), [x])
+    z = np.pad(x, ((0, 0), (0, 1), (1, 2), (0, 0)))
+    v = np.pad(z, ((0, 0), (2, 0), (0, 0), (0, 0)), constant_values=-1.5)
+    n = np.pad(v, ((0, 0), (0, 0), (0, 1), (0, 0)))
+    p = np.where(n >= 0, n, n * np.float32([0.25, -2.0]))
+    bias = np.float32([1.0, -1.0])
+    np.testing.assert_allclose(y, bias + np.maximum(p + bias, 0), rtol=1e-6)

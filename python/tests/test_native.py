@@ -178,3 +178,27 @@ def test_errors():
         rm.evaluate("ram", [1.0] * 7)
     with pytest.raises(ValueError, match="at least one"):
         rm.exact([0] * 7)
+
+
+def test_params_map_to_their_pytorch_modules():
+    """dnp.torch names each weight blob after its parameter and records the
+    module (ImportedModel.sources); the native reader gives each parameter
+    its blob key, so a parameter maps back to the module that owns it."""
+    torch = pytest.importorskip("torch")
+    import dnp.torch
+    nn = torch.nn
+    module = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+        nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.PReLU(8), nn.Flatten(),
+        nn.Linear(8 * 4 * 4, 10)).eval()
+    imported = dnp.torch.convert(module, torch.zeros(1, 3, 4, 4))
+    model = native.Model(imported.mlir)
+    owners = {}
+    for p in model.params:
+        assert p["resource"] in imported.sources, p
+        owners.setdefault(imported.sources[p["resource"]], []).append(
+            p["name"].split(".")[1])
+    assert owners == {"0": ["weight", "bias"],
+                      "1": ["scale", "offset", "mean", "variance"],
+                      "3": ["weight", "bias"], "4": ["slope"],
+                      "6": ["weight", "bias"]}

@@ -4,11 +4,12 @@ One test per ONNX test directory whose op is in dnp's set (every node of the
 model is Conv, Relu, Clip, Sigmoid, Tanh, HardSigmoid, HardSwish, LeakyRelu,
 MaxPool, AveragePool, GlobalAveragePool, ReduceMean, Gemm, MatMul, Add, Mul,
 Concat, BatchNormalization, Flatten, Reshape, Squeeze, Unsqueeze, Softmax,
-Split or Slice, or the directory is named after one of them): ONNX's node
-tests, and the single-module PyTorch exports of `pytorch-converted` and
-`pytorch-operator` (which have the 1-D convolution, pooling and batch norm
-tests, ReduceMean over H, and the grouped convolutions: `groups` 2,
-depthwise with a channel multiplier, grouped Conv1d). The activations' tests use 3-D tensors
+Split, Slice, PRelu or Pad, or the directory is named after one of them):
+ONNX's node tests, and the single-module PyTorch exports of
+`pytorch-converted` and `pytorch-operator` (which have the 1-D convolution,
+pooling and batch norm tests, ReduceMean over H, the grouped convolutions:
+`groups` 2, depthwise with a channel multiplier, grouped Conv1d; PReLU,
+ZeroPad2d and ConstantPad2d). The activations' tests use 3-D tensors
 ([3, 4, 5]), which dnp's elementwise ops take as they are; a 3-D input that
 feeds a Conv, pool or batch norm is an [N, C, L] feature map and goes in as
 [N, 1, L, C] (`IOInfo.to_dnp`). Each is imported with
@@ -19,15 +20,22 @@ outputs at ONNX's tolerance (rtol 1e-3, atol 1e-7).
 
 Graph inputs that feed only weight-like operands (a Conv's W and B, Gemm's B
 and C, MatMul's B, BatchNormalization's statistics, Clip's bounds, Reshape's
-shape) are frozen to the test's data with `constant_inputs`, since dnp models
-weights as constants. 4-D tensors go in as NHWC and come back through
-`IOInfo.from_dnp`, which undoes every layout change the importer documents.
+shape, PRelu's slope, Pad's pads, value and axes) are frozen to the test's
+data with `constant_inputs`, since dnp models weights as constants. 4-D
+tensors go in as NHWC and come back through `IOInfo.from_dnp`, which undoes
+every layout change the importer documents.
 
 A test that uses something dnp does not model (3-D windows, integer dtypes,
-broadcasting Add, pooling dilations, training-mode outputs, a mean over the
-batch or channel axis, ...) is skipped with the importer's reasons; nothing
-is dropped silently. Mul broadcasts (numpy rules, rank promotion included:
-`test_mul_bcast` multiplies [3, 4, 5] by [5]), as dnp.mul.
+pooling dilations, training-mode outputs, a mean over the batch or channel
+axis, reflect and edge padding, a PRelu slope [3, 4, 5] of a [3, 4, 5]
+input, ...) is skipped with the importer's reasons; nothing is dropped
+silently. Mul and Add broadcast (numpy rules, rank promotion included:
+`test_mul_bcast` multiplies and `test_add_bcast` adds [3, 4, 5] and [5]), as
+dnp.mul and dnp.add. PRelu is dnp.prelu with one slope per channel (the
+last axis of `test_prelu_broadcast`'s [3, 4, 5], axis 1 of PyTorch's
+PReLU tests; `test_PReLU_3d`'s shared slope on a 5-D tensor too), and a
+constant Pad of the spatial axes is dnp.pad (`test_constant_pad`,
+PyTorch's ZeroPad2d and ConstantPad2d).
 
 Split and Slice become dnp.channel_slice where they cut one axis that dnp
 stores last, with step 1: the channels of a feature map (ShuffleNetV2's
@@ -71,7 +79,7 @@ SUPPORTED = {
     "Tanh": "tanh", "HardSigmoid": "hardsigmoid", "HardSwish": "hardswish",
     "LeakyRelu": "leakyrelu", "ReduceMean": "reduce_mean",
     "Squeeze": "squeeze", "Unsqueeze": "unsqueeze", "Mul": "mul",
-    "Split": "split", "Slice": "slice",
+    "Split": "split", "Slice": "slice", "PRelu": "prelu", "Pad": "pad",
 }
 
 # Operand positions that hold weights rather than activations.
@@ -79,6 +87,7 @@ WEIGHT_INPUTS = {
     "Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "Clip": (1, 2),
     "BatchNormalization": (1, 2, 3, 4), "Reshape": (1,), "ReduceMean": (1,),
     "Squeeze": (1,), "Unsqueeze": (1,), "Split": (1,), "Slice": (1, 2, 3, 4),
+    "PRelu": (1,), "Pad": (1, 2, 3),
 }
 
 # Tests of dnp's patterns rather than of one supported op.
@@ -87,14 +96,15 @@ PATTERN_TESTS = {
     "test_hardswish_expanded",
 }
 
-MIN_PASSING = 169
+MIN_PASSING = 179
 
 # Tests of the 1-D windows ([N, C, L] as [N, 1, L, C]), ReduceMean over
-# spatial axes, Squeeze/Unsqueeze as reshapes, Mul (broadcasting), grouped
-# convolution, Split and Slice: each must import (the other forms of these
-# ops stay skipped with the importer's reasons: 3-D windows, pooling
-# dilations, a mean over the batch or channels, integer Mul, slices of
-# other axes).
+# spatial axes, Squeeze/Unsqueeze as reshapes, Mul and Add (broadcasting),
+# grouped convolution, Split, Slice, PRelu and Pad: each must import (the
+# other forms of these ops stay skipped with the importer's reasons: 3-D
+# windows, pooling dilations, a mean over the batch or channels, integer
+# Mul, slices of other axes, a PRelu slope that varies along more than the
+# channels, reflect and edge padding).
 MUST_IMPORT = [
     "test_mul", "test_mul_bcast", "test_mul_example",
     "pytorch-converted/test_Conv1d_groups",
@@ -125,6 +135,14 @@ MUST_IMPORT = [
     "test_slice_default_axes", "test_slice_default_steps",
     "test_slice_negative_axes", "pytorch-operator/test_operator_chunk",
     "pytorch-operator/test_operator_index",
+    # PRelu (dnp.prelu), constant Pad (dnp.pad), broadcasting Add.
+    "test_prelu_broadcast", "pytorch-converted/test_PReLU_1d",
+    "pytorch-converted/test_PReLU_1d_multiparam",
+    "pytorch-converted/test_PReLU_2d",
+    "pytorch-converted/test_PReLU_2d_multiparam",
+    "pytorch-converted/test_PReLU_3d", "test_constant_pad",
+    "pytorch-converted/test_ConstantPad2d", "pytorch-converted/test_ZeroPad2d",
+    "test_add_bcast",
 ]
 
 

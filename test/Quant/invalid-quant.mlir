@@ -193,7 +193,7 @@ func.func @quantized_gate(%x: tensor<1x2x2x1x!quant.uniform<i8:f32, 0.5:-128>>, 
 // -----
 
 func.func @add_quantized_shapes(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<2x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
-  // expected-error@+1 {{'dnp.add' op requires the same shape for all operands and results}}
+  // expected-error@+1 {{'dnp.add' op rhs dimension 0 is 2, must be 1 or the result's 4 (shapes 4 and 2 -> 4)}}
   %y = dnp.add %a, %b {multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>} : (tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return %y : tensor<4x!quant.uniform<i8:f32, 1.0>>
 }

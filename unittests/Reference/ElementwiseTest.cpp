@@ -1,4 +1,4 @@
-//===- ElementwiseTest.cpp - add, relu, relu6 -----------------------------===//
+//===- ElementwiseTest.cpp - add, prelu, relu, relu6 ----------------------===//
 
 #include "TestHelpers.h"
 
@@ -39,6 +39,49 @@ TEST(Add, OutputMayAliasAnInput) {
   std::string error;
   ASSERT_TRUE(add(x, x, Activation::None, x, error)) << error;
   expectTensor(x, {1, 1, 2, 2}, {2, -4, 10, 6});
+}
+
+TEST(Add, BroadcastsAPerChannelTerm) {
+  // x [1,2,2,2] + t [1,1,1,2] = x[p][c] + t[c] at every pixel p:
+  // [1+10, 2-1, 3+10, 4-1, 5+10, 6-1, 7+10, 8-1]; relu keeps all (>= 0).
+  Tensor x = makeTensor({1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+  Tensor t = makeTensor({1, 1, 1, 2}, {10, -1});
+  Tensor y;
+  std::string error;
+  ASSERT_TRUE(add(x, t, Activation::Relu, y, error)) << error;
+  expectTensor(y, {1, 2, 2, 2}, {11, 1, 13, 3, 15, 5, 17, 7});
+  // The broadcast operand may come first; the sum is the same.
+  Tensor z;
+  ASSERT_TRUE(add(t, x, Activation::Relu, z, error)) << error;
+  expectTensor(z, {1, 2, 2, 2}, {11, 1, 13, 3, 15, 5, 17, 7});
+}
+
+TEST(Add, BroadcastsBothOperands) {
+  // [1,2,1] + [1,1,3]: y[i][j] = a[i] + b[j] (an outer sum), then relu6:
+  // a = [1, 4], b = [0, 2, -3] -> [1, 3, -2 -> 0, 4, 6, 1].
+  Tensor a = makeTensor({1, 2, 1}, {1, 4});
+  Tensor b = makeTensor({1, 1, 3}, {0, 2, -3});
+  Tensor y;
+  std::string error;
+  ASSERT_TRUE(add(a, b, Activation::Relu6, y, error)) << error;
+  expectTensor(y, {1, 2, 3}, {1, 3, 0, 4, 6, 1});
+}
+
+TEST(PRelu, NegativeSideScaledPerChannel) {
+  // slope [0.5, -2, 0] over the last axis: x where x >= 0, else slope * x.
+  Tensor x = makeTensor({1, 2, 3}, {-4, -1.5f, -3, 2, 0, 7});
+  Tensor slope = makeTensor({3}, {0.5f, -2, 0});
+  Tensor y;
+  std::string error;
+  ASSERT_TRUE(prelu(x, slope, y, error)) << error;
+  expectTensor(y, {1, 2, 3}, {-2, 3, 0, 2, 0, 7});
+}
+
+TEST(PRelu, OutputMayAliasTheInput) {
+  Tensor x = makeTensor({2}, {-1, 1});
+  std::string error;
+  ASSERT_TRUE(prelu(x, makeTensor({2}, {0.25f, 3}), x, error)) << error;
+  expectTensor(x, {2}, {-0.25f, 1});
 }
 
 TEST(Relu, Elementwise) {

@@ -165,13 +165,31 @@ TEST(ReferenceErrors, PoolKernel) {
   expectUntouched(y);
 }
 
-TEST(ReferenceErrors, AddShapeMismatch) {
+TEST(ReferenceErrors, AddShapesThatDoNotBroadcast) {
   Tensor a({1, 2, 2, 3});
   Tensor b({1, 2, 2, 4});
   Tensor y = sentinel();
   std::string error;
   EXPECT_FALSE(add(a, b, Activation::None, y, error));
-  EXPECT_EQ(error, "add: lhs shape [1, 2, 2, 3] != rhs shape [1, 2, 2, 4]");
+  EXPECT_EQ(error, "add: lhs shape [1, 2, 2, 3] and rhs shape [1, 2, 2, 4] "
+                   "do not broadcast (dimension 3)");
+  Tensor vector({3});
+  EXPECT_FALSE(add(a, vector, Activation::None, y, error));
+  EXPECT_EQ(error, "add: lhs shape [1, 2, 2, 3] and rhs shape [3] have "
+                   "different ranks");
+  expectUntouched(y);
+}
+
+TEST(ReferenceErrors, PReluSlopeSize) {
+  Tensor x({1, 2, 2, 3});
+  Tensor y = sentinel();
+  std::string error;
+  EXPECT_FALSE(prelu(x, Tensor({4}), y, error));
+  EXPECT_EQ(error, "prelu: slope size 4 != channels 3");
+  EXPECT_FALSE(prelu(x, Tensor({1, 3}), y, error));
+  EXPECT_EQ(error, "prelu: slope must be rank 1 [C], got shape [1, 3]");
+  EXPECT_FALSE(prelu(makeTensor({}, {1}), Tensor({1}), y, error));
+  EXPECT_EQ(error, "prelu: input must have rank >= 1, got shape []");
   expectUntouched(y);
 }
 

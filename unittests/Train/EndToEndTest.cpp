@@ -133,8 +133,8 @@ TEST_F(TrainEndToEnd, DsCnnMeetsHalfBudget) {
 /// Random channels removed from a session, the weights written back into
 /// the IR (gates, --dnp-prune): the interpreter on the written model
 /// computes what the session computes, for every example (residual adds,
-/// concats, depthwise, batch norms, a flatten) and for the model with every
-/// standalone activation.
+/// concats, depthwise, batch norms, a flatten), for the model with every
+/// standalone activation and for one with pad, prelu and broadcasting adds.
 TEST_F(TrainEndToEnd, ExportMatchesTheSession) {
   std::vector<std::pair<std::string, std::string>> models;
   for (const char *name : {"vgg_fmnist.mlir", "dscnn_fmnist.mlir",
@@ -144,6 +144,10 @@ TEST_F(TrainEndToEnd, ExportMatchesTheSession) {
   models.emplace_back(
       "squeeze_excitation.mlir",
       readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir"));
+  // pad, prelu (its slope pruned with its channels) and broadcasting adds.
+  models.emplace_back(
+      "pad_prelu_add.mlir",
+      readSourceFile("test/Conversion/DNPToLinalg/Inputs/pad_prelu_add.mlir"));
   for (const auto &[name, text] : models) {
     SCOPED_TRACE(name);
     auto module = parse(text);

@@ -1,8 +1,12 @@
 //===- SessionTest.cpp - The LibTorch network of dnp-train ----------------===//
 //
 //  * The LibTorch graph built from every example model (and a model using
-//    every dnp op, and one using every standalone activation) computes what
-//    the reference interpreter computes, for the same weights, within 1e-4.
+//    every dnp op, one using every standalone activation, one with pad,
+//    prelu and broadcasting adds, one whose adds and muls take weight
+//    operands) computes what the reference interpreter computes, for the
+//    same weights, within 1e-4.
+//  * A prelu's slope is a trainable parameter pruned with its channel
+//    group and written back to the IR.
 //  * Each standalone activation alone, with its parameters, computes its
 //    dnp::ActivationFn on every piece of its domain, within f32 rounding.
 //  * Removing channels physically in the middle of training (weights and
@@ -13,7 +17,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "TrainTestUtil.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -87,23 +94,56 @@ func.func @zoo(%x: tensor<1x12x12x2xf32>) -> tensor<1x10xf32> {
 }
 )mlir";
 
+/// Adds and muls with weight operands (an imported bias add or constant
+/// scale): a [1,1,1,C] term on the left, a [1,H,W,1] spatial scale on the
+/// right (broadcast across channels), a [1,F] term on flattened features.
+const char *kWeightOperands = R"mlir(
+func.func @weight_operands(%x: tensor<1x6x6x3xf32>) -> tensor<1x4xf32> {
+  %w = dnp.random seed 1 scale 0.6 : tensor<8x3x3x3xf32>
+  %b = dnp.random seed 2 scale 0.3 : tensor<8xf32>
+  %c = dnp.conv2d %x, %w, %b padding [1, 1, 1, 1]
+      : (tensor<1x6x6x3xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x6x6x8xf32>
+  %t = dnp.random seed 3 scale 0.5 : tensor<1x1x1x8xf32>
+  %a = dnp.add %t, %c act relu : (tensor<1x1x1x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %k = dnp.random seed 4 scale 1.0 : tensor<1x6x6x1xf32>
+  %m = dnp.mul %a, %k : (tensor<1x6x6x8xf32>, tensor<1x6x6x1xf32>) -> tensor<1x6x6x8xf32>
+  %g = dnp.global_avg_pool2d %m : tensor<1x6x6x8xf32> -> tensor<1x1x1x8xf32>
+  %f = dnp.flatten %g : tensor<1x1x1x8xf32> -> tensor<1x8xf32>
+  %u = arith.constant dense<[[0.5, -0.5, 0.25, -0.25, 1.0, -1.0, 0.125, 0.0]]> : tensor<1x8xf32>
+  %fu = dnp.add %f, %u : tensor<1x8xf32>
+  %wd = dnp.random seed 5 scale 0.5 : tensor<4x8xf32>
+  %bd = dnp.random seed 6 scale 0.2 : tensor<4xf32>
+  %y = dnp.dense %fu, %wd, %bd : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+)mlir";
+
+/// pad (zero before a convolution, non-zero before a depthwise one), prelu
+/// and broadcasting adds (shared with the linalg numerics test).
+std::string padPReluAdd() {
+  return readSourceFile(
+      "test/Conversion/DNPToLinalg/Inputs/pad_prelu_add.mlir");
+}
+
 struct ModelCase {
   const char *name;
   std::string text;
 };
 
 std::vector<ModelCase> cases() {
-  return {{"vgg", readExample("vgg_fmnist.mlir")},
-          {"dscnn", readExample("dscnn_fmnist.mlir")},
-          {"mobilenetv2", readExample("mobilenetv2_fmnist.mlir")},
-          {"zoo", kZoo},
-          {"activations", readTestInput("activations.mlir")},
-          {"squeeze_excitation",
-           readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")},
-          {"grouped_conv",
-           readSourceFile("test/CortexM/Inputs/grouped_conv.mlir")},
-          {"channel_shuffle",
-           readSourceFile("test/CortexM/Inputs/channel_shuffle.mlir")}};
+  return {
+      {"vgg", readExample("vgg_fmnist.mlir")},
+      {"dscnn", readExample("dscnn_fmnist.mlir")},
+      {"mobilenetv2", readExample("mobilenetv2_fmnist.mlir")},
+      {"zoo", kZoo},
+      {"activations", readTestInput("activations.mlir")},
+      {"squeeze_excitation",
+       readSourceFile("test/CortexM/Inputs/squeeze_excitation.mlir")},
+      {"grouped_conv", readSourceFile("test/CortexM/Inputs/grouped_conv.mlir")},
+      {"channel_shuffle",
+       readSourceFile("test/CortexM/Inputs/channel_shuffle.mlir")},
+      {"pad_prelu_add", padPReluAdd()},
+      {"weight_operands", kWeightOperands}};
 }
 
 double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b) {
@@ -162,6 +202,200 @@ TEST_F(TrainSession, ZooHasAMultiGroupConv) {
   EXPECT_TRUE(found);
   EXPECT_TRUE(model.outputIsSoftmax);
   EXPECT_GE(model.prunableGroups().size(), 5u);
+}
+
+TEST_F(TrainSession, PadPReluAndWeightOperandsImport) {
+  Model model;
+  ASSERT_TRUE(import(padPReluAdd(), model));
+  std::vector<const Node *> pads, prelus, adds;
+  for (const Node &node : model.nodes) {
+    if (node.kind == OpKind::Pad)
+      pads.push_back(&node);
+    if (node.kind == OpKind::PRelu)
+      prelus.push_back(&node);
+    if (node.kind == OpKind::Add)
+      adds.push_back(&node);
+  }
+  ASSERT_EQ(pads.size(), 2u);
+  EXPECT_EQ(pads[0]->padding, (std::array<int64_t, 4>{1, 1, 1, 1}));
+  EXPECT_EQ(pads[0]->padValue, 0.0f);
+  EXPECT_EQ(pads[1]->padding, (std::array<int64_t, 4>{0, 1, 2, 0}));
+  EXPECT_EQ(pads[1]->padValue, -0.5f);
+  EXPECT_STREQ(toString(*pads[0]), "pad");
+  ASSERT_EQ(prelus.size(), 2u);
+  for (const Node *prelu : prelus) {
+    // One trainable [C] slope, read from and written to operand 1.
+    ASSERT_EQ(prelu->params.size(), 1u);
+    const Param &slope = model.params[prelu->params[0]];
+    EXPECT_EQ(slope.name, prelu->name + ".slope");
+    EXPECT_EQ(slope.shape, std::vector<int64_t>{8});
+    EXPECT_TRUE(slope.trainable);
+    EXPECT_EQ(slope.operand, 1u);
+    EXPECT_FALSE(prelu->gated);
+  }
+  // Both adds take two activations.
+  ASSERT_EQ(adds.size(), 2u);
+  for (const Node *add : adds) {
+    EXPECT_EQ(add->weightOperand, -1);
+    EXPECT_EQ(add->inputs.size(), 2u);
+  }
+
+  Model weights;
+  ASSERT_TRUE(import(kWeightOperands, weights));
+  std::vector<const Node *> binary;
+  for (const Node &node : weights.nodes)
+    if (node.kind == OpKind::Add || node.kind == OpKind::Mul)
+      binary.push_back(&node);
+  ASSERT_EQ(binary.size(), 3u);
+  // add %t, %c: the weight is the lhs, its channel axis (3) follows the
+  // result's channels; mul %a, %k: the [1,6,6,1] rhs has no channel axis;
+  // add %f, %u: the [1,8] rhs follows the features.
+  const int lhsOperand[] = {0, 1, 1};
+  const std::vector<int64_t> shapes[] = {{1, 1, 1, 8}, {1, 6, 6, 1}, {1, 8}};
+  const size_t axisCount[] = {1, 0, 1};
+  for (int k = 0; k < 3; ++k) {
+    SCOPED_TRACE(binary[k]->name);
+    EXPECT_EQ(binary[k]->weightOperand, lhsOperand[k]);
+    ASSERT_EQ(binary[k]->inputs.size(), 1u);
+    ASSERT_EQ(binary[k]->params.size(), 1u);
+    const Param &w = weights.params[binary[k]->params[0]];
+    EXPECT_EQ(w.shape, shapes[k]);
+    EXPECT_EQ(w.operand, static_cast<unsigned>(lhsOperand[k]));
+    EXPECT_TRUE(w.trainable);
+    ASSERT_EQ(w.axes.size(), axisCount[k]);
+    if (!w.axes.empty()) {
+      EXPECT_EQ(w.axes[0].axis, static_cast<int>(shapes[k].size()) - 1);
+      EXPECT_FALSE(w.axes[0].fanIn);
+    }
+  }
+}
+
+TEST_F(TrainSession, PReluSlopeIsPrunedWithItsGroup) {
+  auto module = parse(padPReluAdd());
+  ASSERT_TRUE(module);
+  mlir::func::FuncOp func = funcOf(*module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+  // The first prelu reads conv1's channels, which it and the zero pad
+  // after it pass through to conv2: a prunable group, and the slope's only
+  // axis follows it.
+  size_t i = 0;
+  while (i < model.nodes.size() && model.nodes[i].kind != OpKind::PRelu)
+    ++i;
+  ASSERT_LT(i, model.nodes.size());
+  const Node &prelu = model.nodes[i];
+  const int preluValue = static_cast<int>(i) + 1;
+  const Param &slope = model.params[prelu.params[0]];
+  ASSERT_EQ(slope.axes.size(), 1u);
+  EXPECT_EQ(slope.axes[0].axis, 0);
+  EXPECT_EQ(slope.axes[0].value, preluValue);
+  const Layout &layout = model.layouts[preluValue];
+  ASSERT_EQ(layout.segments.size(), 1u);
+  const int g = layout.segments[0].group;
+  ASSERT_TRUE(model.groups[g].prunable) << model.groups[g].reason;
+  EXPECT_EQ(model.layouts[prelu.inputs[0]].segments[0].group, g);
+
+  auto s = session(model);
+  ASSERT_TRUE(s);
+  // One step: the slope is trained (it moves) before it is pruned.
+  const int64_t n = 4;
+  std::vector<float> x = randomInput(model, n, 21);
+  std::vector<int64_t> y = {0, 1, 2, 3};
+  StepStats stats;
+  std::string error;
+  ASSERT_TRUE(s->trainStep(x.data(), y.data(), n, false, stats, error))
+      << error;
+  const std::vector<float> trained = s->exportParams()[prelu.params[0]];
+  ASSERT_EQ(trained.size(), 8u);
+  EXPECT_NE(trained, slope.values) << "the slope gets gradients";
+
+  // Channels 1, 4 and 6 of the group stay: hard masks first, then the same
+  // channels removed physically, slope included.
+  const std::vector<int64_t> kept = {1, 4, 6};
+  std::vector<int64_t> ch = s->channels();
+  std::vector<std::vector<int64_t>> keep(ch.size());
+  std::vector<std::vector<float>> masks(ch.size());
+  for (size_t k = 0; k < ch.size(); ++k)
+    for (int64_t c = 0; c < ch[k]; ++c)
+      keep[k].push_back(c);
+  keep[g] = kept;
+  masks[g].assign(ch[g], 0.0f);
+  for (int64_t c : kept)
+    masks[g][c] = 1.0f;
+  s->setMasks(masks);
+  std::vector<float> probe = randomInput(model, 3, 22);
+  std::vector<float> masked = s->forwardOutput(probe.data(), 3);
+  s->prune(keep);
+  s->setMasks({});
+  EXPECT_EQ(s->checkConsistency(), "") << "the slope has 3 entries now";
+  EXPECT_EQ(s->channels()[g], 3);
+  std::vector<float> pruned = s->forwardOutput(probe.data(), 3);
+  EXPECT_LT(maxAbsDiff(masked, pruned), 1e-5);
+  // Exported at the original size: the trained slopes of the kept
+  // channels, 0 for the removed ones.
+  std::vector<std::vector<float>> params = s->exportParams();
+  const std::vector<float> &exported = params[prelu.params[0]];
+  ASSERT_EQ(exported.size(), 8u);
+  for (int64_t c = 0; c < 8; ++c) {
+    bool alive = std::find(kept.begin(), kept.end(), c) != kept.end();
+    EXPECT_EQ(exported[c], alive ? trained[c] : 0.0f) << "channel " << c;
+  }
+
+  // Written back to the IR and pruned there: the prelu keeps the three
+  // trained slopes, and the interpreter computes what the session does.
+  ASSERT_TRUE(mlir::succeeded(exportModel(func, model, params, s->alive())));
+  mlir::dnp::PReluOp written;
+  func.walk([&](mlir::dnp::PReluOp op) {
+    if (!written)
+      written = op;
+  });
+  ASSERT_TRUE(written);
+  std::vector<float> values;
+  ASSERT_TRUE(mlir::succeeded(
+      mlir::dnp::readWeights(written.getSlope(), written, values)));
+  EXPECT_EQ(values, (std::vector<float>{trained[1], trained[4], trained[6]}));
+  for (int64_t k = 0; k < 3; ++k) {
+    std::vector<float> ref = interpret(func, model.inputShape, probe, k);
+    std::vector<float> mine(pruned.begin() + k * model.numClasses(),
+                            pruned.begin() + (k + 1) * model.numClasses());
+    EXPECT_LT(maxAbsDiff(ref, mine), 1e-4) << "sample " << k;
+  }
+}
+
+TEST_F(TrainSession, WeightOperandsAreTrainedAndWrittenBack) {
+  auto module = parse(kWeightOperands);
+  ASSERT_TRUE(module);
+  mlir::func::FuncOp func = funcOf(*module);
+  Model model;
+  ASSERT_TRUE(mlir::succeeded(importModel(func, {}, model)));
+  auto s = session(model);
+  ASSERT_TRUE(s);
+  std::vector<int64_t> y = {0, 1, 2, 3};
+  for (int step = 0; step < 2; ++step) {
+    std::vector<float> x = randomInput(model, 4, 60 + step);
+    StepStats stats;
+    std::string error;
+    ASSERT_TRUE(s->trainStep(x.data(), y.data(), 4, false, stats, error))
+        << error;
+  }
+  std::vector<std::vector<float>> params = s->exportParams();
+  for (const Node &node : model.nodes) {
+    if (node.weightOperand < 0)
+      continue;
+    EXPECT_NE(params[node.params[0]], model.params[node.params[0]].values)
+        << node.name << ": its weight operand is trained";
+  }
+  // The trained terms and scale go back to the operands they came from:
+  // the interpreter on the written model computes what the session does.
+  ASSERT_TRUE(mlir::succeeded(exportModel(func, model, params, s->alive())));
+  std::vector<float> x = randomInput(model, 2, 70);
+  std::vector<float> torch = s->forwardOutput(x.data(), 2);
+  for (int64_t k = 0; k < 2; ++k) {
+    std::vector<float> ref = interpret(func, model.inputShape, x, k);
+    std::vector<float> mine(torch.begin() + k * model.numClasses(),
+                            torch.begin() + (k + 1) * model.numClasses());
+    EXPECT_LT(maxAbsDiff(ref, mine), 1e-4) << "sample " << k;
+  }
 }
 
 /// One standalone activation op and the function it must import as.

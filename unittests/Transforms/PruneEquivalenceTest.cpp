@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RandomModels.h"
+#include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Analysis/ResourceAnalysis.h"
 #include "dnp/Cost/Relaxation.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
@@ -197,11 +198,14 @@ TEST_F(PruneEquivalence, ExampleModels) {
 
 // Squeeze-and-excitation (a mul by a [1,1,1,C] gate tied to its trunk),
 // every standalone activation, grouped convolutions, channel split and
-// shuffle.
+// shuffle, pad / prelu / broadcasting add, all of them in one model, and
+// constant operands of add and mul.
 TEST_F(PruneEquivalence, NewOpModels) {
   int models = 0;
-  for (const char *name : {"squeeze_excitation.mlir", "activations.mlir",
-                           "grouped_conv.mlir", "channel_shuffle.mlir"}) {
+  for (const char *name :
+       {"squeeze_excitation.mlir", "activations.mlir", "grouped_conv.mlir",
+        "channel_shuffle.mlir", "pad_prelu_add.mlir", "new_ops.mlir",
+        "constant_operands.mlir"}) {
     llvm::SmallString<256> path(DNP_SOURCE_DIR);
     llvm::sys::path::append(path, "test", "CortexM", "Inputs", name);
     bool checked = false;
@@ -224,4 +228,129 @@ TEST_F(PruneEquivalence, RandomModels) {
     checkedModels += checked;
   }
   EXPECT_GE(checkedModels, 20);
+}
+
+// Random models with prelu, zero pads before a conv or depthwise (folded by
+// the cost model) and with a second, pooling user (not folded), non-zero
+// pads, and broadcasting adds of a [1,1,1,C] term or a [1,H,W,1] one.
+TEST_F(PruneEquivalence, RandomPadPReluAddModels) {
+  int checkedModels = 0;
+  // How often each case occurs over all models, so a change to the
+  // generator cannot silently stop exercising one.
+  int prelus = 0, foldedPads = 0, unfoldedZeroPads = 0, nonZeroPads = 0,
+      perChannelAdds = 0, acrossChannelAdds = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::string text = ::dnp::testing::randomModel(seed, /*padPReluAdd=*/true);
+    {
+      OwningOpRef<ModuleOp> module = parse(text);
+      ASSERT_TRUE(module);
+      modelOf(*module).walk([&](Operation *op) {
+        if (isa<mlir::dnp::PReluOp>(op))
+          ++prelus;
+        if (auto pad = dyn_cast<mlir::dnp::PadOp>(op)) {
+          if (pad.getValue().convertToFloat() != 0.0f)
+            ++nonZeroPads;
+          else if (::dnp::isFoldedPad(pad))
+            ++foldedPads;
+          else
+            ++unfoldedZeroPads;
+        }
+        if (auto add = dyn_cast<mlir::dnp::AddOp>(op)) {
+          auto shape = [](Value v) {
+            return cast<RankedTensorType>(v.getType()).getShape();
+          };
+          for (Value operand : {add.getLhs(), add.getRhs()}) {
+            if (shape(operand) == shape(add.getResult()))
+              continue;
+            if (shape(operand).back() == 1 && shape(add.getResult()).back() > 1)
+              ++acrossChannelAdds;
+            else
+              ++perChannelAdds;
+          }
+        }
+      });
+    }
+    bool checked = false;
+    checkModel("random pad/prelu/add model " + std::to_string(seed), text,
+               /*masks=*/60, seed + 100, checked);
+    if (HasFatalFailure())
+      return;
+    checkedModels += checked;
+  }
+  EXPECT_GE(checkedModels, 32);
+  std::string counts =
+      "prelus " + std::to_string(prelus) + ", pads folded " +
+      std::to_string(foldedPads) + ", zero not folded " +
+      std::to_string(unfoldedZeroPads) + ", non-zero " +
+      std::to_string(nonZeroPads) + "; broadcast adds per channel " +
+      std::to_string(perChannelAdds) + ", across channels " +
+      std::to_string(acrossChannelAdds);
+  EXPECT_GE(prelus, 3) << counts;
+  EXPECT_GE(foldedPads, 3) << counts;
+  EXPECT_GE(unfoldedZeroPads, 3) << counts;
+  EXPECT_GE(nonZeroPads, 3) << counts;
+  EXPECT_GE(perChannelAdds, 3) << counts;
+  EXPECT_GE(acrossChannelAdds, 3) << counts;
+}
+
+// Random models with a mul or an add by a constant operand ([1,1,1,C],
+// [1,1,1,1], [1,H,W,C] or [1,H,W,1], either side, dnp.random or
+// arith.constant, sometimes after a sigmoid): a mul by a per-channel or
+// full-shape constant keeps its channels prunable and prunes the constant
+// along; an add fixes them.
+TEST_F(PruneEquivalence, RandomConstantOperandModels) {
+  int checkedModels = 0;
+  // How often each case occurs over all models, so a change to the
+  // generator cannot silently stop exercising one.
+  int prunedScales = 0, wholeScales = 0, terms = 0, afterSigmoid = 0;
+  auto isConstant = [](Value v) {
+    return isa_and_nonnull<mlir::dnp::RandomOp, arith::ConstantOp>(
+        v.getDefiningOp());
+  };
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::string text = ::dnp::testing::randomModel(
+        seed, /*padPReluAdd=*/false, /*constantOperands=*/true);
+    {
+      OwningOpRef<ModuleOp> module = parse(text);
+      ASSERT_TRUE(module);
+      ::dnp::ChannelGroupAnalysis groups(modelOf(*module));
+      modelOf(*module).walk([&](Operation *op) {
+        if (!isa<mlir::dnp::AddOp, mlir::dnp::MulOp>(op))
+          return;
+        for (Value operand : op->getOperands()) {
+          if (!isConstant(operand))
+            continue;
+          Value other = operand == op->getOperand(0) ? op->getOperand(1)
+                                                     : op->getOperand(0);
+          if (other.getDefiningOp<mlir::dnp::SigmoidOp>())
+            ++afterSigmoid;
+          auto shape = cast<RankedTensorType>(operand.getType()).getShape();
+          std::optional<int> group = groups.getSingleGroup(op->getResult(0));
+          if (isa<mlir::dnp::AddOp>(op))
+            ++terms;
+          else if (shape.back() > 1 && group &&
+                   groups.getGroup(*group).prunable)
+            ++prunedScales;
+          else
+            ++wholeScales;
+        }
+      });
+    }
+    bool checked = false;
+    checkModel("random constant-operand model " + std::to_string(seed), text,
+               /*masks=*/60, seed + 200, checked);
+    if (HasFatalFailure())
+      return;
+    checkedModels += checked;
+  }
+  EXPECT_GE(checkedModels, 32);
+  std::string counts = "prunable per-channel or full scales " +
+                       std::to_string(prunedScales) + ", other scales " +
+                       std::to_string(wholeScales) + ", terms " +
+                       std::to_string(terms) + ", after a sigmoid " +
+                       std::to_string(afterSigmoid);
+  EXPECT_GE(prunedScales, 5) << counts;
+  EXPECT_GE(wholeScales, 5) << counts;
+  EXPECT_GE(terms, 5) << counts;
+  EXPECT_GE(afterSigmoid, 3) << counts;
 }

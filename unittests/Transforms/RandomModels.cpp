@@ -17,7 +17,9 @@ struct Value {
 
 class Generator {
 public:
-  explicit Generator(uint64_t seed) : rng(seed) {}
+  Generator(uint64_t seed, bool padPReluAdd, bool constantOperands)
+      : rng(seed), padPReluAdd(padPReluAdd),
+        constantOperands(constantOperands) {}
 
   std::string run() {
     Value x{"%x", 8, 8, 2};
@@ -25,7 +27,32 @@ public:
     x = conv(x, pick(2, 7), 3, 1, randomAct());
     int blocks = pick(2, 6);
     for (int i = 0; i < blocks; ++i) {
-      switch (pick(0, 8)) {
+      // With the new blocks, half of the blocks are new ones.
+      int kind = padPReluAdd && pick(0, 1) ? pick(9, 13) : pick(0, 8);
+      if (constantOperands && pick(0, 1))
+        kind = pick(14, 15);
+      switch (kind) {
+      case 15:
+        x = constantOperandBlock(x, /*mul=*/false);
+        break;
+      case 14:
+        x = constantOperandBlock(x, /*mul=*/true);
+        break;
+      case 13:
+        x = broadcastAdd(x);
+        break;
+      case 12:
+        x = nonZeroPad(x);
+        break;
+      case 11:
+        x = zeroPadTwoUsers(x);
+        break;
+      case 10:
+        x = zeroPadConv(x);
+        break;
+      case 9:
+        x = preluBlock(x);
+        break;
       case 8:
         x = groupedConv(x);
         break;
@@ -96,9 +123,11 @@ private:
     return "tensor<" + std::to_string(n) + "xf32>";
   }
 
+  /// `pad` < 0: the size-preserving k / 2 on every side.
   Value conv(const Value &x, int64_t cout, int64_t k, int64_t stride,
-             const char *act) {
-    int64_t pad = k / 2;
+             const char *act, int64_t pad = -1) {
+    if (pad < 0)
+      pad = k / 2;
     std::string wt = "tensor<" + std::to_string(cout) + "x" +
                      std::to_string(k) + "x" + std::to_string(k) + "x" +
                      std::to_string(x.c) + "xf32>";
@@ -204,6 +233,148 @@ private:
     return y;
   }
 
+  Value prelu(const Value &x) {
+    std::string s = weight(vec(x.c), 0.6f);
+    Value y{fresh(), x.h, x.w, x.c};
+    body << "  " << y.name << " = dnp.prelu " << x.name << ", " << s << " : ("
+         << x.type() << ", " << vec(x.c) << ") -> " << y.type() << "\n";
+    return y;
+  }
+
+  Value pad(const Value &x, int64_t top, int64_t bottom, int64_t left,
+            int64_t right, float value) {
+    Value y{fresh(), x.h + top + bottom, x.w + left + right, x.c};
+    body << "  " << y.name << " = dnp.pad " << x.name << " padding [" << top
+         << ", " << bottom << ", " << left << ", " << right << "]";
+    if (value != 0.0f)
+      body << " value " << value;
+    body << " : " << x.type() << " -> " << y.type() << "\n";
+    return y;
+  }
+
+  /// 3x3 (so h + top + bottom >= 3), 1 or 2 on each side.
+  Value randomPad(const Value &x, float value) {
+    return pad(x, pick(1, 2), pick(1, 2), pick(1, 2), pick(1, 2), value);
+  }
+
+  /// A 3x3 conv or depthwise without padding of its own.
+  Value unpaddedConv3x3(const Value &x) {
+    if (pick(0, 1))
+      return conv(x, pick(2, 6), 3, 1, randomAct(), /*pad=*/0);
+    std::string wt = "tensor<3x3x" + std::to_string(x.c) + "xf32>";
+    std::string w = weight(wt), b = weight(vec(x.c), 0.1f);
+    Value y{fresh(), x.h - 2, x.w - 2, x.c};
+    body << "  " << y.name << " = dnp.depthwise_conv2d " << x.name << ", " << w
+         << ", " << b << randomAct() << " : (" << x.type() << ", " << wt << ", "
+         << vec(x.c) << ") -> " << y.type() << "\n";
+    return y;
+  }
+
+  /// conv -> prelu: the slope is pruned with the conv's channels.
+  Value preluBlock(const Value &x) {
+    return prelu(conv(x, pick(2, 7), pick(0, 1) ? 3 : 1, 1, ""));
+  }
+
+  /// A zero pad read only by a conv or depthwise: folded by the cost model.
+  Value zeroPadConv(const Value &x) {
+    return unpaddedConv3x3(randomPad(x, 0.0f));
+  }
+
+  /// A zero pad read by a conv and by an avg pool (not folded), summed.
+  Value zeroPadTwoUsers(const Value &x) {
+    Value p = pad(x, 1, 1, 1, 1, 0.0f);
+    Value c = conv(p, x.c, 3, 1, "", /*pad=*/0);
+    Value m{fresh(), x.h, x.w, x.c};
+    body << "  " << m.name << " = dnp.avg_pool2d " << p.name
+         << " kernel [3, 3] : " << p.type() << " -> " << m.type() << "\n";
+    Value y{fresh(), x.h, x.w, x.c};
+    body << "  " << y.name << " = dnp.add " << c.name << ", " << m.name << " : "
+         << y.type() << "\n";
+    return y;
+  }
+
+  /// A non-zero pad (fixes the groups it reads; the property still holds).
+  Value nonZeroPad(const Value &x) {
+    float value = pick(0, 1) ? 0.5f : -1.25f;
+    return unpaddedConv3x3(randomPad(x, value));
+  }
+
+  /// x + a [1,1,1,C] term from its global pool, either operand first; or
+  /// x + a [1,H,W,1] conv (broadcast across channels: fixes both sides).
+  Value broadcastAdd(const Value &x) {
+    Value term;
+    bool perChannel = pick(0, 1);
+    if (perChannel) {
+      Value g{fresh(), 1, 1, x.c};
+      body << "  " << g.name << " = dnp.global_avg_pool2d " << x.name << " : "
+           << x.type() << " -> " << g.type() << "\n";
+      term = conv(g, x.c, 1, 1, pick(0, 1) ? "" : " act relu");
+    } else {
+      term = conv(x, 1, 1, 1, "");
+    }
+    Value y{fresh(), x.h, x.w, x.c};
+    bool termFirst = pick(0, 1);
+    const Value &lhs = termFirst ? term : x, &rhs = termFirst ? x : term;
+    // No activation across channels: a relu could hide a pruned channel's
+    // term where it is negative.
+    body << "  " << y.name << " = dnp.add " << lhs.name << ", " << rhs.name
+         << (perChannel ? randomAct() : "") << " : (" << lhs.type() << ", "
+         << rhs.type() << ") -> " << y.type() << "\n";
+    return y;
+  }
+
+  /// A constant of shape [1, h, w, c]: dnp.random, or arith.constant with
+  /// values in [-2, 2] (some exactly 0).
+  std::string constant(int64_t h, int64_t w, int64_t c) {
+    std::string type = "tensor<1x" + std::to_string(h) + "x" +
+                       std::to_string(w) + "x" + std::to_string(c) + "xf32>";
+    if (pick(0, 1))
+      return weight(type, 0.8f);
+    std::string name = fresh();
+    body << "  " << name << " = arith.constant dense<[[";
+    for (int64_t i = 0; i < h; ++i) {
+      body << (i ? ", [" : "[");
+      for (int64_t j = 0; j < w; ++j) {
+        body << (j ? ", [" : "[");
+        for (int64_t k = 0; k < c; ++k)
+          body << (k ? ", " : "") << std::to_string(0.5 * pick(-4, 4));
+        body << "]";
+      }
+      body << "]";
+    }
+    body << "]]> : " << type << "\n";
+    return name;
+  }
+
+  /// A conv (sometimes followed by a sigmoid, f(0) != 0), then a mul or an
+  /// add with a constant of [1,1,1,C], [1,1,1,1], [1,H,W,C] or [1,H,W,1]
+  /// on either side. A per-channel or full-shape constant mul leaves the
+  /// conv's channels prunable (pruned along with them); any constant add
+  /// fixes them.
+  Value constantOperandBlock(const Value &x, bool mul) {
+    Value c = conv(x, pick(2, 7), pick(0, 1) ? 3 : 1, 1,
+                   mul ? randomAct() : "");
+    if (pick(0, 3) == 0)
+      c = unary("sigmoid", c);
+    int shape = pick(0, 3);
+    bool spatial = shape >= 2, perChannel = shape % 2 == 0;
+    std::string k = constant(spatial ? c.h : 1, spatial ? c.w : 1,
+                             perChannel ? c.c : 1);
+    std::string kType = "tensor<1x" + std::to_string(spatial ? c.h : 1) +
+                        "x" + std::to_string(spatial ? c.w : 1) + "x" +
+                        std::to_string(perChannel ? c.c : 1) + "xf32>";
+    Value y{fresh(), c.h, c.w, c.c};
+    bool constantFirst = pick(0, 1);
+    std::string lhs = constantFirst ? k : c.name,
+                rhs = constantFirst ? c.name : k;
+    std::string lhsType = constantFirst ? kType : c.type(),
+                rhsType = constantFirst ? c.type() : kType;
+    body << "  " << y.name << " = dnp." << (mul ? "mul " : "add ") << lhs
+         << ", " << rhs << (mul ? "" : randomAct()) << " : (" << lhsType
+         << ", " << rhsType << ") -> " << y.type() << "\n";
+    return y;
+  }
+
   Value concatBlock(const Value &x) {
     Value a = conv(x, pick(1, 4), 1, 1, " act relu");
     Value b = pick(0, 1) ? conv(x, pick(1, 4), 3, 1, "") : x;
@@ -258,6 +429,8 @@ private:
   }
 
   std::mt19937_64 rng;
+  bool padPReluAdd;
+  bool constantOperands;
   std::ostringstream body;
   int counter = 0;
   uint64_t seed = 1;
@@ -265,6 +438,7 @@ private:
 
 } // namespace
 
-std::string dnp::testing::randomModel(uint64_t seed) {
-  return Generator(seed).run();
+std::string dnp::testing::randomModel(uint64_t seed, bool padPReluAdd,
+                                      bool constantOperands) {
+  return Generator(seed, padPReluAdd, constantOperands).run();
 }

@@ -3,8 +3,13 @@
 // Union-find over the channel dimension of every activation tensor of a dnp
 // function, with the coupling rule of each op:
 //   * conv2d / dense: the output channels are a new group;
-//   * depthwise_conv2d, batch_norm, relu, relu6, pools: pass-through;
-//   * add: every operand and the result share their groups;
+//   * depthwise_conv2d, batch_norm, activations, prelu (its slope is a
+//     per-channel parameter), pools: pass-through;
+//   * pad: pass-through; a non-zero value fixes the groups it reads (a
+//     pruned channel's border would hold the value);
+//   * add, mul (broadcasting): operands with the result's channel count and
+//     the result share their groups; an operand broadcast across channels
+//     ([.., 1]) is fixed, and for an add so is the other side;
 //   * concat: the result's channels are the ordered segments of its operands;
 //   * flatten (and reshape [N,H,W,C] -> [N,H*W*C]): the features are the
 //     input's channels repeated over H*W positions (feature (p*C + c)).

@@ -44,6 +44,12 @@ mlir::FailureOr<CostGraph> buildCostGraph(mlir::func::FuncOp func,
 /// (its only user), so it costs no flash and no separate pass at run time.
 bool isFoldedBatchNorm(mlir::Operation *bn);
 
+/// Whether `pad` is a dnp.pad with value 0 whose every user is a conv2d or
+/// depthwise_conv2d reading it as its input: --dnp-fold-pad adds its
+/// padding to theirs, so the cost model counts it as a view of its input
+/// (no buffer, no work).
+bool isFoldedPad(mlir::Operation *pad);
+
 } // namespace dnp
 
 #endif // DNP_ANALYSIS_COSTGRAPHBUILDER_H

@@ -13,9 +13,10 @@
 //    returned value is read at step N (by the caller, after the last op);
 //  * flatten/reshape at their input's offset are views: one buffer;
 //  * two buffers may share bytes only if their lifetimes are disjoint, or
-//    touch at one step whose op is elementwise (add, relu, relu6,
-//    batch_norm, softmax) and reads the one in place of writing the other at
-//    the same offset and size.
+//    touch at one step whose op is elementwise (add, mul, prelu, the
+//    activations, batch_norm, softmax) and reads the one in place of writing
+//    the other at the same offset and size (so a broadcasting add or mul
+//    only over its full operand; pad, whose result is larger, never).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_CONVERSION_ARENAPROGRAM_H
@@ -77,7 +78,8 @@ public:
   const std::vector<Step> &getSteps() const { return steps; }
   int64_t numSteps() const { return static_cast<int64_t>(steps.size()); }
 
-  /// Whether `op` may overwrite an input elementwise (add, relu, ...).
+  /// Whether `op` may overwrite an input elementwise (add, prelu, relu,
+  /// ...).
   static bool isElementwiseInPlace(mlir::Operation *op);
   /// Whether `op` is a view of its input (flatten, reshape).
   static bool isView(mlir::Operation *op);

@@ -42,6 +42,35 @@ def DNPFoldBatchNorm : Pass<"dnp-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def DNPFoldPad : Pass<"dnp-fold-pad", "func::FuncOp"> {
+  let summary = "Fold zero pads into the convolutions that read them";
+  let description = [{
+    Every `dnp.pad` that the cost model counts as folded (value 0, and every
+    user is a `dnp.conv2d` or `dnp.depthwise_conv2d` reading it as its
+    input, see `dnp::isFoldedPad`) is erased: its `[top, bottom, left,
+    right]` padding is added to each of those convolutions' padding, and
+    they read the pad's input. A convolution pads with zeros itself (the
+    real 0, i.e. the zero point, when quantized), so the result is the
+    same, and the padded copy the cost model never counted is not made.
+    Other pads stay (a non-zero value, or a user that is not such a
+    convolution) and are lowered as copies into their larger buffer.
+
+    On a function planned by `--dnp-plan-memory` nothing moves: the plan
+    made the folded pad a view of its input, so the input's buffer already
+    lives until the convolutions read it; the pass checks that against the
+    whole plan and fails with an error when a plan disagrees.
+
+    ```mlir
+    %p = dnp.pad %x padding [1, 1, 2, 2] : tensor<1x8x8x4xf32> -> tensor<1x10x12x4xf32>
+    %y = dnp.conv2d %p, %w, %b padding [0, 0, 0, 0]
+        : (tensor<1x10x12x4xf32>, ...) -> tensor<1x8x10x16xf32>
+    // becomes
+    %y = dnp.conv2d %x, %w, %b padding [1, 1, 2, 2]
+        : (tensor<1x8x8x4xf32>, ...) -> tensor<1x8x10x16xf32>
+    ```
+  }];
+}
+
 def DNPFuseActivations : Pass<"dnp-fuse-activations", "func::FuncOp"> {
   let summary = "Fuse standalone relu/relu6 into the op that produces them";
   let description = [{

@@ -140,7 +140,8 @@ struct BatchNormOptions {
 [[nodiscard]] bool globalAvgPool2d(const Tensor &x, Tensor &out,
                                    std::string &error);
 
-/// add: a + b elementwise (same shape, any rank), then act.
+/// add: a + b elementwise with numpy broadcasting without rank promotion
+/// (as mul: each dimension of a and b equal, or 1 and repeated), then act.
 [[nodiscard]] bool add(const Tensor &a, const Tensor &b, Activation activation,
                        Tensor &out, std::string &error);
 
@@ -180,6 +181,18 @@ std::vector<int64_t> channelShuffleSources(int64_t channels, int64_t groups);
 [[nodiscard]] bool gatherChannels(const Tensor &x,
                                   const std::vector<int64_t> &sources,
                                   Tensor &out, std::string &error);
+
+/// pad: x [N,H,W,C] -> [N, H+top+bottom, W+left+right, C] with
+/// padding = [top, bottom, left, right] (each >= 0):
+///   y[n,i,j,c] = x[n, i-top, j-left, c] where that is inside x, else value.
+/// `value` must not be NaN.
+[[nodiscard]] bool pad(const Tensor &x, const std::array<int64_t, 4> &padding,
+                       float value, Tensor &out, std::string &error);
+
+/// prelu: x of any rank >= 1, slope [C] with C = x's last dimension:
+///   y = x where x >= 0, else slope[c] * x (c the last index).
+[[nodiscard]] bool prelu(const Tensor &x, const Tensor &slope, Tensor &out,
+                         std::string &error);
 
 /// relu: max(x, 0) elementwise, any rank.
 [[nodiscard]] bool relu(const Tensor &x, Tensor &out, std::string &error);

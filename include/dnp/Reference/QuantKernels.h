@@ -149,7 +149,8 @@ struct AddInt8Params {
   int32_t actMin = -128, actMax = 127;
 };
 
-/// add, elementwise (same shapes):
+/// add, elementwise with broadcasting (as mul: each dimension of a and b
+/// equal, or 1 and repeated):
 ///   a' = mbqm((a - lhsZp) << 20, lhsMultiplier, lhsShift)
 ///   b' = mbqm((b - rhsZp) << 20, rhsMultiplier, rhsShift)
 ///   y  = clamp(outputZp + mbqm(a' + b', outputMultiplier, outputShift),
@@ -196,6 +197,33 @@ struct MulInt8Params {
 [[nodiscard]] bool mulInt8(const Int8Tensor &a, const Int8Tensor &b,
                            const MulInt8Params &params, Int8Tensor &out,
                            std::string &error);
+
+/// pad with the input's parameters (scale, zeroPoint): the spatial
+/// padding of pad (Kernels.h) on the stored values, the border holding
+/// `value` quantized as TFLite's Quantize does (dnp::quant::quantizeValue):
+/// clamp(zeroPoint + round(value / scale), -128, 127), ties away from zero.
+/// `value` must not be NaN.
+[[nodiscard]] bool padInt8(const Int8Tensor &x,
+                           const std::array<int64_t, 4> &padding, float value,
+                           double scale, int32_t zeroPoint, Int8Tensor &out,
+                           std::string &error);
+
+/// TFLite's int8 PRELU: input, slope [C] (C = the input's last dimension)
+/// and output per-tensor int8. With d = x - inputZp:
+///   y = clamp(outputZp + (d >= 0 ? mbqm(d, multiplier[0], shift[0])
+///                                : mbqm(d * (slope[c] - slopeZp),
+///                                       multiplier[1], shift[1])),
+///             -128, 127)
+/// where multiplier/shift are the quantized s_in / s_out and
+/// s_in * s_slope / s_out (dnp::quant::convMultiplier).
+struct PReluInt8Params {
+  int32_t inputZeroPoint = 0, slopeZeroPoint = 0, outputZeroPoint = 0;
+  std::array<int32_t, 2> multiplier = {0, 0};
+  std::array<int32_t, 2> shift = {0, 0};
+};
+[[nodiscard]] bool preluInt8(const Int8Tensor &x, const Int8Tensor &slope,
+                             const PReluInt8Params &params, Int8Tensor &out,
+                             std::string &error);
 
 /// A tabulated int8 activation (dnp::quant::unaryTable): y[i] =
 /// table[x[i] + 128].

@@ -6,9 +6,10 @@
 //
 // Values are numbered: 0 is the function's (single) argument, value i + 1 is
 // the result of node i. Weights are stored in dnp's layout (conv OHWI,
-// depthwise [Kh,Kw,C], dense [Out,In], batch-norm vectors [C]) and every
-// weight axis that is indexed by channels names the value whose channel
-// layout it follows, exactly as --dnp-prune slices it.
+// depthwise [Kh,Kw,C], dense [Out,In], batch-norm vectors and prelu slopes
+// [C], a weight operand of add/mul in its own shape) and every weight axis
+// that is indexed by channels names the value whose channel layout it
+// follows, exactly as --dnp-prune slices it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_TRAIN_MODEL_H
@@ -32,8 +33,10 @@ enum class OpKind {
   MaxPool2D,
   AvgPool2D,
   GlobalAvgPool2D,
-  Add,
-  Mul, // elementwise, with broadcasting (squeeze-and-excitation)
+  Add,   // elementwise, with broadcasting (as mul)
+  Mul,   // elementwise, with broadcasting (squeeze-and-excitation)
+  Pad,   // constant spatial padding of an NHWC tensor
+  PRelu, // y = x >= 0 ? x : slope[c] * x, the slope a trainable parameter
   ChannelSlice,   // channels [offset, offset + size)
   ChannelShuffle, // ShuffleNet's shuffle with `groups`
   Concat,
@@ -73,6 +76,10 @@ struct Layout {
 struct ParamAxis {
   int axis = 0;
   int value = 0;
+  /// An input-channel axis of a conv2d / dense weight (its fan-in), which
+  /// Session::prune may rescale; output-channel axes and per-channel
+  /// vectors (biases, batch-norm parameters, prelu slopes) are not.
+  bool fanIn = false;
 };
 
 struct Param {
@@ -81,6 +88,11 @@ struct Param {
   std::vector<float> values;   // row-major
   std::vector<ParamAxis> axes; // channel-indexed axes
   bool trainable = true;       // false for batch-norm mean and variance
+  /// The operand of its op the parameter is read from and written back to.
+  unsigned operand = 0;
+  /// The resource key of its `dense_resource` blob ("" for other
+  /// constants): how a tool maps it back to the source model's parameter.
+  std::string resource;
 };
 
 struct Node {
@@ -88,11 +100,17 @@ struct Node {
   std::string name;         // "conv2d_3" (kind and index), for messages
   std::vector<int> inputs;  // value ids
   /// conv/depthwise/dense: weight, bias; batch_norm: scale, offset, mean,
-  /// variance.
+  /// variance; prelu: slope; add/mul: a weight operand (see weightOperand).
   std::vector<int> params;
+  /// add/mul: which operand (0 lhs, 1 rhs) is the weight params[0] (a
+  /// constant term or scale, in dnp's layout); -1 when both are
+  /// activations (`inputs`).
+  int weightOperand = -1;
   std::vector<int64_t> shape; // result shape (NHWC or [N,F]), original
   std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
   std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
+  /// pad: the border value.
+  float padValue = 0.0f;
   Activation act = Activation::None;
   /// conv2d: input and output channels in this many equal groups;
   /// channel_shuffle: its groups.

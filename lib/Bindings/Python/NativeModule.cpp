@@ -165,6 +165,7 @@ struct NativeModel {
       d["shape"] = p.shape;
       d["trainable"] = p.trainable;
       d["operand"] = p.operand;
+      d["resource"] = p.resource;
       py::list axes;
       for (const ParamAxis &a : p.axes)
         axes.append(py::make_tuple(a.axis, a.value, a.fanIn));
@@ -184,6 +185,9 @@ struct NativeModel {
       d["params"] = n.params;
       d["shape"] = n.shape;
       d["gated"] = n.gated;
+      d["act"] = n.act == Activation::Relu    ? "relu"
+                 : n.act == Activation::Relu6 ? "relu6"
+                                              : "none";
       d["groups"] = n.groups;
       out.append(d);
     }

@@ -23,7 +23,7 @@ int64_t(::dnp::tensorBytes)(Type type) {
 }
 
 bool(::dnp::ArenaProgram::isElementwiseInPlace)(Operation *op) {
-  return isa<AddOp, MulOp, BatchNormOp, SoftmaxOp>(op) ||
+  return isa<AddOp, MulOp, BatchNormOp, SoftmaxOp, PReluOp>(op) ||
          getActivationFn(op).has_value();
 }
 

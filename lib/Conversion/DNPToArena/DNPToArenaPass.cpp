@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelLowering.h"
+#include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Conversion/DNPToArena/ModelInterface.h"
 #include "dnp/Conversion/Passes.h"
@@ -45,9 +46,9 @@ namespace {
 bool isSupported(Operation *op) {
   return isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
              AvgPool2DOp, GlobalAvgPool2DOp, AddOp, ConcatOp, FlattenOp,
-             ReshapeOp, MulOp, ChannelSliceOp, ChannelShuffleOp, ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp,
-             HardSigmoidOp, HardSwishOp, LeakyReluOp, ClampOp, SoftmaxOp,
-             GateOp, GateConcatOp,
+             ReshapeOp, MulOp, ChannelSliceOp, ChannelShuffleOp, PadOp, PReluOp,
+             ReluOp, Relu6Op, SigmoidOp, TanhOp, SiluOp, HardSigmoidOp,
+             HardSwishOp, LeakyReluOp, ClampOp, SoftmaxOp, GateOp, GateConcatOp,
              RandomOp, arith::ConstantOp, func::ReturnOp,
              mlir::quant::StorageCastOp, mlir::quant::DequantizeCastOp,
              mlir::quant::QuantizeCastOp>(op);
@@ -182,24 +183,6 @@ ModelLowering::poolWindow(Operation *op) {
   return std::make_pair(w, avg ? PoolKind::Average : PoolKind::Max);
 }
 
-LogicalResult ModelLowering::lowerChannelMove(OpBuilder &b, Operation *op) {
-  KernelBuilder k(b, op->getLoc());
-  ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
-  int64_t pixels = elementsOf(op->getOperand(0)) / in.back();
-  Value x = view(b, op->getOperand(0)), y = view(b, op->getResult(0));
-  if (auto slice = dyn_cast<ChannelSliceOp>(op))
-    ::dnp::arena::emitChannelSlice(k, pixels, in.back(),
-                                   static_cast<int64_t>(slice.getOffset()),
-                                   shapeOf(slice.getResult()).back(), x, y,
-                                   blocking);
-  else
-    ::dnp::arena::emitChannelShuffle(
-        k, pixels, in.back(),
-        static_cast<int64_t>(cast<ChannelShuffleOp>(op).getGroups()), x, y,
-        blocking);
-  return success();
-}
-
 LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                    unsigned layer) {
   if (isa<mlir::quant::DequantizeCastOp, mlir::quant::QuantizeCastOp>(op) ||
@@ -310,12 +293,27 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         return success();
       })
       .Case([&](AddOp add) -> LogicalResult {
-        ::dnp::arena::emitElementwise(
-            k, elementsOf(add.getResult()),
-            {view(b, add.getLhs()), view(b, add.getRhs())}, result(),
-            add.getAct(), blocking);
+        FailureOr<std::pair<Value, Value>> operands =
+            binaryOperands(b, op, layer);
+        if (failed(operands))
+          return failure();
+        ::dnp::arena::emitAdd(k, shapeOf(add.getResult()),
+                              shapeOf(add.getLhs()), shapeOf(add.getRhs()),
+                              operands->first, operands->second, result(),
+                              add.getAct(), blocking);
         return success();
       })
+      .Case([&](PReluOp prelu) -> LogicalResult {
+        Value slope;
+        if (failed(weights(b, op, prelu.getSlope(), layer, "slope", slope)))
+          return failure();
+        int64_t channels = shapeOf(prelu.getResult()).back();
+        ::dnp::arena::emitPRelu(k, elementsOf(prelu.getResult()) / channels,
+                                channels, view(b, prelu.getInput()), slope,
+                                result(), blocking);
+        return success();
+      })
+      .Case([&](PadOp) { return lowerPad(b, op); })
       .Case<ReluOp, Relu6Op>([&](auto act) -> LogicalResult {
         Activation kind =
             isa<ReluOp>(op) ? Activation::relu : Activation::relu6;
@@ -327,14 +325,18 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
       .Case<ChannelSliceOp, ChannelShuffleOp>(
           [&](Operation *) { return lowerChannelMove(b, op); })
       .Case([&](MulOp mul) -> LogicalResult {
+        FailureOr<std::pair<Value, Value>> operands =
+            binaryOperands(b, op, layer);
+        if (failed(operands))
+          return failure();
         ::dnp::arena::emitMul(k, shapeOf(mul.getResult()),
                               shapeOf(mul.getLhs()), shapeOf(mul.getRhs()),
-                              view(b, mul.getLhs()), view(b, mul.getRhs()),
-                              result(), blocking);
+                              operands->first, operands->second, result(),
+                              blocking);
         return success();
       })
-      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
-            LeakyReluOp, ClampOp>([&](Operation *) -> LogicalResult {
+      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp, LeakyReluOp,
+            ClampOp>([&](Operation *) -> LogicalResult {
         ::dnp::arena::emitActivation(k, elementsOf(op->getResult(0)),
                                      view(b, op->getOperand(0)), result(),
                                      *getActivationFn(op), blocking);
@@ -385,6 +387,18 @@ LogicalResult ModelLowering::run() {
     ok = false;
   });
   if (!ok || failed(::dnp::checkGatesRemovable(func)))
+    return failure();
+  // The plan counts a folded pad as a view of its input, which the
+  // lowering cannot run as a copy: its convolutions must absorb it first.
+  WalkResult folded = func.walk([&](PadOp pad) {
+    if (!::dnp::isFoldedPad(pad))
+      return WalkResult::advance();
+    pad.emitError() << "'dnp.pad' is a zero pad that only convolutions read, "
+                       "which the cost model counts as folded into them; run "
+                       "--dnp-fold-pad before --convert-dnp-to-arena";
+    return WalkResult::interrupt();
+  });
+  if (folded.wasInterrupted())
     return failure();
   if (func.getBody().getBlocks().size() != 1)
     return func.emitError() << "expected a single-block function";
@@ -471,6 +485,11 @@ LogicalResult ModelLowering::run() {
     // Local to the object (the C API is invoke/input/output).
     layerFn->setAttr("llvm.linkage",
                      LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    // The object calls no library function: LLVM must not turn a fill or
+    // a copy (pad, reshape) into a call to memset or memcpy.
+    layerFn->setAttr(
+        "passthrough",
+        ArrayAttr::get(ctx, {StringAttr::get(ctx, "no-builtins")}));
     module.insert(Block::iterator(invoke), layerFn);
     OpBuilder lb = OpBuilder::atBlockBegin(layerFn.addEntryBlock());
     arena = memref::GetGlobalOp::create(lb, step.op->getLoc(), arenaType,

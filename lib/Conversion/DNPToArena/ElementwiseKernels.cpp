@@ -1,10 +1,13 @@
-//===- ElementwiseKernels.cpp - add, activations, bn, softmax, concat -----===//
+//===- ElementwiseKernels.cpp - add, mul, activations, bn, softmax --------===//
 //
 // All of these are safe in place (output at an input's offset): each
-// element is read before the same element is written.
+// element is read before the same element is written. The broadcasting
+// ones (add, mul) only over their full operand: a broadcast operand is
+// read again after the first result element is written.
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <functional>
 
@@ -89,6 +92,39 @@ void emitMul(KernelBuilder &k, ArrayRef<int64_t> out, ArrayRef<int64_t> lhsShape
                 });
 }
 
+void emitAdd(KernelBuilder &k, ArrayRef<int64_t> out,
+             ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape, Value lhs,
+             Value rhs, Value y, Activation act, const Blocking &blocking) {
+  // Equal shapes merge into one loop over every element.
+  emitBroadcast(k, out, lhsShape, rhsShape, blocking,
+                [&](KernelBuilder &ki, Value l, Value r, Value o) {
+                  Value sum = ki.addf(ki.load(lhs, l), ki.load(rhs, r));
+                  ki.store(ki.activation(sum, act), y, o);
+                });
+}
+
+void emitPRelu(KernelBuilder &k, int64_t pixels, int64_t channels, Value x,
+               Value slope, Value y, const Blocking &blocking) {
+  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+    Value base = kp.mul(p, channels);
+    kp.unrolledLoop(channels, blocking.unroll, {},
+                    [&](KernelBuilder &kc, Value c, ValueRange) {
+                      OpBuilder &b = kc.builder();
+                      Value i = kc.add(base, c);
+                      Value v = kc.load(x, i);
+                      Value nonNegative = arith::CmpFOp::create(
+                          b, kc.getLoc(), arith::CmpFPredicate::OGE, v,
+                          kc.f32(0.0f));
+                      Value scaled = kc.mulf(kc.load(slope, c), v);
+                      kc.store(arith::SelectOp::create(b, kc.getLoc(),
+                                                       nonNegative, v, scaled),
+                               y, i);
+                      return SmallVector<Value>();
+                    });
+    return SmallVector<Value>();
+  });
+}
+
 void emitActivation(KernelBuilder &k, int64_t n, Value x, Value y,
                     const ::dnp::ActivationFn &fn, const Blocking &blocking) {
   k.unrolledLoop(n, blocking.unroll, {},
@@ -141,70 +177,6 @@ void emitSoftmax(KernelBuilder &k, int64_t rows, int64_t features, Value x,
                     });
     return SmallVector<Value>();
   });
-}
-
-void emitConcat(KernelBuilder &k, int64_t pixels, ArrayRef<int64_t> channels,
-                ValueRange inputs, Value y, const Blocking &blocking) {
-  int64_t total = 0;
-  for (int64_t c : channels)
-    total += c;
-  int64_t offset = 0;
-  for (auto [c, input] : llvm::zip(channels, inputs)) {
-    k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
-      Value src = kp.mul(p, c);
-      Value dst = kp.add(kp.mul(p, total), offset);
-      kp.unrolledLoop(c, blocking.unroll, {},
-                      [&](KernelBuilder &ki, Value i, ValueRange) {
-                        ki.store(ki.load(input, ki.add(src, i)), y,
-                                 ki.add(dst, i));
-                        return SmallVector<Value>();
-                      });
-      return SmallVector<Value>();
-    });
-    offset += c;
-  }
-}
-
-void emitChannelSlice(KernelBuilder &k, int64_t pixels, int64_t channels,
-                      int64_t offset, int64_t size, Value x, Value y,
-                      const Blocking &blocking) {
-  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
-    Value src = kp.add(kp.mul(p, channels), offset);
-    Value dst = kp.mul(p, size);
-    kp.unrolledLoop(size, blocking.unroll, {},
-                    [&](KernelBuilder &ki, Value c, ValueRange) {
-                      ki.store(ki.load(x, ki.add(src, c)), y, ki.add(dst, c));
-                      return SmallVector<Value>();
-                    });
-    return SmallVector<Value>();
-  });
-}
-
-void emitChannelShuffle(KernelBuilder &k, int64_t pixels, int64_t channels,
-                        int64_t groups, Value x, Value y,
-                        const Blocking &blocking) {
-  const int64_t perGroup = channels / groups;
-  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
-    Value base = kp.mul(p, channels);
-    // Reads stay consecutive within a group; writes stride by `groups`.
-    kp.loop(0, groups, 1, {}, [&](KernelBuilder &kg, Value i, ValueRange) {
-      Value src = kg.add(base, kg.mul(i, perGroup));
-      Value dst = kg.add(base, i);
-      kg.unrolledLoop(perGroup, blocking.unroll, {},
-                      [&](KernelBuilder &ki, Value j, ValueRange) {
-                        ki.store(ki.load(x, ki.add(src, j)), y,
-                                 ki.add(dst, ki.mul(j, groups)));
-                        return SmallVector<Value>();
-                      });
-      return SmallVector<Value>();
-    });
-    return SmallVector<Value>();
-  });
-}
-
-void emitCopy(KernelBuilder &k, int64_t n, Value x, Value y,
-              const Blocking &blocking) {
-  emitElementwise(k, n, {x}, y, Activation::none, blocking);
 }
 
 } // namespace dnp::arena

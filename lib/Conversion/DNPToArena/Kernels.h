@@ -75,7 +75,8 @@ void emitGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
                        int64_t channels, mlir::Value x, mlir::Value y,
                        const Blocking &blocking);
 
-/// y[i] = act(a[i] + b[i]) (two inputs) or act(a[i]) (one input).
+/// y[i] = act(a[i] + b[i]) (two inputs) or act(a[i]) (one input), equal
+/// shapes.
 void emitElementwise(KernelBuilder &k, int64_t n, mlir::ValueRange inputs,
                      mlir::Value y, mlir::dnp::Activation act,
                      const Blocking &blocking);
@@ -98,6 +99,17 @@ void emitMul(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
              llvm::ArrayRef<int64_t> lhsShape, llvm::ArrayRef<int64_t> rhsShape,
              mlir::Value lhs, mlir::Value rhs, mlir::Value y,
              const Blocking &blocking);
+
+/// y = act(lhs + rhs) with broadcasting (add).
+void emitAdd(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
+             llvm::ArrayRef<int64_t> lhsShape, llvm::ArrayRef<int64_t> rhsShape,
+             mlir::Value lhs, mlir::Value rhs, mlir::Value y,
+             mlir::dnp::Activation act, const Blocking &blocking);
+
+/// prelu over [pixels, channels]: y = x where x >= 0, else slope[c] * x.
+void emitPRelu(KernelBuilder &k, int64_t pixels, int64_t channels,
+               mlir::Value x, mlir::Value slope, mlir::Value y,
+               const Blocking &blocking);
 
 /// y[i] = fn(x[i]): a standalone activation.
 void emitActivation(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,
@@ -129,6 +141,18 @@ void emitChannelSlice(KernelBuilder &k, int64_t pixels, int64_t channels,
 void emitChannelShuffle(KernelBuilder &k, int64_t pixels, int64_t channels,
                         int64_t groups, mlir::Value x, mlir::Value y,
                         const Blocking &blocking);
+
+/// An NHWC pad: `batch` images of height x width x channels, bordered by
+/// top/bottom rows and left/right columns.
+struct PadGeometry {
+  int64_t batch = 1, height = 1, width = 1, channels = 1;
+  int64_t top = 0, bottom = 0, left = 0, right = 0;
+};
+
+/// pad: the border elements of y are `border` (a constant of y's element
+/// type), the interior a copy of x. Any element type; never in place.
+void emitPad(KernelBuilder &k, const PadGeometry &g, mlir::Value x,
+             mlir::Value border, mlir::Value y, const Blocking &blocking);
 
 /// y[i] = x[i].
 void emitCopy(KernelBuilder &k, int64_t n, mlir::Value x, mlir::Value y,

@@ -4,7 +4,8 @@
 // The state of --convert-dnp-to-arena for one model function: the arena
 // global, the views of it, the constant globals. DNPToArenaPass.cpp lowers
 // the f32 ops and drives it; QuantLowering.cpp lowers the quantized ops
-// (int8 activations, quant casts at the edges).
+// (int8 activations, quant casts at the edges); MoveLowering.cpp the ops
+// that only move values, of either kind.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_LIB_CONVERSION_DNPTOARENA_MODELLOWERING_H
@@ -48,11 +49,20 @@ private:
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);
-  /// channel_slice / channel_shuffle: moves values of any element type.
+  /// channel_slice / channel_shuffle: moves values of any element type
+  /// (MoveLowering.cpp).
   mlir::LogicalResult lowerChannelMove(mlir::OpBuilder &b,
                                        mlir::Operation *op);
+  /// pad, f32 or int8: the border value around a copy of the input.
+  mlir::LogicalResult lowerPad(mlir::OpBuilder &b, mlir::Operation *op);
   /// The arena view of an activation: memref<Nxf32> or memref<Nxi8>.
   mlir::Value view(mlir::OpBuilder &b, mlir::Value v);
+  /// The operands of an add or mul: arena views, or for a constant operand
+  /// (an imported bias term or scale, not in the arena) a weight global
+  /// dnp_<name>_l<layer>_const of its f32 values or int8 stored values,
+  /// which the cost model counts as flash (QuantLowering.cpp).
+  mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
+  binaryOperands(mlir::OpBuilder &b, mlir::Operation *op, unsigned layer);
   /// Whether the view of `v` starts at a multiple of 4 bytes.
   bool isAligned(mlir::Value v) const;
   /// A constant global dnp_<name>_l<layer>_<suffix> holding `data` (a 1-D

@@ -14,29 +14,32 @@ using namespace mlir;
 
 namespace dnp::arena {
 
-void emitQuantAdd(KernelBuilder &k, int64_t n, Value lhs, Value rhs,
-                  const QuantAddParams &params, Value y,
+void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
+                  ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
+                  Value lhs, Value rhs, const QuantAddParams &params, Value y,
                   const Blocking &blocking) {
-  k.unrolledLoop(
-      n, blocking.unroll, {}, [&](KernelBuilder &ki, Value i, ValueRange) {
+  emitBroadcast(
+      k, out, lhsShape, rhsShape, blocking,
+      [&](KernelBuilder &ki, Value l, Value r, Value o) {
         FixedPointBuilder f(ki.builder(), ki.getLoc());
         // (q - z) * 2^20 fits easily: |q - z| <= 255.
-        auto scaled = [&](Value buffer, int32_t zeroPoint, int input) {
-          Value centred = f.sub(f.fromInt8(ki.load(buffer, i)), f.c(zeroPoint));
+        auto scaled = [&](Value buffer, Value at, int32_t zeroPoint,
+                          int input) {
+          Value centred =
+              f.sub(f.fromInt8(ki.load(buffer, at)), f.c(zeroPoint));
           Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
           return f.mbqm(shifted, f.c(params.multiplier[input]),
                         f.c(params.shift[input]), params.shift[input] > 0);
         };
         // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
         // so the sum cannot overflow.
-        Value sum = f.add(scaled(lhs, params.lhsZeroPoint, 0),
-                          scaled(rhs, params.rhsZeroPoint, 1));
-        Value out = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
+        Value sum = f.add(scaled(lhs, l, params.lhsZeroPoint, 0),
+                          scaled(rhs, r, params.rhsZeroPoint, 1));
+        Value res = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
                            params.shift[2] > 0);
-        ki.store(f.toInt8(f.requantizedOutput(out, params.outputZeroPoint,
+        ki.store(f.toInt8(f.requantizedOutput(res, params.outputZeroPoint,
                                               params.actMin, params.actMax)),
-                 y, i);
-        return SmallVector<Value>();
+                 y, o);
       });
 }
 
@@ -57,6 +60,41 @@ void emitQuantMul(KernelBuilder &k, ArrayRef<int64_t> out,
                                               -128, 127)),
                  y, o);
       });
+}
+
+void emitQuantPRelu(KernelBuilder &k, int64_t pixels, int64_t channels, Value x,
+                    Value slope, const QuantPReluParams &params, Value y,
+                    const Blocking &blocking) {
+  k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
+    Value base = kp.mul(p, channels);
+    kp.unrolledLoop(
+        channels, blocking.unroll, {},
+        [&](KernelBuilder &kc, Value c, ValueRange) {
+          OpBuilder &b = kc.builder();
+          Location loc = kc.getLoc();
+          FixedPointBuilder f(b, loc);
+          Value i = kc.add(base, c);
+          Value d =
+              f.sub(f.fromInt8(kc.load(x, i)), f.c(params.inputZeroPoint));
+          Value a =
+              f.sub(f.fromInt8(kc.load(slope, c)), f.c(params.slopeZeroPoint));
+          // Both sides are computed and one is selected (no branch per
+          // element); |d * a| <= 255 * 255 fits in int32.
+          Value positive = f.mbqm(d, f.c(params.multiplier[0]),
+                                  f.c(params.shift[0]), params.shift[0] > 0);
+          Value negative = f.mbqm(f.mul(d, a), f.c(params.multiplier[1]),
+                                  f.c(params.shift[1]), params.shift[1] > 0);
+          Value nonNegative = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::sge, d, f.c(0));
+          Value v =
+              arith::SelectOp::create(b, loc, nonNegative, positive, negative);
+          kc.store(f.toInt8(f.requantizedOutput(v, params.outputZeroPoint, -128,
+                                                127)),
+                   y, i);
+          return SmallVector<Value>();
+        });
+    return SmallVector<Value>();
+  });
 }
 
 void emitQuantConcat(KernelBuilder &k, int64_t pixels,

@@ -76,15 +76,30 @@ void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
                             int64_t channels, mlir::Value x, mlir::Value y,
                             const Blocking &blocking);
 
-/// TFLite's int8 add (docs/Quantization.md).
+/// TFLite's int8 add (docs/Quantization.md), with broadcasting as
+/// emitBroadcast does it.
 struct QuantAddParams {
   int32_t lhsZeroPoint = 0, rhsZeroPoint = 0, outputZeroPoint = 0;
   int32_t multiplier[3] = {0, 0, 0}, shift[3] = {0, 0, 0};
   int32_t actMin = -128, actMax = 127;
 };
-void emitQuantAdd(KernelBuilder &k, int64_t n, mlir::Value lhs, mlir::Value rhs,
-                  const QuantAddParams &params, mlir::Value y,
+void emitQuantAdd(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
+                  llvm::ArrayRef<int64_t> lhsShape,
+                  llvm::ArrayRef<int64_t> rhsShape, mlir::Value lhs,
+                  mlir::Value rhs, const QuantAddParams &params, mlir::Value y,
                   const Blocking &blocking);
+
+/// TFLite's int8 prelu over [pixels, channels] with an int8 slope per
+/// channel: d = x - z_in, y = clamp(z_out + (d >= 0 ? mbqm(d, m[0], s[0])
+/// : mbqm(d * (slope[c] - z_slope), m[1], s[1])), -128, 127).
+struct QuantPReluParams {
+  int32_t inputZeroPoint = 0, slopeZeroPoint = 0, outputZeroPoint = 0;
+  int32_t multiplier[2] = {0, 0}, shift[2] = {0, 0};
+};
+void emitQuantPRelu(KernelBuilder &k, int64_t pixels, int64_t channels,
+                    mlir::Value x, mlir::Value slope,
+                    const QuantPReluParams &params, mlir::Value y,
+                    const Blocking &blocking);
 
 /// One concat input: its zero point and rescale to the result.
 struct QuantConcatInput {

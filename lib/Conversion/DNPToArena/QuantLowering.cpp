@@ -158,6 +158,48 @@ DenseElementsAttr i32Attr(Builder &b, ArrayRef<int32_t> data) {
 
 } // namespace
 
+FailureOr<std::pair<Value, Value>>
+ModelLowering::binaryOperands(OpBuilder &b, Operation *op, unsigned layer) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  bool lhsInArena = program->bufferOf(lhs) >= 0;
+  bool rhsInArena = program->bufferOf(rhs) >= 0;
+  if (!lhsInArena && !rhsInArena)
+    return op->emitError() << "'" << op->getName()
+                           << "' has no activation operand (both are "
+                              "constants); the Cortex-M lowering needs one";
+  auto operand = [&](Value v, bool inArena) -> FailureOr<Value> {
+    if (inArena)
+      return view(b, v);
+    if (!isQuantized(v)) {
+      Value global;
+      if (failed(weights(b, op, v, layer, "const", global)))
+        return failure();
+      return global;
+    }
+    // Per tensor, stored as it is: one byte per element, as the cost
+    // model counts it.
+    if (!int8Type(v))
+      return op->emitError()
+             << "'" << op->getName()
+             << "': the Cortex-M lowering supports a per-tensor int8 "
+                "constant operand only, got "
+             << v.getType();
+    std::vector<int64_t> stored;
+    if (failed(readStored(v, op, 8, stored)))
+      return failure();
+    std::vector<int8_t> data(stored.begin(), stored.end());
+    return constantGlobal(b, op->getLoc(), "const", layer, i8Attr(b, data),
+                          /*weight=*/true);
+  };
+  FailureOr<Value> l = operand(lhs, lhsInArena);
+  if (failed(l))
+    return failure();
+  FailureOr<Value> r = operand(rhs, rhsInArena);
+  if (failed(r))
+    return failure();
+  return std::make_pair(*l, *r);
+}
+
 LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                             unsigned layer) {
   Location loc = op->getLoc();
@@ -311,10 +353,44 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         }
         ::dnp::quant::activationRange(toQuant(add.getAct()), out, params.actMin,
                                       params.actMax);
-        emitQuantAdd(k, elementsOf(add.getResult()), view(b, add.getLhs()),
-                     view(b, add.getRhs()), params, result(), blocking);
+        FailureOr<std::pair<Value, Value>> operands =
+            binaryOperands(b, op, layer);
+        if (failed(operands))
+          return failure();
+        emitQuantAdd(k, shapeOf(add.getResult()), shapeOf(add.getLhs()),
+                     shapeOf(add.getRhs()), operands->first, operands->second,
+                     params, result(), blocking);
         return success();
       })
+      .Case([&](PReluOp prelu) -> LogicalResult {
+        // The slope is an int8 tensor of its own parameters (per tensor),
+        // stored as it is: one byte per channel, as the cost model counts.
+        if (!int8Type(prelu.getSlope()))
+          return op->emitError()
+                 << "'dnp.prelu': the Cortex-M lowering supports a "
+                    "per-tensor int8 slope only, got "
+                 << prelu.getSlope().getType();
+        std::vector<int64_t> stored;
+        if (failed(readStored(prelu.getSlope(), op, 8, stored)))
+          return failure();
+        std::vector<int8_t> data(stored.begin(), stored.end());
+        Value slope = constantGlobal(b, loc, "slope", layer, i8Attr(b, data),
+                                     /*weight=*/true);
+        QuantPReluParams params;
+        params.inputZeroPoint = paramsOf(prelu.getInput()).zeroPoint;
+        params.slopeZeroPoint = paramsOf(prelu.getSlope()).zeroPoint;
+        params.outputZeroPoint = paramsOf(prelu.getOutput()).zeroPoint;
+        for (int i = 0; i < 2; ++i) {
+          params.multiplier[i] = prelu.getMultiplier()[i];
+          params.shift[i] = prelu.getShift()[i];
+        }
+        int64_t channels = shapeOf(prelu.getResult()).back();
+        emitQuantPRelu(k, elementsOf(prelu.getResult()) / channels, channels,
+                       view(b, prelu.getInput()), slope, params, result(),
+                       blocking);
+        return success();
+      })
+      .Case([&](PadOp) { return lowerPad(b, op); })
       .Case<ChannelSliceOp, ChannelShuffleOp>(
           [&](Operation *) { return lowerChannelMove(b, op); })
       .Case([&](MulOp mul) -> LogicalResult {
@@ -324,9 +400,13 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         params.outputZeroPoint = paramsOf(mul.getOutput()).zeroPoint;
         params.multiplier = mul.getMultiplier()[0];
         params.shift = mul.getShift()[0];
+        FailureOr<std::pair<Value, Value>> operands =
+            binaryOperands(b, op, layer);
+        if (failed(operands))
+          return failure();
         emitQuantMul(k, shapeOf(mul.getResult()), shapeOf(mul.getLhs()),
-                     shapeOf(mul.getRhs()), view(b, mul.getLhs()),
-                     view(b, mul.getRhs()), params, result(), blocking);
+                     shapeOf(mul.getRhs()), operands->first, operands->second,
+                     params, result(), blocking);
         return success();
       })
       .Case([&](ConcatOp concat) -> LogicalResult {
@@ -352,8 +432,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                        result(), lo, hi, blocking);
         return success();
       })
-      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
-            LeakyReluOp, ClampOp>([&](Operation *) -> LogicalResult {
+      .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp, LeakyReluOp,
+            ClampOp>([&](Operation *) -> LogicalResult {
         std::array<int8_t, 256> table = ::dnp::quant::unaryTable(
             *getActivationFn(op), paramsOf(op->getOperand(0)),
             paramsOf(op->getResult(0)));

@@ -31,8 +31,10 @@ mlir::Value biasActivation(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value acc, mlir::Value bias,
                            mlir::dnp::Activation act);
 
-/// A parallel elementwise linalg.generic over `inputs` (all of the result's
-/// type) computing `body(args)`.
+/// A parallel elementwise linalg.generic over `inputs` computing
+/// `body(args)`. Each input has the result's rank; a dimension of size 1
+/// where the result's is larger is broadcast (read at index 0), as add and
+/// mul define it.
 mlir::Value elementwise(
     mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
     mlir::ValueRange inputs,

@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - add, activations, batch_norm, softmax -> linalg -===//
+//===- Elementwise.cpp - add, mul, prelu, activations, ... -> linalg ----===//
 #include "Common.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Conversion/DNPToLinalg/DNPToLinalg.h"
@@ -43,6 +43,41 @@ struct MulLowering : OpConversionPattern<MulOp> {
                         [&](OpBuilder &b, Location l, ValueRange args) {
                           return arith::MulFOp::create(b, l, args[0], args[1]);
                         }));
+    return success();
+  }
+};
+
+/// y = x where x >= 0, else slope[c] * x: one generic reading the slope
+/// along the last (channel) dimension, as the bias of biasActivation.
+struct PReluLowering : OpConversionPattern<PReluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    if (!type.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 prelu lowers to linalg");
+    unsigned rank = type.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap channel =
+        AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
+    Value init = emptyTensor(rewriter, op.getLoc(), type);
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type},
+        ValueRange{adaptor.getInput(), adaptor.getSlope()}, ValueRange{init},
+        ArrayRef<AffineMap>{identity, channel, identity}, parallel(rank),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
+          Value nonNegative = arith::CmpFOp::create(
+              b, l, arith::CmpFPredicate::OGE, args[0], zero);
+          Value scaled = arith::MulFOp::create(b, l, args[1], args[0]);
+          linalg::YieldOp::create(
+              b, l,
+              arith::SelectOp::create(b, l, nonNegative, args[0], scaled)
+                  .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -241,7 +276,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 } // namespace
 
 void (::dnp::populateElementwiseToLinalgPatterns)(RewritePatternSet &patterns) {
-  patterns.add<AddLowering, MulLowering,
+  patterns.add<AddLowering, MulLowering, PReluLowering,
                ActivationLowering<ReluOp, Activation::relu>,
                ActivationLowering<Relu6Op, Activation::relu6>,
                BatchNormLowering, SoftmaxLowering, UnaryActivationLowering>(

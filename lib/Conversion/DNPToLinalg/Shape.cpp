@@ -1,4 +1,4 @@
-//===- Shape.cpp - concat, flatten, reshape, random weights -> tensor -----===//
+//===- Shape.cpp - concat, flatten, reshape, pad, weights -> tensor ------===//
 #include "Common.h"
 #include "dnp/Conversion/DNPToLinalg/DNPToLinalg.h"
 #include "dnp/Dialect/DNP/IR/Weights.h"
@@ -136,6 +136,21 @@ struct ChannelShuffleLowering : OpConversionPattern<ChannelShuffleOp> {
   }
 };
 
+/// pad: tensor.pad of the spatial dimensions with the constant.
+struct PadLowering : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 pad lowers to linalg");
+    rewriter.replaceOp(op, padNHWC(rewriter, op.getLoc(), adaptor.getInput(),
+                                   op.getPadding(),
+                                   op.getValue().convertToFloat()));
+    return success();
+  }
+};
+
 /// dnp.random -> arith.constant holding the same values.
 struct RandomLowering : OpConversionPattern<RandomOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -156,6 +171,6 @@ struct RandomLowering : OpConversionPattern<RandomOp> {
 
 void (::dnp::populateShapeToLinalgPatterns)(RewritePatternSet &patterns) {
   patterns.add<ConcatLowering, FlattenLowering, ReshapeLowering,
-               ChannelSliceLowering, ChannelShuffleLowering, RandomLowering>(
-      patterns.getContext());
+               ChannelSliceLowering, ChannelShuffleLowering, PadLowering,
+               RandomLowering>(patterns.getContext());
 }

@@ -39,6 +39,9 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
 }
 
 void buildArenaToLLVMPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
+  // First: the arena checks of the later rewrites cannot read a folded pad,
+  // whose slot is a view of its smaller input.
+  pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFoldPad());
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFoldBatchNorm());
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFuseActivations());
   mlir::dnp::ConvertDNPToArenaOptions arena;
@@ -113,7 +116,8 @@ struct LowerToLLVMPipelineOptions
 void registerDNPPipelines() {
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "dnp-lower-to-llvm",
-      "Plan the arena, fold batch norms, fuse activations, lower to loops "
+      "Plan the arena, fold zero pads and batch norms, fuse activations, "
+      "lower to loops "
       "over the arena and to the LLVM dialect with 32-bit indices (the "
       "pipeline of dnp-compile, without the fit check and code generation)",
       [](OpPassManager &pm, const LowerToLLVMPipelineOptions &opts) {
@@ -129,9 +133,10 @@ void registerDNPPipelines() {
       });
   PassPipelineRegistration<>(
       "dnp-lower-to-linalg",
-      "Fold batch norms into convolutions, fuse activations into their "
-      "producers, then lower dnp to linalg on tensors",
+      "Fold zero pads and batch norms into convolutions, fuse activations "
+      "into their producers, then lower dnp to linalg on tensors",
       [](OpPassManager &pm) {
+        pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFoldPad());
         pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFoldBatchNorm());
         pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPFuseActivations());
         pm.addNestedPass<func::FuncOp>(mlir::dnp::createConvertDNPToLinalg());

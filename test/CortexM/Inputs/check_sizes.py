@@ -5,7 +5,7 @@
 
 NM_OUTPUT is `arm-none-eabi-nm -S` of the ELF. The size of the symbol
 dnp_NAME_arena must equal the report's pmu_bytes and arena_bytes, and the
-sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift,table} and of
+sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift,table,slope,const} and of
 the int8 requantization tables dnp_NAME_l<k>_requant_{mult,shift} must add
 up to its flash_bytes (the tables alone to its requant_bytes). Prints the numbers; exits non-zero on a mismatch.
 """
@@ -30,7 +30,7 @@ def main():
     if arena not in sizes:
         sys.exit(f"no symbol {arena}")
     weights = {s: n for s, n in sizes.items()
-               if re.fullmatch(rf"dnp_{name}_l\d+_(weight|bias|scale|shift|table)", s)}
+               if re.fullmatch(rf"dnp_{name}_l\d+_(weight|bias|scale|shift|table|slope|const)", s)}
     requant = {s: n for s, n in sizes.items()
                if re.fullmatch(rf"dnp_{name}_l\d+_requant_(mult|shift)", s)}
     weights.update(requant)

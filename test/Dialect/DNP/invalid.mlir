@@ -573,7 +573,7 @@ func.func @global_avg_pool_result_shape(%x: tensor<1x7x7x64xf32>) -> tensor<1x64
 // -----
 
 func.func @add_shape_mismatch(%a: tensor<1x4x4x8xf32>, %b: tensor<1x4x4x4xf32>) -> tensor<1x4x4x8xf32> {
-  // expected-error@+1 {{'dnp.add' op requires the same type for all operands and results}}
+  // expected-error@+1 {{'dnp.add' op rhs dimension 3 is 4, must be 1 or the result's 8 (shapes 1x4x4x8 and 1x4x4x4 -> 1x4x4x8)}}
   %y = "dnp.add"(%a, %b) : (tensor<1x4x4x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x8xf32>
   return %y : tensor<1x4x4x8xf32>
 }

@@ -18,9 +18,11 @@ namespace dnp {
 void populateConvolutionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// max_pool2d, avg_pool2d, global_avg_pool2d.
 void populatePoolingToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// add, relu, relu6, batch_norm, softmax.
+/// add and mul (broadcasting), prelu, the activations, batch_norm,
+/// softmax.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// concat, flatten, reshape; dnp.random -> arith.constant.
+/// concat, flatten, reshape, channel_slice, channel_shuffle, pad;
+/// dnp.random -> arith.constant.
 void populateShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.

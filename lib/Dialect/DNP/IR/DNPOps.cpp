@@ -453,6 +453,28 @@ LogicalResult ChannelSliceOp::verify() {
   return verifySameQuantization(*this, getInput(), getOutput());
 }
 
+LogicalResult PadOp::verify() {
+  if (failed(verifyRank(*this, getInput(), "input", 4)) ||
+      failed(verifyRank(*this, getOutput(), "result", 4)))
+    return failure();
+  ArrayRef<int64_t> pad = getPadding();
+  if (pad.size() != 4)
+    return emitOpError() << "padding must be [top, bottom, left, right], got "
+                         << pad.size() << " values";
+  if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
+    return emitOpError() << "padding [" << pad[0] << ", " << pad[1] << ", "
+                         << pad[2] << ", " << pad[3]
+                         << "] must be non-negative";
+  if (std::isnan(getValue().convertToFloat()))
+    return emitOpError() << "value must not be NaN";
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t expected[] = {in[0], in[1] + pad[0] + pad[1], in[2] + pad[2] + pad[3],
+                        in[3]};
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  return verifySameQuantization(*this, getInput(), getOutput());
+}
+
 LogicalResult ChannelShuffleOp::verify() {
   if (failed(verifyRank(*this, getInput(), "input", 4)))
     return failure();

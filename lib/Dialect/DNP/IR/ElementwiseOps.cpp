@@ -16,45 +16,6 @@ using namespace mlir::dnp::detail;
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-LogicalResult AddOp::verify() {
-  NamedValue values[] = {
-      {getLhs(), "lhs"}, {getRhs(), "rhs"}, {getOutput(), "result"}};
-  FailureOr<bool> quantized = quantizedMode(*this, values);
-  if (failed(quantized))
-    return failure();
-  if (!*quantized) {
-    if (getLhs().getType() != getOutput().getType() ||
-        getRhs().getType() != getOutput().getType())
-      return emitOpError()
-             << "requires the same type for all operands and results";
-    return verifyNoRequant(*this);
-  }
-  if (shapeOf(getLhs()) != shapeOf(getOutput()) ||
-      shapeOf(getRhs()) != shapeOf(getOutput()))
-    return emitOpError()
-           << "requires the same shape for all operands and results";
-  auto lhs = activationQuant(*this, getLhs(), "lhs");
-  if (failed(lhs))
-    return failure();
-  auto rhs = activationQuant(*this, getRhs(), "rhs");
-  if (failed(rhs))
-    return failure();
-  auto out = activationQuant(*this, getOutput(), "result");
-  if (failed(out))
-    return failure();
-  ::dnp::quant::AddMultipliers m = ::dnp::quant::addMultipliers(
-      lhs->getScale(), rhs->getScale(), out->getScale());
-  double twiceMax = 2 * std::max(lhs->getScale(), rhs->getScale());
-  ::dnp::quant::QuantizedMultiplier expected[] = {m.lhs, m.rhs, m.output};
-  double reals[] = {lhs->getScale() / twiceMax, rhs->getScale() / twiceMax,
-                    twiceMax / ((1 << ::dnp::quant::kAddLeftShift) *
-                                out->getScale())};
-  return verifyRequant(*this, expected, reals, [](size_t i) {
-    const char *names[] = {"lhs", "rhs", "result"};
-    return std::string(names[i]);
-  });
-}
-
 /// Each dimension of every operand is the result's or 1 (same rank).
 static LogicalResult verifyBroadcast(Operation *op, ArrayRef<NamedValue> ins,
                                      Value out) {
@@ -91,43 +52,128 @@ static LogicalResult verifyBroadcast(Operation *op, ArrayRef<NamedValue> ins,
   return success();
 }
 
-LogicalResult MulOp::verify() {
-  NamedValue values[] = {
-      {getLhs(), "lhs"}, {getRhs(), "rhs"}, {getOutput(), "result"}};
-  FailureOr<bool> quantized = quantizedMode(*this, values);
+namespace {
+/// The int8 types of a quantized add or mul's operands and result.
+struct BinaryQuant {
+  quant::UniformQuantizedType lhs, rhs, out;
+};
+} // namespace
+
+/// Shared checks of add and mul: broadcastable shapes, then all f32 (no
+/// requantization; returns std::nullopt) or all int8 per tensor (returns
+/// their types for the op's own multiplier check).
+static FailureOr<std::optional<BinaryQuant>>
+verifyBinary(Operation *op, Value lhs, Value rhs, Value out) {
+  NamedValue values[] = {{lhs, "lhs"}, {rhs, "rhs"}, {out, "result"}};
+  FailureOr<bool> quantized = quantizedMode(op, values);
   if (failed(quantized) ||
-      failed(verifyBroadcast(*this, ArrayRef(values).take_front(2),
-                             getOutput())))
+      failed(verifyBroadcast(op, ArrayRef(values).take_front(2), out)))
     return failure();
   if (!*quantized) {
-    if (elementTypeOf(getLhs()) != elementTypeOf(getOutput()) ||
-        elementTypeOf(getRhs()) != elementTypeOf(getOutput()))
-      return emitOpError() << "f32 operands and result must be f32";
-    return verifyNoRequant(*this);
+    if (elementTypeOf(lhs) != elementTypeOf(out) ||
+        elementTypeOf(rhs) != elementTypeOf(out))
+      return op->emitOpError() << "f32 operands and result must be f32";
+    if (failed(verifyNoRequant(op)))
+      return failure();
+    return std::optional<BinaryQuant>();
   }
-  auto lhs = activationQuant(*this, getLhs(), "lhs");
-  if (failed(lhs))
+  auto l = activationQuant(op, lhs, "lhs");
+  if (failed(l))
     return failure();
-  auto rhs = activationQuant(*this, getRhs(), "rhs");
-  if (failed(rhs))
+  auto r = activationQuant(op, rhs, "rhs");
+  if (failed(r))
+    return failure();
+  auto o = activationQuant(op, out, "result");
+  if (failed(o))
+    return failure();
+  return std::optional<BinaryQuant>(BinaryQuant{*l, *r, *o});
+}
+
+LogicalResult AddOp::verify() {
+  auto types = verifyBinary(*this, getLhs(), getRhs(), getOutput());
+  if (failed(types) || !*types)
+    return failure(failed(types));
+  double sl = (*types)->lhs.getScale(), sr = (*types)->rhs.getScale(),
+         so = (*types)->out.getScale();
+  ::dnp::quant::AddMultipliers m = ::dnp::quant::addMultipliers(sl, sr, so);
+  double twiceMax = 2 * std::max(sl, sr);
+  ::dnp::quant::QuantizedMultiplier expected[] = {m.lhs, m.rhs, m.output};
+  double reals[] = {sl / twiceMax, sr / twiceMax,
+                    twiceMax / ((1 << ::dnp::quant::kAddLeftShift) * so)};
+  return verifyRequant(*this, expected, reals, [](size_t i) {
+    const char *names[] = {"lhs", "rhs", "result"};
+    return std::string(names[i]);
+  });
+}
+
+/// The operand of an add or mul whose shape is the result's.
+static Value fullOperand(Value lhs, Value rhs, Value out) {
+  auto shape = cast<RankedTensorType>(out.getType()).getShape();
+  if (cast<RankedTensorType>(lhs.getType()).getShape() == shape)
+    return lhs;
+  if (cast<RankedTensorType>(rhs.getType()).getShape() == shape)
+    return rhs;
+  return {};
+}
+
+Value AddOp::getFullOperand() {
+  return fullOperand(getLhs(), getRhs(), getOutput());
+}
+
+LogicalResult MulOp::verify() {
+  auto types = verifyBinary(*this, getLhs(), getRhs(), getOutput());
+  if (failed(types) || !*types)
+    return failure(failed(types));
+  double sl = (*types)->lhs.getScale(), sr = (*types)->rhs.getScale(),
+         so = (*types)->out.getScale();
+  return verifyRequant(*this, {::dnp::quant::convMultiplier(sl, sr, so)},
+                       {sl * sr / so},
+                       [](size_t) { return std::string("the product"); });
+}
+
+Value MulOp::getFullOperand() {
+  return fullOperand(getLhs(), getRhs(), getOutput());
+}
+
+LogicalResult PReluOp::verify() {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  if (type.getRank() < 1 || !type.hasStaticShape())
+    return emitOpError() << "input must have a static shape of rank >= 1, "
+                            "got "
+                         << type;
+  int64_t channels = type.getShape().back();
+  if (failed(verifyVector(*this, getSlope(), "slope", channels)))
+    return failure();
+  NamedValue values[] = {
+      {getInput(), "input"}, {getSlope(), "slope"}, {getOutput(), "result"}};
+  FailureOr<bool> quantized = quantizedMode(*this, values);
+  if (failed(quantized))
+    return failure();
+  if (shapeOf(getOutput()) != type.getShape())
+    return emitOpError() << "result shape " << shapeStr(shapeOf(getOutput()))
+                         << " differs from the input's "
+                         << shapeStr(type.getShape());
+  if (!*quantized)
+    return verifyNoRequant(*this);
+  auto in = activationQuant(*this, getInput(), "input");
+  if (failed(in))
+    return failure();
+  auto slope = activationQuant(*this, getSlope(), "slope");
+  if (failed(slope))
     return failure();
   auto out = activationQuant(*this, getOutput(), "result");
   if (failed(out))
     return failure();
-  double real = lhs->getScale() * rhs->getScale() / out->getScale();
-  return verifyRequant(
-      *this,
-      {::dnp::quant::convMultiplier(lhs->getScale(), rhs->getScale(),
-                                    out->getScale())},
-      {real}, [](size_t) { return std::string("the product"); });
-}
-
-Value MulOp::getFullOperand() {
-  if (getLhs().getType().getShape() == getOutput().getType().getShape())
-    return getLhs();
-  if (getRhs().getType().getShape() == getOutput().getType().getShape())
-    return getRhs();
-  return {};
+  double s_in = in->getScale(), s_a = slope->getScale(),
+         s_out = out->getScale();
+  ::dnp::quant::QuantizedMultiplier expected[] = {
+      ::dnp::quant::convMultiplier(s_in, 1.0, s_out),
+      ::dnp::quant::convMultiplier(s_in, s_a, s_out)};
+  double reals[] = {s_in / s_out, s_in * s_a / s_out};
+  return verifyRequant(*this, expected, reals, [](size_t i) {
+    return std::string(i == 0 ? "the non-negative side"
+                              : "the negative side (input x slope)");
+  });
 }
 
 LogicalResult ReluOp::verify() {

@@ -216,6 +216,31 @@ LogicalResult PrunePass::rewrite(const ChannelGroupAnalysis &groups) {
                   return failure();
               return success();
             })
+            // One slope per channel of its (pass-through) result.
+            .Case([&](PReluOp) {
+              return sliceWeight(&op, 1, {{0, outKeep}});
+            })
+            // A constant operand with the result's last dimension (a
+            // per-channel scale or a full tensor) loses the entries of the
+            // pruned channels, like a slope; a [.., 1] one stays whole.
+            .Case<AddOp, MulOp>([&](Operation *) {
+              int64_t last = cast<RankedTensorType>(result.getType())
+                                 .getShape()
+                                 .back();
+              SmallVector<int64_t> lastKeep = keptLastDim(*outLayout);
+              for (unsigned i = 0; i < 2; ++i) {
+                Value v = op.getOperand(i);
+                auto type = cast<RankedTensorType>(v.getType());
+                if (!isa_and_nonnull<RandomOp, arith::ConstantOp>(
+                        v.getDefiningOp()) ||
+                    type.getShape().back() != last)
+                  continue;
+                auto axis = static_cast<unsigned>(type.getRank() - 1);
+                if (failed(sliceWeight(&op, i, {{axis, lastKeep}})))
+                  return failure();
+              }
+              return success();
+            })
             .Default([](Operation *) { return success(); });
     if (failed(sliced))
       return failure();

@@ -19,6 +19,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -72,6 +73,18 @@ Value createQuantizedConstant(OpBuilder &b, Location loc, RankedTensorType type,
   return quant::StorageCastOp::create(b, loc, type, constant).getResult();
 }
 
+/// `values` as an int8 tensor of their own parameters, like an activation:
+/// the range extended to contain 0, asymmetric (prelu slopes, constant
+/// operands of add and mul). `values` must be finite.
+Params quantizePerTensor(ArrayRef<float> values, std::vector<int8_t> &stored) {
+  auto [min, max] = std::minmax_element(values.begin(), values.end());
+  Params p = q::chooseActivationParams(*min, *max);
+  stored.clear();
+  for (float v : values)
+    stored.push_back(static_cast<int8_t>(q::quantizeValue(v, p)));
+  return p;
+}
+
 class Quantizer {
 public:
   Quantizer(func::FuncOp func,
@@ -91,6 +104,16 @@ private:
   /// into new constants mapped in `mapping`, and sets its requantization.
   LogicalResult quantizeProducer(Operation *op, Value weight, Value bias,
                                  int32_t axis, Operation *clone);
+
+  /// Quantizes the slope of a prelu per tensor, like an activation, into a
+  /// new constant, and sets the multipliers of both sides.
+  LogicalResult quantizePRelu(PReluOp op, Operation *clone);
+
+  /// Quantizes the constant operands of an add or mul per tensor from
+  /// their own range, like activations (as TFLite quantizes a constant ADD
+  /// or MUL input), into new int8 constants of `clone`, and records their
+  /// parameters for the multipliers.
+  LogicalResult quantizeConstantOperands(Operation *op, Operation *clone);
 
   void setRequant(Operation *op, ArrayRef<q::QuantizedMultiplier> m) {
     SmallVector<int32_t> multiplier, shift;
@@ -134,8 +157,8 @@ LogicalResult Quantizer::chooseParams() {
     Value out = op.getResult(0);
     LogicalResult ok =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-            .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, AddOp, MulOp,
-                  ConcatOp>([&](Operation *) { return fromRange(out, &op); })
+            .Case<Conv2DOp, DepthwiseConv2DOp, DenseOp, AddOp, MulOp, ConcatOp,
+                  PReluOp>([&](Operation *) { return fromRange(out, &op); })
             // Tabulated activations map any input scale to any output
             // scale: the output gets the range it was calibrated on.
             .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp,
@@ -149,9 +172,10 @@ LogicalResult Quantizer::chooseParams() {
             // Pools, reshapes and standalone relus keep their input's
             // scale and zero point (TFLite requires it for pools and
             // reshapes; a relu is then a clamp).
+            // A pad's border is its value in the input's parameters.
             .Case<MaxPool2DOp, AvgPool2DOp, GlobalAvgPool2DOp, FlattenOp,
-                  ReshapeOp, ReluOp, Relu6Op, ChannelSliceOp,
-                  ChannelShuffleOp>([&](Operation *) {
+                  ReshapeOp, ReluOp, Relu6Op, ChannelSliceOp, ChannelShuffleOp,
+                  PadOp>([&](Operation *) {
               params[out] = paramsOf(op.getOperand(0));
               return success();
             })
@@ -222,6 +246,59 @@ LogicalResult Quantizer::quantizeProducer(Operation *op, Value weight,
   return success();
 }
 
+LogicalResult Quantizer::quantizePRelu(PReluOp op, Operation *clone) {
+  std::vector<float> slope;
+  if (failed(readWeights(op.getSlope(), op, slope)))
+    return failure();
+  auto bad = llvm::find_if(slope, [](float v) { return !std::isfinite(v); });
+  if (bad != slope.end())
+    return op.emitError() << "slope of channel " << (bad - slope.begin())
+                          << " is " << *bad
+                          << "; --dnp-quantize needs finite slopes";
+  std::vector<int8_t> sq;
+  Params sp = quantizePerTensor(slope, sq);
+  auto type = withElement(op.getSlope().getType(), activationType(ctx, sp));
+  builder.setInsertionPoint(clone);
+  clone->setOperand(1, createQuantizedConstant<int8_t>(
+                           builder, op.getLoc(), type, sq, blobName("slope")));
+  double in = paramsOf(op.getInput()).scale,
+         out = paramsOf(op.getResult()).scale;
+  // x >= 0: s_in / s_out; x < 0: s_in * s_slope / s_out (PReluOp::verify).
+  setRequant(clone, {q::convMultiplier(in, 1.0, out),
+                     q::convMultiplier(in, sp.scale, out)});
+  return success();
+}
+
+LogicalResult Quantizer::quantizeConstantOperands(Operation *op,
+                                                   Operation *clone) {
+  auto isConstant = [](Value v) {
+    return isa_and_nonnull<RandomOp, arith::ConstantOp>(v.getDefiningOp());
+  };
+  if (isConstant(op->getOperand(0)) && isConstant(op->getOperand(1)))
+    return op->emitError() << "has two constant operands; --dnp-quantize "
+                              "needs an activation operand (fold the "
+                              "constants into one)";
+  for (unsigned i = 0; i < 2; ++i) {
+    Value v = op->getOperand(i);
+    if (!isConstant(v))
+      continue;
+    // Finite: calibration has rejected any non-finite result, which a
+    // non-finite constant would give.
+    std::vector<float> values;
+    if (failed(readWeights(v, op, values)))
+      return failure();
+    std::vector<int8_t> stored;
+    Params p = quantizePerTensor(values, stored);
+    auto type = withElement(v.getType(), activationType(ctx, p));
+    builder.setInsertionPoint(clone);
+    clone->setOperand(i, createQuantizedConstant<int8_t>(
+                             builder, op->getLoc(), type, stored,
+                             blobName("const")));
+    params[v] = p;
+  }
+  return success();
+}
+
 LogicalResult Quantizer::run() {
   if (failed(chooseParams()))
     return failure();
@@ -273,13 +350,18 @@ LogicalResult Quantizer::run() {
               return quantizeProducer(op, d.getWeight(), d.getBias(), 0, clone);
             })
             .Case([&](AddOp a) {
+              if (failed(quantizeConstantOperands(op, clone)))
+                return failure();
               q::AddMultipliers m = q::addMultipliers(
                   paramsOf(a.getLhs()).scale, paramsOf(a.getRhs()).scale,
                   paramsOf(out).scale);
               setRequant(clone, {m.lhs, m.rhs, m.output});
               return success();
             })
+            .Case([&](PReluOp p) { return quantizePRelu(p, clone); })
             .Case([&](MulOp m) {
+              if (failed(quantizeConstantOperands(op, clone)))
+                return failure();
               setRequant(clone, {q::convMultiplier(paramsOf(m.getLhs()).scale,
                                                    paramsOf(m.getRhs()).scale,
                                                    paramsOf(out).scale)});

@@ -116,9 +116,9 @@ LogicalResult mlir::dnp::checkQuantizable(func::FuncOp func) {
     bool supported =
         isa<Conv2DOp, DepthwiseConv2DOp, DenseOp, BatchNormOp, MaxPool2DOp,
             AvgPool2DOp, GlobalAvgPool2DOp, AddOp, MulOp, ConcatOp,
-            ChannelSliceOp, ChannelShuffleOp,
-            FlattenOp, ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp,
-            GateConcatOp, RandomOp, func::ReturnOp>(op) ||
+            ChannelSliceOp, ChannelShuffleOp, PadOp, PReluOp, FlattenOp,
+            ReshapeOp, ReluOp, Relu6Op, SoftmaxOp, GateOp, GateConcatOp,
+            RandomOp, func::ReturnOp>(op) ||
         isTabulatedActivation(&op);
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto type = dyn_cast<RankedTensorType>(constant.getType());

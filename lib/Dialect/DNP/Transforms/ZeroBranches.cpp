@@ -1,7 +1,8 @@
 //===- ZeroBranches.cpp - Remove branches of zero-channel groups ----------===//
 //
 // Exactness argument: with a zero gate every producer of the group writes
-// act(x * 0) = 0, pools/activations/adds of zeros are zeros, so each tensor
+// act(x * 0) = 0, pools/activations/prelus/zero pads/adds of zeros are
+// zeros (a non-zero pad fixes its group, so it never sees one), so each tensor
 // of the group is zero. A consumer whose whole input is such a tensor
 // computes act((0 + b) * g) per channel (or the batch-norm equivalent) with
 // no dependence on position, which the replacement reproduces bit for bit:
@@ -39,6 +40,16 @@ using Uniform = std::vector<float>;
 
 bool allZero(const Uniform &u) {
   return llvm::all_of(u, [](float v) { return v == 0.0f; });
+}
+
+/// `f` of two uniform operands of a broadcasting add or mul, channel by
+/// channel; an operand with one channel is broadcast across the other's.
+template <typename Fn>
+Uniform combine(const Uniform &lhs, const Uniform &rhs, Fn f) {
+  Uniform out(std::max(lhs.size(), rhs.size()));
+  for (size_t c = 0; c < out.size(); ++c)
+    out[c] = f(lhs[lhs.size() == 1 ? 0 : c], rhs[rhs.size() == 1 ? 0 : c]);
+  return out;
 }
 
 class Remover {
@@ -199,12 +210,30 @@ LogicalResult Remover::visit(Operation *op) {
       .Case([&](MulOp mul) {
         std::optional<Uniform> lhs = uniformOf(mul.getLhs());
         std::optional<Uniform> rhs = uniformOf(mul.getRhs());
-        if (lhs && rhs && lhs->size() == rhs->size()) {
-          Uniform out(lhs->size());
-          for (size_t c = 0; c < out.size(); ++c)
-            out[c] = (*lhs)[c] * (*rhs)[c];
-          uniforms[mul.getResult()] = std::move(out);
-        }
+        if (lhs && rhs)
+          uniforms[mul.getResult()] =
+              combine(*lhs, *rhs, [](float a, float b) { return a * b; });
+        return success();
+      })
+      .Case([&](PadOp pad) {
+        // Uniform where the border holds the same values as the interior.
+        std::optional<Uniform> in = uniformOf(pad.getInput());
+        float value = pad.getValue().convertToFloat();
+        if (in && llvm::all_of(*in, [&](float v) { return v == value; }))
+          uniforms[pad.getResult()] = *in;
+        return success();
+      })
+      .Case([&](PReluOp prelu) {
+        std::optional<Uniform> in = uniformOf(prelu.getInput());
+        if (!in)
+          return success();
+        std::vector<float> slope;
+        if (failed(readWeights(prelu.getSlope(), op, slope)))
+          return failure();
+        Uniform out = *in;
+        for (size_t c = 0; c < out.size(); ++c)
+          out[c] = out[c] >= 0.0f ? out[c] : slope[c] * out[c];
+        uniforms[prelu.getResult()] = std::move(out);
         return success();
       })
       .Case<MaxPool2DOp, GlobalAvgPool2DOp>([&](auto pool) {
@@ -224,17 +253,26 @@ LogicalResult Remover::visit(Operation *op) {
         std::optional<Uniform> lhs = uniformOf(add.getLhs());
         std::optional<Uniform> rhs = uniformOf(add.getRhs());
         if (lhs && rhs) {
-          Uniform out(lhs->size());
-          for (size_t c = 0; c < out.size(); ++c)
-            out[c] = activate((*lhs)[c] + (*rhs)[c], add.getAct());
-          uniforms[add.getResult()] = std::move(out);
+          Activation act = add.getAct();
+          uniforms[add.getResult()] =
+              combine(*lhs, *rhs,
+                      [&](float a, float b) { return activate(a + b, act); });
           return success();
         }
-        if (lhs && !rhs)
-          return replaceAdd(add, add.getRhs(), *lhs);
-        if (rhs && !lhs)
-          return replaceAdd(add, add.getLhs(), *rhs);
-        return success();
+        if (!lhs && !rhs)
+          return success();
+        // The add becomes a per-channel shift of the other operand, which
+        // needs that operand to have the result's shape; otherwise it
+        // stays, and a zero-channel operand is reported below.
+        Value other = lhs ? add.getRhs() : add.getLhs();
+        if (other.getType() != add.getResult().getType())
+          return success();
+        Uniform shift = lhs ? *lhs : *rhs;
+        if (shift.size() == 1) // broadcast across channels
+          shift.assign(
+              cast<RankedTensorType>(other.getType()).getShape().back(),
+              shift.front());
+        return replaceAdd(add, other, shift);
       })
       .Default([&](Operation *other) -> LogicalResult {
         // Any other use of a tensor whose every channel is gone has no exact

@@ -305,13 +305,20 @@ def DNP_GlobalAvgPool2DOp : DNP_Op<"global_avg_pool2d", [Pure]> {
 def DNP_AddOp : DNP_Op<"add", [Pure]> {
   let summary = "Residual addition";
   let description = [{
-    Elementwise sum of two tensors of the same shape, then the optional
-    activation. All operands and the result share one channel group. The
-    f32 form has one type for all three; a quantized add may give each its
-    own scale and zero point, written as a functional type.
+    Elementwise sum, then the optional activation. Both operands have the
+    result's rank; each dimension of an operand is the result's or 1, and a
+    size-1 dimension is repeated along the result's (numpy broadcasting
+    without rank promotion, as `mul`): a residual adds two equal shapes, a
+    `[N,1,1,C]` operand adds a per-channel term over `[N,H,W,C]`. Operands
+    with the result's channel count share the result's channel group. The
+    f32 form of equal shapes has one type for all three; a quantized add
+    may give each its own scale and zero point, written as a functional
+    type (TFLite's int8 add).
 
     ```mlir
     %y = dnp.add %a, %b act relu : tensor<1x14x14x32xf32>
+    %z = dnp.add %y, %s : (tensor<1x14x14x32xf32>, tensor<1x1x1x32xf32>)
+        -> tensor<1x14x14x32xf32>
     %q = dnp.add %c, %d {multiplier = array<i32: 1073741824, 1073741824,
                                                 1073741824>,
                          shift = array<i32: 0, 0, -19>}
@@ -337,6 +344,11 @@ def DNP_AddOp : DNP_Op<"add", [Pure]> {
     }]>
   ];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The operand whose shape is the result's (lhs when both are), or
+    /// null when each is broadcast along some dimension.
+    ::mlir::Value getFullOperand();
+  }];
 }
 
 def DNP_MulOp : DNP_Op<"mul", [Pure]> {
@@ -430,6 +442,61 @@ def DNP_ChannelShuffleOp : DNP_Op<"channel_shuffle",
   let arguments = (ins DNP_Tensor:$input, I64Attr:$groups);
   let results = (outs DNP_Tensor:$output);
   let assemblyFormat = "$input `groups` $groups attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def DNP_PadOp : DNP_Op<"pad", [Pure]> {
+  let summary = "Constant padding of the spatial dimensions";
+  let description = [{
+    `y[n, i, j, c] = x[n, i - top, j - left, c]` where that is inside the
+    input and `value` elsewhere, with `padding` = `[top, bottom, left,
+    right]` (non-negative) on an NHWC tensor. Channels pass through; a
+    non-zero `value` fixes the channel groups it reads (a pruned channel
+    would leave `value` behind). A zero pad whose every user is a conv2d or
+    depthwise_conv2d reading it as input costs nothing: the cost model
+    counts it as folded (`dnp::isFoldedPad`) and `--dnp-fold-pad` adds it
+    to those convolutions' padding before lowering.
+    Quantized, the result has the input's type and the border holds
+    `clamp(round(value / scale) + zero_point, -128, 127)`.
+
+    ```mlir
+    %y = dnp.pad %x padding [1, 2, 0, 1] value -1.000000e+00
+        : tensor<1x8x8x4xf32> -> tensor<1x11x9x4xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DenseI64ArrayAttr:$padding,
+                       DefaultValuedAttr<F32Attr, "0.0">:$value);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `padding` $padding (`value` $value^)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def DNP_PReluOp : DNP_Op<"prelu", [Pure]> {
+  let summary = "Rectifier with a learned slope per channel";
+  let description = [{
+    `y = x` where `x >= 0`, else `slope[c] * x`, with `c` the last (channel)
+    dimension and `slope` a `[C]` tensor (ONNX `PRelu`, PyTorch `PReLU`; a
+    single shared slope is repeated C times). prelu(0) = 0, so channels
+    pass through pruning; the slope is pruned with its channels.
+    Quantized (TFLite's int8 PRELU): int8 input, slope and result per
+    tensor, `d = x - z_in`, `y = clamp(z_out + (d >= 0 ? mbqm(d, m0, s0) :
+    mbqm(d * (slope - z_slope), m1, s1)), -128, 127)` with
+    `multiplier`/`shift` = `[s_in / s_out, s_in * s_slope / s_out]`.
+
+    ```mlir
+    %y = dnp.prelu %x, %a : (tensor<1x8x8x4xf32>, tensor<4xf32>)
+        -> tensor<1x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins DNP_Tensor:$input, DNP_Tensor:$slope,
+                       DNP_Requant:$multiplier, DNP_Requant:$shift);
+  let results = (outs DNP_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $slope attr-dict `:` functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 
