@@ -1,0 +1,215 @@
+"""dnp.Pruner: dnp-train's method inside a plain PyTorch loop.
+
+Checks that physical pruning of the user's nn.Module is exact (pruned ==
+the gated module with hard masks), that the resource loss's gradient is the
+cost model's, that a plain training loop meets its budget, and that the
+exported model runs in dnp-run like the module and compiles to int8 code
+bit-exact with dnp-run.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("dnp._native",
+                    reason="dnp._native not built (pybind11-dev, python3-dev)")
+
+import dnp  # noqa: E402
+from dnp.pruner import Pruner, PrunerError  # noqa: E402
+from torch import nn  # noqa: E402
+
+from conftest import requires_dnp_run  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _plain():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 24, 3, padding=1), nn.BatchNorm2d(24), nn.ReLU(),
+        nn.Conv2d(24, 24, 3, padding=1, groups=24), nn.BatchNorm2d(24),
+        nn.ReLU(), nn.Flatten(), nn.Linear(24 * 8 * 8, 10))
+
+
+class _Residual(nn.Module):
+    """A stem, a residual block (the add ties both convs' channels), a
+    PReLU, global pooling and a classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.bn0 = nn.BatchNorm2d(16)
+        self.conv1 = nn.Conv2d(16, 12, 1)
+        self.act1 = nn.PReLU(12)
+        self.conv2 = nn.Conv2d(12, 16, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = torch.relu(self.bn0(self.stem(x)))
+        y = self.bn2(self.conv2(self.act1(self.conv1(x))))
+        x = torch.relu(x + y)
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+MODELS = {"plain": (_plain, (1, 1, 16, 16)),
+          "residual": (_Residual, (1, 3, 12, 12))}
+
+
+def _randomize_bn(module, seed):
+    g = torch.Generator().manual_seed(seed)
+    for m in module.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            with torch.no_grad():
+                m.running_mean.normal_(0, 0.2, generator=g)
+                m.running_var.uniform_(0.5, 2.0, generator=g)
+                m.weight.normal_(1, 0.3, generator=g)
+                m.bias.normal_(0, 0.2, generator=g)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pruned_module_equals_gated(name, seed):
+    torch.manual_seed(seed)
+    build, shape = MODELS[name]
+    module = build()
+    _randomize_bn(module, seed)
+    pruner = Pruner(module, torch.zeros(shape), "flash=1MiB",
+                    salience="magnitude")
+    assert any(pruner.prunable)
+    module.eval()
+    rng = np.random.default_rng(seed)
+    counts = [int(rng.integers(1, c + 1)) if p else c
+              for c, p in zip(pruner.channels, pruner.prunable)]
+    x = torch.randn((3,) + shape[1:])
+    pruner.override_masks = pruner.hard_masks(counts)
+    with torch.no_grad():
+        gated = module(x)
+    pruner.override_masks = None
+    pruner.frozen = True  # no soft masks: the module alone
+    assert pruner.prune_to_counts(counts) == (counts != pruner.original)
+    with torch.no_grad():
+        pruned = module(x)
+    assert pruner.channels == counts
+    scale = gated.abs().max().item()
+    assert (pruned - gated).abs().max().item() <= 1e-5 * max(1.0, scale)
+
+
+def test_resource_loss_gradient_is_the_cost_model():
+    torch.manual_seed(0)
+    module = _plain()
+    pruner = Pruner(module, torch.zeros(1, 1, 16, 16),
+                    "flash=12KiB,macs=150K", precision="int8")
+    with torch.no_grad():
+        pruner.theta[1] = 0.7
+        pruner.theta[2] = 0.6
+    loss = pruner.resource_loss()
+    loss.backward()
+    grad = pruner.theta.grad.clone()
+    for g in (1, 2):
+        h = 1e-6
+        with torch.no_grad():
+            pruner.theta[g] += h
+            up = pruner.resource_loss().item()
+            pruner.theta[g] -= 2 * h
+            down = pruner.resource_loss().item()
+            pruner.theta[g] += h
+        assert grad[g].item() == pytest.approx((up - down) / (2 * h),
+                                               rel=1e-4)
+        assert grad[g].item() != 0
+
+
+def _train(module, pruner, shape, steps, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    teacher = nn.Linear(int(np.prod(shape[1:])), 10)
+    optimizer = torch.optim.Adam(module.parameters(), lr=1e-3)
+    module.train()
+    for _ in range(steps):
+        x = torch.randn((16,) + tuple(shape[1:]), generator=g)
+        y = teacher(x.flatten(1)).argmax(1)
+        loss = nn.functional.cross_entropy(module(x), y) + \
+            pruner.resource_loss()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        pruner.step(optimizer)
+        if pruner.done():
+            return True
+    return pruner.done()
+
+
+@requires_dnp_run
+def test_plain_loop_meets_budget_and_compiles(tmp_path):
+    torch.manual_seed(0)
+    shape = (1, 1, 16, 16)
+    module = _plain()
+    pruner = Pruner(module, torch.zeros(shape), "flash=12KiB",
+                    precision="int8", prune_every=10)
+    before = pruner.usage()["flash"]
+    assert before > 12 * 1024
+    assert _train(module, pruner, shape, steps=400), pruner.progress()
+    assert pruner.usage()["flash"] <= 12 * 1024
+    assert pruner.frozen and any(c < o for c, o in
+                                 zip(pruner.channels, pruner.original))
+    # Fine-tuning the smaller module goes on with the same optimizer.
+    optimizer = torch.optim.Adam(module.parameters(), lr=1e-3)
+    loss = module(torch.randn(4, 1, 16, 16)).square().mean()
+    loss.backward()
+    optimizer.step()
+
+    path = tmp_path / "pruned.mlir"
+    pruner.export(str(path))
+    module.eval()
+    x = torch.randn(shape)
+    with torch.no_grad():
+        expected = module(x).numpy()
+    (y,) = dnp.run(str(path), [x.permute(0, 2, 3, 1).numpy()])
+    assert np.abs(y - expected).max() <= 1e-4 * max(1.0, np.abs(expected).max())
+    # The exported model's resources are what the pruner reported.
+    native = dnp._native.Model(path.read_text(), "int8")
+    usage = native.resource_model().exact(
+        [g["channels"] for g in native.groups])
+    assert usage["flash"] == pruner.usage()["flash"]
+    # int8 on the host harness, bit-exact with dnp-run.
+    tools = [str(dnp.find_tool(t)) for t in ("dnp-opt", "dnp-run",
+                                             "dnp-compile")]
+    r = subprocess.run(
+        [sys.executable, str(REPO / "test/CortexM/Inputs/e2e_int8.py"),
+         "--model", str(path), "--target", "host", "--work",
+         str(tmp_path / "int8"), "--tools", *tools, "--runtime",
+         str(REPO / "runtime"), "--inputs", "2", "--output-type", "int8"],
+        capture_output=True, text=True)
+    assert r.returncode == 0 and "bit-exact" in r.stdout, r.stdout + r.stderr
+
+
+def test_errors():
+    torch.manual_seed(0)
+    with pytest.raises(PrunerError, match=r"cannot be met.*flash \d+ > "
+                                          r"budget 100"):
+        Pruner(_plain(), torch.zeros(1, 1, 16, 16), "flash=100B")
+    with pytest.raises(PrunerError, match="unknown budget 'ram'"):
+        Pruner(_plain(), torch.zeros(1, 1, 16, 16), {"ram": 1000})
+    with pytest.raises(PrunerError, match="no budget"):
+        Pruner(_plain(), torch.zeros(1, 1, 16, 16), "")
+
+    class Functional(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.randn(8, 1, 3, 3))
+            self.fc = nn.Linear(8 * 6 * 6, 4)
+
+        def forward(self, x):
+            x = torch.relu(nn.functional.conv2d(x, self.w))
+            return self.fc(torch.flatten(x, 1))
+
+    with pytest.raises(PrunerError, match=r"(?s)cannot prune Functional.*"
+                                          r"function conv2d"):
+        Pruner(Functional(), torch.zeros(1, 1, 8, 8), "flash=1MiB")
+    pruner = Pruner(_plain(), torch.zeros(1, 1, 16, 16), "flash=12KiB")
+    with pytest.raises(PrunerError, match="before the budgets are met"):
+        pruner.export()
