@@ -87,8 +87,9 @@ def main():
     if args.train_samples:
         x_train, y_train = x_train[:args.train_samples], y_train[:args.train_samples]
     model = VGG()
+    steps = args.epochs * -(-len(x_train) // args.batch_size)
     pruner = dnp.Pruner(model, torch.zeros(1, 1, 28, 28), args.budget,
-                        precision=args.precision)
+                        precision=args.precision, total_steps=steps)
     print("before:", pruner.progress())
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     start = time.time()

@@ -82,7 +82,9 @@ class Pruner:
     """Budgeted, MCU-aware channel pruning of `module` (see the module
     docstring). `budget`: "sram=16KiB,flash=64KiB,macs=1M,cycles=2M" or
     {"sram": bytes, ...}. `precision`: the deployed element type the
-    resources are counted in ("int8" or "f32")."""
+    resources are counted in ("int8" or "f32"). `total_steps` (the steps
+    you will train) lets the size learning rate be chosen as dnp-train
+    chooses it; `size_lr` sets it."""
 
     def __init__(self, module: nn.Module, example_input,
                  budget: Union[str, Dict[str, float]], *,
@@ -90,7 +92,9 @@ class Pruner:
                  salience: str = "taylor", lam: float = 2.0,
                  target_ratio: float = 0.97, pull: float = 0.1,
                  pmu_temperature: float = 0.002,
-                 mask_temperature: float = 0.05, size_lr: float = 0.02,
+                 mask_temperature: float = 0.05,
+                 size_lr: Optional[float] = None,
+                 total_steps: Optional[int] = None,
                  size_momentum: float = 0.5, salience_decay: float = 0.9,
                  prune_every: int = 50):
         if salience not in ("taylor", "magnitude", "bn"):
@@ -137,6 +141,12 @@ class Pruner:
         self.taylor = [np.zeros(c) for c in self.original]
         self._map_modules(imported.sources)
 
+        if size_lr is None:
+            # dnp-train's choice: a 90% cut takes about a quarter of the
+            # steps (0.02 when the number of steps is not known).
+            size_lr = 0.02 if not total_steps else min(
+                0.05, max(0.002, 0.9 / (0.25 * max(1, int(total_steps)))))
+        self.size_lr = size_lr
         init = [self._max_size(g) / self.original[g] if self.prunable[g]
                 else 1.0 for g in range(len(self.groups))]
         self.theta = torch.tensor(init, dtype=torch.float64,
