@@ -400,7 +400,7 @@ class Pruner:
         self._probes = [None] * len(self.groups)
         counts = self.target_channels()
         if self._meets(self.resources.exact(counts)):
-            self._freeze(counts, optimizer)
+            self._freeze(self._fill_to_budget(counts), optimizer)
             return True
         if self.steps % self.prune_every == 0:
             return self._prune_to_sizes(optimizer)
@@ -446,6 +446,39 @@ class Pruner:
                   if self.prunable[g] else self.channels[g]
                   for g in range(len(self.groups))]
         return self.prune_to_counts(counts, optimizer)
+
+    def _fill_to_budget(self, counts: List[int]) -> List[int]:
+        """dnp-train's fillToBudget: gives back, one channel at a time, the
+        budget that rounding and the size optimiser left unused: each time
+        to the group whose next most salient channel has the largest
+        salience (over the group's mean) per unit of budget it costs,
+        while every budget holds."""
+        counts = list(counts)
+        usage = self.resources.exact(counts)
+        sal = []
+        for g in range(len(self.groups)):
+            v = np.sort(self._salience(g))[::-1]
+            mean = v.mean() if len(v) else 0.0
+            sal.append(v / mean if mean > 0 else np.zeros_like(v))
+        while True:
+            best, best_score, best_usage = -1, 0.0, None
+            for g in range(len(self.groups)):
+                if not self.prunable[g] or counts[g] >= self.channels[g]:
+                    continue
+                trial = list(counts)
+                trial[g] += 1
+                t = self.resources.exact(trial)
+                if not self._meets(t):
+                    continue
+                cost = sum(max(0.0, t[r] - usage[r]) / lim
+                           for r, lim in self.budget.items())
+                score = (sal[g][counts[g]] + 1e-3) / (cost + 1e-6)
+                if best < 0 or score > best_score:
+                    best, best_score, best_usage = g, score, t
+            if best < 0:
+                return counts
+            counts[best] += 1
+            usage = best_usage
 
     def _freeze(self, counts, optimizer):
         # The masks of the last step, folded into the weights, keep the

@@ -271,3 +271,27 @@ def test_parity_with_dnp_train(tmp_path):
         # The report rounds sizes to 3 decimals.
         sizes = pruner.sizes().detach().numpy()
         assert sizes == pytest.approx(np.array(h["sizes"]), abs=6e-4)
+
+
+def test_freeze_fills_the_budget():
+    """At the freeze, the channels the rounding left unused come back while
+    every budget holds, so the frozen model uses more of the budget than the
+    sizes' own counts (dnp-train's fillToBudget)."""
+    torch.manual_seed(0)
+    module = _plain()
+    pruner = Pruner(module, torch.zeros(1, 1, 16, 16), "flash=12KiB",
+                    precision="int8", salience="magnitude")
+    counts = [max(1, c // 4) if p else c
+              for c, p in zip(pruner.channels, pruner.prunable)]
+    start = pruner.resources.exact(counts)
+    assert start["flash"] <= 12 * 1024
+    filled = pruner._fill_to_budget(counts)
+    end = pruner.resources.exact(filled)
+    assert end["flash"] <= 12 * 1024
+    assert sum(filled) > sum(counts) and end["flash"] > start["flash"]
+    # No single further channel fits.
+    for g, p in enumerate(pruner.prunable):
+        if p and filled[g] < pruner.channels[g]:
+            trial = list(filled)
+            trial[g] += 1
+            assert pruner.resources.exact(trial)["flash"] > 12 * 1024
