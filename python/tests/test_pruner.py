@@ -295,3 +295,34 @@ def test_freeze_fills_the_budget():
             trial = list(filled)
             trial[g] += 1
             assert pruner.resources.exact(trial)["flash"] > 12 * 1024
+
+
+@pytest.mark.parametrize("name", __import__("models").ZOO)
+def test_zoo_module_pruned_equals_gated(name):
+    """torchvision's models (the zoo the importers support): random keep
+    counts as hard masks on the module vs the module physically pruned to
+    them; the masks must matter and the parameters shrink."""
+    import models
+    module = models.build_zoo_model(name, seed=1)
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(5))
+    pruner = Pruner(module, x[:1], "flash=1000MiB", salience="magnitude")
+    module.eval()
+    rng = np.random.default_rng(7)
+    counts = [int(rng.integers(1, c + 1)) if p else c
+              for c, p in zip(pruner.channels, pruner.prunable)]
+    with torch.no_grad():
+        pruner.frozen = True  # no masks: the unpruned function
+        full = module(x)
+        pruner.frozen = False
+        pruner.override_masks = pruner.hard_masks(counts)
+        gated = module(x)
+    pruner.override_masks = None
+    pruner.frozen = True
+    params = sum(p.numel() for p in module.parameters())
+    assert pruner.prune_to_counts(counts)
+    assert sum(p.numel() for p in module.parameters()) < params
+    with torch.no_grad():
+        pruned = module(x)
+    scale = max(1.0, gated.abs().max().item())
+    assert (full - gated).abs().max().item() > 1e-3 * scale
+    assert (pruned - gated).abs().max().item() <= 1e-5 * scale
