@@ -3,11 +3,14 @@
 
 For each model of the zoo (python/tests/models.py: `ZOO`) at one small
 input size it builds the torchvision model (random weights, eval mode),
-imports it with the torch.fx importer, and hands the f32 IR to
-test/CortexM/Inputs/e2e_int8.py, which quantizes it (`--dnp-quantize`, K
-seeded random calibration inputs), compiles it with `dnp-compile`, runs it
-on the host and, where its int8 weights fit the board's flash, in QEMU, and
-requires every output to be bit-exact with `dnp-run`. The table then
+imports it through each route (the torch.fx importer, and the ONNX importer
+after torch.onnx.export, opset 13), and checks every route's IR compiled:
+test/CortexM/Inputs/e2e.py compiles the f32 model for the host and requires
+its outputs within 1e-4 of `dnp-run`; e2e_int8.py quantizes it
+(`--dnp-quantize`, K seeded random calibration inputs), compiles it with
+`dnp-compile`, runs it on the host and, where its int8 weights fit the
+board's flash, in QEMU (torch.fx route), and requires every output to be
+bit-exact with `dnp-run`. The table then
 reports the quantized model's resources (`--dnp-report-resources` on the
 very IR that was compiled: PMU, dnp arena, TFLite-Micro-style arena,
 flash) next to the f32 model's, the firmware's section sizes, and the
@@ -45,41 +48,74 @@ import models  # noqa: E402
 from run_bench import commit, num, resources  # noqa: E402
 
 E2E = os.path.join(ROOT, "test", "CortexM", "Inputs", "e2e_int8.py")
+E2E_F32 = os.path.join(ROOT, "test", "CortexM", "Inputs", "e2e.py")
 # Flash of the QEMU boards (runtime/linker/*.ld).
 BOARD_FLASH = {"cortex-m4": 4 << 20, "cortex-m7": 4 << 20,
                "cortex-m55": 512 << 10}
 
 
-def e2e(build, model, target, work, seed):
-    """Runs e2e_int8.py; returns its summary line (bit-exact or it exits)."""
+def e2e(build, model, target, work, seed, script=E2E):
+    """Runs e2e_int8.py (or e2e.py); returns its summary line (it exits
+    non-zero on any difference)."""
     tools = [os.path.join(build, "bin", t)
              for t in ("dnp-opt", "dnp-run", "dnp-compile")]
-    r = subprocess.run([sys.executable, E2E, "--model", model, "--target",
+    extra = ["--output-type", "int8"] if script == E2E else []
+    r = subprocess.run([sys.executable, script, "--model", model, "--target",
                         target, "--work", work, "--tools", *tools,
                         "--runtime", os.path.join(ROOT, "runtime"),
-                        "--inputs", "1", "--seed", str(seed),
-                        "--output-type", "int8"],
+                        "--inputs", "1", "--seed", str(seed)] + extra,
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(r.stdout + r.stderr)
     return r.stdout.strip().splitlines()[-1]
 
 
-def measure(build, name, size, target, workdir):
-    model = models.build_zoo_model(name, seed=1)
-    imported = dnp.torch.convert(model, torch.zeros(1, 3, size, size))
+def onnx_route(model, x, workdir, name):
+    """The model through torch.onnx.export (opset 13) and dnp.onnx."""
+    import dnp.onnx
+    path = os.path.join(workdir, name + ".onnx")
+    torch.onnx.export(model, x, path, opset_version=13, input_names=["x"],
+                      output_names=["logits"])
+    return dnp.onnx.convert(path)
+
+
+def check_route(build, text, name, workdir):
+    """f32 and int8 on the host for one route's IR; returns the path of the
+    f32 IR and the quantized IR."""
     path = os.path.join(workdir, name + ".mlir")
     with open(path, "w") as f:
-        f.write(imported.mlir)
+        f.write(text)
+    line = e2e(build, path, "host", os.path.join(workdir, name + "-f32"),
+               seed=3, script=E2E_F32)
+    if not line.endswith("OK"):
+        raise RuntimeError(name + " f32: " + line)
+    e2e(build, path, "host", os.path.join(workdir, name + "-host"), seed=5)
+    return path, os.path.join(workdir, name + "-host", name + ".q.mlir")
+
+
+def measure(build, name, size, target, workdir):
+    model = models.build_zoo_model(name, seed=1)
+    x = torch.zeros(1, 3, size, size)
+    imported = dnp.torch.convert(model, x)
+    routes = ["fx"]
+    path, quantized = check_route(build, imported.mlir, name, workdir)
+    try:
+        onnx_ir = onnx_route(model, x, workdir, name + "_onnx").mlir
+    except Exception as e:  # an import failure is a row note, not a crash
+        onnx_ir, note = None, "ONNX route: %s" % e
+    if onnx_ir is not None:
+        check_route(build, onnx_ir, name + "_onnx", workdir)
+        routes.append("onnx")
     f32 = resources(build, imported.mlir, workdir)["totals"]
-    host = os.path.join(workdir, name + "-host")
-    e2e(build, path, "host", host, seed=5)
-    with open(os.path.join(host, name + ".q.mlir")) as f:
+    with open(quantized) as f:
         q = resources(build, f.read(), workdir)["totals"]
     row = dict(model=name, f32_pmu=f32["pmu_bytes"],
                f32_flash=f32["flash_bytes"], pmu=q["pmu_bytes"],
                arena=q["arena_bytes"], tflm=q["tflm_arena_bytes"],
-               flash=q["flash_bytes"], macs=q["macs"], instructions=None)
+               flash=q["flash_bytes"], macs=q["macs"], instructions=None,
+               routes=routes)
+    if onnx_ir is None:
+        row["note"] = note
     if q["flash_bytes"] > BOARD_FLASH[target]:
         row["note"] = "flash > the %s board's %s B: host only" % (
             target, num(BOARD_FLASH[target]))
@@ -96,11 +132,21 @@ def measure(build, name, size, target, workdir):
     return row
 
 
+def checked(row):
+    """Which compiled runs agreed with dnp-run for this row."""
+    where = "f32 + int8 host (%s)" % " and ".join(
+        {"fx": "torch.fx", "onnx": "ONNX"}[r] for r in row["routes"])
+    if row["instructions"]:
+        where += ", int8 QEMU (torch.fx)"
+    return where
+
+
 def table(rows, target):
     lines = [
         "| model | MACs | f32 PMU (B) | int8 PMU (B) | int8 dnp arena (B) | "
         "int8 TFLM arena (B) | f32 flash (B) | int8 flash (B) | "
-        "%s instructions | instructions / MAC | bit-exact |" % target,
+        "%s instructions | instructions / MAC | compiled and checked |"
+        % target,
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
@@ -114,7 +160,7 @@ def table(rows, target):
                         num(r["f32_flash"]), num(r["flash"]),
                         num(instr) if instr else "-",
                         "%.2f" % (instr / r["macs"]) if instr else "-",
-                        "host" if not instr else "host, QEMU"))
+                        checked(r)))
     return lines
 
 
@@ -165,9 +211,12 @@ def main():
         "- models: torchvision %s (`weights=None`, eval mode, 1000 classes), "
         "input 1x3x%dx%d, imported with `dnp.torch.convert`; quantized by "
         "`--dnp-quantize` on 8 seeded random calibration inputs "
-        "(test/CortexM/Inputs/e2e_int8.py, int8 output); every compiled "
-        "output (host, and QEMU where listed) was bit-exact with `dnp-run` "
-        "on a random int8 input; resources: `dnp-opt "
+        "(test/CortexM/Inputs/e2e_int8.py, int8 output); both routes (the "
+        "torch.fx importer, and the ONNX importer after torch.onnx.export "
+        "opset 13) compiled for the host: f32 outputs within 1e-4 of "
+        "`dnp-run` (e2e.py), int8 outputs bit-exact with `dnp-run` on a "
+        "random int8 input, as in QEMU where listed; resources (torch.fx "
+        "route): `dnp-opt "
         "--dnp-report-resources` on the f32 and on the quantized IR; "
         "instructions: QEMU `-icount shift=0` count of one inference "
         "(instructions, not cycles)" % (torchvision.__version__, args.size,
