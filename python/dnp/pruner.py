@@ -649,8 +649,15 @@ def _replace_in_optimizer(optimizer: torch.optim.Optimizer,
     if state is None:
         return
     for key, value in list(state.items()):
-        if torch.is_tensor(value) and value.shape == old.shape:
-            state[key] = value.index_select(axis, index).clone()
+        if not torch.is_tensor(value) or value.dim() == 0:
+            continue  # step counters and the like
+        if value.shape != old.shape:
+            raise PrunerError(
+                f"the optimizer's state '{key}' of a parameter of shape "
+                f"{tuple(old.shape)} has shape {tuple(value.shape)}; the "
+                "pruner can only slice per-parameter state shaped like its "
+                "parameter (Adam, SGD, RMSprop, ...)")
+        state[key] = value.index_select(axis, index).clone()
     optimizer.state[new] = state
 
 

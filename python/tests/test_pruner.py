@@ -57,8 +57,32 @@ class _Residual(nn.Module):
         return self.fc(torch.flatten(self.pool(x), 1))
 
 
+class _Branches(nn.Module):
+    """Two branches concatenated (the concat's groups stay separate), a
+    depthwise conv over the concatenation, a 1x1 conv and a residual add
+    back to the first branch's width."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 6, 3, padding=1)
+        self.b = nn.Conv2d(3, 10, 1)
+        self.bn_b = nn.BatchNorm2d(10)
+        self.dw = nn.Conv2d(16, 16, 3, padding=1, groups=16)
+        self.bn_dw = nn.BatchNorm2d(16)
+        self.pw = nn.Conv2d(16, 16, 1)
+        self.head = nn.Conv2d(16, 4, 1)
+
+    def forward(self, x):
+        y = torch.cat([torch.relu(self.a(x)),
+                       torch.relu(self.bn_b(self.b(x)))], 1)
+        z = torch.relu(self.bn_dw(self.dw(y)))
+        z = torch.relu(self.pw(z) + y)
+        return self.head(z).mean((2, 3))
+
+
 MODELS = {"plain": (_plain, (1, 1, 16, 16)),
-          "residual": (_Residual, (1, 3, 12, 12))}
+          "residual": (_Residual, (1, 3, 12, 12)),
+          "branches": (_Branches, (1, 3, 10, 10))}
 
 
 def _randomize_bn(module, seed):
@@ -213,6 +237,18 @@ def test_errors():
     pruner = Pruner(_plain(), torch.zeros(1, 1, 16, 16), "flash=12KiB")
     with pytest.raises(PrunerError, match="before the budgets are met"):
         pruner.export()
+    # Optimizer state the pruner cannot slice.
+    module = _plain()
+    pruner = Pruner(module, torch.zeros(1, 1, 16, 16), "flash=12KiB")
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    weight = module[0].weight
+    optimizer.state[weight]["odd"] = torch.zeros(weight.numel())
+    counts = [max(1, c // 2) if p else c
+              for c, p in zip(pruner.channels, pruner.prunable)]
+    with pytest.raises(PrunerError, match=r"state 'odd' of a parameter of "
+                                          r"shape \(16, 1, 3, 3\) has shape "
+                                          r"\(144,\)"):
+        pruner.prune_to_counts(counts, optimizer)
 
 
 @requires_dnp_run
