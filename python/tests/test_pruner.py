@@ -80,7 +80,34 @@ class _Branches(nn.Module):
         return self.head(z).mean((2, 3))
 
 
-MODELS = {"plain": (_plain, (1, 1, 16, 16)),
+def _vgg():
+    """examples/vgg_fmnist.mlir as examples/python/train_fmnist.py writes
+    it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "train_fmnist", REPO / "examples" / "python" / "train_fmnist.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    return example.VGG()
+
+
+def _dscnn():
+    """examples/dscnn_fmnist.mlir: a strided 3x3 stem and four depthwise-
+    separable blocks with batch norms, global pooling, the classifier."""
+    def block(cin, cout, stride):
+        return [nn.Conv2d(cin, cin, 3, stride, 1, groups=cin),
+                nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, cout, 1),
+                nn.BatchNorm2d(cout), nn.ReLU()]
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
+        *block(32, 64, 1), *block(64, 64, 2), *block(64, 64, 1),
+        *block(64, 64, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(64, 10))
+
+
+MODELS = {"vgg": (_vgg, (1, 1, 28, 28)),
+          "dscnn": (_dscnn, (1, 1, 28, 28)),
+          "plain": (_plain, (1, 1, 16, 16)),
           "residual": (_Residual, (1, 3, 12, 12)),
           "branches": (_Branches, (1, 3, 10, 10))}
 
