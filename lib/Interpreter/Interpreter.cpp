@@ -244,13 +244,16 @@ LogicalResult Evaluator::quantCast(Operation *op) {
     return op->emitError() << "dnp-run supports only static tensors, got "
                            << out.getType();
   if (isa<quant::StorageCastOp>(op)) {
-    // Same stored values under another type.
+    // Same stored values under another type. Copied before inserting:
+    // inserting may grow the map and move the entry `it` points to.
     if (auto it = int8s.find(in); it != int8s.end()) {
-      int8s[out] = it->second;
+      ref::Int8Tensor copy = it->second;
+      int8s[out] = std::move(copy);
       return success();
     }
     if (auto it = int32s.find(in); it != int32s.end()) {
-      int32s[out] = it->second;
+      ref::Int32Tensor copy = it->second;
+      int32s[out] = std::move(copy);
       return success();
     }
     return op->emitError() << "dnp-run supports quant.scast of i8 and i32 "
