@@ -105,7 +105,35 @@ def _dscnn():
         nn.Linear(64, 10))
 
 
+class _InvertedResidual(nn.Module):
+    def __init__(self, cin, expand, cout, stride):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, expand, 1), nn.ReLU6(),
+            nn.Conv2d(expand, expand, 3, stride, 1, groups=expand),
+            nn.ReLU6(), nn.Conv2d(expand, cout, 1))
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        y = self.body(x)
+        return x + y if self.residual else y
+
+
+def _mobilenetv2():
+    """examples/mobilenetv2_fmnist.mlir: a strided stem, five inverted
+    residual blocks (three with residual adds), a 1x1 head, global pooling
+    and the classifier."""
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, 2, 1), nn.ReLU6(),
+        _InvertedResidual(16, 64, 16, 1), _InvertedResidual(16, 64, 24, 2),
+        _InvertedResidual(24, 96, 24, 1), _InvertedResidual(24, 96, 48, 1),
+        _InvertedResidual(48, 192, 48, 1), nn.Conv2d(48, 128, 1),
+        nn.ReLU6(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(128, 10))
+
+
 MODELS = {"vgg": (_vgg, (1, 1, 28, 28)),
+          "mobilenetv2": (_mobilenetv2, (1, 1, 28, 28)),
           "dscnn": (_dscnn, (1, 1, 28, 28)),
           "plain": (_plain, (1, 1, 16, 16)),
           "residual": (_Residual, (1, 3, 12, 12)),
