@@ -417,3 +417,80 @@ def test_zoo_module_pruned_equals_gated(name):
     scale = max(1.0, gated.abs().max().item())
     assert (full - gated).abs().max().item() > 1e-3 * scale
     assert (pruned - gated).abs().max().item() <= 1e-5 * scale
+
+
+class _RandomNet(nn.Module):
+    """A random stack of blocks over a feature map of `c` channels: conv +
+    BN + ReLU (new width), depthwise + BN, a residual pair of convs (the add
+    ties their channels to the input's), two branches concatenated
+    (separate groups), then pooling and a classifier."""
+
+    def __init__(self, seed):
+        super().__init__()
+        rng = np.random.default_rng(seed)
+        self.blocks = nn.ModuleList()
+        self.kinds = []
+        c = int(rng.integers(4, 12))
+        self.stem = nn.Conv2d(3, c, 3, padding=1)
+        for _ in range(int(rng.integers(2, 6))):
+            kind = str(rng.choice(["conv", "depthwise", "residual",
+                                   "concat"]))
+            if kind == "conv":
+                w = int(rng.integers(3, 12))
+                block = nn.Sequential(nn.Conv2d(c, w, 3, padding=1),
+                                      nn.BatchNorm2d(w), nn.ReLU())
+                c = w
+            elif kind == "depthwise":
+                block = nn.Sequential(
+                    nn.Conv2d(c, c, 3, padding=1, groups=c),
+                    nn.BatchNorm2d(c), nn.ReLU())
+            elif kind == "residual":
+                mid = int(rng.integers(2, 10))
+                block = nn.Sequential(nn.Conv2d(c, mid, 1), nn.ReLU(),
+                                      nn.Conv2d(mid, c, 3, padding=1))
+            else:
+                a, b = int(rng.integers(2, 8)), int(rng.integers(2, 8))
+                block = nn.ModuleList([nn.Conv2d(c, a, 1),
+                                       nn.Conv2d(c, b, 3, padding=1)])
+                c = a + b
+            self.blocks.append(block)
+            self.kinds.append(kind)
+        self.fc = nn.Linear(c, 6)
+
+    def forward(self, x):
+        x = torch.relu(self.stem(x))
+        for kind, block in zip(self.kinds, self.blocks):
+            if kind == "residual":
+                x = torch.relu(x + block(x))
+            elif kind == "concat":
+                x = torch.cat([torch.relu(block[0](x)),
+                               torch.relu(block[1](x))], 1)
+            else:
+                x = block(x)
+        return self.fc(x.mean((2, 3)))
+
+
+# Over these seeds: 16 concat, 11 conv, 10 depthwise and 9 residual blocks,
+# 3 to 10 prunable groups per model.
+@pytest.mark.parametrize("seed", range(12))
+def test_random_module_pruned_equals_gated(seed):
+    torch.manual_seed(seed)
+    module = _RandomNet(seed)
+    _randomize_bn(module, seed)
+    x = torch.randn(3, 3, 8, 8, generator=torch.Generator().manual_seed(seed))
+    pruner = Pruner(module, x[:1], "flash=1000MiB", salience="magnitude")
+    module.eval()
+    rng = np.random.default_rng(seed + 100)
+    counts = [int(rng.integers(1, c + 1)) if p else c
+              for c, p in zip(pruner.channels, pruner.prunable)]
+    pruner.override_masks = pruner.hard_masks(counts)
+    with torch.no_grad():
+        gated = module(x)
+    pruner.override_masks = None
+    pruner.frozen = True
+    pruner.prune_to_counts(counts)
+    with torch.no_grad():
+        pruned = module(x)
+    assert pruner.channels == counts
+    scale = max(1.0, gated.abs().max().item())
+    assert (pruned - gated).abs().max().item() <= 1e-5 * scale
