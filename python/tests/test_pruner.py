@@ -249,6 +249,12 @@ def test_plain_loop_meets_budget_and_compiles(tmp_path):
         expected = module(x).numpy()
     (y,) = dnp.run(str(path), [x.permute(0, 2, 3, 1).numpy()])
     assert np.abs(y - expected).max() <= 1e-4 * max(1.0, np.abs(expected).max())
+    # ONNX of the pruned module, read back by dnp's ONNX importer.
+    from dnp import onnx as dnp_onnx
+    pruner.to_onnx(str(tmp_path / "pruned.onnx"))
+    (z,) = dnp.run(dnp_onnx.convert(str(tmp_path / "pruned.onnx")).mlir,
+                   [x.permute(0, 2, 3, 1).numpy()])
+    assert np.abs(z - expected).max() <= 1e-4 * max(1.0, np.abs(expected).max())
     # The exported model's resources are what the pruner reported.
     native = dnp._native.Model(path.read_text(), "int8")
     usage = native.resource_model().exact(
