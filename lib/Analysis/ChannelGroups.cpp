@@ -1,6 +1,6 @@
 //===- ChannelGroups.cpp - Which channels must be pruned together ---------===//
 #include "dnp/Analysis/ChannelGroups.h"
-#include "ConstantTensor.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -220,8 +220,8 @@ private:
   /// constant operand is handled by constantOperand.
   void broadcastBinary(Operation *op, Value lhsValue, Value rhsValue,
                        bool zeroAbsorbing) {
-    bool lhsConstant = isConstantTensor(lhsValue);
-    bool rhsConstant = isConstantTensor(rhsValue);
+    bool lhsConstant = mlir::dnp::isConstantTensor(lhsValue);
+    bool rhsConstant = mlir::dnp::isConstantTensor(rhsValue);
     if (lhsConstant && rhsConstant) {
       fresh(op->getResult(0), "computed from constants only");
       return;
@@ -298,7 +298,7 @@ static bool onlyScalesZeroedChannels(Value v) {
       return cast<RankedTensorType>(x.getType()).getShape();
     };
     if (shape(other).back() != shape(v).back() || other == v ||
-        isConstantTensor(other))
+        mlir::dnp::isConstantTensor(other))
       return false;
     if (std::optional<::dnp::ActivationFn> fn =
             getActivationFn(other.getDefiningOp());

@@ -1,6 +1,6 @@
 //===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
-#include "ConstantTensor.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/UnaryTable.h"
@@ -205,7 +205,7 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
             // A constant operand (an imported bias term or scale) is a
             // weight stored in flash, like prelu's slopes.
             for (Value operand : {binary.getLhs(), binary.getRhs()})
-              if (isConstantTensor(operand))
+              if (mlir::dnp::isConstantTensor(operand))
                 c.weights += constantElements(operand, out);
             return true;
           })

@@ -1,6 +1,6 @@
 //===- ResourceAnalysis.cpp - MCU resources of a dnp function -------------===//
 #include "dnp/Analysis/ResourceAnalysis.h"
-#include "ConstantTensor.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/Support/Format.h"
@@ -44,7 +44,7 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
     } else if (isa<mlir::dnp::AddOp, mlir::dnp::MulOp>(op)) {
       // So are the constant operands of add and mul (int8 per tensor).
       for (Value operand : op->getOperands())
-        if (isConstantTensor(operand))
+        if (mlir::dnp::isConstantTensor(operand))
           if (int64_t w = storageBytes(operand))
             result.weightBytes = w;
       return WalkResult::advance();

@@ -3,6 +3,7 @@
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Support/Random.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -11,6 +12,13 @@
 
 using namespace mlir;
 using namespace mlir::dnp;
+
+bool mlir::dnp::isConstantTensor(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (auto scast = dyn_cast_or_null<quant::StorageCastOp>(def))
+    def = scast.getInput().getDefiningOp();
+  return isa_and_nonnull<RandomOp, arith::ConstantOp>(def);
+}
 
 LogicalResult mlir::dnp::readWeights(Value weight, Operation *user,
                                      std::vector<float> &values) {

@@ -17,6 +17,11 @@
 
 namespace mlir::dnp {
 
+/// Whether `v` is a constant tensor, i.e. a weight rather than an
+/// activation: a `dnp.random`, an `arith.constant`, or the quantized view
+/// (`quant.scast`) of one. add and mul take either as an operand.
+bool isConstantTensor(Value v);
+
 /// Reads the f32 values of a weight: the result of an `arith.constant`
 /// (dense or dense_resource) or of a `dnp.random`. Emits an error at `user`
 /// and fails when `weight` is not such a value or its blob has no data.
