@@ -259,16 +259,25 @@ class Pruner:
     def _salience(self, g: int) -> np.ndarray:
         if self.salience == "taylor":
             return self.taylor[g]
-        values = np.zeros(self.channels[g])
-        found = False
+        if self.salience == "bn":
+            values = self._weight_salience(g, batch_norms=True)
+            if values is not None:
+                return values
+        # Groups without a batch norm fall back to weight magnitude.
+        values = self._weight_salience(g, batch_norms=False)
+        return values if values is not None else np.zeros(self.channels[g])
+
+    def _weight_salience(self, g: int,
+                         batch_norms: bool) -> Optional[np.ndarray]:
+        """Per channel of group g: the sum over the gated batch norms
+        (|scale|) or the other gated ops (mean |w| of the channel's weight
+        slice) that produce it; None when no such op produces it."""
+        values, found = np.zeros(self.channels[g]), False
         for i, n in enumerate(self.nodes):
-            if not n["gated"] or i not in self._node_module:
+            if (not n["gated"] or i not in self._node_module or
+                    (n["kind"] == "batch_norm") != batch_norms):
                 continue
-            is_bn = n["kind"] == "batch_norm"
-            if (self.salience == "bn") != is_bn:
-                continue
-            module = self._node_module[i]
-            w = module.weight.detach().abs().to(torch.float64)
+            w = self._node_module[i].weight.detach().abs().to(torch.float64)
             per = w.reshape(w.shape[0], -1).mean(1).numpy()
             offset = 0
             for grp, _ in self.layouts[i + 1]["segments"]:
@@ -276,11 +285,7 @@ class Pruner:
                     values += per[offset:offset + self.channels[grp]]
                     found = True
                 offset += self.channels[grp]
-        if self.salience == "bn" and not found:
-            saved, self.salience = self.salience, "magnitude"
-            values = self._salience(g)
-            self.salience = saved
-        return values
+        return values if found else None
 
     def _rank(self, g: int) -> np.ndarray:
         s = self._salience(g)
