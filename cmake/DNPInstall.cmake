@@ -77,7 +77,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
   "libmlir-22, libllvm22, libstdc++6, zlib1g, python3, python3-numpy")
 if(DNP_ENABLE_TORCH)
-  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libtorch1.13")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libtorch1.13, libgloo0")
 endif()
 # Headers and CMake files are only useful with the development packages.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache git pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-  libgtest-dev zlib1g-dev libzstd-dev libtorch-dev dataset-fashion-mnist
+  libgtest-dev zlib1g-dev libzstd-dev libtorch-dev libgloo-dev dataset-fashion-mnist
   python3 python3-numpy python3-pytest python3-onnx python3-torch
   python3-matplotlib python3-torchvision libonnx-testdata
   python3-venv python3-pip python3-dev pybind11-dev python3-pybind11
