@@ -11,7 +11,7 @@
             ...
     pruner.export("pruned.mlir")        # ready for dnp-compile
 
-The method is dnp-train's (lib/Train/Session.cpp), on the same C++: the
+The method is dnp-train's (lib/Train/Session*.cpp), on the same C++: the
 model is exported with `dnp.torch`, read by `dnp._native` (the reader
 dnp-train uses: channel groups with their coupling, the MCU cost graph) and
 every resource comes with its exact gradient from the compiler's cost model.

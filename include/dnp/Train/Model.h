@@ -2,7 +2,7 @@
 //
 // The training driver reads a dnp function once (lib/Train/Import.cpp, MLIR)
 // into this plain description and hands it to the LibTorch side
-// (lib/Train/Session.cpp), so neither side includes the other's headers.
+// (lib/Train/Session*.cpp), so neither side includes the other's headers.
 //
 // Values are numbered: 0 is the function's (single) argument, value i + 1 is
 // the result of node i. Weights are stored in dnp's layout (conv OHWI,
