@@ -459,6 +459,13 @@ Dataset dnp::train::makeSynthetic(int64_t size, int64_t height, int64_t width,
   return d;
 }
 
+void dnp::train::skipAugment(uint64_t &rngState, int64_t samples,
+                             int64_t maxShift, bool flip) {
+  // splitmix adds the same constant to its state at every draw.
+  int64_t draws = (maxShift > 0 ? 2 : 0) + (flip ? 1 : 0);
+  rngState += static_cast<uint64_t>(samples * draws) * 0x9E3779B97F4A7C15ull;
+}
+
 void dnp::train::augmentBatch(float *x, int64_t batch, int64_t height,
                               int64_t width, int64_t channels,
                               int64_t maxShift, bool flip,

@@ -99,6 +99,10 @@ bool TorchSession::init(std::string &error) {
     error = "budgets need a resource model (internal error)";
     return false;
   }
+  // Data parallelism: every rank starts from rank 0's weights (and BN
+  // statistics), as DistributedDataParallel does, whatever it read.
+  if (opts.comm && opts.comm->distributed())
+    broadcastTensors(params, *opts.comm, "broadcast of rank 0's weights");
   return true;
 }
 

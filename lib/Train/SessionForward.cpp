@@ -168,9 +168,15 @@ Tensor TorchSession::run(const Tensor &input, bool training,
       out = torch::linear(in(0), param(0), param(1));
       break;
     case OpKind::BatchNorm: {
-      out = torch::batch_norm(in(0), param(0), param(1), param(2), param(3),
-                              training, 0.1, node.epsilon,
-                              /*cudnn_enabled=*/false);
+      // Data parallel: normalise with the global batch's statistics, so
+      // the ranks compute what one process with the whole batch would.
+      if (training && opts.comm && opts.comm->distributed())
+        out = syncBatchNorm(in(0), param(0), param(1), param(2), param(3),
+                            0.1, node.epsilon, *opts.comm, commClock_);
+      else
+        out = torch::batch_norm(in(0), param(0), param(1), param(2),
+                                param(3), training, 0.1, node.epsilon,
+                                /*cudnn_enabled=*/false);
       break;
     }
     case OpKind::MaxPool2D: {

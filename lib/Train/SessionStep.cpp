@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "TorchSession.h"
 
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -151,6 +152,32 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
   stats.resourceLoss = res.item<double>();
   stats.count = n;
   stats.correct = logits.argmax(1).eq(target).sum().item<int64_t>();
+  stats.commSeconds = 0;
+  commClock_ = CommClock();
+  const bool parallel = opts.comm && opts.comm->distributed();
+  double total = static_cast<double>(n);
+  if (parallel) {
+    // One exchange before the backward pass: the global batch's size (each
+    // rank's loss is then weighted by its share, so the summed gradients
+    // are those of the global mean), the loss figures, and whether any
+    // rank's loss is not finite (then no rank takes the step).
+    double figures[5] = {double(n), stats.taskLoss * n, double(stats.correct),
+                         stats.distillLoss * n,
+                         std::isfinite(lossValue) ? 0.0 : 1.0};
+    auto start = std::chrono::steady_clock::now();
+    opts.comm->allReduceSum(figures, 5, "all-reduce of the loss figures");
+    commClock_.seconds += std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+    total = figures[0];
+    stats.count = static_cast<int64_t>(total);
+    stats.taskLoss = figures[1] / total;
+    stats.correct = static_cast<int64_t>(figures[2]);
+    stats.distillLoss = figures[3] / total;
+    if (figures[4] > 0 && std::isfinite(lossValue))
+      lossValue = NAN; // another rank's loss
+    loss = loss * (n / total);
+  }
   if (!std::isfinite(lossValue)) {
     error = "the loss is not finite (task " + std::to_string(stats.taskLoss) +
             ", resource " + std::to_string(stats.resourceLoss) + ")";
@@ -159,6 +186,55 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
   optimizer->zero_grad();
   sizeOptimizer->zero_grad();
   loss.backward();
+  std::vector<double> taylorSums;
+  if (parallel) {
+    // The gradients, then the sizes' gradient and the Taylor statistics
+    // (double), summed over the ranks: identical on every rank afterwards,
+    // so the optimizers' steps, masks and pruning decisions are too.
+    torch::NoGradGuard noGrad;
+    std::vector<Tensor> grads;
+    for (Tensor &p : params) {
+      if (!p.requires_grad())
+        continue;
+      if (!p.grad().defined())
+        p.mutable_grad() = torch::zeros_like(p);
+      grads.push_back(p.grad());
+    }
+    allReduceTensors(grads, *opts.comm, commClock_,
+                     "all-reduce of the gradients");
+    std::vector<double> sums;
+    if (learnSizes) {
+      if (!theta.grad().defined())
+        theta.mutable_grad() = torch::zeros_like(theta);
+      Tensor g = theta.grad().contiguous();
+      sums.assign(g.data_ptr<double>(), g.data_ptr<double>() + g.numel());
+    }
+    if (taylor)
+      for (size_t g = 0; g < numGroups; ++g) {
+        if (!probes[g].defined())
+          continue;
+        Tensor pg = probes[g].grad().defined()
+                        ? probes[g].grad().abs().sum(0).to(torch::kDouble)
+                        : torch::zeros({channels_[g]}, torch::kDouble);
+        pg = pg.contiguous();
+        sums.insert(sums.end(), pg.data_ptr<double>(),
+                    pg.data_ptr<double>() + pg.numel());
+      }
+    auto start = std::chrono::steady_clock::now();
+    opts.comm->allReduceSum(sums.data(), sums.size(),
+                            "all-reduce of the size gradients and salience");
+    commClock_.seconds += std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+    size_t at = 0;
+    if (learnSizes) {
+      theta.mutable_grad().copy_(
+          torch::from_blob(sums.data(), theta.sizes(), torch::kDouble));
+      at = theta.numel();
+    }
+    taylorSums.assign(sums.begin() + at, sums.end());
+  }
+  stats.commSeconds = commClock_.seconds;
   optimizer->step();
   if (learnSizes) {
     if (theta.grad().defined()) {
@@ -171,8 +247,19 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
   if (taylor) {
     torch::NoGradGuard noGrad;
     double d = opts.salienceDecay;
+    size_t at = 0;
     for (size_t g = 0; g < numGroups; ++g) {
-      if (!probes[g].defined() || !probes[g].grad().defined())
+      if (!probes[g].defined())
+        continue;
+      if (parallel) {
+        // The global batch's mean |gradient| per channel.
+        for (int64_t c = 0; c < channels_[g]; ++c)
+          taylor_[g][c] =
+              d * taylor_[g][c] + (1 - d) * (taylorSums[at + c] / total);
+        at += channels_[g];
+        continue;
+      }
+      if (!probes[g].grad().defined())
         continue;
       Tensor s = probes[g].grad().abs().mean(0).to(torch::kDouble).contiguous();
       const double *v = s.data_ptr<double>();

@@ -20,6 +20,7 @@
 #ifndef DNP_LIB_TRAIN_TORCHSESSION_H
 #define DNP_LIB_TRAIN_TORCHSESSION_H
 
+#include "DataParallel.h"
 #include "dnp/Train/Trainer.h"
 
 #include <torch/torch.h>
@@ -127,6 +128,8 @@ private:
   std::vector<int64_t> budgeted_;
   /// Per node: whether its gate is applied (see init()).
   std::vector<char> gateHere_;
+  /// Time spent in collectives during the current step.
+  CommClock commClock_;
 };
 
 } // namespace dnp::train::detail

@@ -80,7 +80,10 @@ llvm::json::Object dnp::train::trainReport(ReportInputs in) {
         {"id", g.id},
         {"before", g.channels},
         {"after", result.channelsAfter[g.id]},
-        {"prunable", g.prunable}});
+        {"prunable", g.prunable},
+        {"alive", g.id < static_cast<int>(result.alive.size())
+                      ? array(result.alive[g.id])
+                      : llvm::json::Array()}});
   llvm::json::Array history;
   for (const HistoryEntry &h : result.history) {
     llvm::json::Object e = usageJson(h.usage);
@@ -149,6 +152,20 @@ llvm::json::Object dnp::train::trainReport(ReportInputs in) {
       {"options", std::move(in.options)},
       {"date", date},
   };
+  llvm::json::Array ranks;
+  for (size_t r = 0; r < result.ranks.size(); ++r) {
+    const TrainResult::RankStats &s = result.ranks[r];
+    ranks.push_back(llvm::json::Object{
+        {"rank", static_cast<int64_t>(r)},
+        {"samples", s.samples},
+        {"time_s", s.seconds},
+        {"collective_time_s", s.commSeconds},
+        {"images_per_s", s.seconds > 0 ? s.samples / s.seconds : 0.0}});
+  }
+  report["distributed"] = llvm::json::Object{
+      {"world_size", static_cast<int64_t>(result.ranks.size())},
+      {"global_batch", result.globalBatch},
+      {"ranks", std::move(ranks)}};
   if (!in.teacherPath.empty())
     report["distillation"] =
         llvm::json::Object{{"teacher", in.teacherPath},

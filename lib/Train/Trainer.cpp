@@ -11,6 +11,7 @@
 #include "BudgetFit.h"
 #include "TrainCheckpoint.h"
 #include "TrainProgress.h"
+#include "TrainRanks.h"
 #include "dnp/Train/Trainer.h"
 
 #include <algorithm>
@@ -42,15 +43,18 @@ const float *teacherView(const TrainOptions &options, const float *x,
 
 /// Accuracy of `session` on `data` (eval mode, current masks); with
 /// `teacherOf`, of the teacher of those options on the data as it sees it.
+/// Each rank of `comm` evaluates its share of the samples.
 double accuracy(Session &session, const Dataset &data, int64_t batch,
-                const TrainOptions *teacherOf = nullptr) {
+                Communicator &comm, const TrainOptions *teacherOf = nullptr) {
   if (data.size() == 0)
     return 0;
-  int64_t correct = 0, classes = data.classes;
+  int64_t classes = data.classes;
   int64_t sample = data.sampleSize();
+  double correct = 0;
   std::vector<float> buffer;
-  for (int64_t start = 0; start < data.size(); start += batch) {
-    int64_t n = std::min(batch, data.size() - start);
+  auto [first, last] = shard(0, data.size(), comm.rank(), comm.size());
+  for (int64_t start = first; start < last; start += batch) {
+    int64_t n = std::min(batch, last - start);
     const float *x = data.sample(start);
     if (teacherOf)
       x = teacherView(*teacherOf, x, n * sample, buffer);
@@ -61,7 +65,8 @@ double accuracy(Session &session, const Dataset &data, int64_t batch,
       correct += best == data.y[start + i];
     }
   }
-  return static_cast<double>(correct) / data.size();
+  comm.allReduceSum(&correct, 1, "all-reduce of the evaluation");
+  return correct / data.size();
 }
 
 } // namespace
@@ -69,18 +74,31 @@ double accuracy(Session &session, const Dataset &data, int64_t batch,
 bool dnp::train::train(const Model &model, ResourceModel &resources,
                        const DataSplits &data, const TrainOptions &options,
                        TrainResult &result, std::string &error) {
+  std::string ckptPath; // for the error of a lost peer
   try {
     const Budget &budget = options.session.budget;
     auto start = Clock::now();
     result = TrainResult();
-    Progress progress(options.progress);
+    std::unique_ptr<Communicator> alone;
+    if (!options.comm)
+      alone = Communicator::single();
+    Communicator &comm = options.comm ? *options.comm : *alone;
+    const int rank = comm.rank(), world = comm.size();
+    Progress progress(options.progress && rank == 0);
     UsageCache cache(resources);
+    // `batch` samples per rank and step; the last, partial global batch is
+    // kept when every rank gets at least 2 samples (batch norm needs them).
     const int64_t batch = std::max<int64_t>(1, options.batchSize);
+    const int64_t globalBatch = batch * world;
     const Dataset &train = data.train;
-    const int64_t batches = train.size() / batch +
-                            (train.size() % batch >= 2 ? 1 : 0);
+    const int64_t batches = train.size() / globalBatch +
+                            (train.size() % globalBatch >= 2 * world ? 1 : 0);
+    result.globalBatch = globalBatch;
+    // Before the first collective that depends on them.
+    agreeOnJob(comm, model, data, options);
     const int64_t totalSteps = batches * options.epochs;
     SessionOptions sessionOptions = options.session;
+    sessionOptions.comm = &comm;
     if (!(sessionOptions.sizeLr > 0))
       sessionOptions.sizeLr = std::min(
           0.05, std::max(0.002, 0.9 / (0.25 * std::max<int64_t>(1,
@@ -100,6 +118,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
     std::string ckpt = options.checkpointDir.empty()
                            ? ""
                            : options.checkpointDir + "/checkpoint.pt";
+    ckptPath = ckpt;
     bool resumed = false;
     if (!ckpt.empty() && !makeDir(options.checkpointDir)) {
       error = options.checkpointDir + ": cannot create the checkpoint "
@@ -135,11 +154,11 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
       result.channelsBefore = session->channels();
       if (!cache.get(result.channelsBefore, result.before, error))
         return false;
-      result.accuracyBefore = accuracy(*session, data.test, 256);
+      result.accuracyBefore = accuracy(*session, data.test, 256, comm);
     }
     if (options.teacher)
       result.teacherAccuracy =
-          accuracy(*options.teacher, data.test, 256, &options);
+          accuracy(*options.teacher, data.test, 256, comm, &options);
 
     // Baselines that shape the network before training.
     if (!resumed && options.method == Method::Uniform && !budget.empty()) {
@@ -182,6 +201,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
     std::vector<float> teacherIn, teacherOut; // distillation buffers
     std::vector<int64_t> y(batch);
     StepStats stats;
+    TrainResult::RankStats mine; // this rank's throughput in this run
     double trainingSeconds = 0;
     for (const EpochEntry &e : result.epochs)
       trainingSeconds += e.seconds;
@@ -211,18 +231,30 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
       double lossSum = 0;
       int64_t correct = 0, seen = 0;
       for (int64_t b = 0; b < batches; ++b) {
-        int64_t first = b * batch;
-        int64_t n = std::min(batch, train.size() - first);
+        injectFault(state.step + 1);
+        auto batchStart = Clock::now();
+        // This rank's slice [lo, hi) of the global batch; the augmentation
+        // draws of the other slices are skipped, so every sample is
+        // augmented as in a one-process run of the same global batch.
+        int64_t first = b * globalBatch;
+        int64_t count = std::min(globalBatch, train.size() - first);
+        auto [lo, hi] = shard(first, count, rank, world);
+        int64_t n = hi - lo;
         for (int64_t i = 0; i < n; ++i) {
-          int64_t s = order[first + i];
+          int64_t s = order[lo + i];
           std::copy(train.sample(s), train.sample(s) + sample,
                     x.begin() + i * sample);
           y[i] = train.y[s];
         }
-        if (options.augmentShift > 0 || options.augmentFlip)
+        if (options.augmentShift > 0 || options.augmentFlip) {
+          skipAugment(state.augmentState, lo - first, options.augmentShift,
+                      options.augmentFlip);
           augmentBatch(x.data(), n, train.height, train.width, train.channels,
                        options.augmentShift, options.augmentFlip,
                        state.augmentState);
+          skipAugment(state.augmentState, first + count - hi,
+                      options.augmentShift, options.augmentFlip);
+        }
         bool learnNow = learn && !state.frozen;
         if (options.lrSchedule == "cosine") {
           // One cosine over the run; the L1 baseline restarts it for its
@@ -263,9 +295,12 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
         }
         ++state.step;
         ++stepsDoneThisRun;
-        lossSum += stats.taskLoss * n;
+        // The step's figures are the global batch's.
+        lossSum += stats.taskLoss * stats.count;
         correct += stats.correct;
-        seen += n;
+        seen += stats.count;
+        mine.samples += n;
+        mine.commSeconds += stats.commSeconds;
         if (learnNow) {
           // Budgets are checked every step at the whole-channel counts the
           // sizes give (cached, so cheap): fine-tuning starts as soon as they
@@ -288,6 +323,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
             pruned = session->pruneToSizes(/*exact=*/false);
           }
           if (pruned) {
+            agreeOnChannels(comm, *session, state.step);
             dnp::cost::Status s = resources.reorder(session->channels());
             if (!s.ok()) {
               error = "cost model: " + s.message();
@@ -338,6 +374,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
                               channelsLine(session->channels(), prunable) +
                               (state.frozen && learn ? " (frozen)" : ""));
         }
+        mine.seconds += seconds(batchStart, Clock::now());
       }
       // Validation with the masks the sizes give right now.
       bool soft = learn && !state.frozen;
@@ -347,7 +384,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
       e.epoch = epoch;
       e.trainLoss = seen ? lossSum / seen : 0;
       e.trainAccuracy = seen ? double(correct) / seen : 0;
-      e.validationAccuracy = accuracy(*session, data.validation, 256);
+      e.validationAccuracy = accuracy(*session, data.validation, 256, comm);
       if (soft)
         session->setMasks({});
       e.channels = session->channels();
@@ -364,9 +401,19 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
                     e.validationAccuracy, e.seconds);
       progress.message(buf);
       state.nextEpoch = epoch + 1;
-      if (!ckpt.empty() &&
-          !session->save(ckpt, encodeState(state, result, print), error))
-        return false;
+      // Rank 0 writes it (every rank holds the same state); through a
+      // temporary file, so that a run killed while writing keeps the last
+      // good checkpoint.
+      if (!ckpt.empty() && rank == 0) {
+        std::string partial = ckpt + ".partial";
+        if (!session->save(partial, encodeState(state, result, print),
+                           error))
+          return false;
+        if (std::rename(partial.c_str(), ckpt.c_str()) != 0) {
+          error = ckpt + ": cannot replace the checkpoint";
+          return false;
+        }
+      }
     }
 
     // Make sure the budgets hold at whole channels.
@@ -406,7 +453,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
     if (!cache.get(result.channelsAfter, result.after, error))
       return false;
     result.budgetMet = meets(result.after, budget);
-    result.accuracyAfter = accuracy(*session, data.test, 256);
+    result.accuracyAfter = accuracy(*session, data.test, 256, comm);
     result.alive = session->alive();
     result.params = session->exportParams();
     int64_t v = std::min<int64_t>(options.verifySamples, data.test.size());
@@ -415,8 +462,22 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
       result.verifyInputs.assign(data.test.sample(0), data.test.sample(v));
       result.verifyOutputs = session->forwardOutput(data.test.sample(0), v);
     }
+    result.ranks = gatherRankStats(comm, mine);
     result.totalSeconds = seconds(start, Clock::now());
     return true;
+  } catch (const CommError &e) {
+    // A peer died, stopped answering or disagreed: say which, and where the
+    // run can be resumed from.
+    std::string what = e.what();
+    error = what.substr(0, what.find('\n'));
+    if (options.comm) {
+      std::string lost = options.comm->failed(error);
+      if (!lost.empty())
+        error += "; " + lost;
+    }
+    if (!ckptPath.empty() && isFile(ckptPath))
+      error += "; the last good checkpoint is " + ckptPath;
+    return false;
   } catch (const std::exception &e) {
     std::string what = e.what();
     error = "training failed: " + what.substr(0, what.find('\n'));

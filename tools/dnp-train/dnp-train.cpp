@@ -16,6 +16,7 @@
 // and the report (TrainReport.h).
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Train/Distributed.h"
 #include "dnp/Train/Import.h"
 #include "dnp/Train/ModelIO.h"
 #include "dnp/Train/TrainReport.h"
@@ -27,6 +28,9 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <thread>
 
 using namespace mlir;
 using namespace ::dnp::train;
@@ -184,14 +188,65 @@ static cl::opt<std::string>
                             "one)"),
           cl::cat(cat));
 
+static cl::OptionCategory distCat(
+    "data-parallel training (docs/Distributed.md); ranks also read RANK, "
+    "WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT as torchrun sets "
+    "them, and the flags override them");
+static cl::opt<int> nproc("nproc",
+                          cl::desc("start N ranks on this machine (each gets "
+                                   "--batch-size samples per step)"),
+                          cl::init(1), cl::cat(distCat));
+static cl::opt<int> rankFlag("rank", cl::desc("this process's rank"),
+                             cl::init(0), cl::cat(distCat));
+static cl::opt<int> worldSize("world-size", cl::desc("number of ranks"),
+                              cl::init(1), cl::cat(distCat));
+static cl::opt<int> localRank("local-rank",
+                              cl::desc("rank among this machine's ranks"),
+                              cl::init(0), cl::cat(distCat));
+static cl::opt<std::string>
+    masterAddr("master-addr",
+               cl::desc("address of rank 0, which hosts the rendezvous"),
+               cl::init("127.0.0.1"), cl::cat(distCat));
+static cl::opt<int> masterPort("master-port",
+                               cl::desc("port of the rendezvous on rank 0"),
+                               cl::init(29500), cl::cat(distCat));
+static cl::opt<double> distTimeout(
+    "dist-timeout",
+    cl::desc("seconds before a rank that stopped answering counts as lost "
+             "(rendezvous and every collective)"),
+    cl::init(120), cl::cat(distCat));
+
+/// This process's rank in error messages ("" when alone).
+static std::string rankPrefix;
+
 static int fail(const llvm::Twine &message) {
-  llvm::errs() << "dnp-train: error: " << message << "\n";
+  llvm::errs() << "dnp-train: error: " << rankPrefix << message << "\n";
   return 1;
+}
+
+/// The launch environment, then the flags given explicitly.
+static DistributedOptions distributedOptions(std::string &error) {
+  DistributedOptions o;
+  if (!readLaunchEnvironment(o, error))
+    return o;
+  if (rankFlag.getNumOccurrences())
+    o.rank = rankFlag;
+  if (worldSize.getNumOccurrences())
+    o.worldSize = worldSize;
+  if (localRank.getNumOccurrences())
+    o.localRank = localRank;
+  if (masterAddr.getNumOccurrences())
+    o.masterAddr = masterAddr;
+  if (masterPort.getNumOccurrences())
+    o.masterPort = masterPort;
+  o.timeoutSeconds = distTimeout;
+  error = validate(o);
+  return o;
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(cat);
+  cl::HideUnrelatedOptions({&cat, &distCat});
   cl::ParseCommandLineOptions(
       argc, argv,
       "dnp-train: differentiable, MCU-budgeted structured pruning\n");
@@ -256,6 +311,32 @@ int main(int argc, char **argv) {
         return fail("--augment takes none, shift, flip or shift,flip");
     }
   }
+
+  // --nproc N: this process only starts and watches the ranks.
+  if (nproc != 1 && !std::getenv("DNP_NPROC_CHILD")) {
+    if (nproc < 1)
+      return fail("--nproc must be at least 1, got " + llvm::Twine(nproc));
+    if (std::getenv("RANK") || rankFlag.getNumOccurrences() ||
+        worldSize.getNumOccurrences())
+      return fail("--nproc starts the ranks itself; do not combine it with "
+                  "--rank, --world-size or a RANK from a launcher");
+    setenv("DNP_NPROC_CHILD", "1", 1);
+    int perRank = threads > 0
+                      ? threads
+                      : std::max(1u, std::thread::hardware_concurrency() /
+                                         static_cast<unsigned>(nproc));
+    std::vector<std::string> args(argv + 1, argv + argc);
+    return launchLocalRanks("/proc/self/exe", args, nproc,
+                            masterPort.getNumOccurrences() ? masterPort : 0,
+                            perRank, distTimeout + 10);
+  }
+  std::string distError;
+  DistributedOptions dist = distributedOptions(distError);
+  if (!distError.empty())
+    return fail(distError);
+  if (dist.worldSize > 1)
+    rankPrefix = "rank " + std::to_string(dist.rank) + ": ";
+  const bool leader = dist.rank == 0;
 
   DialectRegistry registry;
   registerTrainDialects(registry);
@@ -343,7 +424,13 @@ int main(int argc, char **argv) {
   if (!loadData(dataOptions, data, error))
     return fail(error);
 
+  // Join the other ranks once everything local has been checked.
+  std::unique_ptr<Communicator> comm = Communicator::connect(dist, error);
+  if (!comm)
+    return fail(error);
+
   TrainOptions options;
+  options.comm = comm.get();
   options.method = method;
   options.epochs = epochs;
   options.batchSize = batchSize;
@@ -358,7 +445,7 @@ int main(int argc, char **argv) {
   options.checkpointDir = checkpointDir;
   options.resume = resume;
   options.verifySamples = verifySamples;
-  options.progress = !quiet;
+  options.progress = !quiet && leader;
   options.modelName = modelPath;
   SessionOptions &s = options.session;
   s.seed = seed;
@@ -373,6 +460,10 @@ int main(int argc, char **argv) {
   s.target = targetRatio;
   s.pull = pull;
   s.threads = threads;
+  if (threads == 0 && dist.worldSize > 1)
+    if (const char *omp = std::getenv("OMP_NUM_THREADS"))
+      s.threads = std::max(0, std::atoi(omp));
+  s.comm = comm.get();
   s.distillWeight = distillWeight;
   s.distillTemperature = distillTemperature;
 
@@ -391,7 +482,11 @@ int main(int argc, char **argv) {
     options.teacher = teacher.get();
   }
 
-  if (!quiet) {
+  if (!quiet && leader) {
+    if (dist.worldSize > 1)
+      llvm::errs() << "dnp-train: " << dist.worldSize << " ranks (master "
+                   << dist.masterAddr << ":" << dist.masterPort << "), "
+                   << batchSize << " samples per rank and step\n";
     llvm::errs() << "dnp-train: " << modelPath << " @" << func.getSymName()
                  << ", " << model.groups.size() << " channel groups ("
                  << model.prunableGroups().size() << " prunable), "
@@ -403,6 +498,9 @@ int main(int argc, char **argv) {
   TrainResult result;
   if (!train(model, *resources, data, options, result, error))
     return fail(error);
+  // Every rank holds the same result; rank 0 writes and reports it.
+  if (!leader)
+    return result.budgetMet || method == Method::None ? 0 : 1;
 
   // The trained, pruned model; it takes the inputs as the data stores them.
   OutputOptions output;

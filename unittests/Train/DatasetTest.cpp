@@ -579,4 +579,31 @@ TEST(TrainData, AugmentKeepsChannelsTogether) {
         EXPECT_EQ(y[(h * 3 + w) * 3 + c], x[(h * 3 + (2 - w)) * 3 + c]);
 }
 
+TEST(TrainData, SkipAugmentLetsASliceMatchTheWholeBatch) {
+  // Rank r of a data-parallel job augments samples [lo, hi) of a global
+  // batch: skipping the draws of the first lo samples must give exactly what
+  // one process augmenting the whole batch gives there.
+  const int64_t n = 12, h = 4, w = 5, c = 2, sample = h * w * c;
+  std::vector<float> batch(n * sample);
+  for (size_t i = 0; i < batch.size(); ++i)
+    batch[i] = static_cast<float>(i % 97);
+  for (auto [shift, flip] : {std::pair<int64_t, bool>{1, true}, {2, false},
+                             {0, true}}) {
+    std::vector<float> whole = batch;
+    uint64_t state = 99;
+    augmentBatch(whole.data(), n, h, w, c, shift, flip, state);
+    const int64_t lo = 5, hi = 9;
+    std::vector<float> part(batch.begin() + lo * sample,
+                            batch.begin() + hi * sample);
+    uint64_t sliced = 99;
+    skipAugment(sliced, lo, shift, flip);
+    augmentBatch(part.data(), hi - lo, h, w, c, shift, flip, sliced);
+    EXPECT_TRUE(std::equal(part.begin(), part.end(),
+                           whole.begin() + lo * sample))
+        << "shift " << shift << " flip " << flip;
+    skipAugment(sliced, n - hi, shift, flip);
+    EXPECT_EQ(sliced, state) << "the state after the global batch";
+  }
+}
+
 } // namespace

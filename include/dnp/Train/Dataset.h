@@ -109,6 +109,12 @@ void augmentBatch(float *x, int64_t batch, int64_t height, int64_t width,
                   int64_t channels, int64_t maxShift, bool flip,
                   uint64_t &rngState);
 
+/// Advances `rngState` as augmentBatch would over `samples` samples (it
+/// draws the same number of values for every sample), so that a rank can
+/// augment its slice of a global batch exactly as one process would.
+void skipAugment(uint64_t &rngState, int64_t samples, int64_t maxShift,
+                 bool flip);
+
 } // namespace dnp::train
 
 #endif // DNP_TRAIN_DATASET_H

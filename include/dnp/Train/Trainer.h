@@ -34,6 +34,8 @@
 
 namespace dnp::train {
 
+class Communicator;
+
 enum class Salience { Taylor, Magnitude, BatchNorm };
 enum class Method {
   /// Differentiable pruning (this project's method).
@@ -83,13 +85,24 @@ struct SessionOptions {
   double distillWeight = 0.5;
   double distillTemperature = 4.0;
   int threads = 0; // 0: LibTorch's default
+  /// The other ranks of a data-parallel job (null or one rank: alone; not
+  /// owned). Each trainStep() then averages over the global batch: the
+  /// ranks' sample counts, gradients (bucketed all-reduce), Taylor
+  /// statistics and loss figures are summed, batch norm normalises with
+  /// the statistics of the global batch, and the weights start from rank
+  /// 0's. Every rank ends the step with the same bits.
+  Communicator *comm = nullptr;
 };
 
 struct StepStats {
+  /// Over the global batch (all ranks).
   double taskLoss = 0, resourceLoss = 0;
   /// The distillation term (0 without a teacher).
   double distillLoss = 0;
   int64_t correct = 0, count = 0;
+  /// Seconds this step spent waiting in collectives (all-reduce of the
+  /// gradients and of the batch-norm statistics).
+  double commSeconds = 0;
 };
 
 class Session {
@@ -210,6 +223,12 @@ struct TrainOptions {
   /// mode; its logits go to trainStep. Not owned.
   Session *teacher = nullptr;
   std::vector<float> teacherScale, teacherShift;
+  /// Data parallelism (see SessionOptions::comm; not owned): `batchSize`
+  /// is per rank, rank r takes the r-th slice of every global batch of the
+  /// seed's epoch order (the same order for any world size), validation
+  /// and test sets are split across the ranks, and only rank 0 prints and
+  /// writes checkpoints. Resuming works with another world size.
+  Communicator *comm = nullptr;
 };
 
 struct HistoryEntry {
@@ -249,6 +268,13 @@ struct TrainResult {
   std::vector<float> verifyInputs, verifyOutputs;
   int64_t verifyCount = 0;
   std::vector<std::string> notes;
+  /// Per rank (one entry when alone): training throughput of this run.
+  struct RankStats {
+    int64_t samples = 0;
+    double seconds = 0, commSeconds = 0;
+  };
+  std::vector<RankStats> ranks;
+  int64_t globalBatch = 0;
 };
 
 /// Minimum usage when every prunable group keeps one channel.
