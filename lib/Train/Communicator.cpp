@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <limits>
+#include <utility>
 
 using namespace dnp::train;
 
@@ -31,9 +32,29 @@ bool readInt(const char *name, int &out, std::string &error) {
   return true;
 }
 
-/// A value whose first 60 characters are shown in a disagreement.
-std::string excerpt(const std::string &s) {
-  return s.size() <= 60 ? s : s.substr(0, 57) + "...";
+/// The words of `a` and `b` around their first difference (words are
+/// separated by spaces: "lr=0.001" against "lr=0.01"), so that a long
+/// description names what differs.
+std::pair<std::string, std::string> difference(const std::string &a,
+                                               const std::string &b) {
+  if (a.size() <= 60 && b.size() <= 60)
+    return {a, b};
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i])
+    ++i;
+  size_t start = a.rfind(' ', i == 0 ? 0 : i - 1);
+  start = start == std::string::npos || i == 0 ? 0 : start + 1;
+  auto word = [&](const std::string &s) {
+    size_t end = s.find(' ', std::max(i, start));
+    std::string w = s.substr(start, end == std::string::npos
+                                        ? std::string::npos
+                                        : end - start);
+    if (w.size() > 60)
+      w = w.substr(0, 57) + "...";
+    return (start > 0 ? "..." : "") + w +
+           (end != std::string::npos ? "..." : "");
+  };
+  return {word(a), word(b)};
 }
 
 class SingleProcess final : public Communicator {
@@ -98,8 +119,9 @@ void Communicator::agree(const std::string &value, const std::string &what) {
   for (size_t r = 1; r < all.size(); ++r) {
     if (all[r] == all[0])
       continue;
-    differ += "; rank " + std::to_string(r) + " has '" + excerpt(all[r]) +
-              "' where rank 0 has '" + excerpt(all[0]) + "'";
+    auto [theirs, ours] = difference(all[r], all[0]);
+    differ += "; rank " + std::to_string(r) + " has '" + theirs +
+              "' where rank 0 has '" + ours + "'";
   }
   if (!differ.empty())
     throw CommError("the ranks disagree on " + what + differ);

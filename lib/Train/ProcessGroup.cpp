@@ -13,6 +13,8 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <glog/logging.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -118,7 +120,18 @@ private:
   int64_t gathers = 0;
 };
 
+std::string secondsText(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
 bool GlooCommunicator::connect(std::string &error) {
+  // c10d logs each failed bind or connect through glog before it throws;
+  // the errors below carry the same text, so its log stays quiet unless
+  // the user asks for it (GLOG_minloglevel).
+  if (!std::getenv("GLOG_minloglevel"))
+    FLAGS_minloglevel = google::GLOG_FATAL;
   const Millis limit(static_cast<int64_t>(opts.timeoutSeconds * 1000));
   const std::string where =
       opts.masterAddr + ":" + std::to_string(opts.masterPort);
@@ -138,12 +151,12 @@ bool GlooCommunicator::connect(std::string &error) {
               "with MASTER_PORT or --master-port";
     else if (opts.rank == 0)
       error = "rank 0: not every rank joined the store at " + where +
-              " within " + std::to_string(opts.timeoutSeconds) + " s (" +
-              what + ")";
+              " within " + secondsText(opts.timeoutSeconds) + " (" + what +
+              ")";
     else
       error = "rank " + std::to_string(opts.rank) +
               " cannot reach the master at " + where + " within " +
-              std::to_string(opts.timeoutSeconds) + " s (" + what + ")";
+              secondsText(opts.timeoutSeconds) + " (" + what + ")";
     return false;
   }
   try {

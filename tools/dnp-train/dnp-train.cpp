@@ -220,7 +220,11 @@ static cl::opt<double> distTimeout(
 static std::string rankPrefix;
 
 static int fail(const llvm::Twine &message) {
-  llvm::errs() << "dnp-train: error: " << rankPrefix << message << "\n";
+  std::string text = message.str();
+  // Errors of the communicator name their rank already.
+  bool named = llvm::StringRef(text).starts_with("rank ");
+  llvm::errs() << "dnp-train: error: " << (named ? "" : rankPrefix) << text
+               << "\n";
   return 1;
 }
 
