@@ -16,7 +16,7 @@ PACKAGES=(
   libgtest-dev zlib1g-dev libzstd-dev libtorch-dev libgloo-dev dataset-fashion-mnist
   python3 python3-numpy python3-pytest python3-onnx python3-torch
   python3-matplotlib python3-torchvision libonnx-testdata
-  python3-venv python3-pip python3-dev pybind11-dev python3-pybind11
+  python3-venv python3-pip python3-dev pybind11-dev python3-pybind11 iproute2
   gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 )
 
