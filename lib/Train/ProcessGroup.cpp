@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "dnp/Train/Distributed.h"
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
@@ -115,7 +116,7 @@ private:
   }
 
   DistributedOptions opts;
-  c10::intrusive_ptr<c10d::TCPStore> store;
+  c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
   int64_t gathers = 0;
 };
@@ -135,14 +136,27 @@ bool GlooCommunicator::connect(std::string &error) {
   const Millis limit(static_cast<int64_t>(opts.timeoutSeconds * 1000));
   const std::string where =
       opts.masterAddr + ":" + std::to_string(opts.masterPort);
+  // Under torchrun the agent already hosts the store at MASTER_PORT and
+  // its workers join it as clients, under a prefix per restart (what
+  // torch.distributed's env:// rendezvous does).
+  const char *agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+  const bool agentStore = agent && std::string(agent) == "True";
   c10d::TCPStoreOptions so;
   so.port = static_cast<uint16_t>(opts.masterPort);
-  so.isServer = opts.rank == 0;
+  so.isServer = opts.rank == 0 && !agentStore;
   so.numWorkers = opts.worldSize;
-  so.waitWorkers = true;
+  so.waitWorkers = !agentStore;
   so.timeout = limit;
   try {
-    store = c10::make_intrusive<c10d::TCPStore>(opts.masterAddr, so);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(opts.masterAddr, so);
+    if (agentStore) {
+      const char *attempt = std::getenv("TORCHELASTIC_RESTART_COUNT");
+      store = c10::make_intrusive<c10d::PrefixStore>(
+          std::string("/worker/attempt_") + (attempt ? attempt : "0"),
+          c10::static_intrusive_pointer_cast<c10d::Store>(tcp));
+    } else {
+      store = tcp;
+    }
   } catch (const std::exception &e) {
     std::string what = firstLine(e.what());
     if (opts.rank == 0 && what.find("listen") != std::string::npos)
@@ -172,7 +186,7 @@ bool GlooCommunicator::connect(std::string &error) {
     }
     go->threads = 2;
     group = c10::make_intrusive<c10d::ProcessGroupGloo>(
-        c10::static_intrusive_pointer_cast<c10d::Store>(store), opts.rank,
+        store, opts.rank,
         opts.worldSize, go);
   } catch (const std::exception &e) {
     error = "rank " + std::to_string(opts.rank) +

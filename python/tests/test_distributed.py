@@ -319,3 +319,30 @@ def test_two_hosts_in_network_namespaces(tmp_path):
     finally:
         for ns in (a, b):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def test_torchrun_agent_store(tmp_path):
+    """Under torchrun the agent hosts the store at MASTER_PORT and sets
+    TORCHELASTIC_USE_AGENT_STORE=True; the ranks must join it as clients
+    (under torch.distributed's "/worker/attempt_N" prefix) rather than try
+    to host it. (Debian's torchrun 1.13 itself fails on Python 3.11 before
+    starting workers, so the agent is played here by its TCPStore.)"""
+    torch = pytest.importorskip("torch")
+    from datetime import timedelta
+    port = free_port()
+    agent = torch.distributed.TCPStore("127.0.0.1", port, 3, True,
+                                       timedelta(seconds=30),
+                                       wait_for_workers=False)
+    args = [*COMMON, "--batch-size", "16", "--dist-timeout", "20",
+            "-o", str(tmp_path / "x.mlir")]
+    procs = [subprocess.Popen(
+        [str(TRAIN), *args], stderr=subprocess.PIPE, text=True,
+        env=rank_env(rank, 2, port, TORCHELASTIC_USE_AGENT_STORE="True",
+                     TORCHELASTIC_RESTART_COUNT="3"))
+        for rank in range(2)]
+    errs = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert (tmp_path / "x.mlir").is_file()
+    # The ranks' own keys went under the prefix of that restart.
+    # (rank 1's part of the first agreement: the model's description).
+    assert b" ops, " in agent.get("/worker/attempt_3/dnp/gather/0/1")
