@@ -172,6 +172,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
         std::iota(keep[g].begin(), keep[g].end(), 0);
       }
       session->prune(keep, /*rescaleFanIn=*/true);
+      agreeOnChannels(comm, *session, state.step);
       char buf[96];
       std::snprintf(buf, sizeof buf, "uniform width factor %.4f", factor);
       result.notes.push_back(buf);
@@ -218,6 +219,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
         if (!pruneByMagnitude(model, *session, cache, budget, error))
           return false;
         state.l1Pruned = true;
+        agreeOnChannels(comm, *session, state.step);
         dnp::cost::Status s = resources.reorder(session->channels());
         if (!s.ok()) {
           error = "cost model: " + s.message();
@@ -449,6 +451,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
                                "epochs left)");
       }
     }
+    agreeOnChannels(comm, *session, state.step);
     result.channelsAfter = session->channels();
     if (!cache.get(result.channelsAfter, result.after, error))
       return false;
