@@ -182,6 +182,23 @@ void TorchSession::clampSizes() {
   }
 }
 
+void TorchSession::averageStatistics() {
+  if (opts.syncBatchNorm || !opts.comm || !opts.comm->distributed())
+    return;
+  torch::NoGradGuard noGrad;
+  std::vector<Tensor> stats;
+  for (const Node &node : model.nodes)
+    if (node.kind == OpKind::BatchNorm) {
+      stats.push_back(params[node.params[2]]); // running mean
+      stats.push_back(params[node.params[3]]); // running variance
+    }
+  CommClock clock;
+  allReduceTensors(stats, *opts.comm, clock,
+                   "all-reduce of the batch-norm running statistics");
+  for (Tensor &t : stats)
+    t.div_(static_cast<double>(opts.comm->size()));
+}
+
 } // namespace dnp::train::detail
 
 using namespace dnp::train;

@@ -170,7 +170,8 @@ Tensor TorchSession::run(const Tensor &input, bool training,
     case OpKind::BatchNorm: {
       // Data parallel: normalise with the global batch's statistics, so
       // the ranks compute what one process with the whole batch would.
-      if (training && opts.comm && opts.comm->distributed())
+      if (training && opts.syncBatchNorm && opts.comm &&
+          opts.comm->distributed())
         out = syncBatchNorm(in(0), param(0), param(1), param(2), param(3),
                             0.1, node.epsilon, *opts.comm, commClock_);
       else

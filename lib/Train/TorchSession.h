@@ -71,6 +71,7 @@ public:
   std::vector<double> resourceUsage(const std::vector<double> &sizes,
                                     const std::vector<double> &weights,
                                     std::vector<double> &grad) override;
+  void averageStatistics() override;
   void setLearningRate(double lr) override {
     for (auto &group : optimizer->param_groups())
       group.options().set_lr(lr);

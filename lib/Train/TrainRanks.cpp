@@ -72,6 +72,7 @@ std::string optionsText(const TrainOptions &o) {
      << " mask-temperature=" << s.maskTemperature << " lambda=" << s.lambda
      << " target=" << s.target << " pull=" << s.pull
      << " pmu-temperature=" << s.pmuTemperature
+     << " sync-batch-norm=" << s.syncBatchNorm
      << " distill=" << s.distillWeight << "," << s.distillTemperature
      << " budget=";
   for (Resource r : s.budget.budgeted())
@@ -117,6 +118,16 @@ void dnp::train::detail::agreeOnChannels(Communicator &comm, const Session &sess
     total += c;
   comm.agree(std::to_string(total) + " channels, digest " + d.hex(),
              "the alive channels after step " + std::to_string(step));
+}
+
+void dnp::train::detail::agreeOnWeights(
+    Communicator &comm, const std::vector<std::vector<float>> &params) {
+  if (!comm.distributed())
+    return;
+  Digest d;
+  for (const std::vector<float> &p : params)
+    d.vec(p);
+  comm.agree("weights digest " + d.hex(), "the trained weights");
 }
 
 std::vector<TrainResult::RankStats>

@@ -36,6 +36,11 @@ std::pair<int64_t, int64_t> shard(int64_t begin, int64_t count, int rank,
 void agreeOnChannels(Communicator &comm, const Session &session,
                      int64_t step);
 
+/// Every rank's trained parameters must be the same bits: throws CommError
+/// otherwise.
+void agreeOnWeights(Communicator &comm,
+                    const std::vector<std::vector<float>> &params);
+
 /// Every rank's throughput figures, in rank order.
 std::vector<TrainResult::RankStats>
 gatherRankStats(Communicator &comm, const TrainResult::RankStats &mine);

@@ -382,6 +382,7 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
       bool soft = learn && !state.frozen;
       if (soft)
         session->setMasks(session->softMasks());
+      session->averageStatistics();
       EpochEntry e;
       e.epoch = epoch;
       e.trainLoss = seen ? lossSum / seen : 0;
@@ -459,6 +460,8 @@ bool dnp::train::train(const Model &model, ResourceModel &resources,
     result.accuracyAfter = accuracy(*session, data.test, 256, comm);
     result.alive = session->alive();
     result.params = session->exportParams();
+    // Every rank must end with the same network, bit for bit.
+    agreeOnWeights(comm, result.params);
     int64_t v = std::min<int64_t>(options.verifySamples, data.test.size());
     if (v > 0) {
       result.verifyCount = v;

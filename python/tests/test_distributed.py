@@ -116,6 +116,19 @@ def test_two_ranks_prune_the_same_channels_adam(tmp_path):
     assert np.abs(a - b).max() <= 0.05 * np.abs(a).max()
 
 
+def test_per_rank_batch_norm_averages_the_running_statistics(tmp_path):
+    # --sync-batch-norm=false: each rank normalises with its own 16 samples
+    # (so the result is not the one-process result), and the running
+    # statistics are averaged over the ranks before they are used; the run
+    # ends by checking that both ranks hold the same weights bit for bit,
+    # which fails unless the averaging happened.
+    (one, _), (two, _) = one_and_two(
+        tmp_path, ["--optimizer", "sgd", "--lr", "0.05",
+                   "--sync-batch-norm=false"])
+    a, b = weights(tmp_path / "one.mlir"), weights(tmp_path / "two.mlir")
+    assert a.shape != b.shape or np.abs(a - b).max() > 1e-4
+
+
 def test_two_rank_model_prunes_runs_and_compiles(tmp_path):
     out = tmp_path / "two.mlir"
     r = train([*COMMON, "--batch-size", "16", "--nproc", "2", "--verify",

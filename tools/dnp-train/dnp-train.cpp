@@ -210,6 +210,12 @@ static cl::opt<std::string>
 static cl::opt<int> masterPort("master-port",
                                cl::desc("port of the rendezvous on rank 0"),
                                cl::init(29500), cl::cat(distCat));
+static cl::opt<bool> syncBatchNorm(
+    "sync-batch-norm",
+    cl::desc("normalise with the statistics of the global batch (true: "
+             "the result of one process with the whole batch; false: each "
+             "rank's own, fewer exchanges per step)"),
+    cl::init(true), cl::cat(distCat));
 static cl::opt<double> distTimeout(
     "dist-timeout",
     cl::desc("seconds before a rank that stopped answering counts as lost "
@@ -468,6 +474,7 @@ int main(int argc, char **argv) {
     if (const char *omp = std::getenv("OMP_NUM_THREADS"))
       s.threads = std::max(0, std::atoi(omp));
   s.comm = comm.get();
+  s.syncBatchNorm = syncBatchNorm;
   s.distillWeight = distillWeight;
   s.distillTemperature = distillTemperature;
 

@@ -92,6 +92,12 @@ struct SessionOptions {
   /// the statistics of the global batch, and the weights start from rank
   /// 0's. Every rank ends the step with the same bits.
   Communicator *comm = nullptr;
+  /// With peers: batch norm normalises with the global batch's statistics
+  /// (two all-reduces per batch norm and step, forward and backward). Off,
+  /// each rank normalises with its own samples, as DistributedDataParallel
+  /// does without SyncBatchNorm, and the running statistics are averaged
+  /// over the ranks whenever they are used (averageStatistics()).
+  bool syncBatchNorm = true;
 };
 
 struct StepStats {
@@ -179,6 +185,10 @@ public:
 
   /// Sets the learning rate of the weights (for schedules).
   virtual void setLearningRate(double lr) = 0;
+  /// With peers and without synchronised batch norm: every rank's batch-norm
+  /// running statistics become their mean over the ranks (a no-op
+  /// otherwise, where they are equal already).
+  virtual void averageStatistics() = 0;
 
   /// Trained parameters in the original shapes (dnp layout); entries of
   /// removed channels are zero.
