@@ -107,6 +107,8 @@ TorchSession::resourceUsage(const std::vector<double> &sizes,
 bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
                              bool learnSizes, StepStats &stats,
                              std::string &error, const float *teacherLogits) {
+  // Collectives of this step, the batch norms' in the forward pass too.
+  commClock_ = CommClock();
   std::vector<int64_t> shape = model.inputShape;
   shape[0] = n;
   Tensor input = torch::from_blob(const_cast<float *>(x), shape, torch::kFloat);
@@ -153,7 +155,6 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
   stats.count = n;
   stats.correct = logits.argmax(1).eq(target).sum().item<int64_t>();
   stats.commSeconds = 0;
-  commClock_ = CommClock();
   const bool parallel = opts.comm && opts.comm->distributed();
   double total = static_cast<double>(n);
   if (parallel) {
