@@ -2,9 +2,11 @@
 //
 // One call that every resource pass shares: channel groups -> cost graph ->
 // optimal schedule, dnp's arena plan for it, the TFLite-Micro-style
-// baseline plan over the model-file order, and flash/MACs/latency for the
-// target. Keeping it in one place guarantees that the report, the memory
-// plan recorded in the IR and the pruning report agree.
+// baseline plan over the model-file order, the optimal order's peak with
+// overlapped outputs (an analysis figure: no arena uses it yet), and
+// flash/MACs/latency for the target. Keeping it in one place guarantees
+// that the report, the memory plan recorded in the IR and the pruning
+// report agree.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_ANALYSIS_RESOURCEANALYSIS_H
@@ -12,6 +14,7 @@
 
 #include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Cost/ArenaPlan.h"
+#include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Cost/Resources.h"
 #include "dnp/Cost/Schedule.h"
 #include "llvm/Support/JSON.h"
@@ -37,6 +40,11 @@ struct ResourceSummary {
   cost::ArenaPlan plan;
   /// TFLite Micro's greedy-by-size planner over the model-file order.
   cost::ArenaPlan tflmPlan;
+  /// The optimal order's timeline when ops may place their output over an
+  /// input that dies at them (dnp/Cost/OverlapPeak.h), under the same
+  /// MemoryOptions. Analysis only: the code generators do not follow the
+  /// loop orders of dnp/Cost/Access.h yet, so no arena plan uses it.
+  cost::OverlapMemory overlapped;
   cost::ResourceReport resources;
   std::string target;
 };
