@@ -186,6 +186,7 @@ int main(int argc, char **argv) {
   options.indexBitwidth = 32;
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";
+  options.mve = target->name == "cortex-m55";
 
   // 1. Plan the arena, then check it and the weights against the MCU.
   {

@@ -189,6 +189,10 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
     Option<"dsp", "dsp", "bool", /*default=*/"false",
            "int8 conv2d/dense use the Armv7E-M DSP extension (SMLAD, "
            "SXTB16 via llvm.arm.* intrinsics): Cortex-M4/M7 only">,
+    Option<"mve", "mve", "bool", /*default=*/"false",
+           "int8 depthwise kernels multiply-accumulate 4 channels per "
+           "instruction in vector<4xi32> registers (MVE VLDRB.S32 + VMLA "
+           "on Armv8.1-M): Cortex-M55 only">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -25,6 +25,8 @@ struct LowerToLLVMOptions {
   int64_t unroll = 4;
   /// int8 kernels use the Armv7E-M DSP instructions (Cortex-M4/M7).
   bool dsp = false;
+  /// int8 depthwise kernels use MVE vector MACs (Cortex-M55).
+  bool mve = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
   unsigned indexBitwidth = 32;
 };

@@ -570,7 +570,8 @@ struct ConvertDNPToArenaPass
     for (func::FuncOp func : models) {
       std::string name = ::dnp::sanitizeCName(
           modelName.empty() ? func.getSymName() : StringRef(modelName));
-      ::dnp::arena::ModelLowering lowering(module, func, name, blocking, dsp);
+      ::dnp::arena::ModelLowering lowering(module, func, name, blocking, dsp,
+                                           mve);
       if (failed(lowering.run()))
         return signalPassFailure();
       interfaces.push_back(::dnp::toAttr(&getContext(), lowering.interface));

@@ -36,9 +36,10 @@ bool isQuantized(mlir::Value v);
 class ModelLowering {
 public:
   ModelLowering(mlir::ModuleOp module, mlir::func::FuncOp func,
-                std::string name, const Blocking &blocking, bool dsp)
+                std::string name, const Blocking &blocking, bool dsp,
+                bool mve)
       : module(module), func(func), name(std::move(name)), blocking(blocking),
-        dsp(dsp) {}
+        dsp(dsp), mve(mve) {}
 
   mlir::LogicalResult run();
   ModelInterface interface;
@@ -93,6 +94,7 @@ private:
   std::string name;
   Blocking blocking;
   bool dsp;
+  bool mve;
   std::optional<ArenaProgram> program;
   mlir::Value arena;
   llvm::DenseMap<int, mlir::Value> views;

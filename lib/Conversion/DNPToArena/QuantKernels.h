@@ -57,12 +57,14 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
                                          int64_t cout, int64_t taps,
                                          int64_t block, int64_t groups = 1);
 
-/// depthwise_conv2d with [Kh][Kw][C] int8 weights. `dsp` selects, for
-/// blocks of a multiple of 4 channels, the SXTAB16 + SMLABB/SMLATT taps.
+/// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
+/// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps
+/// and `mve` vector<4xi32> taps (VLDRB.S32 + VMLA.I32).
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,
-                        mlir::Value y, const Blocking &blocking, bool dsp);
+                        mlir::Value y, const Blocking &blocking, bool dsp,
+                        bool mve = false);
 
 /// max_pool2d / avg_pool2d on stored values (input and output share their
 /// parameters); `zeroPoint` is what a padded position adds with

@@ -322,7 +322,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
         emitQuantDepthwise(k, win, view(b, dw.getInput()),
                            paramsOf(dw.getInput()).zeroPoint, weights, bias,
-                           epilogue(dw), result(), blocking, dsp);
+                           epilogue(dw), result(), blocking, dsp, mve);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {

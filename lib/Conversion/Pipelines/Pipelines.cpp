@@ -50,6 +50,7 @@ void buildArenaToLLVMPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   arena.pixelBlock = o.pixelBlock;
   arena.unroll = o.unroll;
   arena.dsp = o.dsp;
+  arena.mve = o.mve;
   pm.addPass(mlir::dnp::createConvertDNPToArena(arena));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
@@ -106,6 +107,10 @@ struct LowerToLLVMPipelineOptions
                    llvm::cl::desc("int8 kernels use the Armv7E-M DSP "
                                   "instructions (Cortex-M4/M7)"),
                    llvm::cl::init(false)};
+  Option<bool> mve{*this, "mve",
+                   llvm::cl::desc("int8 depthwise kernels use MVE vector "
+                                  "MACs (Cortex-M55)"),
+                   llvm::cl::init(false)};
   Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
       llvm::cl::desc("Bit width of index in the LLVM dialect"),
@@ -128,6 +133,7 @@ void registerDNPPipelines() {
         o.pixelBlock = opts.pixelBlock;
         o.unroll = opts.unroll;
         o.dsp = opts.dsp;
+        o.mve = opts.mve;
         o.indexBitwidth = opts.indexBitwidth;
         buildLowerToLLVMPipeline(pm, o);
       });
