@@ -40,13 +40,15 @@ struct QuantEpilogue {
 
 /// conv2d and dense (a 1x1 window over its rows) on int8 data with
 /// weights packed by packQuantConvWeights and int32 biases. `dsp` selects
-/// the SMLAD inner loop. `groups` as for emitConv (packed with the same
-/// groups).
+/// the SMLAD inner loop; `mve`, for one input channel per group (image
+/// stems), 4-lane vector taps. `groups` as for emitConv (packed with the
+/// same groups).
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
-                   const Blocking &blocking, bool dsp, int64_t groups = 1);
+                   const Blocking &blocking, bool dsp, int64_t groups = 1,
+                   bool mve = false);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are

@@ -287,7 +287,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                        /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
                   packed, bias, epilogue(producer), result(), convBlocking,
-                  dsp, groups);
+                  dsp, groups, mve);
     return success();
   };
 

@@ -156,47 +156,36 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
       });
 }
 
-/// The depthwise taps of a register block whose width is a multiple of 4
-/// on a core with MVE: per tap and group of 4 channels, one vector load
-/// sign-extends the 4 weights to vector<4xi32> (VLDRB.S32), and per pixel
-/// one more loads its 4 input channels and one multiply-accumulate adds
-/// all 4 products (VMLA.I32): 4 MACs in 2 instructions, where the scalar
-/// taps need 2 loads and a multiply-add per MAC. The zero point is applied
-/// through the weight sums (a third vector add per tap), as in
-/// depthwiseTaps, whose scalar accumulator layout it returns.
-SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
-                                    const RegisterBlock &blk, Value ch,
-                                    Value x, Value weights,
-                                    SmallVector<Value> acc) {
-  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
-  OpBuilder &b = kb.builder();
-  Location loc = kb.getLoc();
-  auto i8x4 = VectorType::get({4}, b.getI8Type());
-  auto i32x4 = VectorType::get({4}, b.getI32Type());
-  const int64_t groups = width / 4;
-  // Vectors are built and taken apart with LLVM's own element ops (the
-  // arena pipeline has no vector dialect lowering, whose index width would
-  // not be the arena's 32 bits); arith lowers vector arithmetic itself.
-  auto lane = [&](int64_t i) {
+/// 4-lane int32 vectors for the MVE kernels, built and taken apart with
+/// LLVM's own element ops: the arena pipeline has no vector-dialect
+/// lowering (whose index width would not be the arena's 32 bits), and
+/// arith lowers vector arithmetic itself.
+struct Lanes4 {
+  OpBuilder &b;
+  Location loc;
+  VectorType i8x4 = VectorType::get({4}, b.getI8Type());
+  VectorType i32x4 = VectorType::get({4}, b.getI32Type());
+
+  Value lane(int64_t i) const {
     return LLVM::ConstantOp::create(b, loc, b.getI32Type(),
                                     b.getI32IntegerAttr(i))
         .getResult();
-  };
-  // Vector accumulators: pixel-major groups, then the weight sums.
-  SmallVector<Value> vacc;
-  for (int64_t p = 0; p < count; ++p)
-    for (int64_t g = 0; g < groups; ++g) {
-      Value v = LLVM::PoisonOp::create(b, loc, i32x4);
-      for (int64_t l = 0; l < 4; ++l)
-        v = LLVM::InsertElementOp::create(b, loc, v,
-                                          acc[p * width + g * 4 + l], lane(l));
-      vacc.push_back(v);
-    }
-  for (int64_t g = 0; g < groups; ++g)
-    vacc.push_back(arith::ConstantOp::create(
-        b, loc, i32x4, DenseElementsAttr::get(i32x4, b.getI32IntegerAttr(0))));
-  // 4 int8 at byte offset i, sign-extended (one VLDRB.S32).
-  auto load = [&](KernelBuilder &kw, Value buffer, Value i) {
+  }
+  Value fromScalars(ArrayRef<Value> four) const {
+    Value v = LLVM::PoisonOp::create(b, loc, i32x4);
+    for (int64_t l = 0; l < 4; ++l)
+      v = LLVM::InsertElementOp::create(b, loc, v, four[l], lane(l));
+    return v;
+  }
+  Value zero() const {
+    return arith::ConstantOp::create(
+        b, loc, i32x4, DenseElementsAttr::get(i32x4, b.getI32IntegerAttr(0)));
+  }
+  Value extract(Value v, int64_t l) const {
+    return LLVM::ExtractElementOp::create(b, loc, v, lane(l)).getResult();
+  }
+  /// 4 int8 at byte offset `i` of `buffer`, sign-extended: one VLDRB.S32.
+  Value load(KernelBuilder &kw, Value buffer, Value i) const {
     OpBuilder &bl = kw.builder();
     Location ll = kw.getLoc();
     Value view = memref::ViewOp::create(
@@ -205,7 +194,51 @@ SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
                                      /*nontemporal=*/false,
                                      llvm::MaybeAlign(1));
     return arith::ExtSIOp::create(bl, ll, i32x4, v).getResult();
-  };
+  }
+  /// `x` in every lane (LLVM matches a multiply by it to VMLA's scalar).
+  Value splat(KernelBuilder &kw, Value x) const {
+    OpBuilder &bl = kw.builder();
+    Location ll = kw.getLoc();
+    Value one = LLVM::InsertElementOp::create(
+        bl, ll, LLVM::PoisonOp::create(bl, ll, i32x4), x,
+        LLVM::ConstantOp::create(bl, ll, bl.getI32Type(),
+                                 bl.getI32IntegerAttr(0)));
+    return LLVM::ShuffleVectorOp::create(bl, ll, one, one,
+                                         ArrayRef<int32_t>{0, 0, 0, 0});
+  }
+  /// acc + a * b, lane by lane.
+  static Value mac(KernelBuilder &kw, Value acc, Value a, Value b) {
+    OpBuilder &bl = kw.builder();
+    Location ll = kw.getLoc();
+    return arith::AddIOp::create(bl, ll, acc,
+                                 arith::MulIOp::create(bl, ll, a, b));
+  }
+};
+
+/// The depthwise taps of a register block whose width is a multiple of 4
+/// on a core with MVE: per tap and group of 4 channels, one vector load
+/// sign-extends the 4 weights to vector<4xi32> (VLDRB.S32), and per pixel
+/// one more loads its 4 input channels and a vector multiply and add
+/// (VMUL.I32 + VADD.I32: MVE multiply-accumulates integer vectors only by
+/// a scalar) accumulate all 4 products: 4 MACs in 3 instructions, where
+/// the scalar taps need 2 loads and a multiply-add per MAC. The zero point
+/// is applied through the weight sums (one more vector add per tap), as in
+/// depthwiseTaps, whose scalar accumulator layout it returns.
+SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
+                                    const RegisterBlock &blk, Value ch,
+                                    Value x, Value weights,
+                                    SmallVector<Value> acc) {
+  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  const Lanes4 v{kb.builder(), kb.getLoc()};
+  const int64_t groups = width / 4;
+  // Vector accumulators: pixel-major groups, then the weight sums.
+  SmallVector<Value> vacc;
+  for (int64_t p = 0; p < count; ++p)
+    for (int64_t g = 0; g < groups; ++g)
+      vacc.push_back(
+          v.fromScalars(ArrayRef<Value>(acc).slice(p * width + g * 4, 4)));
+  for (int64_t g = 0; g < groups; ++g)
+    vacc.push_back(v.zero());
   vacc = loopOverTaps(
       kb, w, blk.rows, blk.cols, vacc, /*inlineTaps=*/true,
       [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
@@ -215,29 +248,75 @@ SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
         Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
         Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
         for (int64_t g = 0; g < groups; ++g) {
-          Value wv = load(kw, weights, kw.add(tapW, g * 4));
+          Value wv = v.load(kw, weights, kw.add(tapW, g * 4));
           Value &wsum = next[count * groups + g];
           wsum = arith::AddIOp::create(bw, lw, wsum, wv);
           for (int64_t p = 0; p < count; ++p) {
             Value xv =
-                load(kw, x, kw.add(kw.add(blk.idx.input[p], tapX), g * 4));
-            Value &s = next[p * groups + g];
-            s = arith::AddIOp::create(
-                bw, lw, s, arith::MulIOp::create(bw, lw, xv, wv));
+                v.load(kw, x, kw.add(kw.add(blk.idx.input[p], tapX), g * 4));
+            next[p * groups + g] = Lanes4::mac(kw, next[p * groups + g], xv,
+                                               wv);
           }
         }
         return next;
       });
   // Back to depthwiseTaps' scalars: per pixel and channel, then the sums.
   SmallVector<Value> out;
-  auto extract = [&](Value v, int64_t l) {
-    return LLVM::ExtractElementOp::create(b, loc, v, lane(l)).getResult();
-  };
   for (int64_t p = 0; p < count; ++p)
     for (int64_t j = 0; j < width; ++j)
-      out.push_back(extract(vacc[p * groups + j / 4], j % 4));
+      out.push_back(v.extract(vacc[p * groups + j / 4], j % 4));
   for (int64_t j = 0; j < width; ++j)
-    out.push_back(extract(vacc[count * groups + j / 4], j % 4));
+    out.push_back(v.extract(vacc[count * groups + j / 4], j % 4));
+  return out;
+}
+
+/// conv2d taps of a register block whose width is a multiple of 4 when a
+/// group has a single input channel (the stems of image models): per tap,
+/// one VLDRB.S32 brings 4 output channels' packed weights, and each pixel's
+/// one input value (zero point subtracted) multiplies them in every lane
+/// (VMLA.I32 with a scalar): 4 MACs per instruction, where the scalar
+/// loop's reduction over one channel leaves nothing to vectorize. Returns
+/// the scalar accumulators in emitQuantConv's layout.
+SmallVector<Value> singleChannelTapsMve(KernelBuilder &kb, const Window &w,
+                                        const RegisterBlock &blk, Value x,
+                                        int32_t inputZeroPoint, Value weights,
+                                        Value wBase, Value inFirst,
+                                        SmallVector<Value> acc) {
+  const int64_t count = blk.pixels, width = blk.channels.width;
+  const int64_t groups = width / 4;
+  const Lanes4 v{kb.builder(), kb.getLoc()};
+  SmallVector<Value> vacc;
+  for (int64_t p = 0; p < count; ++p)
+    for (int64_t g = 0; g < groups; ++g)
+      vacc.push_back(
+          v.fromScalars(ArrayRef<Value>(acc).slice(p * width + g * 4, 4)));
+  vacc = loopOverTaps(
+      kb, w, blk.rows, blk.cols, vacc, /*inlineTaps=*/true,
+      [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
+        FixedPointBuilder fi(kw.builder(), kw.getLoc());
+        SmallVector<Value> next(a);
+        Value tapX = tapOffset(kw, w, r, c);
+        Value tapW = kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width));
+        SmallVector<Value> xs;
+        for (int64_t p = 0; p < count; ++p) {
+          Value xi = fi.fromInt8(
+              kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), inFirst)));
+          if (inputZeroPoint)
+            xi = fi.sub(xi, fi.c(inputZeroPoint));
+          xs.push_back(v.splat(kw, xi));
+        }
+        for (int64_t g = 0; g < groups; ++g) {
+          Value wv = v.load(kw, weights, kw.add(tapW, g * 4));
+          for (int64_t p = 0; p < count; ++p)
+            next[p * groups + g] =
+                Lanes4::mac(kw, next[p * groups + g], wv, xs[p]);
+        }
+        return next;
+      });
+  SmallVector<Value> out;
+  for (int64_t p = 0; p < count; ++p)
+    for (int64_t j = 0; j < width; ++j)
+      out.push_back(v.extract(vacc[p * groups + j / 4], j % 4));
   return out;
 }
 
@@ -279,7 +358,7 @@ constexpr int64_t kInlineChunks = 16;
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
-                   bool dsp, int64_t groups) {
+                   bool dsp, int64_t groups, bool mve) {
   w = asPixelRow(w);
   // Per group (emitConv): `cin` input channels, groupOut outputs.
   const int64_t cin = w.channels / groups;
@@ -305,9 +384,14 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         Value cBase = kb.add(groupOutFirst, blk.channels.first(kb));
         Value inFirst = kb.mul(blk.group, cin);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
-        SmallVector<Value> acc = loopOverTaps(
-            kb, w, blk.rows, blk.cols,
-            biasAccumulators(kb, bias, cBase, width, count), smallReduction,
+        SmallVector<Value> init =
+            biasAccumulators(kb, bias, cBase, width, count);
+        SmallVector<Value> acc =
+            mve && cin == 1 && width % 4 == 0
+                ? singleChannelTapsMve(kb, w, blk, x, inputZeroPoint,
+                                       weights, wBase, inFirst, init)
+                : loopOverTaps(
+            kb, w, blk.rows, blk.cols, init, smallReduction,
             [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
               Value tapX = tapOffset(kw, w, r, c);
               Value tapW = kw.add(
