@@ -14,7 +14,9 @@ Two measurements, all with `--method none` (plain training, no pruning),
     of samples / max over ranks of time_s, the time in the training batches
     without evaluation), per-rank rates, the share of the training time spent
     in collectives (collective_time_s / time_s, mean over ranks) and the
-    epoch's train loss (all-reduced over ranks, so comparable).
+    epoch's train loss (all-reduced over ranks, so comparable). Plus
+      d  dscnn_fmnist as (c) with --sync-batch-norm=false (per-rank batch
+         statistics; dscnn is the only example with batch norms).
 
  2. All-reduce time per step vs model size, from the runs (c), plus
     tiny.mlir (test/Train/Inputs, synthetic data) and VGG with 2 per rank
@@ -24,13 +26,18 @@ Two measurements, all with `--method none` (plain training, no pruning),
     (flash of the f32 weights / 4) plus the gamma and beta of every
     dnp.batch_norm in the model file (trained, but folded away in flash).
 
-Every configuration runs --repeats times (default 2); tables give the mean
-and the min-max spread over the repeats. Writes bench/results/distributed.md
+Every configuration runs --repeats times (default 2), interleaved (all
+configurations once, then again); tables give the mean and the min-max
+spread over the repeats. The machine may be shared: before each run the
+script waits for a quiet second, measures from /proc/stat how many cores
+other processes used during the run and reruns a disturbed one (up to
+--attempts); only one run_bench.py runs at a time (/tmp/dnp-distbench.lock),
+and dnp-train/dnp-opt are copied once at the start under the build lock. Writes bench/results/distributed.md
 (--quick: small limits, one repeat, written to a temporary file unless --out
 is given).
 
   /usr/bin/python3 bench/distributed/run_bench.py [--quick] [--repeats R]
-      [--train-limit N] [--out FILE]
+      [--train-limit N] [--attempts A] [--out FILE]
 
 Binaries from $DNP_BUILD_DIR/bin (default: build/ of this checkout).
 """
