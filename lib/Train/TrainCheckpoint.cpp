@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "TrainCheckpoint.h"
 
+#include <cerrno>
+
 #include <istream>
 #include <ostream>
 #include <sstream>
@@ -140,7 +142,11 @@ bool makeDir(const std::string &dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0)
     return S_ISDIR(st.st_mode);
-  return ::mkdir(dir.c_str(), 0777) == 0;
+  if (::mkdir(dir.c_str(), 0777) == 0)
+    return true;
+  // Another rank of the job may have created it since the stat.
+  return errno == EEXIST && ::stat(dir.c_str(), &st) == 0 &&
+         S_ISDIR(st.st_mode);
 }
 
 } // namespace dnp::train::detail
