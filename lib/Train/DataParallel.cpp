@@ -21,15 +21,24 @@ double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+} // namespace
+
+void CommClock::allReduceSum(Communicator &comm, double *data, size_t n,
+                             const char *what) {
+  auto start = Clock::now();
+  comm.allReduceSum(data, n, what);
+  seconds += since(start);
+}
+
+namespace {
+
 /// Per-channel sums over every dimension but 1, in double, summed over the
 /// ranks: `parts` are [C] tensors concatenated into one exchange.
 std::vector<Tensor> globalSums(const std::vector<Tensor> &parts,
                                Communicator &comm, CommClock &clock,
                                const char *what) {
   Tensor flat = torch::cat(parts).to(torch::kDouble).contiguous();
-  auto start = Clock::now();
-  comm.allReduceSum(flat.data_ptr<double>(), flat.numel(), what);
-  clock.seconds += since(start);
+  clock.allReduceSum(comm, flat.data_ptr<double>(), flat.numel(), what);
   std::vector<Tensor> out;
   int64_t at = 0;
   for (const Tensor &p : parts) {

@@ -19,6 +19,10 @@ namespace dnp::train::detail {
 /// Seconds spent in collectives, accumulated by the functions below.
 struct CommClock {
   double seconds = 0;
+
+  /// comm.allReduceSum of `n` doubles, timed.
+  void allReduceSum(Communicator &comm, double *data, size_t n,
+                    const char *what);
 };
 
 /// Training-mode batch norm whose mean and variance are those of the

@@ -9,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 #include "TorchSession.h"
 
-#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -165,11 +164,8 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
     double figures[5] = {double(n), stats.taskLoss * n, double(stats.correct),
                          stats.distillLoss * n,
                          std::isfinite(lossValue) ? 0.0 : 1.0};
-    auto start = std::chrono::steady_clock::now();
-    opts.comm->allReduceSum(figures, 5, "all-reduce of the loss figures");
-    commClock_.seconds += std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
+    commClock_.allReduceSum(*opts.comm, figures, 5,
+                            "all-reduce of the loss figures");
     total = figures[0];
     stats.count = static_cast<int64_t>(total);
     stats.taskLoss = figures[1] / total;
@@ -221,12 +217,8 @@ bool TorchSession::trainStep(const float *x, const int64_t *y, int64_t n,
         sums.insert(sums.end(), pg.data_ptr<double>(),
                     pg.data_ptr<double>() + pg.numel());
       }
-    auto start = std::chrono::steady_clock::now();
-    opts.comm->allReduceSum(sums.data(), sums.size(),
+    commClock_.allReduceSum(*opts.comm, sums.data(), sums.size(),
                             "all-reduce of the size gradients and salience");
-    commClock_.seconds += std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
     size_t at = 0;
     if (learnSizes) {
       theta.mutable_grad().copy_(

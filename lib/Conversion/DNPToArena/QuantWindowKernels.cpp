@@ -206,6 +206,25 @@ struct Lanes4 {
     return LLVM::ShuffleVectorOp::create(bl, ll, one, one,
                                          ArrayRef<int32_t>{0, 0, 0, 0});
   }
+  /// Scalar accumulators laid out [pixel][channel] (`count` x `width`,
+  /// width a multiple of 4) as vectors [pixel][group of 4 channels].
+  SmallVector<Value> toVectors(ArrayRef<Value> acc, int64_t count,
+                               int64_t width) const {
+    SmallVector<Value> v;
+    for (int64_t p = 0; p < count; ++p)
+      for (int64_t g = 0; g < width / 4; ++g)
+        v.push_back(fromScalars(acc.slice(p * width + g * 4, 4)));
+    return v;
+  }
+  /// The inverse of toVectors for the first `count` * width / 4 vectors.
+  SmallVector<Value> toScalars(ArrayRef<Value> vectors, int64_t count,
+                               int64_t width) const {
+    SmallVector<Value> out;
+    for (int64_t p = 0; p < count; ++p)
+      for (int64_t j = 0; j < width; ++j)
+        out.push_back(extract(vectors[p * (width / 4) + j / 4], j % 4));
+    return out;
+  }
   /// acc + a * b, lane by lane.
   static Value mac(KernelBuilder &kw, Value acc, Value a, Value b) {
     OpBuilder &bl = kw.builder();
@@ -232,11 +251,7 @@ SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
   const Lanes4 v{kb.builder(), kb.getLoc()};
   const int64_t groups = width / 4;
   // Vector accumulators: pixel-major groups, then the weight sums.
-  SmallVector<Value> vacc;
-  for (int64_t p = 0; p < count; ++p)
-    for (int64_t g = 0; g < groups; ++g)
-      vacc.push_back(
-          v.fromScalars(ArrayRef<Value>(acc).slice(p * width + g * 4, 4)));
+  SmallVector<Value> vacc = v.toVectors(acc, count, width);
   for (int64_t g = 0; g < groups; ++g)
     vacc.push_back(v.zero());
   vacc = loopOverTaps(
@@ -261,10 +276,7 @@ SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
         return next;
       });
   // Back to depthwiseTaps' scalars: per pixel and channel, then the sums.
-  SmallVector<Value> out;
-  for (int64_t p = 0; p < count; ++p)
-    for (int64_t j = 0; j < width; ++j)
-      out.push_back(v.extract(vacc[p * groups + j / 4], j % 4));
+  SmallVector<Value> out = v.toScalars(vacc, count, width);
   for (int64_t j = 0; j < width; ++j)
     out.push_back(v.extract(vacc[count * groups + j / 4], j % 4));
   return out;
@@ -285,13 +297,9 @@ SmallVector<Value> singleChannelTapsMve(KernelBuilder &kb, const Window &w,
   const int64_t count = blk.pixels, width = blk.channels.width;
   const int64_t groups = width / 4;
   const Lanes4 v{kb.builder(), kb.getLoc()};
-  SmallVector<Value> vacc;
-  for (int64_t p = 0; p < count; ++p)
-    for (int64_t g = 0; g < groups; ++g)
-      vacc.push_back(
-          v.fromScalars(ArrayRef<Value>(acc).slice(p * width + g * 4, 4)));
-  vacc = loopOverTaps(
-      kb, w, blk.rows, blk.cols, vacc, /*inlineTaps=*/true,
+  SmallVector<Value> vacc = loopOverTaps(
+      kb, w, blk.rows, blk.cols, v.toVectors(acc, count, width),
+      /*inlineTaps=*/true,
       [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
         FixedPointBuilder fi(kw.builder(), kw.getLoc());
         SmallVector<Value> next(a);
@@ -313,11 +321,7 @@ SmallVector<Value> singleChannelTapsMve(KernelBuilder &kb, const Window &w,
         }
         return next;
       });
-  SmallVector<Value> out;
-  for (int64_t p = 0; p < count; ++p)
-    for (int64_t j = 0; j < width; ++j)
-      out.push_back(v.extract(vacc[p * groups + j / 4], j % 4));
-  return out;
+  return v.toScalars(vacc, count, width);
 }
 
 } // namespace
