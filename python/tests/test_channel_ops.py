@@ -25,7 +25,6 @@ importers, and the forms that stay unsupported.
   permutations, views that are not a channel shuffle), every one listed
   at once with its numbers; and their trivial forms as reshapes."""
 
-import io
 import re
 
 import numpy as np
@@ -38,6 +37,7 @@ import dnp
 import dnp.onnx
 import dnp.torch
 import models
+from importer_checks import onnx_bytes as _onnx_bytes
 from conftest import requires_dnp_run
 
 onnx = pytest.importorskip("onnx")
@@ -45,12 +45,6 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 TOL = 1e-4
 INT64_MAX = 2 ** 63 - 1
-
-
-def _onnx_bytes(model, x, opset):
-    f = io.BytesIO()
-    torch.onnx.export(model, x, f, opset_version=opset)
-    return f.getvalue()
 
 
 def _ops(text):

@@ -10,7 +10,6 @@ the importers (channel splits and shuffles: test_channel_ops.py).
   and grouped Conv (weight OIHW -> OHWI `[O, Kh, Kw, I/G]`) for both
   importers."""
 
-import io
 import re
 from collections import OrderedDict
 
@@ -24,6 +23,8 @@ import dnp
 import dnp.onnx
 import dnp.torch
 import models
+from importer_checks import check_imported as _check
+from importer_checks import onnx_bytes as _onnx_bytes
 from conftest import requires_dnp_run
 
 onnx = pytest.importorskip("onnx")
@@ -32,26 +33,11 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 TOL = 1e-4
 
 
-def _onnx_bytes(model, x, opset):
-    f = io.BytesIO()
-    torch.onnx.export(model, x, f, opset_version=opset)
-    return f.getvalue()
-
-
 def _case(name, seed):
     model = models.build_mul_group_model(name, seed)
     shape = models.MUL_GROUP_MODELS[name][1]
     x = torch.randn(*shape, generator=torch.Generator().manual_seed(seed + 1))
     return model, x
-
-
-def _check(imported, model, x):
-    with torch.no_grad():
-        ref = model(x).numpy()
-    (y,) = dnp.run(imported.mlir, [imported.inputs[0].to_dnp(x.numpy())])
-    y = imported.outputs[0].from_dnp(y)
-    assert y.shape == ref.shape
-    assert np.max(np.abs(y - ref)) <= TOL
 
 
 def _ops(text):

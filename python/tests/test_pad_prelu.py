@@ -34,6 +34,7 @@ import dnp
 import dnp.onnx
 import dnp.torch
 import models
+from importer_checks import check_imported as _check
 from conftest import requires_dnp_run
 
 onnx = pytest.importorskip("onnx")
@@ -63,15 +64,6 @@ def _case(name, seed):
     shape = models.PAD_PRELU_MODELS[name][1]
     x = torch.randn(*shape, generator=torch.Generator().manual_seed(seed + 1))
     return model, x
-
-
-def _check(imported, model, x):
-    with torch.no_grad():
-        ref = model(x).numpy()
-    (y,) = dnp.run(imported.mlir, [imported.inputs[0].to_dnp(x.numpy())])
-    y = imported.outputs[0].from_dnp(y)
-    assert y.shape == ref.shape
-    assert np.max(np.abs(y - ref)) <= TOL
 
 
 # The ops of each model per route: ONNX adds the zero pad before the conv to

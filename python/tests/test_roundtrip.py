@@ -12,6 +12,7 @@ import dnp
 import dnp.onnx
 import dnp.torch
 import models
+from importer_checks import onnx_bytes as _onnx_bytes_opset
 from conftest import requires_dnp_run
 
 onnx = pytest.importorskip("onnx")
@@ -232,12 +233,6 @@ def test_activations_onnx_opsets(opset):
     for op in ACTIVATION_OPS:
         assert imported.mlir.count(f"dnp.{op} ") == 1, op
     assert np.max(np.abs(_run(imported, x) - _reference(model, x))) <= TOL
-
-
-def _onnx_bytes_opset(model, x, opset):
-    f = io.BytesIO()
-    torch.onnx.export(model, x, f, opset_version=opset)
-    return f.getvalue()
 
 
 def _check_outputs(imported, model, x):
