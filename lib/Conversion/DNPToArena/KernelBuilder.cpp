@@ -194,6 +194,20 @@ SmallVector<Value> KernelBuilder::loop(int64_t lb, int64_t ub, int64_t step,
   return loop(index(lb), index(ub), step, init, body);
 }
 
+SmallVector<Value> KernelBuilder::when(Value cond, ValueRange values,
+                                       WhenBody body) {
+  auto ifOp = scf::IfOp::create(
+      b, loc, cond,
+      [&](OpBuilder &nested, Location nestedLoc) {
+        KernelBuilder inner(nested, nestedLoc);
+        scf::YieldOp::create(nested, nestedLoc, body(inner, values));
+      },
+      [&](OpBuilder &nested, Location nestedLoc) {
+        scf::YieldOp::create(nested, nestedLoc, values);
+      });
+  return SmallVector<Value>(ifOp.getResults());
+}
+
 SmallVector<Value> KernelBuilder::unrolledLoop(int64_t n, int64_t unroll,
                                                ValueRange init,
                                                LoopBody body) {

@@ -81,6 +81,14 @@ public:
                                               mlir::ValueRange init,
                                               LoopBody body);
 
+  /// `values` updated by `body` where `cond` (an i1) holds, unchanged
+  /// elsewhere: one scf.if, for work only some blocks need (the border
+  /// corrections of the MVE kernels).
+  using WhenBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+      KernelBuilder &, mlir::ValueRange)>;
+  llvm::SmallVector<mlir::Value> when(mlir::Value cond, mlir::ValueRange values,
+                                      WhenBody body);
+
 private:
   mlir::OpBuilder &b;
   mlir::Location loc;

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "ModelLowering.h"
 #include "QuantKernels.h"
+#include "QuantMve.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Quant/QuantParams.h"
@@ -258,8 +259,14 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     // compile time (as CMSIS-NN does), the inner loop multiplies the int8
     // values as they are (16-lane int8 MACs on MVE, no offset per element).
     // The int32 sums wrap identically, so the accumulator is the same.
+    // The MVE dot-product blocks fold it for every window and add the
+    // missing taps' share back at the border (QuantMve.h): they get the
+    // zero point for that, the other kernels get 0 once it is folded.
     int32_t zeroPoint = paramsOf(producer.getInput()).zeroPoint;
-    if (zeroPoint && allTapsInRange(win)) {
+    const bool mveDot =
+        mve && ::dnp::arena::mve::dotProductConv(perChannel / taps);
+    const int32_t borderZeroPoint = mveDot ? zeroPoint : 0;
+    if (zeroPoint && (allTapsInRange(win) || mveDot)) {
       for (int64_t c = 0; c < outChannels; ++c) {
         int64_t sum = 0;
         for (int64_t i = 0; i < perChannel; ++i)
@@ -267,14 +274,19 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         biasValues[c] = static_cast<int32_t>(
             static_cast<uint32_t>(biasValues[c] - int64_t{zeroPoint} * sum));
       }
-      zeroPoint = 0;
+      zeroPoint = borderZeroPoint;
     }
     Value bias = storedBias(biasValues);
     // SMLAD blocks: 2 output channels x 2 pixels keep the accumulators,
     // the unpacked inputs and weights in the 13 usable registers (4x4, as
     // for f32, spills and costs 10% more instructions).
     Blocking convBlocking = blocking;
-    if (dsp) {
+    if (mveDot) {
+      // 4 output channels (one requantized vector) x 1 pixel: the 4
+      // accumulators of VMLADAVA must be even-numbered registers.
+      convBlocking.outputs = 4;
+      convBlocking.pixels = 1;
+    } else if (dsp) {
       convBlocking.outputs = std::min<int64_t>(blocking.outputs, 2);
       convBlocking.pixels = std::min<int64_t>(blocking.pixels, 2);
     }

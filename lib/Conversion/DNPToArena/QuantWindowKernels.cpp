@@ -1,6 +1,8 @@
 //===- QuantWindowKernels.cpp - int8 conv2d, dense, depthwise, pooling ----===//
 #include "FixedPointBuilder.h"
 #include "QuantKernels.h"
+#include "QuantMve.h"
+#include "Requantize.h"
 #include "WindowLoops.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -50,39 +52,6 @@ std::pair<Value, Value> unpackPairs(KernelBuilder &k, Value word,
             intrinsic(k, "llvm.arm.sxtb16", {odd})};
   return {intrinsic(k, "llvm.arm.sxtab16", {offset, word}),
           intrinsic(k, "llvm.arm.sxtab16", {offset, odd})};
-}
-
-/// One output channel's requantization, loaded and prepared once for the
-/// pixels of a block.
-struct ChannelRequant {
-  Value multiplier, shift;
-  FixedPointBuilder::RightShift right;
-};
-
-ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
-                              const QuantEpilogue &ep, Value channel) {
-  ChannelRequant r;
-  r.multiplier = k.load(ep.multipliers, channel);
-  r.shift = k.load(ep.shifts, channel);
-  r.right = f.rightShift(r.shift, ep.shiftsNegative);
-  return r;
-}
-
-/// clamp(z_out + mbqm(acc, m, shift), act_min, act_max) as int8. The
-/// accumulator bound checked by the lowering (|acc| < 2^30) keeps the
-/// rounding shift and the zero-point addition in int32.
-Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
-                 const QuantEpilogue &ep) {
-  Value high;
-  if (ep.mayShiftLeft)
-    high = f.srdhm(f.shiftLeftSaturating(acc, f.max(r.shift, f.c(0))),
-                   r.multiplier, /*bMayBeMin=*/false);
-  else
-    high = f.srdhmBounded(acc, r.multiplier);
-  Value v = f.rdbpotBounded(high, r.right);
-  if (ep.mayShiftLeft) // A left shift may have saturated.
-    v = f.clamp(v, -1024, 1024);
-  return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
 }
 
 /// The depthwise taps of a register block, one int8 MAC at a time:
@@ -156,175 +125,30 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
       });
 }
 
-/// 4-lane int32 vectors for the MVE kernels, built and taken apart with
-/// LLVM's own element ops: the arena pipeline has no vector-dialect
-/// lowering (whose index width would not be the arena's 32 bits), and
-/// arith lowers vector arithmetic itself.
-struct Lanes4 {
-  OpBuilder &b;
-  Location loc;
-  VectorType i8x4 = VectorType::get({4}, b.getI8Type());
-  VectorType i32x4 = VectorType::get({4}, b.getI32Type());
-
-  Value lane(int64_t i) const {
-    return LLVM::ConstantOp::create(b, loc, b.getI32Type(),
-                                    b.getI32IntegerAttr(i))
-        .getResult();
-  }
-  Value fromScalars(ArrayRef<Value> four) const {
-    Value v = LLVM::PoisonOp::create(b, loc, i32x4);
-    for (int64_t l = 0; l < 4; ++l)
-      v = LLVM::InsertElementOp::create(b, loc, v, four[l], lane(l));
-    return v;
-  }
-  Value zero() const {
-    return arith::ConstantOp::create(
-        b, loc, i32x4, DenseElementsAttr::get(i32x4, b.getI32IntegerAttr(0)));
-  }
-  Value extract(Value v, int64_t l) const {
-    return LLVM::ExtractElementOp::create(b, loc, v, lane(l)).getResult();
-  }
-  /// 4 int8 at byte offset `i` of `buffer`, sign-extended: one VLDRB.S32.
-  Value load(KernelBuilder &kw, Value buffer, Value i) const {
-    OpBuilder &bl = kw.builder();
-    Location ll = kw.getLoc();
-    Value view = memref::ViewOp::create(
-        bl, ll, MemRefType::get({1}, i8x4), buffer, i, ValueRange{});
-    Value v = memref::LoadOp::create(bl, ll, view, ValueRange{kw.index(0)},
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(1));
-    return arith::ExtSIOp::create(bl, ll, i32x4, v).getResult();
-  }
-  /// `x` in every lane (LLVM matches a multiply by it to VMLA's scalar).
-  Value splat(KernelBuilder &kw, Value x) const {
-    OpBuilder &bl = kw.builder();
-    Location ll = kw.getLoc();
-    Value one = LLVM::InsertElementOp::create(
-        bl, ll, LLVM::PoisonOp::create(bl, ll, i32x4), x,
-        LLVM::ConstantOp::create(bl, ll, bl.getI32Type(),
-                                 bl.getI32IntegerAttr(0)));
-    return LLVM::ShuffleVectorOp::create(bl, ll, one, one,
-                                         ArrayRef<int32_t>{0, 0, 0, 0});
-  }
-  /// Scalar accumulators laid out [pixel][channel] (`count` x `width`,
-  /// width a multiple of 4) as vectors [pixel][group of 4 channels].
-  SmallVector<Value> toVectors(ArrayRef<Value> acc, int64_t count,
-                               int64_t width) const {
-    SmallVector<Value> v;
-    for (int64_t p = 0; p < count; ++p)
-      for (int64_t g = 0; g < width / 4; ++g)
-        v.push_back(fromScalars(acc.slice(p * width + g * 4, 4)));
-    return v;
-  }
-  /// The inverse of toVectors for the first `count` * width / 4 vectors.
-  SmallVector<Value> toScalars(ArrayRef<Value> vectors, int64_t count,
-                               int64_t width) const {
-    SmallVector<Value> out;
-    for (int64_t p = 0; p < count; ++p)
-      for (int64_t j = 0; j < width; ++j)
-        out.push_back(extract(vectors[p * (width / 4) + j / 4], j % 4));
-    return out;
-  }
-  /// acc + a * b, lane by lane.
-  static Value mac(KernelBuilder &kw, Value acc, Value a, Value b) {
-    OpBuilder &bl = kw.builder();
-    Location ll = kw.getLoc();
-    return arith::AddIOp::create(bl, ll, acc,
-                                 arith::MulIOp::create(bl, ll, a, b));
-  }
-};
-
-/// The depthwise taps of a register block whose width is a multiple of 4
-/// on a core with MVE: per tap and group of 4 channels, one vector load
-/// sign-extends the 4 weights to vector<4xi32> (VLDRB.S32), and per pixel
-/// one more loads its 4 input channels and a vector multiply and add
-/// (VMUL.I32 + VADD.I32: MVE multiply-accumulates integer vectors only by
-/// a scalar) accumulate all 4 products: 4 MACs in 3 instructions, where
-/// the scalar taps need 2 loads and a multiply-add per MAC. The zero point
-/// is applied through the weight sums (one more vector add per tap), as in
-/// depthwiseTaps, whose scalar accumulator layout it returns.
-SmallVector<Value> depthwiseTapsMve(KernelBuilder &kb, const Window &w,
-                                    const RegisterBlock &blk, Value ch,
-                                    Value x, Value weights,
-                                    SmallVector<Value> acc) {
-  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
-  const Lanes4 v{kb.builder(), kb.getLoc()};
-  const int64_t groups = width / 4;
-  // Vector accumulators: pixel-major groups, then the weight sums.
-  SmallVector<Value> vacc = v.toVectors(acc, count, width);
-  for (int64_t g = 0; g < groups; ++g)
-    vacc.push_back(v.zero());
-  vacc = loopOverTaps(
-      kb, w, blk.rows, blk.cols, vacc, /*inlineTaps=*/true,
-      [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
-        OpBuilder &bw = kw.builder();
-        Location lw = kw.getLoc();
-        SmallVector<Value> next(a);
-        Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
-        for (int64_t g = 0; g < groups; ++g) {
-          Value wv = v.load(kw, weights, kw.add(tapW, g * 4));
-          Value &wsum = next[count * groups + g];
-          wsum = arith::AddIOp::create(bw, lw, wsum, wv);
-          for (int64_t p = 0; p < count; ++p) {
-            Value xv =
-                v.load(kw, x, kw.add(kw.add(blk.idx.input[p], tapX), g * 4));
-            next[p * groups + g] = Lanes4::mac(kw, next[p * groups + g], xv,
-                                               wv);
-          }
-        }
-        return next;
-      });
-  // Back to depthwiseTaps' scalars: per pixel and channel, then the sums.
-  SmallVector<Value> out = v.toScalars(vacc, count, width);
-  for (int64_t j = 0; j < width; ++j)
-    out.push_back(v.extract(vacc[count * groups + j / 4], j % 4));
-  return out;
-}
-
-/// conv2d taps of a register block whose width is a multiple of 4 when a
-/// group has a single input channel (the stems of image models): per tap,
-/// one VLDRB.S32 brings 4 output channels' packed weights, and each pixel's
-/// one input value (zero point subtracted) multiplies them in every lane
-/// (VMLA.I32 with a scalar): 4 MACs per instruction, where the scalar
-/// loop's reduction over one channel leaves nothing to vectorize. Returns
-/// the scalar accumulators in emitQuantConv's layout.
-SmallVector<Value> singleChannelTapsMve(KernelBuilder &kb, const Window &w,
-                                        const RegisterBlock &blk, Value x,
-                                        int32_t inputZeroPoint, Value weights,
-                                        Value wBase, Value inFirst,
-                                        SmallVector<Value> acc) {
-  const int64_t count = blk.pixels, width = blk.channels.width;
-  const int64_t groups = width / 4;
-  const Lanes4 v{kb.builder(), kb.getLoc()};
-  SmallVector<Value> vacc = loopOverTaps(
-      kb, w, blk.rows, blk.cols, v.toVectors(acc, count, width),
-      /*inlineTaps=*/true,
-      [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
-        FixedPointBuilder fi(kw.builder(), kw.getLoc());
-        SmallVector<Value> next(a);
-        Value tapX = tapOffset(kw, w, r, c);
-        Value tapW = kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width));
-        SmallVector<Value> xs;
-        for (int64_t p = 0; p < count; ++p) {
-          Value xi = fi.fromInt8(
-              kw.load(x, kw.add(kw.add(blk.idx.input[p], tapX), inFirst)));
-          if (inputZeroPoint)
-            xi = fi.sub(xi, fi.c(inputZeroPoint));
-          xs.push_back(v.splat(kw, xi));
-        }
-        for (int64_t g = 0; g < groups; ++g) {
-          Value wv = v.load(kw, weights, kw.add(tapW, g * 4));
-          for (int64_t p = 0; p < count; ++p)
-            next[p * groups + g] =
-                Lanes4::mac(kw, next[p * groups + g], wv, xs[p]);
-        }
-        return next;
-      });
-  return v.toScalars(vacc, count, width);
-}
-
 } // namespace
+
+ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
+                              const QuantEpilogue &ep, Value channel) {
+  ChannelRequant r;
+  r.multiplier = k.load(ep.multipliers, channel);
+  r.shift = k.load(ep.shifts, channel);
+  r.right = f.rightShift(r.shift, ep.shiftsNegative);
+  return r;
+}
+
+Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
+                 const QuantEpilogue &ep) {
+  Value high;
+  if (ep.mayShiftLeft)
+    high = f.srdhm(f.shiftLeftSaturating(acc, f.max(r.shift, f.c(0))),
+                   r.multiplier, /*bMayBeMin=*/false);
+  else
+    high = f.srdhmBounded(acc, r.multiplier);
+  Value v = f.rdbpotBounded(high, r.right);
+  if (ep.mayShiftLeft) // A left shift may have saturated.
+    v = f.clamp(v, -1024, 1024);
+  return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
+}
 
 std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
                                          int64_t taps, int64_t block,
@@ -387,14 +211,17 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                              blk.channels.first(kb, perChannel));
         Value cBase = kb.add(groupOutFirst, blk.channels.first(kb));
         Value inFirst = kb.mul(blk.group, cin);
+        if (mve && mve::dotProductConv(cin))
+          return mve::convBlock(kb, w, blk, cin, x, inputZeroPoint, weights,
+                                wBase, inFirst, bias, cBase, ep, y);
+        if (mve && cin == 1 && width % 4 == 0)
+          return mve::singleChannelConvBlock(kb, w, blk, x, inputZeroPoint,
+                                             weights, wBase, inFirst, bias,
+                                             cBase, ep, y);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
-        SmallVector<Value> acc =
-            mve && cin == 1 && width % 4 == 0
-                ? singleChannelTapsMve(kb, w, blk, x, inputZeroPoint,
-                                       weights, wBase, inFirst, init)
-                : loopOverTaps(
+        SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols, init, smallReduction,
             [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
               Value tapX = tapOffset(kw, w, r, c);
@@ -477,17 +304,16 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
       k, w, w.channels, blocking.pixels, blocking.channels,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
+        if (mve && width % 4 == 0)
+          return mve::depthwiseBlock(kb, w, blk, x, inputZeroPoint, weights,
+                                     bias, ep, y);
         Value ch = blk.channels.first(kb);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> acc = biasAccumulators(kb, bias, ch, width, count);
-        const bool vector = mve && width % 4 == 0;
-        const bool weightSums = vector || !dsp || width % 4 != 0;
-        if (vector)
-          acc = depthwiseTapsMve(kb, w, blk, ch, x, weights, acc);
-        else
-          acc = weightSums ? depthwiseTaps(kb, w, blk, ch, x, weights, acc)
-                           : depthwiseTapsDsp(kb, w, blk, ch, x,
-                                              inputZeroPoint, weights, acc);
+        const bool weightSums = !dsp || width % 4 != 0;
+        acc = weightSums ? depthwiseTaps(kb, w, blk, ch, x, weights, acc)
+                         : depthwiseTapsDsp(kb, w, blk, ch, x, inputZeroPoint,
+                                            weights, acc);
         for (int64_t j = 0; j < width; ++j) {
           Value channel = kb.add(ch, j);
           ChannelRequant r = channelRequant(kb, f, ep, channel);

@@ -1,0 +1,34 @@
+//===- Requantize.h - The scalar int8 epilogue of window kernels -*- C++ -*-===//
+//
+// clamp(z_out + mbqm(acc, m[c], shift[c]), act_min, act_max) one value at
+// a time, shared by the scalar blocks (QuantWindowKernels.cpp) and the
+// channels the MVE blocks leave over from groups of 4 (QuantMveKernels.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_CONVERSION_DNPTOARENA_REQUANTIZE_H
+#define DNP_LIB_CONVERSION_DNPTOARENA_REQUANTIZE_H
+
+#include "FixedPointBuilder.h"
+#include "QuantKernels.h"
+
+namespace dnp::arena {
+
+/// One output channel's requantization, loaded and prepared once for the
+/// pixels of a block.
+struct ChannelRequant {
+  mlir::Value multiplier, shift;
+  FixedPointBuilder::RightShift right;
+};
+
+ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
+                              const QuantEpilogue &ep, mlir::Value channel);
+
+/// The int8 result (an i8) of accumulator `acc`. The accumulator bound
+/// checked by the lowering (|acc| < 2^30) keeps the rounding shift and the
+/// zero-point addition in int32.
+mlir::Value requantize(FixedPointBuilder &f, mlir::Value acc,
+                       const ChannelRequant &r, const QuantEpilogue &ep);
+
+} // namespace dnp::arena
+
+#endif // DNP_LIB_CONVERSION_DNPTOARENA_REQUANTIZE_H
