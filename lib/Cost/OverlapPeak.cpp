@@ -16,9 +16,10 @@ namespace {
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-/// Checks op `o`'s access against the graph: a real input, a valid
-/// access, and the tensors' byte sizes.
-Status checkOpAccess(const Graph &graph, OpId o, const OpAccess &acc) {
+} // namespace
+
+Status dnp::cost::checkOpAccess(const Graph &graph, OpId o,
+                                const OpAccess &acc) {
   const std::string name = "op '" + graph.op(o).name + "'";
   const std::vector<TensorId> &ins = graph.opInputs(o);
   if (acc.input < 0 || acc.input >= static_cast<int>(ins.size()))
@@ -38,6 +39,8 @@ Status checkOpAccess(const Graph &graph, OpId o, const OpAccess &acc) {
   return Status::success();
 }
 
+namespace {
+
 /// Whether a buffer holds a model input or output, which must keep their
 /// contents (in-place writes skip them for the same reason).
 bool pinned(const Graph &graph, const Buffer &buffer) {
@@ -47,10 +50,10 @@ bool pinned(const Graph &graph, const Buffer &buffer) {
   return false;
 }
 
-/// Whether op `o` at step `step` may overlap its output with input
-/// `acc.input` (the rule of OverlapPeak.h).
-bool mayOverlap(const Graph &graph, const BufferAssignment &assign, OpId o,
-                int step, const OpAccess &acc) {
+} // namespace
+
+bool dnp::cost::mayOverlap(const Graph &graph, const BufferAssignment &assign,
+                           OpId o, int step, const OpAccess &acc) {
   if (graph.op(o).aliasesInput || assign.inPlace[step])
     return false;
   const std::vector<TensorId> &ins = graph.opInputs(o);
@@ -63,8 +66,6 @@ bool mayOverlap(const Graph &graph, const BufferAssignment &assign, OpId o,
       return false;
   return assign.bufferOf[graph.opOutputs(o)[0]] != buf;
 }
-
-} // namespace
 
 Expected<OverlapMemory>
 dnp::cost::overlappedPeak(const Graph &graph, const std::vector<OpId> &order,

@@ -3,129 +3,312 @@
 // Deliberately shares no code with the planners or with Liveness.cpp: it
 // recomputes sizes, views and lifetimes tensor by tensor from the graph and
 // checks every pair of tensors live at each step, so a bug in the buffer
-// model cannot hide itself.
+// model cannot hide itself. checkOverlappedPlan adds one exception to the
+// pairwise rule, judged by walking the op's loops (simulateAccess), never
+// by the closed form the planner used.
 //
 //===----------------------------------------------------------------------===//
 
-#include "dnp/Cost/ArenaPlan.h"
+#include "dnp/Cost/OverlapPlan.h"
 
 #include <algorithm>
+#include <functional>
 
 using namespace dnp::cost;
 
-Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
-                            const ArenaPlan &plan,
-                            const MemoryOptions &memory) {
+namespace {
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+/// Sizes, views and lifetimes of every tensor, from the graph alone.
+struct Facts {
+  /// Step of every op in the order.
+  std::vector<int> step;
+  /// The tensor whose memory each tensor is a view of, following alias ops.
+  std::vector<TensorId> owner;
+  std::vector<int64_t> size;
+  /// Steps a tensor is live in (its producer's to its last reader's, or
+  /// the last step for a model output).
+  std::vector<int> first, last;
+  /// Per owner: the last step any of its views is live, and whether one of
+  /// them is a model output.
+  std::vector<int> familyLast;
+  std::vector<char> familyPinned;
+};
+
+Expected<Facts> deriveFacts(const Graph &graph, const std::vector<OpId> &order,
+                            const ArenaPlan &plan) {
   if (Status s = checkOrder(graph, order); !s)
     return s;
   const size_t numT = graph.numTensors();
   const int n = static_cast<int>(order.size());
   if (plan.tensorOffset.size() != numT)
-    return Error{"the plan has offsets for " +
-                 std::to_string(plan.tensorOffset.size()) +
-                 " tensors but the graph has " + std::to_string(numT)};
+    return Error{"the plan has offsets for " + str(plan.tensorOffset.size()) +
+                 " tensors but the graph has " + str(numT)};
   if (plan.arenaBytes < 0)
     return Error{"the plan has a negative arena size"};
 
-  std::vector<int> step(graph.numOps());
+  Facts f;
+  f.step.assign(graph.numOps(), 0);
   for (int i = 0; i < n; ++i)
-    step[order[i]] = i;
+    f.step[order[i]] = i;
   const std::vector<int64_t> channels = graph.channels();
-  auto name = [&](TensorId t) { return "'" + graph.tensor(t).name + "'"; };
-
-  // The tensor whose memory each tensor is a view of, following alias ops.
-  std::vector<TensorId> owner(numT);
+  f.owner.resize(numT);
   for (size_t t = 0; t < numT; ++t) {
     TensorId cur = static_cast<TensorId>(t);
     while (graph.producer(cur) >= 0 &&
            graph.op(graph.producer(cur)).aliasesInput)
       cur = graph.opInputs(graph.producer(cur))[0];
-    owner[t] = cur;
+    f.owner[t] = cur;
   }
-
-  std::vector<int64_t> size(numT);
-  std::vector<int> first(numT), last(numT);
-  std::vector<int> familyLast(numT, -1);
-  std::vector<char> familyPinned(numT, 0);
+  f.size.resize(numT);
+  f.first.resize(numT);
+  f.last.resize(numT);
+  f.familyLast.assign(numT, -1);
+  f.familyPinned.assign(numT, 0);
   for (size_t t = 0; t < numT; ++t) {
     const Tensor &tensor = graph.tensor(static_cast<TensorId>(t));
-    size[t] = tensor.elements.eval(channels) * tensor.elementBytes;
+    f.size[t] = tensor.elements.eval(channels) * tensor.elementBytes;
     OpId p = graph.producer(static_cast<TensorId>(t));
-    first[t] = p >= 0 ? step[p] : 0;
-    last[t] = first[t];
+    f.first[t] = p >= 0 ? f.step[p] : 0;
+    f.last[t] = f.first[t];
     for (OpId c : graph.consumers(static_cast<TensorId>(t)))
-      last[t] = std::max(last[t], step[c]);
+      f.last[t] = std::max(f.last[t], f.step[c]);
     if (tensor.kind == TensorKind::ModelOutput) {
-      last[t] = n - 1;
-      familyPinned[owner[t]] = 1;
+      f.last[t] = n - 1;
+      f.familyPinned[f.owner[t]] = 1;
     }
-    familyLast[owner[t]] = std::max(familyLast[owner[t]], last[t]);
+    f.familyLast[f.owner[t]] = std::max(f.familyLast[f.owner[t]], f.last[t]);
   }
+  return f;
+}
 
-  auto excluded = [&](TensorId t) {
-    return !memory.countModelInput &&
-           graph.tensor(owner[t]).kind == TensorKind::ModelInput;
-  };
-  for (size_t t = 0; t < numT; ++t) {
+/// Whether `t` is (a view of) a model input kept out of the arena.
+bool excluded(const Graph &graph, const Facts &f, const MemoryOptions &memory,
+              TensorId t) {
+  return !memory.countModelInput &&
+         graph.tensor(f.owner[t]).kind == TensorKind::ModelInput;
+}
+
+std::string name(const Graph &graph, TensorId t) {
+  return "'" + graph.tensor(t).name + "'";
+}
+
+/// A tensor with its byte range, for messages.
+std::string placed(const Graph &graph, const Facts &f, const ArenaPlan &plan,
+                   TensorId t) {
+  int64_t off = plan.tensorOffset[t];
+  return name(graph, t) + " [" + str(off) + ", " + str(off + f.size[t]) + ")";
+}
+
+/// Every arena tensor inside [0, arenaBytes), views at their source's
+/// offset, excluded model inputs at -1.
+Status checkPlacement(const Graph &graph, const Facts &f, const ArenaPlan &plan,
+                      const MemoryOptions &memory) {
+  for (size_t t = 0; t < f.size.size(); ++t) {
     int64_t off = plan.tensorOffset[t];
     TensorId id = static_cast<TensorId>(t);
-    if (excluded(id)) {
+    if (excluded(graph, f, memory, id)) {
       if (off != -1)
-        return Error{"tensor " + name(id) +
+        return Error{"tensor " + name(graph, id) +
                      " is (a view of) a model input kept out of the arena "
                      "but has offset " +
-                     std::to_string(off)};
+                     str(off)};
       continue;
     }
-    if (off < 0 || off + size[t] > plan.arenaBytes)
-      return Error{"tensor " + name(id) + " at offset " + std::to_string(off) +
-                   " with " + std::to_string(size[t]) +
-                   " bytes does not lie inside the " +
-                   std::to_string(plan.arenaBytes) + "-byte arena"};
-    if (owner[t] != id && plan.tensorOffset[owner[t]] != off)
-      return Error{"tensor " + name(id) + " is a view of " + name(owner[t]) +
-                   " but is placed at offset " + std::to_string(off) +
-                   " instead of " +
-                   std::to_string(plan.tensorOffset[owner[t]])};
+    if (off < 0 || off + f.size[t] > plan.arenaBytes)
+      return Error{"tensor " + name(graph, id) + " at offset " + str(off) +
+                   " with " + str(f.size[t]) +
+                   " bytes does not lie inside the " + str(plan.arenaBytes) +
+                   "-byte arena"};
+    if (f.owner[t] != id && plan.tensorOffset[f.owner[t]] != off)
+      return Error{"tensor " + name(graph, id) + " is a view of " +
+                   name(graph, f.owner[t]) + " but is placed at offset " +
+                   str(off) + " instead of " +
+                   str(plan.tensorOffset[f.owner[t]])};
   }
+  return Status::success();
+}
 
+/// Judges two live tensors that intersect at a step and are not views of
+/// one buffer or an in-place pair: nullopt when nothing else allows it.
+using OverlapRule =
+    std::function<std::optional<Status>(TensorId, TensorId, int)>;
+
+/// Every two tensors live at one step apart, unless views of one buffer,
+/// the in-place input and output of that step's op, or allowed by `rule`.
+Status checkLivePairs(const Graph &graph, const std::vector<OpId> &order,
+                      const Facts &f, const ArenaPlan &plan,
+                      const MemoryOptions &memory, const OverlapRule &rule) {
+  const int n = static_cast<int>(order.size());
   // Whether a and b may share memory during step i because the op of that
   // step writes b in place into a (or a view of a), which dies there.
   auto inPlacePair = [&](TensorId a, TensorId b, int i) {
     const Op &op = graph.op(order[i]);
     if (!memory.allowInPlace || op.inPlaceInput < 0)
       return false;
-    TensorId in = owner[graph.opInputs(order[i])[op.inPlaceInput]];
+    TensorId in = f.owner[graph.opInputs(order[i])[op.inPlaceInput]];
     TensorId out = graph.opOutputs(order[i])[0];
-    if (b != out || owner[a] != in)
+    if (b != out || f.owner[a] != in)
       return false;
     return graph.tensor(in).kind != TensorKind::ModelInput &&
-           !familyPinned[in] && familyLast[in] == i;
+           !f.familyPinned[in] && f.familyLast[in] == i;
   };
 
   std::vector<TensorId> live;
   for (int i = 0; i < n; ++i) {
     live.clear();
-    for (size_t t = 0; t < numT; ++t)
-      if (first[t] <= i && i <= last[t] && !excluded(static_cast<TensorId>(t)))
+    for (size_t t = 0; t < f.size.size(); ++t)
+      if (f.first[t] <= i && i <= f.last[t] &&
+          !excluded(graph, f, memory, static_cast<TensorId>(t)))
         live.push_back(static_cast<TensorId>(t));
     for (size_t x = 0; x < live.size(); ++x)
       for (size_t y = x + 1; y < live.size(); ++y) {
         TensorId a = live[x], b = live[y];
         int64_t oa = plan.tensorOffset[a], ob = plan.tensorOffset[b];
-        if (oa >= ob + size[b] || ob >= oa + size[a])
+        if (oa >= ob + f.size[b] || ob >= oa + f.size[a])
           continue;
-        bool shared = oa == ob && size[a] == size[b] &&
-                      (owner[a] == owner[b] || inPlacePair(a, b, i) ||
-                       inPlacePair(b, a, i));
-        if (!shared)
-          return Error{
-              "tensors " + name(a) + " [" + std::to_string(oa) + ", " +
-              std::to_string(oa + size[a]) + ") and " + name(b) + " [" +
-              std::to_string(ob) + ", " + std::to_string(ob + size[b]) +
-              ") overlap while both are live at step " + std::to_string(i) +
-              " (op '" + graph.op(order[i]).name + "')"};
+        if (oa == ob && f.size[a] == f.size[b] &&
+            (f.owner[a] == f.owner[b] || inPlacePair(a, b, i) ||
+             inPlacePair(b, a, i)))
+          continue;
+        if (rule)
+          if (std::optional<Status> verdict = rule(a, b, i)) {
+            if (!*verdict)
+              return *verdict;
+            continue;
+          }
+        return Error{"tensors " + placed(graph, f, plan, a) + " and " +
+                     placed(graph, f, plan, b) +
+                     " overlap while both are live at step " + str(i) +
+                     " (op '" + graph.op(order[i]).name + "')"};
       }
   }
   return Status::success();
+}
+
+/// The conditions on a recorded pair that do not depend on its offsets
+/// (OverlapPlan.h): the op's streamed input and output 0 with the access's
+/// sizes, and the input's memory free after the op.
+Status checkPairFacts(const Graph &graph, const std::vector<OpId> &order,
+                      const Facts &f, const ArenaPlan &plan,
+                      const MemoryOptions &memory, const OverlapPlacement &p,
+                      const OpAccess &acc) {
+  const Op &op = graph.op(p.op);
+  const std::string what = "the overlap of op '" + op.name + "'";
+  const std::vector<TensorId> &ins = graph.opInputs(p.op);
+  if (acc.input < 0 || acc.input >= static_cast<int>(ins.size()))
+    return Error{what + ": its access streams input " + str(acc.input) +
+                 " of " + str(ins.size())};
+  const TensorId in = ins[acc.input], out = graph.opOutputs(p.op)[0];
+  if (p.input != in || p.output != out)
+    return Error{what + " pairs tensor ids " + str(p.input) + " and " +
+                 str(p.output) + " but the op streams " + name(graph, in) +
+                 " into " + name(graph, out)};
+  if (op.aliasesInput)
+    return Error{what + ": the op's output is a view of its input"};
+  if (acc.access.inBytes() != f.size[in] ||
+      acc.access.outBytes() != f.size[out])
+    return Error{what + ": its access reads " + str(acc.access.inBytes()) +
+                 " and writes " + str(acc.access.outBytes()) + " bytes but " +
+                 name(graph, in) + " and " + name(graph, out) + " have " +
+                 str(f.size[in]) + " and " + str(f.size[out])};
+  const TensorId family = f.owner[in];
+  const int i = f.step[p.op];
+  if (excluded(graph, f, memory, in))
+    return Error{what + ": input " + name(graph, in) +
+                 " is kept out of the arena"};
+  if (graph.tensor(family).kind == TensorKind::ModelInput ||
+      f.familyPinned[family])
+    return Error{what + ": input " + name(graph, in) +
+                 " holds a model input or output, which keeps its contents"};
+  if (f.familyLast[family] != i)
+    return Error{what + " at step " + str(i) + ": input " + name(graph, in) +
+                 " (or a view of it) is still live at step " +
+                 str(f.familyLast[family]) + " (op '" +
+                 graph.op(order[f.familyLast[family]]).name + "')"};
+  for (size_t k = 0; k < ins.size(); ++k)
+    if (static_cast<int>(k) != acc.input && f.owner[ins[k]] == family)
+      return Error{what + ": input " + name(graph, in) +
+                   " is also read through operand " + str(k)};
+  if (plan.tensorOffset[out] - plan.tensorOffset[in] != p.distance)
+    return Error{what + " records distance " + str(p.distance) + " but " +
+                 placed(graph, f, plan, in) + " and " +
+                 placed(graph, f, plan, out) + " are " +
+                 str(plan.tensorOffset[out] - plan.tensorOffset[in]) +
+                 " bytes apart"};
+  return Status::success();
+}
+
+} // namespace
+
+Status dnp::cost::checkPlan(const Graph &graph, const std::vector<OpId> &order,
+                            const ArenaPlan &plan,
+                            const MemoryOptions &memory) {
+  Expected<Facts> f = deriveFacts(graph, order, plan);
+  if (!f)
+    return f.status();
+  if (Status s = checkPlacement(graph, *f, plan, memory); !s)
+    return s;
+  return checkLivePairs(graph, order, *f, plan, memory, nullptr);
+}
+
+Status dnp::cost::checkOverlappedPlan(
+    const Graph &graph, const std::vector<OpId> &order, const ArenaPlan &plan,
+    const std::vector<std::optional<OpAccess>> &accesses,
+    const MemoryOptions &memory) {
+  Expected<Facts> f = deriveFacts(graph, order, plan);
+  if (!f)
+    return f.status();
+  if (Status s = checkPlacement(graph, *f, plan, memory); !s)
+    return s;
+  if (accesses.size() != graph.numOps())
+    return Error{str(accesses.size()) + " accesses for a graph of " +
+                 str(graph.numOps()) + " ops"};
+  // The recorded pair of each op (at most one), checked once up front.
+  std::vector<int> pairOf(graph.numOps(), -1);
+  for (size_t k = 0; k < plan.overlaps.size(); ++k) {
+    const OverlapPlacement &p = plan.overlaps[k];
+    if (p.op < 0 || p.op >= static_cast<OpId>(graph.numOps()))
+      return Error{"overlap " + str(k) + " names op id " + str(p.op) +
+                   ", which is not in the graph"};
+    if (!accesses[p.op])
+      return Error{"the overlap of op '" + graph.op(p.op).name +
+                   "': the op has no access"};
+    if (pairOf[p.op] >= 0)
+      return Error{"op '" + graph.op(p.op).name + "' has two overlaps"};
+    pairOf[p.op] = static_cast<int>(k);
+    if (Status s =
+            checkPairFacts(graph, order, *f, plan, memory, p, *accesses[p.op]);
+        !s)
+      return s;
+  }
+  // Simulated lazily, once per pair, only where the pair intersects.
+  std::vector<std::optional<Status>> simulated(plan.overlaps.size());
+  OverlapRule rule = [&](TensorId a, TensorId b,
+                         int i) -> std::optional<Status> {
+    const OpId o = order[i];
+    if (pairOf[o] < 0)
+      return std::nullopt;
+    const OverlapPlacement &p = plan.overlaps[pairOf[o]];
+    if (!((a == p.input && b == p.output) || (a == p.output && b == p.input)))
+      return std::nullopt;
+    std::optional<Status> &verdict = simulated[pairOf[o]];
+    if (!verdict) {
+      int64_t inOff = plan.tensorOffset[p.input];
+      int64_t outOff = plan.tensorOffset[p.output];
+      Status s = simulateAccess(accesses[o]->access, inOff, outOff);
+      verdict =
+          s ? s
+            : Status(Error{"op '" + graph.op(o).name + "' writes output " +
+                           placed(graph, *f, plan, p.output) + " over input " +
+                           placed(graph, *f, plan, p.input) + " (distance " +
+                           str(outOff - inOff) + ", " + str(f->size[p.input]) +
+                           " and " + str(f->size[p.output]) +
+                           " bytes) but its loop order does not allow it: " +
+                           s.message()});
+    }
+    return verdict;
+  };
+  return checkLivePairs(graph, order, *f, plan, memory, rule);
 }

@@ -1,7 +1,8 @@
 // The overlapped PMU of --dnp-report-resources: the optimal order's peak
 // when an op may place its output over an input that dies at it, by the
-// loop orders of include/dnp/Cost/Access.h (an analysis figure; no arena
-// uses it yet). The accesses come from the ops' attributes
+// loop orders of include/dnp/Cost/Access.h, and the arena of the plan
+// that places those overlaps (include/dnp/Cost/OverlapPlan.h). Analysis
+// figures: no lowering uses them yet. The accesses come from the ops' attributes
 // (lib/Analysis/AccessPatterns.cpp); every number is derived by hand below
 // from the footprint formulas of lib/Cost/Access.cpp. The model input is
 // never overlapped (it keeps its contents, as for in-place writes).
@@ -12,10 +13,14 @@
 // input / output pixel); the best D is the safe one nearest 0, the
 // footprint max(inBytes, D + outBytes) - min(0, D).
 //
+// The planned arena ties a pair (output exactly D from its input) where a
+// step would be above the overlapped peak without it, and places the tied
+// buffers as one rigid piece; derived by hand for each function below.
+//
 // RUN: dnp-opt %s --dnp-report-resources -o /dev/null | FileCheck %s
 // RUN: dnp-opt %s --dnp-report-resources=exclude-input=true -o /dev/null | FileCheck %s --check-prefix=NOIN
 // RUN: dnp-opt %s --dnp-report-resources="quiet=true json=-" -o /dev/null > %t.json
-// RUN: %python -c "import json; r = json.load(open('%t.json')); got = [(x['function'], x['totals']['pmu_bytes'], x['totals']['overlapped_pmu_bytes']) for x in r]; assert got == [('chain', 2048, 1280), ('residual', 2048, 2048), ('strided', 2560, 2304)], got"
+// RUN: %python -c "import json; r = json.load(open('%t.json')); got = [(x['function'], x['totals']['pmu_bytes'], x['totals']['overlapped_pmu_bytes'], x['totals']['overlapped_arena_bytes']) for x in r]; assert got == [('chain', 2048, 1280, 1280), ('residual', 2048, 2048, 2048), ('strided', 2560, 2304, 2304)], got"
 //
 // int8: the same functions after --dnp-quantize (int8 input, int8 output;
 // the calibration values do not matter here, only the element size).
@@ -47,24 +52,36 @@
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
 // CHECK:         schedule (optimal order):
 // CHECK:         peak SRAM, overlapped (analysis) 1280 B (0.625x PMU){{$}}
+// CHECK-NEXT:    arena, overlapped (planned) 1280 B (0.625x PMU){{$}}
+// Planned: without overlap the depthwise (2048) and the 1x1 conv (1536)
+// are above 1280, so both pairs are tied: d 144 B below c, p at d's offset.
+// One piece of 1168 B holds c at [144, 1168), d at [0, 1024), p at
+// [0, 512); x (256 B) lives only with c, so the piece at 112 and x at
+// [0, 256) fill exactly 1280 B, the analysis figure.
 // Without the input: conv 1024, relu 1024, depthwise 1168, conv 1x1 1024
 // (1536 without overlap, so this also needs the 1x1 conv's access):
 // 1168 / 2048 = 0.570x PMU.
 // NOIN-LABEL: resources of @chain on cortex-m4
 // NOIN-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
 // NOIN:         peak SRAM, overlapped (analysis) 1168 B (0.570x PMU){{$}}
+// The piece alone: 1168 B.
+// NOIN-NEXT:    arena, overlapped (planned) 1168 B (0.570x PMU){{$}}
 // int8 (1 byte per element): x 64, c = d = 256, p 128; --dnp-quantize
 // fuses the relu into the conv (act relu). Layer by layer: 320, 512, 384:
 // PMU 512. Depthwise: ib = ob = 4, start 4q - 4(q + 9) + 1 = -35,
 // D = -36, footprint 256 + 36 = 292; conv 1x1 fully in place (256). Peak 320 at the first conv (0.625x), 292 without
 // the input (0.570x). With 4-byte elements the sizes would not match the
-// cost graph's and the analysis would fail.
+// cost graph's and the analysis would fail. Planned: the same piece at a
+// quarter of the sizes (c at [36, 292)) at 28, x at [0, 64): 320, and 292
+// without the input.
 // INT8-LABEL: resources of @chain on cortex-m4
 // INT8-NEXT:    peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8:         peak SRAM, overlapped (analysis) 320 B (0.625x PMU){{$}}
+// INT8-NEXT:    arena, overlapped (planned) 320 B (0.625x PMU){{$}}
 // INT8-NOIN-LABEL: resources of @chain on cortex-m4
 // INT8-NOIN-NEXT:  peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8-NOIN:       peak SRAM, overlapped (analysis) 292 B (0.570x PMU){{$}}
+// INT8-NOIN-NEXT:  arena, overlapped (planned) 292 B (0.570x PMU){{$}}
 func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
   %w1 = dnp.random seed 1 scale 0.5 : tensor<4x3x3x1xf32>
   %b1 = dnp.random seed 2 scale 0.1 : tensor<4xf32>
@@ -92,16 +109,21 @@ func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
 // write over it (2048, not the 1168 of @chain's depthwise), and the add
 // holds s and c anyway (it has no access: two activation inputs); the last
 // conv narrows fully in place (1024). Nothing overlaps at the peak:
-// 2048 = 1.000x PMU, with or without the input.
+// 2048 = 1.000x PMU, with or without the input. No tie can lower the
+// arena below the PMU, which dnp's plan already reaches: planned 2048.
 // CHECK-LABEL: resources of @residual on cortex-m4
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
+// CHECK:         arena, dnp plan 2048 B (1.000x PMU){{$}}
 // CHECK:         peak SRAM, overlapped (analysis) 2048 B (1.000x PMU){{$}}
+// CHECK-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU){{$}}
 // NOIN-LABEL: resources of @residual on cortex-m4
 // NOIN:         peak SRAM, overlapped (analysis) 2048 B (1.000x PMU){{$}}
+// NOIN-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU){{$}}
 // int8: s = c = 256: 512 = 1.000x PMU.
 // INT8-LABEL: resources of @residual on cortex-m4
 // INT8-NEXT:    peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8:         peak SRAM, overlapped (analysis) 512 B (1.000x PMU){{$}}
+// INT8-NEXT:    arena, overlapped (planned) 512 B (1.000x PMU){{$}}
 func.func @residual(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
   %ws = dnp.random seed 1 scale 0.5 : tensor<4x1x1x1xf32>
   %bs = dnp.random seed 2 scale 0.1 : tensor<4xf32>
@@ -136,9 +158,14 @@ func.func @residual(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
 // CHECK-LABEL: resources of @strided on cortex-m4
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2560 B{{$}}
 // CHECK:         peak SRAM, overlapped (analysis) 2304 B (0.900x PMU){{$}}
-// Without the input: 2048 (a alone) and 2048: 0.800x PMU.
+// Planned: the strided conv's pair is tied (D = 0: b at a's start), x at
+// [0, 256) and the piece (a, 2048 B) right above it: 2304.
+// CHECK-NEXT:    arena, overlapped (planned) 2304 B (0.900x PMU){{$}}
+// Without the input: 2048 (a alone) and 2048: 0.800x PMU; planned, the
+// piece alone.
 // NOIN-LABEL: resources of @strided on cortex-m4
 // NOIN:         peak SRAM, overlapped (analysis) 2048 B (0.800x PMU){{$}}
+// NOIN-NEXT:    arena, overlapped (planned) 2048 B (0.800x PMU){{$}}
 func.func @strided(%x: tensor<1x8x8x1xf32>) -> tensor<1x4x4x8xf32> {
   %wa = dnp.random seed 1 scale 0.5 : tensor<8x1x1x1xf32>
   %ba = dnp.random seed 2 scale 0.1 : tensor<8xf32>

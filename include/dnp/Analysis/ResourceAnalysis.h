@@ -3,7 +3,8 @@
 // One call that every resource pass shares: channel groups -> cost graph ->
 // optimal schedule, dnp's arena plan for it, the TFLite-Micro-style
 // baseline plan over the model-file order, the optimal order's peak with
-// overlapped outputs (an analysis figure: no arena uses it yet), and
+// overlapped outputs and an arena plan that places them (analysis figures:
+// no lowering uses them yet), and
 // flash/MACs/latency for the target. Keeping it in one place guarantees
 // that the report, the memory plan recorded in the IR and the pruning
 // report agree.
@@ -15,6 +16,7 @@
 #include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Cost/ArenaPlan.h"
 #include "dnp/Cost/OverlapPeak.h"
+#include "dnp/Cost/OverlapPlan.h"
 #include "dnp/Cost/Resources.h"
 #include "dnp/Cost/Schedule.h"
 #include "llvm/Support/JSON.h"
@@ -45,6 +47,10 @@ struct ResourceSummary {
   /// MemoryOptions. Analysis only: the code generators do not follow the
   /// loop orders of dnp/Cost/Access.h yet, so no arena plan uses it.
   cost::OverlapMemory overlapped;
+  /// An arena plan for the optimal order that places those overlaps
+  /// (dnp/Cost/OverlapPlan.h), verified by checkOverlappedPlan; never
+  /// larger than `plan`. Analysis only, for the same reason.
+  cost::ArenaPlan overlappedPlan;
   cost::ResourceReport resources;
   std::string target;
 };

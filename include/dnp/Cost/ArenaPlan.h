@@ -19,6 +19,16 @@
 
 namespace dnp::cost {
 
+/// An op's output placed partly over one of its inputs, which dies at that
+/// op (planArenaOverlapped, OverlapPlan.h).
+struct OverlapPlacement {
+  OpId op = -1;
+  /// The streamed input and output 0 of `op`.
+  TensorId input = -1, output = -1;
+  /// outOffset - inOffset in bytes (Access.h's distance D).
+  int64_t distance = 0;
+};
+
 struct ArenaPlan {
   /// The strategy that produced the plan.
   std::string planner;
@@ -31,6 +41,9 @@ struct ArenaPlan {
   std::vector<int64_t> bufferOffset;
   /// Offset of every tensor (its buffer's); -1 when not in the arena.
   std::vector<int64_t> tensorOffset;
+  /// Input/output pairs placed over each other; empty for every planner
+  /// but planArenaOverlapped, and checkPlan allows none.
+  std::vector<OverlapPlacement> overlaps;
 
   /// arenaBytes / peakBytes (1 when the plan is optimal).
   double overhead() const {

@@ -54,6 +54,19 @@ struct OverlapMemory {
   int peakStep = -1;
 };
 
+/// Ok iff op `o`'s access names one of its inputs, is valid (checkAccess)
+/// and reads and writes exactly the bytes of that input and of output 0;
+/// the message names the op, both tensors and the sizes.
+Status checkOpAccess(const Graph &graph, OpId o, const OpAccess &acc);
+
+/// Whether op `o`, run at step `step` of the order `assign` was built for,
+/// may place its output 0 over input `acc.input`: the rule of the file
+/// comment, shared by overlappedPeak and the overlap-aware arena planner
+/// (OverlapPlan.h) so that the figure and the plan count the same pairs.
+/// `acc` must have passed checkOpAccess.
+bool mayOverlap(const Graph &graph, const BufferAssignment &assign, OpId o,
+                int step, const OpAccess &acc);
+
 /// The timeline of `order` under the rule of the file comment. `accesses`
 /// is indexed by OpId; an op without an access (nullopt) never overlaps.
 /// Fails, naming the op and the numbers, when an access is invalid, names

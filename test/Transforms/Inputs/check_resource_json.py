@@ -15,7 +15,8 @@ assert [r["function"] for r in reports] == [
 TOP = {"kind", "function", "target", "element_bytes", "totals", "schedule",
        "default_schedule", "peak", "ops", "groups", "budget"}
 TOTALS = {"pmu_bytes", "pmu_exact", "pmu_lower_bound", "default_order_pmu_bytes",
-          "overlapped_pmu_bytes", "arena_bytes", "tflm_arena_bytes",
+          "overlapped_pmu_bytes", "overlapped_arena_bytes", "arena_bytes",
+          "tflm_arena_bytes",
           "flash_bytes", "requant_bytes", "params", "macs", "element_ops",
           "cycles", "latency_ms"}
 for r in reports:
@@ -28,6 +29,8 @@ for r in reports:
     # Overlapping outputs never costs memory (the values are checked in
     # report-resources-overlap.mlir).
     assert 0 < t["overlapped_pmu_bytes"] <= t["pmu_bytes"], t
+    # The overlap-aware plan lies between its lower bound and dnp's plan.
+    assert t["overlapped_pmu_bytes"] <= t["overlapped_arena_bytes"] <= t["arena_bytes"], t
     # dnp's plan reaches the peak on all of these.
     assert t["arena_bytes"] == t["pmu_bytes"], t
     for key in ("schedule", "default_schedule"):
