@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "FixedPointBuilder.h"
 #include "QuantKernels.h"
+#include "QuantMve.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -17,30 +18,39 @@ namespace dnp::arena {
 void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
                   ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
                   Value lhs, Value rhs, const QuantAddParams &params, Value y,
-                  const Blocking &blocking) {
-  emitBroadcast(
-      k, out, lhsShape, rhsShape, blocking,
-      [&](KernelBuilder &ki, Value l, Value r, Value o) {
-        FixedPointBuilder f(ki.builder(), ki.getLoc());
-        // (q - z) * 2^20 fits easily: |q - z| <= 255.
-        auto scaled = [&](Value buffer, Value at, int32_t zeroPoint,
-                          int input) {
-          Value centred =
-              f.sub(f.fromInt8(ki.load(buffer, at)), f.c(zeroPoint));
-          Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
-          return f.mbqm(shifted, f.c(params.multiplier[input]),
-                        f.c(params.shift[input]), params.shift[input] > 0);
-        };
-        // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
-        // so the sum cannot overflow.
-        Value sum = f.add(scaled(lhs, l, params.lhsZeroPoint, 0),
-                          scaled(rhs, r, params.rhsZeroPoint, 1));
-        Value res = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
-                           params.shift[2] > 0);
-        ki.store(f.toInt8(f.requantizedOutput(res, params.outputZeroPoint,
-                                              params.actMin, params.actMax)),
-                 y, o);
-      });
+                  const Blocking &blocking, bool mve) {
+  auto element = [&](KernelBuilder &ki, Value l, Value r, Value o) {
+    FixedPointBuilder f(ki.builder(), ki.getLoc());
+    // (q - z) * 2^20 fits easily: |q - z| <= 255.
+    auto scaled = [&](Value buffer, Value at, int32_t zeroPoint, int input) {
+      Value centred = f.sub(f.fromInt8(ki.load(buffer, at)), f.c(zeroPoint));
+      Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
+      return f.mbqm(shifted, f.c(params.multiplier[input]),
+                    f.c(params.shift[input]), params.shift[input] > 0);
+    };
+    // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
+    // so the sum cannot overflow.
+    Value sum = f.add(scaled(lhs, l, params.lhsZeroPoint, 0),
+                      scaled(rhs, r, params.rhsZeroPoint, 1));
+    Value res = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
+                       params.shift[2] > 0);
+    ki.store(f.toInt8(f.requantizedOutput(res, params.outputZeroPoint,
+                                          params.actMin, params.actMax)),
+             y, o);
+  };
+  if (!mve || lhsShape != out || rhsShape != out)
+    return emitBroadcast(k, out, lhsShape, rhsShape, blocking, element);
+  // Operands of the result's shape on the M55: 4 elements per vector step,
+  // the last n % 4 one at a time.
+  int64_t n = 1;
+  for (int64_t d : out)
+    n *= d;
+  k.loop(0, n / 4, 1, {}, [&](KernelBuilder &kv, Value i, ValueRange) {
+    mve::addLanes(kv, lhs, rhs, kv.mul(i, 4), params, y);
+    return SmallVector<Value>();
+  });
+  for (int64_t i = n / 4 * 4; i < n; ++i)
+    element(k, k.index(i), k.index(i), k.index(i));
 }
 
 void emitQuantMul(KernelBuilder &k, ArrayRef<int64_t> out,

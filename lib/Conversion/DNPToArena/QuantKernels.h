@@ -81,7 +81,8 @@ void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,
                             const Blocking &blocking);
 
 /// TFLite's int8 add (docs/Quantization.md), with broadcasting as
-/// emitBroadcast does it.
+/// emitBroadcast does it; with `mve`, operands of the result's shape take
+/// 4 elements per step (QuantMve.h).
 struct QuantAddParams {
   int32_t lhsZeroPoint = 0, rhsZeroPoint = 0, outputZeroPoint = 0;
   int32_t multiplier[3] = {0, 0, 0}, shift[3] = {0, 0, 0};
@@ -91,7 +92,7 @@ void emitQuantAdd(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
                   llvm::ArrayRef<int64_t> lhsShape,
                   llvm::ArrayRef<int64_t> rhsShape, mlir::Value lhs,
                   mlir::Value rhs, const QuantAddParams &params, mlir::Value y,
-                  const Blocking &blocking);
+                  const Blocking &blocking, bool mve = false);
 
 /// TFLite's int8 prelu over [pixels, channels] with an int8 slope per
 /// channel: d = x - z_in, y = clamp(z_out + (d >= 0 ? mbqm(d, m[0], s[0])

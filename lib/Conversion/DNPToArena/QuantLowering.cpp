@@ -371,7 +371,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
           return failure();
         emitQuantAdd(k, shapeOf(add.getResult()), shapeOf(add.getLhs()),
                      shapeOf(add.getRhs()), operands->first, operands->second,
-                     params, result(), blocking);
+                     params, result(), blocking, mve);
         return success();
       })
       .Case([&](PReluOp prelu) -> LogicalResult {

@@ -14,6 +14,7 @@
 //    of the missing taps (VADDVA.S8) back.
 //  * conv2d with one input channel per group (image stems) and depthwise:
 //    the output channels are the lanes of vector<4xi32> accumulators.
+//  * int8 add of operands with the result's shape: 4 elements at a time.
 //  * Every block requantizes 4 channels at once (VQRDMULH, a sign fix-up
 //    and VRSHL for gemmlowp's rounding, VMAX/VMIN) and stores them with one
 //    VSTRB.32; channels left over from groups of 4 go through the scalar
@@ -63,6 +64,11 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
                     const RegisterBlock &blk, mlir::Value x,
                     int32_t inputZeroPoint, mlir::Value weights,
                     mlir::Value bias, const QuantEpilogue &ep, mlir::Value y);
+
+/// TFLite's int8 add (QuantKernels.h) of 4 elements at flat index `at`
+/// of both operands and the result (operands of the result's shape).
+void addLanes(KernelBuilder &k, mlir::Value lhs, mlir::Value rhs,
+              mlir::Value at, const QuantAddParams &params, mlir::Value y);
 
 } // namespace dnp::arena::mve
 

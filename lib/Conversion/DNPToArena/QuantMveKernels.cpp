@@ -1,9 +1,8 @@
 //===- QuantMveKernels.cpp - int8 register blocks in Helium (MVE) code ----===//
+#include "MveLanes.h"
 #include "QuantMve.h"
 #include "Requantize.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
 
@@ -31,139 +30,6 @@ struct DotChunks {
 /// over up to 256 channels keeps its loads at immediate offsets, and only
 /// dense layers (hundreds of chunks) loop.
 constexpr int64_t kInlineSixteens = 16;
-
-/// vector<Nxi32> values: loads of int8 lanes sign-extended, the int32
-/// arithmetic of requantization, and int8 stores. Built with LLVM's own
-/// vector element ops and intrinsics: the arena pipeline has no
-/// vector-dialect lowering (whose index width would not be the arena's 32
-/// bits), and arith lowers vector arithmetic itself.
-class Lanes {
-public:
-  explicit Lanes(KernelBuilder &k) : k(k), b(k.builder()), loc(k.getLoc()) {}
-
-  VectorType i32x4() const { return VectorType::get({4}, b.getI32Type()); }
-
-  /// `n` int8 at byte `i` of `buffer` (alignment 1), sign-extended to i32
-  /// lanes: VLDRB.S32 for 4 lanes; for 16, VLDRB.U8 feeding VMLADAVA.S8.
-  Value load(Value buffer, Value i, int64_t n) {
-    auto bytes = VectorType::get({n}, b.getI8Type());
-    Value view = memref::ViewOp::create(b, loc, MemRefType::get({1}, bytes),
-                                        buffer, i, ValueRange{});
-    Value v = memref::LoadOp::create(b, loc, view, ValueRange{k.index(0)},
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(1));
-    return arith::ExtSIOp::create(
-        b, loc, VectorType::get({n}, b.getI32Type()), v);
-  }
-  /// The low bytes of a vector<4xi32> at byte `i` of `buffer`: VSTRB.32.
-  void storeInt8(Value v, Value buffer, Value i) {
-    auto bytes = VectorType::get({4}, b.getI8Type());
-    Value narrow = arith::TruncIOp::create(b, loc, bytes, v);
-    Value view = memref::ViewOp::create(b, loc, MemRefType::get({1}, bytes),
-                                        buffer, i, ValueRange{});
-    memref::StoreOp::create(b, loc, narrow, view, ValueRange{k.index(0)},
-                            /*nontemporal=*/false, llvm::MaybeAlign(1));
-  }
-  /// The sum of all lanes (VADDV, or folded into VMLADAVA when `v` is a
-  /// product of sign-extended int8 lanes).
-  Value sum(Value v) {
-    return LLVM::vector_reduce_add::create(b, loc, b.getI32Type(), v);
-  }
-  Value lane(int64_t i) {
-    return LLVM::ConstantOp::create(b, loc, b.getI32Type(),
-                                    b.getI32IntegerAttr(i));
-  }
-  Value fromScalars(ArrayRef<Value> four) {
-    Value v = LLVM::PoisonOp::create(b, loc, i32x4());
-    for (int64_t l = 0; l < 4; ++l)
-      v = LLVM::InsertElementOp::create(b, loc, v, four[l], lane(l));
-    return v;
-  }
-  Value splat(int32_t c) {
-    return arith::ConstantOp::create(
-        b, loc, i32x4(), DenseElementsAttr::get(i32x4(), b.getI32IntegerAttr(c)));
-  }
-  /// `x` (an i32) in every lane; a multiply by it selects VMLA/VMUL with a
-  /// scalar operand.
-  Value splat(Value x) {
-    Value one = LLVM::InsertElementOp::create(
-        b, loc, LLVM::PoisonOp::create(b, loc, i32x4()), x, lane(0));
-    return LLVM::ShuffleVectorOp::create(b, loc, one, one,
-                                         ArrayRef<int32_t>{0, 0, 0, 0});
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value mac(Value acc, Value x, Value y) { return add(acc, mul(x, y)); }
-  Value clamp(Value v, int32_t lo, int32_t hi) {
-    return arith::MinSIOp::create(
-        b, loc, arith::MaxSIOp::create(b, loc, v, splat(lo)), splat(hi));
-  }
-  Value intrinsic(StringRef name, ValueRange args) {
-    return LLVM::CallIntrinsicOp::create(b, loc, i32x4(),
-                                         b.getStringAttr(name), args)
-        .getResult(0);
-  }
-  /// VSHL/VQSHL/VRSHL by a vector of signed shift counts (negative: right).
-  Value shift(Value v, Value by, bool saturate, bool round) {
-    auto flag = [&](bool on) { return lane(on ? 1 : 0); };
-    return intrinsic("llvm.arm.mve.vshl.vector.v4i32",
-                     {v, by, flag(saturate), flag(round), flag(false)});
-  }
-
-  /// The requantization tables of channels [channel, channel + 4).
-  struct Tables {
-    Value multiplier, left, right;
-  };
-  Tables tables(const QuantEpilogue &ep, Value channel) {
-    auto four = [&](Value table) {
-      SmallVector<Value> s;
-      for (int64_t l = 0; l < 4; ++l)
-        s.push_back(k.load(table, k.add(channel, l)));
-      return fromScalars(s);
-    };
-    Tables t;
-    t.multiplier = four(ep.multipliers);
-    Value shift = four(ep.shifts);
-    if (ep.mayShiftLeft) {
-      t.left = arith::MaxSIOp::create(b, loc, shift, splat(0));
-      t.right = arith::MinSIOp::create(b, loc, shift, splat(0));
-    } else {
-      t.right = shift; // every shift is <= 0
-    }
-    return t;
-  }
-
-  /// requantize() of Requantize.h on 4 lanes. VQRDMULH is gemmlowp's
-  /// saturating rounding doubling high multiply; VRSHL by -e rounds half
-  /// up, so 1 is first taken from negative values where e > 0 to round
-  /// half away from zero (x - [x < 0] before the shift, as rdbpotBounded
-  /// does). Without left shifts |acc| < 2^30 keeps the sums in int32; with
-  /// them the fix-up saturates (exact: INT32_MIN has no remainder) and the
-  /// result is clamped to +-1024 before the zero point, as the scalar
-  /// epilogue does.
-  Value requantize(Value acc, const Tables &t, const QuantEpilogue &ep) {
-    if (ep.mayShiftLeft)
-      acc = shift(acc, t.left, /*saturate=*/true, /*round=*/false);
-    Value high = intrinsic("llvm.arm.mve.vqrdmulh.v4i32", {acc, t.multiplier});
-    Value sign = ep.shiftsNegative ? high
-                                   : arith::AndIOp::create(b, loc, high,
-                                                           t.right);
-    Value fix = arith::ShRSIOp::create(b, loc, sign, splat(31));
-    Value fixed = ep.mayShiftLeft
-                      ? LLVM::SAddSat::create(b, loc, high, fix).getResult()
-                      : add(high, fix);
-    Value v = shift(fixed, t.right, /*saturate=*/false, /*round=*/true);
-    if (ep.mayShiftLeft)
-      v = clamp(v, -1024, 1024);
-    return clamp(add(v, splat(ep.zeroPoint)), ep.actMin, ep.actMax);
-  }
-
-private:
-  KernelBuilder &k;
-  OpBuilder &b;
-  Location loc;
-};
 
 /// Requantizes and stores a block's accumulators: `vectors[p * groups + g]`
 /// holds pixel p's channels [first + 4g, first + 4g + 4), `scalars[p *

@@ -3,9 +3,10 @@
 // are not multiples of 16 (16 + 8 + 4 lanes and a scalar rest), output
 // channels left over from groups of 4, strides, dilations and asymmetric
 // padding (windows that miss taps at every border), grouped convs,
-// depthwise convs with a leftover channel block, a dense layer, and a conv
+// depthwise convs with a leftover channel block, a dense layer, a conv
 // whose requantization shifts left (its output range is tiny: %s1's
-// channels are nearly equal and %s2 takes their differences).
+// channels are nearly equal and %s2 takes their differences), and an add
+// of 10 elements (two 4-lane steps and two single ones).
 func.func @mve_shapes(%x: tensor<1x9x7x5xf32>) -> tensor<1x5xf32> {
   %w1 = dnp.random seed 1 scale 0.5 : tensor<7x3x3x5xf32>
   %b1 = dnp.random seed 2 scale 0.2 : tensor<7xf32>
@@ -55,7 +56,12 @@ func.func @mve_shapes(%x: tensor<1x9x7x5xf32>) -> tensor<1x5xf32> {
   %bs2 = arith.constant dense<[0.0001, -0.0002, 0.0, 0.0001, 0.0]> : tensor<5xf32>
   %s2 = dnp.conv2d %s1, %ws2, %bs2
       : (tensor<1x2x1x4xf32>, tensor<5x1x1x4xf32>, tensor<5xf32>) -> tensor<1x2x1x5xf32>
-  %f = dnp.flatten %s2 : tensor<1x2x1x5xf32> -> tensor<1x10xf32>
+  %ws3 = dnp.random seed 23 scale 0.5 : tensor<5x1x1x4xf32>
+  %bs3 = dnp.random seed 24 scale 0.2 : tensor<5xf32>
+  %s3 = dnp.conv2d %s1, %ws3, %bs3
+      : (tensor<1x2x1x4xf32>, tensor<5x1x1x4xf32>, tensor<5xf32>) -> tensor<1x2x1x5xf32>
+  %sum = dnp.add %s2, %s3 : tensor<1x2x1x5xf32>
+  %f = dnp.flatten %sum : tensor<1x2x1x5xf32> -> tensor<1x10xf32>
   %w9 = dnp.random seed 21 scale 0.5 : tensor<5x10xf32>
   %b9 = dnp.random seed 22 scale 0.2 : tensor<5xf32>
   %y = dnp.dense %f, %w9, %b9 : (tensor<1x10xf32>, tensor<5x10xf32>, tensor<5xf32>) -> tensor<1x5xf32>
