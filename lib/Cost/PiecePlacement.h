@@ -1,0 +1,105 @@
+//===- PiecePlacement.h - Placement of rigid buffer groups ------*- C++ -*-===//
+//-*-===//
+//
+// The placement search shared by planArena (ArenaPlan.cpp) and
+// planArenaOverlapped (OverlapPlan.cpp). It places *pieces*: groups of
+// arena buffers at fixed offsets relative to each other. planArena's
+// pieces are single buffers; the overlap planner ties an op's output to its
+// input at a fixed distance, which makes chains of buffers one piece. A
+// piece at base B puts each member at B + its relative offset, and must
+// keep every member apart from the members of other pieces live at a
+// common step (a zero-byte member still may not be straddled, as a point).
+//
+// Internal to lib/Cost.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_COST_PIECEPLACEMENT_H
+#define DNP_LIB_COST_PIECEPLACEMENT_H
+
+#include "dnp/Cost/ArenaPlan.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dnp::cost::detail {
+
+/// Arena buffers grouped into rigid pieces.
+struct PieceSet {
+  /// Every arena buffer its own piece (planArena's problem).
+  explicit PieceSet(const BufferAssignment &a);
+
+  /// Per buffer: its piece (-1 outside the arena) and its offset in it.
+  std::vector<int> pieceOf;
+  std::vector<int64_t> rel;
+  /// Buffers of each piece; a piece merged into another stays as an empty
+  /// list.
+  std::vector<std::vector<int>> members;
+};
+
+/// The placement problem over the non-empty pieces of a PieceSet.
+class PieceLayout {
+public:
+  struct Item {
+    std::vector<int> buffers;
+    /// Bytes from the piece's base to its highest member byte, and the sum
+    /// of bytes x lifetime over the members.
+    int64_t span = 0, area = 0;
+    int first = 0, last = 0;
+  };
+
+  PieceLayout(const BufferAssignment &a, const PieceSet &p);
+
+  /// Places items in `sequence` one by one at the lowest free base (first
+  /// fit) or in the tightest run of free bases (best fit). Returns the
+  /// arena size.
+  int64_t greedy(const std::vector<int> &sequence, bool bestFit,
+                 std::vector<int64_t> &base) const;
+  /// Hill climbing over first-fit sequences: moves one item to another
+  /// position and keeps the move unless the arena grows. Stops at `target`
+  /// or after `steps` moves; `sequence` ends as the best found.
+  int64_t improve(std::vector<int> &sequence, int64_t target, uint64_t steps,
+                  std::vector<int64_t> &base) const;
+  /// Depth-first search for bases inside `target` bytes, items by first
+  /// step; each tries the bases where it touches the arena's bottom or top
+  /// or a member of a placed item. Gives up after `budget` nodes.
+  bool search(int64_t target, uint64_t budget,
+              std::vector<int64_t> &base) const;
+
+  std::vector<Item> items;
+  /// Per buffer: its item (-1 outside the arena).
+  std::vector<int> itemOfBuffer;
+
+private:
+  /// Bases at which item `i` clashes with a placed item, as closed
+  /// intervals sorted by their start.
+  void forbidden(int i, const std::vector<int64_t> &base,
+                 std::vector<std::pair<int64_t, int64_t>> &out) const;
+
+  const BufferAssignment &assign_;
+  const PieceSet &pieces_;
+  /// Per item: (own buffer, other item's buffer) pairs live at one step.
+  std::vector<std::vector<std::pair<int, int>>> conflicts_;
+};
+
+/// The best placement found and how.
+struct Placement {
+  /// The arena's bytes; -1 before anything is placed.
+  int64_t arena = -1;
+  /// Offset of every buffer of the assignment (-1 outside the arena).
+  std::vector<int64_t> bufferOffset;
+  std::string how;
+};
+
+/// planArena's strategies: first and best fit over five item orders (size,
+/// first use, live at a peak step, lifetime, size x lifetime); when none
+/// reaches `bound` (no placement is smaller), hill climbing, then the
+/// exact search within `bound`, with the budgets of `options`. `live` gives
+/// the bytes live at each step (for "live at a peak step").
+Placement placePieces(const BufferAssignment &a, const PieceSet &pieces,
+                      const std::vector<int64_t> &live, int64_t bound,
+                      const PlannerOptions &options);
+
+} // namespace dnp::cost::detail
+
+#endif // DNP_LIB_COST_PIECEPLACEMENT_H
