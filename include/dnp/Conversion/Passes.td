@@ -190,9 +190,11 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
            "int8 conv2d/dense use the Armv7E-M DSP extension (SMLAD, "
            "SXTB16 via llvm.arm.* intrinsics): Cortex-M4/M7 only">,
     Option<"mve", "mve", "bool", /*default=*/"false",
-           "int8 depthwise kernels multiply-accumulate 4 channels per "
-           "instruction in vector<4xi32> registers (MVE VLDRB.S32 + VMLA "
-           "on Armv8.1-M): Cortex-M55 only">,
+           "int8 kernels as Helium (MVE) register blocks: conv2d/dense "
+           "as 16-lane VMLADAVA dot products, stems and depthwise as "
+           "vector<4xi32> taps, 4 channels requantized per step, and "
+           "same-shape adds 4 elements per step (Armv8.1-M): Cortex-M55 "
+           "only">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -14,8 +14,9 @@
 // of four weights likewise (SXTB16), and SMLAD adds both products of a pair
 // to the accumulator. depthwise_conv2d there takes four channels per word
 // load the same way and multiplies each halfword with SMLABB/SMLATT (its
-// products are not summed across channels). Elsewhere the inner loop is a
-// plain int8 dot product that LLVM may vectorize (MVE on the Cortex-M55).
+// products are not summed across channels). On the Cortex-M55 (`mve`) the
+// kernels are the Helium register blocks of QuantMve.h; elsewhere the inner
+// loop is a plain int8 dot product.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H
@@ -40,9 +41,12 @@ struct QuantEpilogue {
 
 /// conv2d and dense (a 1x1 window over its rows) on int8 data with
 /// weights packed by packQuantConvWeights and int32 biases. `dsp` selects
-/// the SMLAD inner loop; `mve`, for one input channel per group (image
-/// stems), 4-lane vector taps. `groups` as for emitConv (packed with the
-/// same groups).
+/// the SMLAD inner loop; `mve` the MVE blocks of QuantMve.h. `groups` as
+/// for emitConv (packed with the same groups). `inputZeroPoint` is the
+/// zero point the kernel still has to account for: 0 once the lowering
+/// folded -z_in * sum(w) into the bias (every window reads every tap);
+/// with `mve` and mve::dotProductConv(cin) the bias always holds that term
+/// and `inputZeroPoint` is z_in, for the taps border windows miss.
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
@@ -61,7 +65,8 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
 
 /// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
 /// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps
-/// and `mve` vector<4xi32> taps (VLDRB.S32 + VMLA.I32).
+/// and `mve` the vector block of QuantMve.h (VLDRB.S32, VMUL/VADD.I32,
+/// vector requantization).
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,
