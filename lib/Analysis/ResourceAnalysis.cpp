@@ -132,8 +132,9 @@ FailureOr<ResourceSummary>
   // The plan that places those overlaps, checked by the independent
   // checker (it walks every overlapped op's loops) before it is reported.
   // A failure is a bug as above, and a warning for the same reason.
+  // From summary.plan: the same order and memory options.
   auto overlappedPlan = cost::planArenaOverlapped(
-      g, summary.schedule.best.order, accesses, memory);
+      g, summary.schedule.best.order, accesses, summary.plan, memory);
   cost::Status planned = overlappedPlan.status();
   if (overlappedPlan)
     planned = cost::checkOverlappedPlan(g, summary.schedule.best.order,

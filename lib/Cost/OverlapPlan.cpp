@@ -155,21 +155,32 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
     const Graph &graph, const std::vector<OpId> &order,
     const std::vector<std::optional<OpAccess>> &accesses,
     const MemoryOptions &memory, const PlannerOptions &planner) {
+  Expected<ArenaPlan> plain = planArena(graph, order, memory, planner);
+  if (!plain)
+    return plain.status();
+  return planArenaOverlapped(graph, order, accesses, std::move(*plain), memory,
+                             planner);
+}
+
+Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
+    const Graph &graph, const std::vector<OpId> &order,
+    const std::vector<std::optional<OpAccess>> &accesses, ArenaPlan plain,
+    const MemoryOptions &memory, const PlannerOptions &planner) {
+  if (plain.order != order)
+    return Error{"planArenaOverlapped: the given plan is for another order "
+                 "of the graph's ops"};
   // overlappedPeak validates the accesses and gives the lower bound.
   Expected<OverlapMemory> peak = overlappedPeak(graph, order, accesses, memory);
   if (!peak)
     return peak.status();
-  Expected<ArenaPlan> plain = planArena(graph, order, memory, planner);
-  if (!plain)
-    return plain.status();
-  plain->peakBytes = peak->peakBytes;
-  const BufferAssignment &assign = plain->assignment;
+  plain.peakBytes = peak->peakBytes;
+  const BufferAssignment &assign = plain.assignment;
   Expected<std::vector<Tie>> ties =
       eligibleTies(graph, order, accesses, assign);
   if (!ties)
     return ties.status();
-  if (ties->empty() || plain->arenaBytes <= peak->peakBytes) {
-    plain->planner = "no overlap: " + plain->planner;
+  if (ties->empty() || plain.arenaBytes <= peak->peakBytes) {
+    plain.planner = "no overlap: " + plain.planner;
     return plain;
   }
 
@@ -194,7 +205,7 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
   std::vector<std::vector<int>> sets = {needed(peak->peakBytes), everyTie};
   std::vector<int64_t> levels;
   for (int64_t v : plainLive)
-    if (v > peak->peakBytes && v < plain->arenaBytes)
+    if (v > peak->peakBytes && v < plain.arenaBytes)
       levels.push_back(v);
   std::sort(levels.begin(), levels.end());
   levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
@@ -216,8 +227,8 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
     if (best.arena <= peak->peakBytes)
       break;
   }
-  if (best.arena < 0 || best.arena >= plain->arenaBytes) {
-    plain->planner = "no overlap: " + plain->planner;
+  if (best.arena < 0 || best.arena >= plain.arenaBytes) {
+    plain.planner = "no overlap: " + plain.planner;
     return plain;
   }
 
@@ -235,6 +246,6 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
     plan.overlaps.push_back(
         {t.op, t.input, t.output,
          plan.tensorOffset[t.output] - plan.tensorOffset[t.input]});
-  plan.assignment = std::move(plain->assignment);
+  plan.assignment = std::move(plain.assignment);
   return plan;
 }

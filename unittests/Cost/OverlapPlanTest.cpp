@@ -573,6 +573,31 @@ TEST(OverlapPlanHand, ChainReachesTheOverlappedPeak) {
       << s.message();
 }
 
+TEST(OverlapPlanHand, StartsFromAGivenPlainPlan) {
+  // A caller's planArena plan of the same order gives the same result; a
+  // plan of another order is refused.
+  std::unique_ptr<Net> net = handChain();
+  const Graph &g = net->graph();
+  ASSERT_TRUE(g.verified());
+  const std::vector<OpId> order = g.defaultOrder();
+  Expected<ArenaPlan> plain = planArena(g, order);
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  Expected<ArenaPlan> fresh = planArenaOverlapped(g, order, net->accesses());
+  Expected<ArenaPlan> given =
+      planArenaOverlapped(g, order, net->accesses(), *plain);
+  ASSERT_TRUE(fresh.ok() && given.ok());
+  EXPECT_EQ(given->arenaBytes, fresh->arenaBytes);
+  EXPECT_EQ(given->tensorOffset, fresh->tensorOffset);
+  EXPECT_EQ(given->overlaps.size(), fresh->overlaps.size());
+  ArenaPlan other = *plain;
+  std::reverse(other.order.begin(), other.order.end());
+  Expected<ArenaPlan> refused =
+      planArenaOverlapped(g, order, net->accesses(), other);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("another order"), std::string::npos)
+      << refused.message();
+}
+
 TEST(OverlapPlanHand, CheckerRejectsBadRecords) {
   std::unique_ptr<Net> net = handChain();
   const Graph &g = net->graph();

@@ -43,6 +43,14 @@ planArenaOverlapped(const Graph &graph, const std::vector<OpId> &order,
                     const MemoryOptions &memory = {},
                     const PlannerOptions &planner = {});
 
+/// The same, starting from `plain`, planArena's plan of `order` with the
+/// same `memory` (callers that have it save planning twice).
+Expected<ArenaPlan>
+planArenaOverlapped(const Graph &graph, const std::vector<OpId> &order,
+                    const std::vector<std::optional<OpAccess>> &accesses,
+                    ArenaPlan plain, const MemoryOptions &memory = {},
+                    const PlannerOptions &planner = {});
+
 /// Verifies a plan from the graph and the accesses alone, like checkPlan
 /// (not from plan.assignment, nor from Access.h's closed form): everything
 /// checkPlan checks, except that two tensors live at one step may also
