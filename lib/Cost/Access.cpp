@@ -100,6 +100,23 @@ Status dnp::cost::checkAccess(const Access &a) {
     return Error{"access: an elementwise op reads " +
                  str(a.inH * a.inW * a.inC) + " elements but writes " +
                  str(a.outH * a.outW * a.outC)};
+  if (a.channelBlock < 0 || a.channelBlock > kMaxBytes || a.pixelBlock < 1 ||
+      a.pixelBlock > kMaxBytes)
+    return Error{"access: blocks of " + str(a.pixelBlock) + " pixels x " +
+                 str(a.channelBlock) + " channels; pixelBlock must lie in [1, "
+                 "2^40] and channelBlock in [0, 2^40]"};
+  if (!isBlocked(a) && a.pixelBlock != 1)
+    return Error{"access: pixelBlock " + str(a.pixelBlock) +
+                 " needs a channelBlock (the blocked order)"};
+  if (isBlocked(a)) {
+    if (a.kind != Access::Window && a.kind != Access::Dense)
+      return Error{std::string("access: blocks are meaningless for kind ") +
+                   toString(a.kind)};
+    if (a.reverse || a.pixelBuffer)
+      return Error{std::string("access: the blocked order is forward and "
+                               "without a pixel buffer, got ") +
+                   (a.reverse ? "reverse" : "pixelBuffer")};
+  }
   if (a.kind == Access::Window)
     return checkWindow(a);
   return Status::success();
@@ -221,8 +238,89 @@ void addPixelRange(const Access &a, int64_t q, int64_t p,
   addRange(out, std::min(lower(c0), lower(c1)) + 1, end);
 }
 
+/// The first and last output column of the block each output column
+/// belongs to in the blocked order: runs of columns whose windows have the
+/// same leading taps left of the input and the same taps inside it, cut
+/// into blocks of pixelBlock from the start of each run.
+std::pair<std::vector<int64_t>, std::vector<int64_t>>
+columnBlocks(const Access &a) {
+  auto key = [&](int64_t ox) {
+    int64_t start = ox * a.strideW - a.padLeft;
+    int64_t lead =
+        start >= 0 ? 0 : std::min(a.kW, (-start + a.dilW - 1) / a.dilW);
+    int64_t first = start + lead * a.dilW;
+    int64_t inside =
+        lead == a.kW || first >= a.inW
+            ? 0
+            : std::min(a.kW - lead, (a.inW - 1 - first) / a.dilW + 1);
+    return std::make_pair(lead, inside);
+  };
+  std::vector<int64_t> blockFirst(a.outW), blockLast(a.outW);
+  for (int64_t run = 0; run < a.outW;) {
+    int64_t end = run + 1;
+    while (end < a.outW && key(end) == key(run))
+      ++end;
+    for (int64_t ox = run; ox < end; ++ox) {
+      blockFirst[ox] = run + (ox - run) / a.pixelBlock * a.pixelBlock;
+      blockLast[ox] = std::min(blockFirst[ox] + a.pixelBlock, end) - 1;
+    }
+    run = end;
+  }
+  return {blockFirst, blockLast};
+}
+
+/// Unsafe distances of input pixel q in the blocked order, whose last
+/// reader lies in the block of output pixels [b0, b1]. Before that read
+/// the order has written every pixel below b0 (a prefix of the output)
+/// and, of each pixel in [b0, b1], the channels of the earlier channel
+/// blocks. An input element [s, e) meets a written range [lo, hi) at the
+/// distances [s - hi + 1, e - lo - 1]; per channel block the ranges of
+/// consecutive channels touch, so each (written range, channel block)
+/// gives one range. Channel mixing reads every input channel in the last
+/// channel block; perChannel reads channel c in c's block.
+void addBlockedPixelRanges(const Access &a, int64_t q, int64_t b0, int64_t b1,
+                           std::vector<DistanceRange> &out) {
+  const int64_t ei = a.inElemBytes, eo = a.outElemBytes;
+  const int64_t ib = a.inC * ei, ob = a.outC * eo, w = a.channelBlock;
+  auto meet = [&](int64_t s, int64_t e, int64_t lo, int64_t hi) {
+    if (hi > lo)
+      addRange(out, s - hi + 1, e - lo - 1);
+  };
+  auto channels = [&](int64_t s, int64_t e, int64_t written) {
+    meet(s, e, 0, b0 * ob);
+    if (written > 0)
+      for (int64_t px = b0; px <= b1; ++px)
+        meet(s, e, px * ob, px * ob + written * eo);
+  };
+  if (!a.perChannel) {
+    channels(q * ib, (q + 1) * ib, (a.outC - 1) / w * w);
+    return;
+  }
+  for (int64_t c0 = 0; c0 < a.inC; c0 += w)
+    channels(q * ib + c0 * ei, q * ib + std::min(c0 + w, a.inC) * ei, c0);
+}
+
+/// Unsafe distances of a window in the blocked order.
+std::vector<DistanceRange> blockedWindowRanges(const Access &a) {
+  Readers rows = lineReaders(a.inH, a.outH, a.kH, a.strideH, a.dilH, a.padTop);
+  Readers cols = lineReaders(a.inW, a.outW, a.kW, a.strideW, a.dilW, a.padLeft);
+  auto [blockFirst, blockLast] = columnBlocks(a);
+  std::vector<DistanceRange> out;
+  for (int64_t y = 0; y < a.inH; ++y)
+    for (int64_t x = 0; x < a.inW; ++x) {
+      if (rows.last[y] < 0 || cols.last[x] < 0)
+        continue; // never read
+      int64_t row = rows.last[y] * a.outW, col = cols.last[x];
+      addBlockedPixelRanges(a, y * a.inW + x, row + blockFirst[col],
+                            row + blockLast[col], out);
+    }
+  return out;
+}
+
 /// Unsafe frame distances of a window: one range per input pixel read.
 std::vector<DistanceRange> windowRanges(const Access &a) {
+  if (isBlocked(a))
+    return blockedWindowRanges(a);
   Readers rows = lineReaders(a.inH, a.outH, a.kH, a.strideH, a.dilH, a.padTop);
   Readers cols = lineReaders(a.inW, a.outW, a.kW, a.strideW, a.dilW, a.padLeft);
   const int64_t inPixels = a.inH * a.inW, outPixels = a.outH * a.outW;
@@ -382,6 +480,8 @@ private:
   Status runElementwise();
   Status runDense();
   Status runWindow();
+  Status runBlockedWindow();
+  Status runBlockedDense();
   Status readWindow(int64_t oy, int64_t ox, int64_t co);
   Status writePixel(int64_t pixel);
   std::string inName(int64_t e) const;
@@ -415,8 +515,12 @@ std::string Simulator::outName(int64_t e) const {
 }
 
 std::string Simulator::where() const {
-  return " (" + std::string(toString(a_.kind)) + " access, " +
-         (a_.reverse ? "reverse" : "forward") + ", input at " + str(inBase_) +
+  std::string order = a_.reverse ? "reverse" : "forward";
+  if (isBlocked(a_))
+    order += ", blocks of " + str(a_.pixelBlock) + " pixels x " +
+             str(a_.channelBlock) + " channels";
+  return " (" + std::string(toString(a_.kind)) + " access, " + order +
+         ", input at " + str(inBase_) +
          ", output at " + str(outBase_) + ", distance " +
          str(outBase_ - inBase_) + ")";
 }
@@ -527,7 +631,56 @@ Status Simulator::runWindow() {
   return Status::success();
 }
 
+Status Simulator::runBlockedDense() {
+  for (int64_t c0 = 0; c0 < outElems_; c0 += a_.channelBlock) {
+    int64_t c1 = std::min(c0 + a_.channelBlock, outElems_);
+    for (int64_t o = c0; o < c1; ++o)
+      for (int64_t i = 0; i < inElems_; ++i)
+        if (Status s = read(i, o); !s)
+          return s;
+    for (int64_t o = c0; o < c1; ++o)
+      if (Status s = write(o); !s)
+        return s;
+  }
+  return Status::success();
+}
+
+Status Simulator::runBlockedWindow() {
+  // Which column taps each output column's window takes: (taps left of
+  // the input, taps inside it), counted tap by tap.
+  std::vector<std::pair<int64_t, int64_t>> taps(a_.outW);
+  for (int64_t ox = 0; ox < a_.outW; ++ox)
+    for (int64_t kx = 0; kx < a_.kW; ++kx) {
+      int64_t x = ox * a_.strideW - a_.padLeft + kx * a_.dilW;
+      taps[ox].first += x < 0;
+      taps[ox].second += x >= 0 && x < a_.inW;
+    }
+  for (int64_t oy = 0; oy < a_.outH; ++oy) {
+    int64_t x0 = 0; // first column of the current block
+    while (x0 < a_.outW) {
+      int64_t x1 = x0 + 1; // one past its last
+      while (x1 < a_.outW && x1 - x0 < a_.pixelBlock && taps[x1] == taps[x0])
+        ++x1;
+      for (int64_t c0 = 0; c0 < a_.outC; c0 += a_.channelBlock) {
+        int64_t c1 = std::min(c0 + a_.channelBlock, a_.outC);
+        for (int64_t ox = x0; ox < x1; ++ox)
+          for (int64_t co = c0; co < c1; ++co)
+            if (Status s = readWindow(oy, ox, co); !s)
+              return s;
+        for (int64_t ox = x0; ox < x1; ++ox)
+          for (int64_t co = c0; co < c1; ++co)
+            if (Status s = write((oy * a_.outW + ox) * a_.outC + co); !s)
+              return s;
+      }
+      x0 = x1;
+    }
+  }
+  return Status::success();
+}
+
 Status Simulator::run() {
+  if (isBlocked(a_))
+    return a_.kind == Access::Dense ? runBlockedDense() : runBlockedWindow();
   switch (a_.kind) {
   case Access::None:
     if (outBase_ < inEnd_ && inBase_ < outEnd_)

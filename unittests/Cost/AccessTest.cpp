@@ -110,7 +110,9 @@ std::string describe(const Access &a) {
          s(a.strideW) + " dil " + s(a.dilH) + "x" + s(a.dilW) + " pad " +
          s(a.padTop) + "," + s(a.padLeft) + " bytes " + s(a.inElemBytes) + "/" +
          s(a.outElemBytes) + (a.perChannel ? " perChannel" : "") +
-         (a.reverse ? " reverse" : "") + (a.pixelBuffer ? " pixelBuffer" : "");
+         (a.reverse ? " reverse" : "") + (a.pixelBuffer ? " pixelBuffer" : "") +
+         (isBlocked(a) ? " blocks " + s(a.pixelBlock) + "x" + s(a.channelBlock)
+                       : "");
 }
 
 /// The claims for one access: the distance is safe and has the reported
@@ -322,6 +324,36 @@ TEST(AccessHand, StrideTwoPatchesAreInPlaceWithHoles) {
   checkExhaustive(a);
 }
 
+// The M4's int8 SMLAD conv: 3x3, stride 1, pad 1, 6x6x4 -> 6x6x4 int8 in
+// blocks of 2 pixels x 2 channels. Runs: column 0 (left taps cut), 1..4,
+// 5 (right taps cut); blocks {0}, {1,2}, {3,4}, {5}. Input pixel 0 is
+// last read by output pixel (1, 1), block {7, 8} of the second row: before
+// that read, pixels 0..6 (28 bytes) and channels 0..1 of pixels 7 and 8
+// are written. The prefix gives [-27, 3], pixel 8's two channels (bytes
+// [32, 34)) give [-33, -29]. The pixel buffer's order needs only the
+// prefix: -28. Every input pixel in columns 0 and 2 has its last reader
+// at the end of a block and reaches as low, and the ranges touch up to
+// the input's end: [-33, 143], so -34.
+TEST(AccessHand, BlockedConvNeedsTwoMoreChannelsOfABlock) {
+  Access a = window(6, 6, 4, 4, 3, 1, 1, 1);
+  a.pixelBuffer = true;
+  EXPECT_EQ(distance(a), -28);
+  a.pixelBuffer = false;
+  a.pixelBlock = 2, a.channelBlock = 2;
+  Expected<std::vector<DistanceRange>> u = unsafeDistances(a);
+  ASSERT_TRUE(u.ok()) << u.message();
+  ASSERT_EQ(u->size(), 1u);
+  EXPECT_EQ(u->front().lo, -33);
+  EXPECT_EQ(u->front().hi, 143);
+  EXPECT_EQ(distance(a), -34);
+  EXPECT_TRUE(simulateAt(a, -34).ok());
+  Status s = simulateAt(a, -33);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("blocks of 2 pixels x 2 channels"),
+            std::string::npos)
+      << s.message();
+}
+
 TEST(AccessHand, Dense) {
   // 10 -> 6 f32. Without a buffer the whole input is read for every
   // output, the last time for output 5, after outputs 0..4 (20 B): only
@@ -379,6 +411,32 @@ TEST(AccessCheck, RejectsMeaninglessAccesses) {
   Access d = elementwise(2, 3, 4, 4, 4);
   d.pixelBuffer = true;
   EXPECT_FALSE(checkAccess(d).ok());
+
+  // Blocks: forward Window/Dense orders without a pixel buffer only.
+  Access f = window(4, 4, 3, 3, 3, 1, 1, 4);
+  f.pixelBlock = 2;
+  s = checkAccess(f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("pixelBlock 2 needs a channelBlock"),
+            std::string::npos)
+      << s.message();
+  f.channelBlock = 2;
+  EXPECT_TRUE(checkAccess(f).ok());
+  f.reverse = true;
+  s = checkAccess(f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("forward and without a pixel buffer, got reverse"),
+            std::string::npos)
+      << s.message();
+  f.reverse = false;
+  f.pixelBuffer = true;
+  EXPECT_FALSE(checkAccess(f).ok());
+  Access g = elementwise(2, 3, 4, 4, 4);
+  g.channelBlock = 4;
+  EXPECT_FALSE(checkAccess(g).ok());
+  Access h = window(4, 4, 3, 3, 3, 1, 1, 4);
+  h.channelBlock = -1;
+  EXPECT_FALSE(checkAccess(h).ok());
 
   Access e = window(4, 4, 3, 3, 3, 1, 1, 4);
   e.inH = int64_t(1) << 40;
@@ -450,6 +508,56 @@ TEST(AccessRandom, WindowsAreMinimalAndExact) {
   EXPECT_GT(inPlace, 20);
   EXPECT_LT(inPlace, cases - 100);
   EXPECT_GT(holes, 10);
+}
+
+/// The blocked orders of the code generators: random blocks on random
+/// windows (perChannel or not), and blocked dense layers.
+TEST(AccessRandom, BlockedOrdersAreMinimalAndExact) {
+  int exhaustive = 0, multiBlock = 0;
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    Rng rng(5000 + seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Access a = seed % 5 == 4 ? dense(rng.range(1, 40), rng.range(1, 40),
+                                     rng.chance(50) ? 1 : 4)
+                             : randomWindow(rng, seed & 1);
+    a.reverse = a.pixelBuffer = false;
+    a.pixelBlock = rng.range(1, 5);
+    a.channelBlock = rng.range(1, 6);
+    multiBlock += a.channelBlock < a.outC && a.pixelBlock > 1;
+    checkMinimal(a);
+    if (smallEnough(a)) {
+      checkExhaustive(a);
+      ++exhaustive;
+    }
+    if (HasFatalFailure())
+      return;
+  }
+  EXPECT_GT(exhaustive, 150);
+  EXPECT_GT(multiBlock, 100);
+}
+
+/// Blocks that cover a whole pixel's channels are the pixel buffer's
+/// order, and blocks of one channel the per-element order: same unsafe
+/// distances.
+TEST(AccessRandom, OnePixelBlocksAreTheUnblockedOrders) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    Rng rng(7000 + seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Access a = randomWindow(rng, seed & 1);
+    a.reverse = false;
+    a.pixelBuffer = seed & 2;
+    Access blocked = a;
+    blocked.pixelBuffer = false;
+    blocked.channelBlock = a.pixelBuffer ? a.outC + rng.range(0, 3) : 1;
+    Expected<std::vector<DistanceRange>> x = unsafeDistances(a);
+    Expected<std::vector<DistanceRange>> y = unsafeDistances(blocked);
+    ASSERT_TRUE(x.ok() && y.ok());
+    ASSERT_EQ(x->size(), y->size());
+    for (size_t i = 0; i < x->size(); ++i) {
+      EXPECT_EQ((*x)[i].lo, (*y)[i].lo);
+      EXPECT_EQ((*x)[i].hi, (*y)[i].hi);
+    }
+  }
 }
 
 TEST(AccessRandom, ElementwiseAndDense) {

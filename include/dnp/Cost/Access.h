@@ -37,6 +37,21 @@
 //    elements: the whole input is read for every output element.
 //  * None: the order is unknown; the buffers may not overlap at all.
 //
+// Blocked orders (channelBlock > 0; forward only, no pixelBuffer): the
+// register blocks of the code generators (lib/Conversion/DNPToArena).
+//  * Window: output rows in order. Each row's columns are split into runs
+//    of consecutive columns whose windows take the same column taps: the
+//    same number of leading taps left of the input and the same number of
+//    taps inside it (the kernels specialise each run). Each run is cut
+//    into blocks of pixelBlock columns from its first column, the last
+//    block of a run shorter when the run is not a multiple. For each block,
+//    output channels in blocks of channelBlock from channel 0 (the last
+//    block shorter); for each channel block, first every read of its
+//    outputs (the block's pixels x the block's channels), then its writes.
+//    A 1x1 conv with unit strides and no padding is one row of inH*inW
+//    pixels (blocks run across image rows): describe it with inH = outH = 1.
+//  * Dense: the one pixel, in channel blocks as above.
+//
 //===----------------------------------------------------------------------===//
 #ifndef DNP_COST_ACCESS_H
 #define DNP_COST_ACCESS_H
@@ -80,6 +95,11 @@ struct Access {
   /// All outputs of a pixel are computed into a temporary and written
   /// after that pixel's last read (Window and Dense).
   bool pixelBuffer = false;
+  /// The blocked order of the file comment when channelBlock > 0 (Window
+  /// and Dense): blocks of pixelBlock pixels x channelBlock channels.
+  /// pixelBlock > 1 needs channelBlock > 0.
+  int64_t pixelBlock = 1;
+  int64_t channelBlock = 0;
   int64_t inElemBytes = 4, outElemBytes = 4;
 
   /// Bytes of the input and of the output.
@@ -93,9 +113,13 @@ const char *toString(Access::Kind kind);
 /// Ok iff `a` describes a loop order: positive shapes, kernels, strides,
 /// dilations and element sizes, non-negative padding, sizes below 2^40
 /// bytes, equal element counts for Elementwise, inC == outC for a
-/// perChannel Window, and perChannel/pixelBuffer only where they mean
-/// something (perChannel on Window, pixelBuffer on Window and Dense).
+/// perChannel Window, perChannel/pixelBuffer only where they mean
+/// something (perChannel on Window, pixelBuffer on Window and Dense), and
+/// blocks only on forward Window and Dense orders without pixelBuffer.
 Status checkAccess(const Access &a);
+
+/// Whether `a` uses the blocked order (channelBlock > 0).
+inline bool isBlocked(const Access &a) { return a.channelBlock > 0; }
 
 /// A closed range [lo, hi] of distances.
 struct DistanceRange {
