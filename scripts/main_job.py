@@ -253,7 +253,7 @@ def deploy(label, model, out, target, x, y):
         "host_acc": float((host_pred == y).mean()),
         "mcu_acc": float((mcu_pred == y).mean()),
         "same_pred": float((host_pred == mcu_pred).mean()),
-        "arena_pred": totals["arena_bytes"], "arena_meas": arena,
+        "arena_pred": totals["compiled_arena_bytes"], "arena_meas": arena,
         "flash_pred": totals["flash_bytes"], "flash_meas": weights,
         "requant_bytes": requant,
         "macs": totals["macs"], "instructions": instructions,

@@ -1,30 +1,29 @@
 //===- AccessPatterns.cpp - How each dnp op streams its input -------------===//
 //
-// The loop order of each dnp op, as dnp/Cost/Access.h defines it. An op
-// gets an access only where one Access describes its reads and writes; an
-// op without one keeps its output apart from its inputs, which is always
-// safe, so leaving an op out can only cost memory, never correctness.
+// The loop order of each dnp op as the Cortex-M kernels run it, stated in
+// the terms of dnp/Cost/Access.h. An op gets an access only where one
+// Access describes its reads and writes; an op without one keeps its
+// output apart from its inputs, which is always safe, so leaving an op out
+// can only cost memory, never correctness.
 //
-//  * conv2d (groups 1): a channel-mixing window with a pixel buffer,
-//    forward; a 1x1 conv that widens the channels takes whichever
-//    direction has the smaller footprint, reverse on a tie (both fully
-//    overlap it, see the reverse case in Access.cpp).
-//  * depthwise_conv2d, max_pool2d, avg_pool2d: a per-channel window with
-//    a pixel buffer, forward.
-//  * dense: Dense with a pixel buffer (every output reads the whole input).
+//  * conv2d (groups 1), dense, depthwise_conv2d, max_pool2d, avg_pool2d:
+//    the blocked order of the kernels' register blocks (KernelOrder.h).
+//    conv2d and dense mix channels, the others are per channel. A 1x1
+//    conv2d with unit strides and no padding runs as one row of pixels
+//    (the kernels' asPixelRow), so its blocks run across image rows.
 //  * Unary elementwise ops (activations, prelu, batch_norm): Elementwise.
 //    Most of them already run in place, and overlappedPeak skips an op at
-//    a step where it ran in place.
+//    a step where it ran in place. Kernels that write a few elements after
+//    reading them (unrolled or vector code) only write later than this
+//    order says, which is never less safe.
 //  * flatten, reshape and a folded zero pad are views of their input: no
 //    output buffer to place. A conv reading a folded pad reads the pad's
 //    input with the pad's padding added to its own (--dnp-fold-pad).
 //
 // No access yet (the order is not modelled):
-//  * grouped conv2d: output channel co reads only its group's input
-//    channels, which Access cannot state; calling it channel mixing
-//    would be safe but fixes no loop order the lowering follows;
-//  * global_avg_pool2d: reduces whole channels, and whether the kernels
-//    run channel- or pixel-outermost is not pinned down;
+//  * grouped conv2d: the kernels visit groups inside each pixel block and
+//    restart the channel blocks at each group, which Access cannot state;
+//  * global_avg_pool2d: reduces whole channels;
 //  * pad (not folded): writes its input shifted inside a larger output;
 //  * concat, channel_slice, channel_shuffle: several inputs or permuted
 //    channels, not one streamed input;
@@ -39,6 +38,7 @@
 
 #include "dnp/Analysis/AccessPatterns.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -76,12 +76,15 @@ struct WindowAttrs {
   ArrayRef<int64_t> strides, padding, dilations;
 };
 
+/// The access of one op (file comment), its streamed input being operand
+/// 0 with elements of `inElemBytes`, its output of `outElemBytes`.
 class AccessBuilder {
 public:
-  explicit AccessBuilder(const CostGraph &graph) : graph(graph) {}
+  AccessBuilder(int64_t inElemBytes, int64_t outElemBytes,
+                std::optional<KernelBlocks> blocks)
+      : inElemBytes(inElemBytes), outElemBytes(outElemBytes), blocks(blocks) {}
 
-  /// The access of cost op `o`, or nullopt (file comment).
-  std::optional<OpAccess> build(cost::OpId o);
+  std::optional<Access> build(Operation *op);
 
 private:
   std::optional<Access> window(Value in, Value out, const WindowAttrs &w,
@@ -90,10 +93,10 @@ private:
   std::optional<Access> dense(Value in, Value out);
   std::optional<Access> elementwise(Value in, Value out);
 
-  const CostGraph &graph;
-  /// Element bytes of the current op's streamed input and of its output,
-  /// as the cost graph counts them.
-  int64_t inElemBytes = 0, outElemBytes = 0;
+  const int64_t inElemBytes, outElemBytes;
+  /// The op's register blocks (window and dense ops have an access only
+  /// with them).
+  const std::optional<KernelBlocks> blocks;
 };
 
 std::optional<Access> AccessBuilder::window(Value in, Value out,
@@ -114,7 +117,7 @@ std::optional<Access> AccessBuilder::window(Value in, Value out,
     in = pad.getInput();
   }
   std::optional<Pixels> i = nhwc(in), o = nhwc(out);
-  if (!i || !o)
+  if (!i || !o || !blocks)
     return std::nullopt;
   Access a;
   a.kind = Access::Window;
@@ -125,7 +128,7 @@ std::optional<Access> AccessBuilder::window(Value in, Value out,
   a.dilH = w.dilations[0], a.dilW = w.dilations[1];
   a.padTop = padTop, a.padLeft = padLeft;
   a.perChannel = perChannel;
-  a.pixelBuffer = true;
+  a.pixelBlock = blocks->pixels, a.channelBlock = blocks->channels;
   a.inElemBytes = inElemBytes, a.outElemBytes = outElemBytes;
   return a;
 }
@@ -138,20 +141,16 @@ std::optional<Access> AccessBuilder::conv(mlir::dnp::Conv2DOp conv) {
     return std::nullopt;
   WindowAttrs w{weight[1], weight[2], conv.getStrides(), conv.getPadding(),
                 conv.getDilations()};
-  std::optional<Access> forward =
+  std::optional<Access> a =
       window(conv.getInput(), conv.getOutput(), w, /*perChannel=*/false);
-  if (!forward || w.kH != 1 || w.kW != 1 || forward->outC <= forward->inC)
-    return forward;
-  // A widening 1x1 conv: the direction with the smaller footprint, reverse
-  // on a tie. An invalid access keeps the forward one, whose error
-  // overlappedPeak reports with the op's name.
-  Access reverse = *forward;
-  reverse.reverse = true;
-  cost::Expected<int64_t> f = cost::overlapFootprint(*forward);
-  cost::Expected<int64_t> r = cost::overlapFootprint(reverse);
-  if (!f || !r)
-    return forward;
-  return *r <= *f ? reverse : *forward;
+  // The kernels' asPixelRow: one row of all pixels.
+  if (a && a->kH == 1 && a->kW == 1 && a->strideH == 1 && a->strideW == 1 &&
+      a->padTop == 0 && a->padLeft == 0 && a->outH == a->inH &&
+      a->outW == a->inW) {
+    a->inW = a->outW = a->inH * a->inW;
+    a->inH = a->outH = 1;
+  }
+  return a;
 }
 
 std::optional<Access> AccessBuilder::dense(Value in, Value out) {
@@ -160,13 +159,13 @@ std::optional<Access> AccessBuilder::dense(Value in, Value out) {
   if (!inType || !outType || !inType.hasStaticShape() ||
       !outType.hasStaticShape() || inType.getRank() != 2 ||
       outType.getRank() != 2 || inType.getDimSize(0) != 1 ||
-      outType.getDimSize(0) != 1)
+      outType.getDimSize(0) != 1 || !blocks)
     return std::nullopt;
   Access a;
   a.kind = Access::Dense;
   a.inC = inType.getDimSize(1);
   a.outC = outType.getDimSize(1);
-  a.pixelBuffer = true;
+  a.channelBlock = blocks->channels;
   a.inElemBytes = inElemBytes, a.outElemBytes = outElemBytes;
   return a;
 }
@@ -183,22 +182,9 @@ std::optional<Access> AccessBuilder::elementwise(Value in, Value out) {
   return a;
 }
 
-std::optional<OpAccess> AccessBuilder::build(cost::OpId o) {
-  Operation *op = graph.ops[o];
+std::optional<Access> AccessBuilder::build(Operation *op) {
   if (op->getNumOperands() == 0 || op->getNumResults() == 0)
     return std::nullopt;
-  // Every op with an access streams its operand 0; find it among the cost
-  // op's inputs (which list only the activation operands).
-  auto it = graph.tensorIds.find(op->getOperand(0));
-  if (it == graph.tensorIds.end())
-    return std::nullopt;
-  const std::vector<cost::TensorId> &ins = graph.graph.opInputs(o);
-  auto pos = llvm::find(ins, it->second);
-  if (pos == ins.end())
-    return std::nullopt;
-  inElemBytes = graph.graph.tensor(*pos).elementBytes;
-  outElemBytes = graph.graph.tensor(graph.graph.opOutputs(o)[0]).elementBytes;
-
   Value in = op->getOperand(0), out = op->getResult(0);
   std::optional<Access> access =
       llvm::TypeSwitch<Operation *, std::optional<Access>>(op)
@@ -230,19 +216,59 @@ std::optional<OpAccess> AccessBuilder::build(cost::OpId o) {
                 mlir::dnp::ClampOp, mlir::dnp::PReluOp, mlir::dnp::BatchNormOp>(
               [&](auto) { return elementwise(in, out); })
           .Default([](Operation *) { return std::nullopt; });
-  if (!access)
-    return std::nullopt;
-  return OpAccess{static_cast<int>(pos - ins.begin()), *access};
+  return access;
+}
+
+/// Bytes per element as the firmware stores them: a quantized type's
+/// storage width, f32 otherwise.
+int64_t storedElementBytes(Value v) {
+  Type element = cast<ShapedType>(v.getType()).getElementType();
+  if (auto q = dyn_cast<mlir::quant::QuantizedType>(element))
+    return (q.getStorageTypeIntegralWidth() + 7) / 8;
+  return 4;
 }
 
 } // namespace
 
+std::optional<Access>(::dnp::kernelAccess)(Operation *op,
+                                           std::optional<KernelBlocks> blocks) {
+  if (op->getNumOperands() == 0 || op->getNumResults() == 0 ||
+      !isa<ShapedType>(op->getOperand(0).getType()) ||
+      !isa<ShapedType>(op->getResult(0).getType()))
+    return std::nullopt;
+  return AccessBuilder(storedElementBytes(op->getOperand(0)),
+                       storedElementBytes(op->getResult(0)), blocks)
+      .build(op);
+}
+
 std::vector<std::optional<OpAccess>>(::dnp::accessPatterns)(
-    const CostGraph &graph) {
-  AccessBuilder builder(graph);
+    const CostGraph &graph, const KernelOptions &kernels) {
   std::vector<std::optional<OpAccess>> result;
   result.reserve(graph.ops.size());
-  for (size_t o = 0; o < graph.ops.size(); ++o)
-    result.push_back(builder.build(static_cast<cost::OpId>(o)));
+  for (size_t o = 0; o < graph.ops.size(); ++o) {
+    Operation *op = graph.ops[o];
+    result.emplace_back();
+    if (op->getNumOperands() == 0 || op->getNumResults() == 0)
+      continue;
+    // Every op with an access streams its operand 0; find it among the
+    // cost op's inputs (which list only the activation operands).
+    auto it = graph.tensorIds.find(op->getOperand(0));
+    if (it == graph.tensorIds.end())
+      continue;
+    const std::vector<cost::TensorId> &ins =
+        graph.graph.opInputs(static_cast<cost::OpId>(o));
+    auto pos = llvm::find(ins, it->second);
+    if (pos == ins.end())
+      continue;
+    // Element sizes as the cost graph counts them (its activation size
+    // may differ from the firmware's 4-byte f32).
+    AccessBuilder builder(
+        graph.graph.tensor(*pos).elementBytes,
+        graph.graph.tensor(graph.graph.opOutputs(static_cast<cost::OpId>(o))[0])
+            .elementBytes,
+        kernelBlocks(op, kernels));
+    if (std::optional<Access> a = builder.build(op))
+      result.back() = OpAccess{static_cast<int>(pos - ins.begin()), *a};
+  }
   return result;
 }

@@ -63,18 +63,21 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
 }
 } // namespace
 
+std::string(::dnp::targetOf)(func::FuncOp func, StringRef requested) {
+  if (!requested.empty())
+    return requested.str();
+  if (auto mcu =
+          func->getAttrOfType<mlir::dnp::McuAttr>(mlir::dnp::kMcuAttrName))
+    return mcu.getCore().str();
+  return "cortex-m4";
+}
+
 FailureOr<ResourceSummary>
 (::dnp::analyzeResources)(func::FuncOp func, const ChannelGroupAnalysis &groups,
                           const ResourceAnalysisOptions &options) {
   ResourceSummary summary;
-  summary.target = options.target;
-  if (summary.target.empty()) {
-    if (auto mcu = func->getAttrOfType<mlir::dnp::McuAttr>(
-            mlir::dnp::kMcuAttrName))
-      summary.target = mcu.getCore().str();
-    else
-      summary.target = "cortex-m4";
-  }
+  summary.target = targetOf(func, options.target);
+  summary.overlap = options.overlap;
   const cost::TargetDesc *target = cost::findTarget(summary.target);
   if (!target) {
     std::string known;
@@ -113,11 +116,14 @@ FailureOr<ResourceSummary>
     return fail("TFLite-Micro-style planning", tflm.message());
   summary.tflmPlan = std::move(*tflm);
   // The accesses are built from the same IR shapes as the graph, so a
-  // failure here is a bug, not a property of the model. No plan depends on
-  // the figure yet, so it is a warning (the figure falls back to the PMU)
-  // rather than a failure of every pass that needs the plan.
+  // failure here is a bug, not a property of the model. The layer-by-layer
+  // plan is always sound, so it is a warning (the figures fall back to the
+  // PMU and to dnp's plan, which --dnp-plan-memory then records) rather
+  // than a failure of every pass that needs a plan.
+  summary.kernels = options.kernels ? *options.kernels
+                                    : KernelOptions::forCore(summary.target);
   const std::vector<std::optional<cost::OpAccess>> accesses =
-      accessPatterns(summary.graph);
+      accessPatterns(summary.graph, summary.kernels);
   auto overlapped =
       cost::overlappedPeak(g, summary.schedule.best.order, accesses, memory);
   if (overlapped) {
@@ -200,7 +206,7 @@ SmallVector<BudgetLine> budgetLines(func::FuncOp func,
     return lines;
   if (budget.getSram())
     lines.push_back({"sram", budget.getSram(),
-                     static_cast<double>(s.plan.arenaBytes)});
+                     static_cast<double>(s.compiledPlan().arenaBytes)});
   if (budget.getFlash())
     lines.push_back({"flash", budget.getFlash(),
                      static_cast<double>(s.resources.flashBytes)});
@@ -225,6 +231,7 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
       {"overlapped_pmu_bytes", s.overlapped.peakBytes},
       {"overlapped_arena_bytes", s.overlappedPlan.arenaBytes},
       {"arena_bytes", s.plan.arenaBytes},
+      {"compiled_arena_bytes", s.compiledPlan().arenaBytes},
       {"tflm_arena_bytes", s.tflmPlan.arenaBytes},
       {"flash_bytes", s.resources.flashBytes},
       {"requant_bytes", s.resources.requantBytes},
@@ -237,13 +244,13 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
   for (const cost::OpResources &r : s.resources.ops) {
     const cost::Op &op = g.op(r.op);
     cost::TensorId out = g.findTensor(op.outputs.front());
-    ops.push_back(llvm::json::Object{
-        {"name", op.name},
-        {"type", op.type},
-        {"macs", r.macs},
-        {"params", r.params},
-        {"output_bytes", g.tensorBytes(out)},
-        {"offset", s.plan.tensorOffset[out]}});
+    ops.push_back(
+        llvm::json::Object{{"name", op.name},
+                           {"type", op.type},
+                           {"macs", r.macs},
+                           {"params", r.params},
+                           {"output_bytes", g.tensorBytes(out)},
+                           {"offset", s.compiledPlan().tensorOffset[out]}});
   }
   llvm::json::Array groups;
   for (size_t i = 0; i < g.numGroups(); ++i)
@@ -325,8 +332,8 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
   for (auto [i, step] : llvm::enumerate(best.steps))
     os << llvm::format("    %3zu  %-24s live %10lld B\n", i,
                        g.op(step.op).name.c_str(), (long long)step.liveBytes);
-  // Last, so that the lines above keep their places: analysis figures no
-  // lowering uses yet (docs/Reports.md).
+  // Last, so that the lines above keep their places: the overlapped
+  // figures (docs/Reports.md), the plan among them what dnp-compile links.
   auto ofPmu = [&](int64_t bytes) {
     return best.peakBytes ? static_cast<double>(bytes) /
                                 static_cast<double>(best.peakBytes)
@@ -336,8 +343,8 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
                      "peak SRAM, overlapped (analysis)",
                      (long long)s.overlapped.peakBytes,
                      ofPmu(s.overlapped.peakBytes));
-  os << llvm::format("  %-34s %12lld B (%.3fx PMU)\n",
-                     "arena, overlapped (planned)",
-                     (long long)s.overlappedPlan.arenaBytes,
-                     ofPmu(s.overlappedPlan.arenaBytes));
+  os << llvm::format(
+      "  %-34s %12lld B (%.3fx PMU)%s\n", "arena, overlapped (planned)",
+      (long long)s.overlappedPlan.arenaBytes,
+      ofPmu(s.overlappedPlan.arenaBytes), s.overlap ? ", compiled" : "");
 }

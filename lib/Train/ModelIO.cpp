@@ -238,7 +238,7 @@ bool finishModel(func::FuncOp func, const Model &model,
       written.verifyInputs[i] = static_cast<float>(
           result.verifyInputs[i] * data.stdev[i % c] + data.mean[i % c]);
   }
-  written.arenaBytes = summary->plan.arenaBytes;
+  written.arenaBytes = summary->compiledPlan().arenaBytes;
   return true;
 }
 

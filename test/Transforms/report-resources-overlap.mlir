@@ -1,17 +1,27 @@
 // The overlapped PMU of --dnp-report-resources: the optimal order's peak
-// when an op may place its output over an input that dies at it, by the
-// loop orders of include/dnp/Cost/Access.h, and the arena of the plan
-// that places those overlaps (include/dnp/Cost/OverlapPlan.h). Analysis
-// figures: no lowering uses them yet. The accesses come from the ops' attributes
-// (lib/Analysis/AccessPatterns.cpp); every number is derived by hand below
-// from the footprint formulas of lib/Cost/Access.cpp. The model input is
-// never overlapped (it keeps its contents, as for in-place writes).
+// when an op may place its output over an input that dies at it, in the
+// loop orders of the Cortex-M kernels (include/dnp/Cost/Access.h, blocked
+// orders; include/dnp/Analysis/KernelOrder.h), and the arena of the plan
+// that places those overlaps (include/dnp/Cost/OverlapPlan.h), which
+// --dnp-plan-memory records and dnp-compile links ("compiled"). The
+// accesses come from the ops' attributes (lib/Analysis/AccessPatterns.cpp);
+// every number is derived by hand below from the footprint formulas of
+// lib/Cost/Access.cpp. The model input is never overlapped (it keeps its
+// contents, as for in-place writes).
 //
-// Footprint of a window with a pixel buffer, forward (Access.cpp): input
-// pixel q, last read by output pixel p > 0, is unsafe for the output at
-// distances D in [q*ib - p*ob + 1, (q+1)*ib - 1] (ib, ob: bytes of one
-// input / output pixel); the best D is the safe one nearest 0, the
-// footprint max(inBytes, D + outBytes) - min(0, D).
+// Footprint of a window in blocks of P pixels x W channels, forward
+// (Access.cpp): input pixel q, last read by output pixel p, is unsafe for
+// the output at distances D in [q*ib - b0*ob + 1, (q+1)*ib - 1] when its
+// channels are all read in the first channel block (ib, ob: bytes of one
+// input / output pixel; b0 the first pixel of p's block), plus ranges for
+// the earlier channel blocks of p's block otherwise; the best D is the
+// safe one nearest 0, the footprint max(inBytes, D + outBytes) - min(0, D).
+// On cortex-m4 the f32 kernels run 4 x 4 blocks, the int8 depthwise 4 x 4
+// and the int8 (SMLAD) convs 2 x 2. No op below has more than 4 channels,
+// so every op runs one channel block per pixel block, and the blocks'
+// start columns b0 happen to give the same distances as a one-pixel
+// buffer would (the first derivation shows it; the others are checked by
+// the same formula).
 //
 // The planned arena ties a pair (output exactly D from its input) where a
 // step would be above the overlapped peak without it, and places the tied
@@ -38,21 +48,27 @@
 // Overlapped:
 //  * conv 3x3: its input is the model input: 1280.
 //  * relu ran in place: 1024.
-//  * depthwise, ib = ob = 4*4 = 16 B: an interior pixel q is last read by
-//    q + W + 1 = q + 9, so its range starts at 16q - 16(q + 9) + 1 = -143;
-//    edge pixels have earlier last readers (higher starts); every range
-//    reaches its pixel's end, so the unsafe union is [-143, 1023], D = -144
-//    and the footprint 1024 + 144 = 1168.
-//  * conv 1x1 narrowing, ib = 16, ob = 8: pixel q >= 1 is last read by
-//    itself, range [16q - 8q + 1, 16q + 15] = [8q + 1, 16q + 15]; they
-//    touch, so the union is [9, 1023] and D = 0 is safe: footprint 1024
-//    (fully in place), step 1024.
+//  * depthwise, ib = ob = 4*4 = 16 B, blocks of 4 pixels: columns run
+//    {0}, {1..6}, {7} (taps cut left, none cut, cut right), cut into
+//    blocks {0}, {1..4}, {5, 6}, {7}. Pixel (y, x) is last read by
+//    (y + 1, x + 1) (column 7 by column 7), whose block starts at b0 =
+//    8(y + 1) + 1, 1, 1, 1, 5, 5, 7, 7 for x = 0..7; q - b0 is at least
+//    -9 (x = 0, 4, 6), so the ranges start at 16 * -9 + 1 = -143, as with
+//    a one-pixel buffer (q - (q + 9)); every range reaches its pixel's
+//    end, so the unsafe union is [-143, 1023], D = -144 and the footprint
+//    1024 + 144 = 1168.
+//  * conv 1x1 narrowing, ib = 16, ob = 8, one row of 64 pixels in blocks
+//    of 4: pixel q is last read by itself, in the block from b0 =
+//    4 floor(q / 4); the range [16q - 8 b0 + 1, 16q + 15] is empty for
+//    q < 4 and starts at 33 or above after; they touch, so the union is
+//    [33, 1023] and D = 0 is safe: footprint 1024 (fully in place), step
+//    1024.
 // Peak 1280 at the first conv: 1280 / 2048 = 0.625x PMU.
 // CHECK-LABEL: resources of @chain on cortex-m4
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
 // CHECK:         schedule (optimal order):
 // CHECK:         peak SRAM, overlapped (analysis) 1280 B (0.625x PMU){{$}}
-// CHECK-NEXT:    arena, overlapped (planned) 1280 B (0.625x PMU){{$}}
+// CHECK-NEXT:    arena, overlapped (planned) 1280 B (0.625x PMU), compiled{{$}}
 // Planned: without overlap the depthwise (2048) and the 1x1 conv (1536)
 // are above 1280, so both pairs are tied: d 144 B below c, p at d's offset.
 // One piece of 1168 B holds c at [144, 1168), d at [0, 1024), p at
@@ -65,7 +81,7 @@
 // NOIN-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
 // NOIN:         peak SRAM, overlapped (analysis) 1168 B (0.570x PMU){{$}}
 // The piece alone: 1168 B.
-// NOIN-NEXT:    arena, overlapped (planned) 1168 B (0.570x PMU){{$}}
+// NOIN-NEXT:    arena, overlapped (planned) 1168 B (0.570x PMU), compiled{{$}}
 // int8 (1 byte per element): x 64, c = d = 256, p 128; --dnp-quantize
 // fuses the relu into the conv (act relu). Layer by layer: 320, 512, 384:
 // PMU 512. Depthwise: ib = ob = 4, start 4q - 4(q + 9) + 1 = -35,
@@ -77,11 +93,11 @@
 // INT8-LABEL: resources of @chain on cortex-m4
 // INT8-NEXT:    peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8:         peak SRAM, overlapped (analysis) 320 B (0.625x PMU){{$}}
-// INT8-NEXT:    arena, overlapped (planned) 320 B (0.625x PMU){{$}}
+// INT8-NEXT:    arena, overlapped (planned) 320 B (0.625x PMU), compiled{{$}}
 // INT8-NOIN-LABEL: resources of @chain on cortex-m4
 // INT8-NOIN-NEXT:  peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8-NOIN:       peak SRAM, overlapped (analysis) 292 B (0.570x PMU){{$}}
-// INT8-NOIN-NEXT:  arena, overlapped (planned) 292 B (0.570x PMU){{$}}
+// INT8-NOIN-NEXT:  arena, overlapped (planned) 292 B (0.570x PMU), compiled{{$}}
 func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
   %w1 = dnp.random seed 1 scale 0.5 : tensor<4x3x3x1xf32>
   %b1 = dnp.random seed 2 scale 0.1 : tensor<4xf32>
@@ -115,15 +131,15 @@ func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2048 B{{$}}
 // CHECK:         arena, dnp plan 2048 B (1.000x PMU){{$}}
 // CHECK:         peak SRAM, overlapped (analysis) 2048 B (1.000x PMU){{$}}
-// CHECK-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU){{$}}
+// CHECK-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU), compiled{{$}}
 // NOIN-LABEL: resources of @residual on cortex-m4
 // NOIN:         peak SRAM, overlapped (analysis) 2048 B (1.000x PMU){{$}}
-// NOIN-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU){{$}}
+// NOIN-NEXT:    arena, overlapped (planned) 2048 B (1.000x PMU), compiled{{$}}
 // int8: s = c = 256: 512 = 1.000x PMU.
 // INT8-LABEL: resources of @residual on cortex-m4
 // INT8-NEXT:    peak SRAM, optimal order (PMU) 512 B{{$}}
 // INT8:         peak SRAM, overlapped (analysis) 512 B (1.000x PMU){{$}}
-// INT8-NEXT:    arena, overlapped (planned) 512 B (1.000x PMU){{$}}
+// INT8-NEXT:    arena, overlapped (planned) 512 B (1.000x PMU), compiled{{$}}
 func.func @residual(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
   %ws = dnp.random seed 1 scale 0.5 : tensor<4x1x1x1xf32>
   %bs = dnp.random seed 2 scale 0.1 : tensor<4xf32>
@@ -146,26 +162,32 @@ func.func @residual(%x: tensor<1x8x8x1xf32>) -> tensor<1x8x8x2xf32> {
 // [0, 1, 0, 1] 8->8 (b, 4x4x8, the output).
 // f32: x 256, a = 8*8*8*4 = 2048, b = 4*4*8*4 = 512.
 // Layer by layer: x+a = 2304, a+b = 2560: PMU 2560.
-// The strided conv, ib = ob = 32: output row oy reads rows 2oy .. 2oy+2
-// (row 8 is padding; bottom/right padding only sizes the output), so the
-// last reader of input row y is min(y / 2, 3), likewise for columns, and
-// pixel q = 8y + x has p = 4 min(y/2, 3) + min(x/2, 3) <= q. Its range
-// starts at 32(q - p) + 1; p > 0 needs y >= 2 or x >= 2, and then q - p >= 1
-// (the smallest: y = 0, x = 2, q = 2, p = 1), so every unsafe D is >= 33:
-// D = 0 is safe, footprint 2048 (fully in place).
+// The strided conv, ib = ob = 32, in blocks of 4 pixels x 4 of its 8
+// channels: output row oy reads rows 2oy .. 2oy+2 (row 8 is padding;
+// bottom/right padding only sizes the output), so the last reader of input
+// row y is min(y / 2, 3), likewise for columns. Output columns 0..2 take
+// all taps, column 3 loses its right one: blocks {0, 1, 2} and {3} per
+// row. Its first channel block writes channels 0..3 (16 B) of each pixel
+// of a block before the second reads the block's inputs again, so input
+// pixel q, last read in the block of output pixels [b0, b1], is unsafe at
+// [32(q - px) - 15, 32(q - px) + 31] for px in [b0, b1] (and the prefix
+// range, which starts higher). The lowest start is input pixel 0 (block
+// {0, 1, 2}, px = 2): -79; the other pixels start higher, so D = -80 and
+// the footprint 2048 + 80 = 2128. (With a one-pixel buffer D = 0 would be
+// safe: the blocks cost 80 B here.)
 // Overlapped: the 1x1 conv reads the model input (2304), the strided conv
-// a+b = 2560 -> 2048: peak 2304 / 2560 = 0.900x PMU.
+// a+b = 2560 -> 2128: peak 2304 / 2560 = 0.900x PMU.
 // CHECK-LABEL: resources of @strided on cortex-m4
 // CHECK-NEXT:    peak SRAM, optimal order (PMU) 2560 B{{$}}
 // CHECK:         peak SRAM, overlapped (analysis) 2304 B (0.900x PMU){{$}}
-// Planned: the strided conv's pair is tied (D = 0: b at a's start), x at
-// [0, 256) and the piece (a, 2048 B) right above it: 2304.
-// CHECK-NEXT:    arena, overlapped (planned) 2304 B (0.900x PMU){{$}}
-// Without the input: 2048 (a alone) and 2048: 0.800x PMU; planned, the
+// Planned: the strided conv's pair is tied (b 80 B below a's start), x at
+// [0, 256) and a right above it, b over x's bytes, dead by then: 2304.
+// CHECK-NEXT:    arena, overlapped (planned) 2304 B (0.900x PMU), compiled{{$}}
+// Without the input: 2048 (a alone) and 2128: 0.831x PMU; planned, the
 // piece alone.
 // NOIN-LABEL: resources of @strided on cortex-m4
-// NOIN:         peak SRAM, overlapped (analysis) 2048 B (0.800x PMU){{$}}
-// NOIN-NEXT:    arena, overlapped (planned) 2048 B (0.800x PMU){{$}}
+// NOIN:         peak SRAM, overlapped (analysis) 2128 B (0.831x PMU){{$}}
+// NOIN-NEXT:    arena, overlapped (planned) 2128 B (0.831x PMU), compiled{{$}}
 func.func @strided(%x: tensor<1x8x8x1xf32>) -> tensor<1x4x4x8xf32> {
   %wa = dnp.random seed 1 scale 0.5 : tensor<8x1x1x1xf32>
   %ba = dnp.random seed 2 scale 0.1 : tensor<8xf32>

@@ -11,7 +11,7 @@
 // The arena plan records the same decisions (--dnp-plan-memory): prelu and
 // the add write over their (full) input, the folded pad is a view (its
 // slot is its input's bytes), the copying pads get their own buffers.
-// RUN: dnp-opt %s --dnp-plan-memory | FileCheck %s --check-prefix=PLAN
+// RUN: dnp-opt %s --dnp-plan-memory=overlap=false | FileCheck %s --check-prefix=PLAN
 // PLAN-LABEL: func.func @prelu_folded_pad(
 // PLAN-SAME:    dnp.cost = #dnp.cost<sram = 384, flash = 344, macs = 1216, cycles = 9136>
 // PLAN:         %[[C:.*]] = dnp.conv2d {{.*}} {dnp.slot = #dnp.slot<step = 0, offset = [[OFF:[0-9]+]], size = 256>}

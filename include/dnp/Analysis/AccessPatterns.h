@@ -13,6 +13,7 @@
 #define DNP_ANALYSIS_ACCESSPATTERNS_H
 
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Cost/OverlapPeak.h"
 
 #include <optional>
@@ -21,13 +22,20 @@
 namespace dnp {
 
 /// The access of every op of `graph` whose output 0 streams from one
-/// activation input, indexed by cost::OpId (nullopt where the loop order is
-/// not modelled; the file comment of AccessPatterns.cpp lists which ops
-/// have one). Shapes are those of the IR types and element sizes those of
-/// the cost tensors, so the sizes equal the cost graph's bytes at the
-/// channel counts it was built with; overlappedPeak checks that.
+/// activation input, in the loop order of the kernels `kernels` selects,
+/// indexed by cost::OpId (nullopt where the loop order is not modelled;
+/// the file comment of AccessPatterns.cpp lists which ops have one).
+/// Shapes are those of the IR types and element sizes those of the cost
+/// tensors, so the sizes equal the cost graph's bytes at the channel counts
+/// it was built with; overlappedPeak checks that.
 std::vector<std::optional<cost::OpAccess>>
-accessPatterns(const CostGraph &graph);
+accessPatterns(const CostGraph &graph, const KernelOptions &kernels);
+
+/// The access of `op` alone (operand 0 streamed, element sizes of the
+/// firmware: int8 storage or 4-byte f32) when its kernel runs in `blocks`;
+/// window and dense ops have none without blocks.
+std::optional<cost::Access> kernelAccess(mlir::Operation *op,
+                                         std::optional<KernelBlocks> blocks);
 
 } // namespace dnp
 

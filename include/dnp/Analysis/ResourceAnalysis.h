@@ -3,17 +3,18 @@
 // One call that every resource pass shares: channel groups -> cost graph ->
 // optimal schedule, dnp's arena plan for it, the TFLite-Micro-style
 // baseline plan over the model-file order, the optimal order's peak with
-// overlapped outputs and an arena plan that places them (analysis figures:
-// no lowering uses them yet), and
-// flash/MACs/latency for the target. Keeping it in one place guarantees
-// that the report, the memory plan recorded in the IR and the pruning
-// report agree.
+// outputs overlapped over their inputs in the loop orders of the firmware
+// kernels and an arena plan that places them (--dnp-plan-memory records
+// it unless told not to), and flash/MACs/latency for the target. Keeping it in
+// one place guarantees that the report, the memory plan recorded in the IR and
+// the pruning report agree.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_ANALYSIS_RESOURCEANALYSIS_H
 #define DNP_ANALYSIS_RESOURCEANALYSIS_H
 
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Cost/ArenaPlan.h"
 #include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Cost/OverlapPlan.h"
@@ -21,6 +22,7 @@
 #include "dnp/Cost/Schedule.h"
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 
 namespace dnp {
@@ -33,6 +35,12 @@ struct ResourceAnalysisOptions {
   /// Bytes per activation / weight / bias element.
   int64_t activationBytes = 4;
   cost::ResourceOptions weights;
+  /// The kernels whose loop orders decide the overlaps; unset:
+  /// KernelOptions::forCore(target), what dnp-compile uses.
+  std::optional<KernelOptions> kernels;
+  /// The compiled arena is the overlap-aware plan (else dnp's
+  /// layer-by-layer plan): what --dnp-plan-memory records.
+  bool overlap = true;
 };
 
 struct ResourceSummary {
@@ -44,16 +52,28 @@ struct ResourceSummary {
   cost::ArenaPlan tflmPlan;
   /// The optimal order's timeline when ops may place their output over an
   /// input that dies at them (dnp/Cost/OverlapPeak.h), under the same
-  /// MemoryOptions. Analysis only: the code generators do not follow the
-  /// loop orders of dnp/Cost/Access.h yet, so no arena plan uses it.
+  /// MemoryOptions, in the kernels' loop orders (KernelOrder.h).
   cost::OverlapMemory overlapped;
+  /// The kernels the accesses were derived for.
+  KernelOptions kernels;
   /// An arena plan for the optimal order that places those overlaps
   /// (dnp/Cost/OverlapPlan.h), verified by checkOverlappedPlan; never
-  /// larger than `plan`. Analysis only, for the same reason.
+  /// larger than `plan`.
   cost::ArenaPlan overlappedPlan;
   cost::ResourceReport resources;
   std::string target;
+  bool overlap = true;
+
+  /// The plan --dnp-plan-memory records and dnp-compile links with the
+  /// same options: overlappedPlan, or plan without overlap.
+  const cost::ArenaPlan &compiledPlan() const {
+    return overlap ? overlappedPlan : plan;
+  }
 };
+
+/// The target the analysis models: `requested` if not empty, else the
+/// function's #dnp.mcu core, else cortex-m4.
+std::string targetOf(mlir::func::FuncOp func, llvm::StringRef requested);
 
 /// Emits an error on the function and fails when the function cannot be
 /// modelled (unsupported op, bad target name, unverifiable graph).

@@ -13,15 +13,22 @@
 //    returned value is read at step N (by the caller, after the last op);
 //  * flatten/reshape at their input's offset are views: one buffer;
 //  * two buffers may share bytes only if their lifetimes are disjoint, or
-//    touch at one step whose op is elementwise (add, mul, prelu, the
-//    activations, batch_norm, softmax) and reads the one in place of writing
-//    the other at the same offset and size (so a broadcasting add or mul
-//    only over its full operand; pad, whose result is larger, never).
+//    touch at one step whose op
+//     - is elementwise (add, mul, prelu, the activations, batch_norm,
+//       softmax) and reads the one in place of writing the other at the
+//       same offset and size (so a broadcasting add or mul only over its
+//       full operand; pad, whose result is larger, never), or
+//     - streams the one (operand 0) into the other in a loop order that
+//       dnp/Cost/Access.h describes (the unary elementwise ops, and window
+//       and dense ops with recorded #dnp.blocks) and the distance between
+//       them is safe for that order: no input element is overwritten
+//       before its last read.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_CONVERSION_ARENAPROGRAM_H
 #define DNP_CONVERSION_ARENAPROGRAM_H
 
+#include "dnp/Cost/Access.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -57,6 +64,10 @@ public:
     int writes = -1;
     /// The op may write its result over an input it reads elementwise.
     bool inPlace = false;
+    /// The buffer the op streams into its result (-1: none) and the loop
+    /// order in which it does (file comment).
+    int streamed = -1;
+    std::optional<cost::Access> access;
   };
 
   /// Builds the program of a planned function (with `edit` applied). Fails

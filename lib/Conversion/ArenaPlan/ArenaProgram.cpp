@@ -1,7 +1,8 @@
 //===- ArenaProgram.cpp - Lifetimes of a planned function's buffers -------===//
 #include "dnp/Conversion/ArenaProgram.h"
-#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Analysis/AccessPatterns.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -9,6 +10,9 @@
 
 using namespace mlir;
 using namespace mlir::dnp;
+using ::dnp::kernelAccess;
+using ::dnp::KernelBlocks;
+namespace cost = ::dnp::cost;
 
 int64_t(::dnp::tensorBytes)(Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
@@ -135,6 +139,21 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
     } else {
       addBuffer(result, offset, slot.getSize(), index);
       step.writes = static_cast<int>(p.buffers.size()) - 1;
+      // The loop order it streams operand 0 in, when one is known and its
+      // sizes are the buffers' (the recorded blocks of a window op).
+      std::optional<KernelBlocks> blocks;
+      if (auto b = op.getAttrOfType<BlocksAttr>(kBlocksAttrName))
+        blocks = KernelBlocks{static_cast<int64_t>(b.getPixels()),
+                              static_cast<int64_t>(b.getChannels())};
+      std::optional<cost::Access> access = kernelAccess(&op, blocks);
+      int streamed =
+          op.getNumOperands() > 0 ? p.bufferOf(resolve(op.getOperand(0))) : -1;
+      if (access && streamed >= 0 &&
+          access->inBytes() == p.buffers[streamed].size &&
+          access->outBytes() == slot.getSize()) {
+        step.streamed = streamed;
+        step.access = access;
+      }
     }
     p.steps.push_back(std::move(step));
   }
@@ -171,9 +190,25 @@ bool(::dnp::ArenaProgram::conflict)(int a, int b) const {
            llvm::is_contained(step.reads, from) && f.offset == t.offset &&
            f.size == t.size;
   };
-  if (x.end == y.def && handoff(y.def, a, b))
+  // Or if that step streams the one into the other at a distance its loop
+  // order allows.
+  auto streams = [&](int64_t s, int from, int to) {
+    if (s < 0 || s >= numSteps())
+      return false;
+    const Step &step = steps[s];
+    if (!step.access || step.writes != to || step.streamed != from)
+      return false;
+    int64_t d = buffers[to].offset - buffers[from].offset;
+    cost::Expected<std::vector<cost::DistanceRange>> unsafe =
+        cost::unsafeDistances(*step.access);
+    return unsafe.ok() &&
+           llvm::none_of(*unsafe, [&](const cost::DistanceRange &r) {
+             return r.lo <= d && d <= r.hi;
+           });
+  };
+  if (x.end == y.def && (handoff(y.def, a, b) || streams(y.def, a, b)))
     return false;
-  if (y.end == x.def && handoff(x.def, b, a))
+  if (y.end == x.def && (handoff(x.def, b, a) || streams(x.def, b, a)))
     return false;
   return true;
 }

@@ -183,6 +183,27 @@ ModelLowering::poolWindow(Operation *op) {
   return std::make_pair(w, avg ? PoolKind::Average : PoolKind::Max);
 }
 
+std::optional<::dnp::KernelBlocks>
+ModelLowering::blocksFor(Operation *op) const {
+  if (auto recorded = op->getAttrOfType<BlocksAttr>(kBlocksAttrName))
+    return ::dnp::KernelBlocks{static_cast<int64_t>(recorded.getPixels()),
+                               static_cast<int64_t>(recorded.getChannels())};
+  return ::dnp::kernelBlocks(op, kernels);
+}
+
+Blocking ModelLowering::blockingFor(Operation *op) const {
+  Blocking result = blocking;
+  std::optional<::dnp::KernelBlocks> blocks = blocksFor(op);
+  if (!blocks)
+    return result;
+  result.pixels = blocks->pixels;
+  if (isa<Conv2DOp, DenseOp>(op))
+    result.outputs = blocks->channels;
+  else
+    result.channels = blocks->channels;
+  return result;
+}
+
 LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                                    unsigned layer) {
   if (isa<mlir::quant::DequantizeCastOp, mlir::quant::QuantizeCastOp>(op) ||
@@ -199,6 +220,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                 "not supported by the Cortex-M lowering";
   Location loc = op->getLoc();
   KernelBuilder k(b, loc);
+  const Blocking opBlocking = blockingFor(op);
   auto result = [&]() { return view(b, op->getResult(0)); };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DOp conv) -> LogicalResult {
@@ -209,7 +231,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         int64_t groups = conv.getGroups();
         Value packed = weightGlobal(
             b, loc, "weight", layer,
-            ::dnp::arena::packConvWeights(w, cout, blocking.outputs, groups));
+            ::dnp::arena::packConvWeights(w, cout, opBlocking.outputs, groups));
         Value bias;
         if (failed(weights(b, op, conv.getBias(), layer, "bias", bias)))
           return failure();
@@ -218,7 +240,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             window(conv.getInput(), conv.getResult(), {ws[1], ws[2]},
                    conv.getStrides(), conv.getPadding(), conv.getDilations());
         ::dnp::arena::emitConv(k, win, cout, view(b, conv.getInput()), packed,
-                               bias, result(), conv.getAct(), blocking,
+                               bias, result(), conv.getAct(), opBlocking,
                                groups);
         return success();
       })
@@ -230,7 +252,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         int64_t units = shapeOf(dense.getResult())[1];
         Value packed = weightGlobal(
             b, loc, "weight", layer,
-            ::dnp::arena::packConvWeights(w, units, blocking.outputs));
+            ::dnp::arena::packConvWeights(w, units, opBlocking.outputs));
         Value bias;
         if (failed(weights(b, op, dense.getBias(), layer, "bias", bias)))
           return failure();
@@ -238,7 +260,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         win.inW = win.outW = in[0];
         win.channels = in[1];
         ::dnp::arena::emitConv(k, win, units, view(b, dense.getInput()), packed,
-                               bias, result(), dense.getAct(), blocking);
+                               bias, result(), dense.getAct(), opBlocking);
         return success();
       })
       .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
@@ -251,7 +273,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
         ::dnp::arena::emitDepthwise(k, win, view(b, dw.getInput()), w, bias,
-                                    result(), dw.getAct(), blocking);
+                                    result(), dw.getAct(), opBlocking);
         return success();
       })
       .Case([&](BatchNormOp bn) -> LogicalResult {
@@ -274,7 +296,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         int64_t channels = static_cast<int64_t>(s.size());
         ::dnp::arena::emitChannelAffine(
             k, elementsOf(bn.getResult()) / channels, channels,
-            view(b, bn.getInput()), sg, tg, result(), blocking);
+            view(b, bn.getInput()), sg, tg, result(), opBlocking);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {
@@ -282,14 +304,14 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         if (failed(win))
           return failure();
         ::dnp::arena::emitPool(k, win->first, win->second,
-                               view(b, pool.getInput()), result(), blocking);
+                               view(b, pool.getInput()), result(), opBlocking);
         return success();
       })
       .Case([&](GlobalAvgPool2DOp pool) -> LogicalResult {
         ArrayRef<int64_t> in = shapeOf(pool.getInput());
         ::dnp::arena::emitGlobalAvgPool(k, in[0], in[1] * in[2], in[3],
                                         view(b, pool.getInput()), result(),
-                                        blocking);
+                                        opBlocking);
         return success();
       })
       .Case([&](AddOp add) -> LogicalResult {
@@ -300,7 +322,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         ::dnp::arena::emitAdd(k, shapeOf(add.getResult()),
                               shapeOf(add.getLhs()), shapeOf(add.getRhs()),
                               operands->first, operands->second, result(),
-                              add.getAct(), blocking);
+                              add.getAct(), opBlocking);
         return success();
       })
       .Case([&](PReluOp prelu) -> LogicalResult {
@@ -310,7 +332,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         int64_t channels = shapeOf(prelu.getResult()).back();
         ::dnp::arena::emitPRelu(k, elementsOf(prelu.getResult()) / channels,
                                 channels, view(b, prelu.getInput()), slope,
-                                result(), blocking);
+                                result(), opBlocking);
         return success();
       })
       .Case([&](PadOp) { return lowerPad(b, op); })
@@ -319,7 +341,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             isa<ReluOp>(op) ? Activation::relu : Activation::relu6;
         ::dnp::arena::emitElementwise(k, elementsOf(act.getResult()),
                                       {view(b, act.getInput())}, result(), kind,
-                                      blocking);
+                                      opBlocking);
         return success();
       })
       .Case<ChannelSliceOp, ChannelShuffleOp>(
@@ -332,21 +354,21 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         ::dnp::arena::emitMul(k, shapeOf(mul.getResult()),
                               shapeOf(mul.getLhs()), shapeOf(mul.getRhs()),
                               operands->first, operands->second, result(),
-                              blocking);
+                              opBlocking);
         return success();
       })
       .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp, LeakyReluOp,
             ClampOp>([&](Operation *) -> LogicalResult {
         ::dnp::arena::emitActivation(k, elementsOf(op->getResult(0)),
                                      view(b, op->getOperand(0)), result(),
-                                     *getActivationFn(op), blocking);
+                                     *getActivationFn(op), opBlocking);
         return success();
       })
       .Case([&](SoftmaxOp softmax) -> LogicalResult {
         int64_t features = shapeOf(softmax.getResult()).back();
         ::dnp::arena::emitSoftmax(k, elementsOf(softmax.getResult()) / features,
                                   features, view(b, softmax.getInput()),
-                                  result(), blocking);
+                                  result(), opBlocking);
         return success();
       })
       .Case([&](ConcatOp concat) -> LogicalResult {
@@ -359,7 +381,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         int64_t pixels =
             elementsOf(concat.getResult()) / shapeOf(concat.getResult()).back();
         ::dnp::arena::emitConcat(k, pixels, channels, inputs, result(),
-                                 blocking);
+                                 opBlocking);
         return success();
       })
       .Case<FlattenOp, ReshapeOp>([&](auto) -> LogicalResult {
@@ -367,7 +389,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         if (program->bufferOf(in) == program->bufferOf(out))
           return success(); // A view: same bytes, nothing to do.
         ::dnp::arena::emitCopy(k, elementsOf(out), view(b, in), view(b, out),
-                               blocking);
+                               opBlocking);
         return success();
       })
       .Default([&](Operation *) -> LogicalResult {
@@ -490,6 +512,11 @@ LogicalResult ModelLowering::run() {
     layerFn->setAttr(
         "passthrough",
         ArrayAttr::get(ctx, {StringAttr::get(ctx, "no-builtins")}));
+    // The register blocks its kernel runs (what an overlapped arena
+    // placement relies on), for tests and readers of the IR.
+    if (std::optional<::dnp::KernelBlocks> blocks = blocksFor(step.op))
+      layerFn->setAttr(kBlocksAttrName,
+                       BlocksAttr::get(ctx, blocks->pixels, blocks->channels));
     module.insert(Block::iterator(invoke), layerFn);
     OpBuilder lb = OpBuilder::atBlockBegin(layerFn.addEntryBlock());
     arena = memref::GetGlobalOp::create(lb, step.op->getLoc(), arenaType,

@@ -12,6 +12,7 @@
 #define DNP_LIB_CONVERSION_DNPTOARENA_MODELLOWERING_H
 
 #include "Kernels.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Conversion/DNPToArena/ModelInterface.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -36,10 +37,15 @@ bool isQuantized(mlir::Value v);
 class ModelLowering {
 public:
   ModelLowering(mlir::ModuleOp module, mlir::func::FuncOp func,
-                std::string name, const Blocking &blocking, bool dsp,
-                bool mve)
+                std::string name, const Blocking &blocking, bool dsp, bool mve)
       : module(module), func(func), name(std::move(name)), blocking(blocking),
-        dsp(dsp), mve(mve) {}
+        dsp(dsp), mve(mve) {
+    kernels.outputBlock = blocking.outputs;
+    kernels.pixelBlock = blocking.pixels;
+    kernels.channelBlock = blocking.channels;
+    kernels.dsp = dsp;
+    kernels.mve = mve;
+  }
 
   mlir::LogicalResult run();
   ModelInterface interface;
@@ -47,6 +53,12 @@ public:
 private:
   mlir::LogicalResult lower(mlir::OpBuilder &b, mlir::Operation *op,
                             unsigned layer);
+  /// The register blocks of `op`'s kernel (window and dense ops): its
+  /// recorded #dnp.blocks (the arena plan relies on them), else
+  /// kernelBlocks of the lowering's options.
+  std::optional<::dnp::KernelBlocks> blocksFor(mlir::Operation *op) const;
+  /// `blocking` with those blocks.
+  Blocking blockingFor(mlir::Operation *op) const;
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);
@@ -95,6 +107,7 @@ private:
   Blocking blocking;
   bool dsp;
   bool mve;
+  ::dnp::KernelOptions kernels;
   std::optional<ArenaProgram> program;
   mlir::Value arena;
   llvm::DenseMap<int, mlir::Value> views;

@@ -205,6 +205,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                             unsigned layer) {
   Location loc = op->getLoc();
   KernelBuilder k(b, loc);
+  // The register blocks of the op's kernel: recorded by the planner where
+  // the arena relies on them, else the options' (KernelOrder.h).
+  const Blocking opBlocking = blockingFor(op);
 
   // Every quantized activation is a per-tensor int8 tensor.
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
@@ -277,19 +280,12 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       zeroPoint = borderZeroPoint;
     }
     Value bias = storedBias(biasValues);
-    // SMLAD blocks: 2 output channels x 2 pixels keep the accumulators,
-    // the unpacked inputs and weights in the 13 usable registers (4x4, as
-    // for f32, spills and costs 10% more instructions).
-    Blocking convBlocking = blocking;
-    if (mveDot) {
-      // 4 output channels (one requantized vector) x 1 pixel: the 4
-      // accumulators of VMLADAVA must be even-numbered registers.
-      convBlocking.outputs = 4;
-      convBlocking.pixels = 1;
-    } else if (dsp) {
-      convBlocking.outputs = std::min<int64_t>(blocking.outputs, 2);
-      convBlocking.pixels = std::min<int64_t>(blocking.pixels, 2);
-    }
+    // The blocks come from KernelOrder.h: 2 x 2 for SMLAD (accumulators,
+    // unpacked inputs and weights fit the 13 usable registers; 4 x 4, as
+    // for f32, spills and costs 10% more instructions), 1 pixel x 4
+    // channels (one requantized vector) for VMLADAVA, whose accumulators
+    // must be even-numbered registers. Any other blocks are correct too.
+    const Blocking &convBlocking = opBlocking;
     std::vector<int8_t> ohwi(w.begin(), w.end());
     Value packed =
         constantGlobal(b, loc, "weight", layer,
@@ -334,7 +330,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
         emitQuantDepthwise(k, win, view(b, dw.getInput()),
                            paramsOf(dw.getInput()).zeroPoint, weights, bias,
-                           epilogue(dw), result(), blocking, dsp, mve);
+                           epilogue(dw), result(), opBlocking, dsp, mve);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {
@@ -344,13 +340,13 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // The zero point is what count_include_pad's padding adds.
         emitQuantPool(k, win->first, win->second,
                       paramsOf(pool.getInput()).zeroPoint,
-                      view(b, pool.getInput()), result(), blocking);
+                      view(b, pool.getInput()), result(), opBlocking);
         return success();
       })
       .Case([&](GlobalAvgPool2DOp pool) -> LogicalResult {
         ArrayRef<int64_t> in = shapeOf(pool.getInput());
         emitQuantGlobalAvgPool(k, in[0], in[1] * in[2], in[3],
-                               view(b, pool.getInput()), result(), blocking);
+                               view(b, pool.getInput()), result(), opBlocking);
         return success();
       })
       .Case([&](AddOp add) -> LogicalResult {
@@ -371,7 +367,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
           return failure();
         emitQuantAdd(k, shapeOf(add.getResult()), shapeOf(add.getLhs()),
                      shapeOf(add.getRhs()), operands->first, operands->second,
-                     params, result(), blocking, mve);
+                     params, result(), opBlocking, mve);
         return success();
       })
       .Case([&](PReluOp prelu) -> LogicalResult {
@@ -399,7 +395,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         int64_t channels = shapeOf(prelu.getResult()).back();
         emitQuantPRelu(k, elementsOf(prelu.getResult()) / channels, channels,
                        view(b, prelu.getInput()), slope, params, result(),
-                       blocking);
+                       opBlocking);
         return success();
       })
       .Case([&](PadOp) { return lowerPad(b, op); })
@@ -418,7 +414,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
           return failure();
         emitQuantMul(k, shapeOf(mul.getResult()), shapeOf(mul.getLhs()),
                      shapeOf(mul.getRhs()), operands->first, operands->second,
-                     params, result(), blocking);
+                     params, result(), opBlocking);
         return success();
       })
       .Case([&](ConcatOp concat) -> LogicalResult {
@@ -431,7 +427,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
             elementsOf(concat.getResult()) / shapeOf(concat.getResult()).back();
         emitQuantConcat(k, pixels, inputs,
                         paramsOf(concat.getOutput()).zeroPoint, result(),
-                        blocking);
+                        opBlocking);
         return success();
       })
       .Case<ReluOp, Relu6Op>([&](auto act) -> LogicalResult {
@@ -441,7 +437,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                             : ::dnp::quant::QuantActivation::Relu6,
             paramsOf(act.getInput()), lo, hi);
         emitQuantClamp(k, elementsOf(act.getResult()), view(b, act.getInput()),
-                       result(), lo, hi, blocking);
+                       result(), lo, hi, opBlocking);
         return success();
       })
       .Case<SigmoidOp, TanhOp, SiluOp, HardSigmoidOp, HardSwishOp, LeakyReluOp,
@@ -452,7 +448,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Value global = constantGlobal(b, loc, "table", layer,
                                       i8Attr(b, table), /*weight=*/true);
         emitQuantTable(k, elementsOf(op->getResult(0)),
-                       view(b, op->getOperand(0)), global, result(), blocking);
+                       view(b, op->getOperand(0)), global, result(),
+                       opBlocking);
         return success();
       })
       .Case([&](SoftmaxOp softmax) -> LogicalResult {
@@ -475,7 +472,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         if (program->bufferOf(in) == program->bufferOf(out))
           return success(); // A view: same bytes, nothing to do.
         emitQuantClamp(k, elementsOf(out), view(b, in), view(b, out), -128, 127,
-                       blocking);
+                       opBlocking);
         return success();
       })
       .Case([&](mlir::quant::DequantizeCastOp dcast) -> LogicalResult {

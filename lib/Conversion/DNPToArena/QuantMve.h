@@ -31,13 +31,17 @@
 
 #include "QuantKernels.h"
 #include "WindowLoops.h"
+#include "dnp/Analysis/KernelOrder.h"
 
 namespace dnp::arena::mve {
 
 /// Whether the VMLADAVA conv block takes a conv with `cin` input channels
 /// per group. The lowering asks before it packs weights and folds the zero
-/// point into the bias, so both agree with the kernel.
-inline bool dotProductConv(int64_t cin) { return cin >= 4; }
+/// point into the bias, so both agree with the kernel; the memory planner
+/// asks for the blocks (KernelOrder.h, where the rule lives).
+inline bool dotProductConv(int64_t cin) {
+  return ::dnp::mveDotProductConv(cin);
+}
 
 /// One conv2d/dense register block: bias, the taps' dot products, the
 /// border correction (`inputZeroPoint` is folded in the bias for all taps),

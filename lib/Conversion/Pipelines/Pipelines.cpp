@@ -35,6 +35,9 @@ void registerConversionDialects(DialectRegistry &registry) {
 void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   mlir::dnp::DNPPlanMemoryOptions plan;
   plan.target = o.target;
+  // The arena overlaps outputs in the blocks the kernels will run.
+  plan.outputBlock = o.outputBlock;
+  plan.pixelBlock = o.pixelBlock;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 

@@ -22,13 +22,28 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
     ::dnp::ResourceAnalysisOptions options;
     options.target = target;
     options.countModelInput = !excludeInput;
+    if (outputBlock < 1 || pixelBlock < 1) {
+      func.emitError() << "--dnp-plan-memory: output-block ("
+                       << static_cast<int64_t>(outputBlock)
+                       << ") and pixel-block ("
+                       << static_cast<int64_t>(pixelBlock)
+                       << ") must be at least 1";
+      return signalPassFailure();
+    }
     ::dnp::ChannelGroupAnalysis groups(func);
+    // The target's kernels (dnp-compile's), with the blocks asked for.
+    ::dnp::KernelOptions kernels =
+        ::dnp::KernelOptions::forCore(::dnp::targetOf(func, target));
+    kernels.outputBlock = outputBlock;
+    kernels.pixelBlock = pixelBlock;
+    options.kernels = kernels;
+    options.overlap = overlap;
     FailureOr<::dnp::ResourceSummary> summary =
         ::dnp::analyzeResources(func, groups, options);
     if (failed(summary))
       return signalPassFailure();
     const ::dnp::CostGraph &graph = summary->graph;
-    const ::dnp::cost::ArenaPlan &plan = summary->plan;
+    const ::dnp::cost::ArenaPlan &plan = summary->compiledPlan();
     applySchedule(func, graph, plan.order);
 
     MLIRContext *ctx = &getContext();
@@ -47,6 +62,15 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
     for (auto [step, id] : llvm::enumerate(plan.order)) {
       Operation *op = graph.ops[id];
       op->setAttr(kSlotAttrName, slot(op->getResult(0), step));
+      op->removeAttr(kBlocksAttrName);
+    }
+    // The blocks each overlapped op's distance was derived for.
+    for (const ::dnp::cost::OverlapPlacement &o : plan.overlaps) {
+      Operation *op = graph.ops[o.op];
+      if (std::optional<::dnp::KernelBlocks> b =
+              ::dnp::kernelBlocks(op, summary->kernels))
+        op->setAttr(kBlocksAttrName,
+                    BlocksAttr::get(ctx, b->pixels, b->channels));
     }
     const ::dnp::cost::ResourceReport &r = summary->resources;
     func->setAttr(kCostAttrName,

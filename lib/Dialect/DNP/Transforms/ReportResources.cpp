@@ -20,6 +20,7 @@ struct ReportResourcesPass
     ::dnp::ResourceAnalysisOptions options;
     options.target = target;
     options.countModelInput = !excludeInput;
+    options.overlap = overlap;
     llvm::json::Array reports;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())

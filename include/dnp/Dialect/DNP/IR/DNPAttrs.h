@@ -17,6 +17,7 @@ constexpr llvm::StringLiteral kMcuAttrName = "dnp.mcu";
 constexpr llvm::StringLiteral kBudgetAttrName = "dnp.budget";
 constexpr llvm::StringLiteral kCostAttrName = "dnp.cost";
 constexpr llvm::StringLiteral kSlotAttrName = "dnp.slot";
+constexpr llvm::StringLiteral kBlocksAttrName = "dnp.blocks";
 } // namespace mlir::dnp
 
 #endif // DNP_DIALECT_DNP_IR_DNPATTRS_H

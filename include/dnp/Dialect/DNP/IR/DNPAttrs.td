@@ -97,4 +97,24 @@ def DNP_SlotAttr : DNP_Attr<"Slot", "slot"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+def DNP_BlocksAttr : DNP_Attr<"Blocks", "blocks"> {
+  let summary = "Register blocks an op's kernel must run in";
+  let description = [{
+    Recorded by memory planning (`dnp.blocks`) on each conv2d, dense,
+    depthwise_conv2d or pooling op whose result it placed partly over the
+    op's input: the output is computed in blocks of `pixels` output pixels
+    of one row x `channels` output channels, every read of a block before
+    its writes (the blocked order of include/dnp/Cost/Access.h). The plan
+    is safe only for that order, so the arena lowering checks that its
+    kernel runs these blocks and refuses the op otherwise.
+
+    ```mlir
+    %1 = dnp.conv2d ... {dnp.blocks = #dnp.blocks<pixels = 2, channels = 2>,
+                         dnp.slot = #dnp.slot<step = 1, offset = 0, size = 784>}
+    ```
+  }];
+  let parameters = (ins "uint64_t":$pixels, "uint64_t":$channels);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 #endif // DNP_DIALECT_DNP_IR_DNPATTRS_TD

@@ -126,6 +126,10 @@ def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
            "'-' for stdout">,
     Option<"quiet", "quiet", "bool", /*default=*/"false",
            "Do not print the table">,
+    Option<"overlap", "overlap", "bool", /*default=*/"true",
+           "The compiled arena (JSON compiled_arena_bytes, the SRAM budget "
+           "line) is the overlap-aware plan, as --dnp-plan-memory's default; "
+           "false: the layer-by-layer plan">,
   ];
 }
 
@@ -162,6 +166,17 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     `dnp.cost = #dnp.cost<sram, flash, macs, cycles>` with `sram` the arena
     size. Code generation places every tensor at exactly these offsets.
 
+    With `overlap` (the default), an op may write its output partly over an
+    input that dies at it, as far as the loop order of its Cortex-M kernel
+    allows (include/dnp/Cost/Access.h, include/dnp/Analysis/KernelOrder.h):
+    the arena is the overlap-aware plan that `--dnp-report-resources`
+    reports as "arena, overlapped (planned)", checked by simulating every
+    overlapped op's reads and writes. Each op placed over its input records
+    the register blocks its kernel must run in (`dnp.blocks`), and the
+    arena lowering runs exactly those. The kernel options (the target's DSP
+    or Helium kernels, `output-block`, `pixel-block`) decide the blocks;
+    pass the ones the lowering will get.
+
     ```mlir
     %0 = dnp.conv2d ... {dnp.slot = #dnp.slot<step = 0, offset = 3136, size = 50176>}
     ```
@@ -173,6 +188,15 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     Option<"excludeInput", "exclude-input", "bool", /*default=*/"false",
            "Leave the model input out of the arena (as published uNAS "
            "numbers do)">,
+    Option<"overlap", "overlap", "bool", /*default=*/"true",
+           "Place outputs partly over inputs that die at their op, in the "
+           "kernels' loop orders (false: the layer-by-layer plan)">,
+    Option<"outputBlock", "output-block", "int64_t", /*default=*/"4",
+           "Output channels per conv/dense register block of the kernels "
+           "(as --convert-dnp-to-arena's option)">,
+    Option<"pixelBlock", "pixel-block", "int64_t", /*default=*/"4",
+           "Output pixels per register block of the kernels (as "
+           "--convert-dnp-to-arena's option)">,
   ];
 }
 

@@ -1,0 +1,70 @@
+//===- KernelOrder.h - The register blocks of the Cortex-M kernels -*- C++
+//-*-===//
+//
+// The firmware's window and dense kernels (lib/Conversion/DNPToArena) visit
+// an op's output in register blocks: a few pixels of one row x a few
+// channels, every read of a block before its writes (the blocked order of
+// dnp/Cost/Access.h). How far an op's output may be placed over its input
+// depends on those blocks, so the memory planner and the lowering must use
+// the same ones: this file is where they are chosen, and both ask it.
+// The planner records the blocks of every op it overlaps (#dnp.blocks);
+// the lowering refuses an op whose recorded blocks differ from its own.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_ANALYSIS_KERNELORDER_H
+#define DNP_ANALYSIS_KERNELORDER_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace dnp {
+
+/// What the Cortex-M lowering is told (--convert-dnp-to-arena's options).
+struct KernelOptions {
+  /// Output channels per register block of conv2d and dense.
+  int64_t outputBlock = 4;
+  /// Output pixels per register block of window ops.
+  int64_t pixelBlock = 4;
+  /// Channels per register block of depthwise conv and pooling.
+  int64_t channelBlock = 4;
+  /// int8 kernels use the Armv7E-M DSP instructions (Cortex-M4/M7).
+  bool dsp = false;
+  /// int8 kernels use Helium (MVE) vector code (Cortex-M55).
+  bool mve = false;
+
+  /// The options dnp-compile uses for a core: DSP on cortex-m4 and
+  /// cortex-m7, MVE on cortex-m55, the default blocks.
+  static KernelOptions forCore(llvm::StringRef core);
+};
+
+/// A register block: output pixels (of one row) x output channels.
+struct KernelBlocks {
+  int64_t pixels = 1, channels = 1;
+  bool operator==(const KernelBlocks &o) const {
+    return pixels == o.pixels && channels == o.channels;
+  }
+  bool operator!=(const KernelBlocks &o) const { return !(*this == o); }
+};
+
+/// Whether the Helium conv block (VMLADAVA dot products over input
+/// channels) takes an int8 conv2d/dense with `cin` input channels per
+/// group; its blocks are 1 pixel x 4 channels.
+inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
+
+/// The register blocks in which the lowering runs `op` (conv2d, dense,
+/// depthwise_conv2d, max_pool2d, avg_pool2d), or nullopt for any other op:
+///  * int8 conv2d/dense: 1 x 4 on MVE when mveDotProductConv; otherwise at
+///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
+///    weights fit the registers); otherwise pixelBlock x outputBlock;
+///  * f32 conv2d/dense: pixelBlock x outputBlock;
+///  * depthwise and pools (f32 and int8): pixelBlock x channelBlock.
+/// Every size is at least 1.
+std::optional<KernelBlocks> kernelBlocks(mlir::Operation *op,
+                                         const KernelOptions &options);
+
+} // namespace dnp
+
+#endif // DNP_ANALYSIS_KERNELORDER_H

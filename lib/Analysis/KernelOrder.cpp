@@ -1,0 +1,58 @@
+//===- KernelOrder.cpp - The register blocks of the Cortex-M kernels ------===//
+#include "dnp/Analysis/KernelOrder.h"
+#include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+::dnp::KernelOptions(::dnp::KernelOptions::forCore)(llvm::StringRef core) {
+  KernelOptions o;
+  o.dsp = core == "cortex-m4" || core == "cortex-m7";
+  o.mve = core == "cortex-m55";
+  return o;
+}
+
+namespace {
+bool isQuantized(Value v) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  return shaped && isa<quant::QuantizedType>(shaped.getElementType());
+}
+} // namespace
+
+std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
+    Operation *op, const KernelOptions &options) {
+  const int64_t pixels = std::max<int64_t>(options.pixelBlock, 1);
+  const int64_t outputs = std::max<int64_t>(options.outputBlock, 1);
+  const int64_t channels = std::max<int64_t>(options.channelBlock, 1);
+  // conv2d and dense: `cin` input channels per group.
+  auto convLike = [&](Value result, int64_t cin) -> KernelBlocks {
+    if (!isQuantized(result))
+      return {pixels, outputs};
+    if (options.mve && mveDotProductConv(cin))
+      return {1, 4};
+    if (options.dsp)
+      return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, 2)};
+    return {pixels, outputs};
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<KernelBlocks>>(op)
+      .Case([&](mlir::dnp::Conv2DOp conv) -> std::optional<KernelBlocks> {
+        ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
+        if (w.size() != 4)
+          return std::nullopt;
+        return convLike(conv.getResult(), w[3]);
+      })
+      .Case([&](mlir::dnp::DenseOp dense) -> std::optional<KernelBlocks> {
+        auto in = dyn_cast<ShapedType>(dense.getInput().getType());
+        if (!in || !in.hasRank() || in.getRank() != 2)
+          return std::nullopt;
+        return convLike(dense.getResult(), in.getDimSize(1));
+      })
+      .Case<mlir::dnp::DepthwiseConv2DOp, mlir::dnp::MaxPool2DOp,
+            mlir::dnp::AvgPool2DOp>([&](Operation *) {
+        return KernelBlocks{pixels, channels};
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
