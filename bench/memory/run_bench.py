@@ -16,21 +16,29 @@ as they are) it
    the int8 IR, once with the model input in the arena and once with
    `exclude-input=true`, one dnp-opt at a time,
 
+4. compiles the f32 and the int8 IR with `dnp-compile --target=cortex-m4`
+   (`--warn-only`: the larger models exceed a small M4's SRAM) and reads
+   the arena of the object it writes (the size of `dnp_<name>_arena`, as
+   the generated header states it),
+
 and tabulates MACs, the layer-by-layer PMU (optimal order), the overlapped
-PMU (analysis: `overlapped_pmu_bytes`), the overlap-aware arena plan
-(`overlapped_arena_bytes`), dnp's arena, the TFLite-Micro-style arena and the
-ratios to the PMU, one table per precision, and checks the int8 rows that
-issue #15's acceptance names against its target (<= 0.5x today's
-layer-by-layer PMU). The overlapped figures are analysis and planner output:
-neither `--dnp-plan-memory` nor dnp-compile uses them yet, and patch-based
-execution is not built. A model the importer rejects, or a dnp-opt step that
-fails, is listed under the tables with the reasons, not changed.
+PMU (`overlapped_pmu_bytes`: every op overlapping its output with its dying
+input in the loop order of its cortex-m4 kernel), the overlap-aware arena
+plan (`overlapped_arena_bytes`), which `--dnp-plan-memory` records and
+dnp-compile links, dnp-compile's arena (model input in the arena: dnp-compile
+always places it there), dnp's layer-by-layer arena, the TFLite-Micro-style
+arena and the ratios to the PMU, one table per precision, and checks the
+int8 rows that issue #15's acceptance names against its target (<= 0.5x
+today's layer-by-layer PMU). The script stops if dnp-compile's arena differs
+from the planned figure. Patch-based execution is not built. A model the
+importer rejects, or a dnp-opt step that fails, is listed under the tables
+with the reasons, not changed.
 
   bench/memory/run_bench.py [--build build] [--models NAME ...]
                             [--out bench/results/memory_overlap.md]
 
 Needs /usr/bin/python3 with python3-torch, python3-torchvision and numpy,
-and build/bin/dnp-opt.
+and build/bin/dnp-opt and build/bin/dnp-compile.
 """
 import argparse
 import json
@@ -78,8 +86,10 @@ class Tools:
 
     def __init__(self, build):
         self.opt = os.path.join(build, "bin", "dnp-opt")
+        self.compiler = os.path.join(build, "bin", "dnp-compile")
         self.runs = 0
         self.seconds = 0.0
+        self.compile_seconds = 0.0
 
     def dnp_opt(self, *args):
         for attempt in range(13):
@@ -96,6 +106,22 @@ class Tools:
                 " ".join(os.path.basename(a) for a in args),
                 (r.stderr or r.stdout).strip()))
         return r.stdout
+
+    def compile(self, path, workdir, name):
+        """dnp-compile's arena for cortex-m4: the size of the object's
+        arena symbol, as the header it writes declares it."""
+        start = time.time()
+        r = subprocess.run([self.compiler, path, "--target=cortex-m4",
+                            "--warn-only", "-o", workdir, "--name", name],
+                           capture_output=True, text=True)
+        self.compile_seconds += time.time() - start
+        if r.returncode != 0:
+            raise RuntimeError("dnp-compile %s: %s" % (
+                os.path.basename(path), (r.stderr or r.stdout).strip()))
+        m = re.search(r"arena (\d+) B", r.stdout + r.stderr)
+        if not m:
+            raise RuntimeError("dnp-compile printed no arena size")
+        return int(m.group(1))
 
     def report(self, path, extra):
         out = self.dnp_opt(path, "--dnp-report-resources=json=- quiet=true"
@@ -148,6 +174,14 @@ def measure(tools, name, workdir):
     for precision, path in (("int8", int8), ("f32", f32)):
         result[precision] = {conv: tools.report(path, extra)
                              for conv, extra in CONVENTIONS}
+        t = result[precision]["input in arena"]
+        t["compiled_elf_arena"] = tools.compile(
+            path, workdir, "%s_%s" % (name, precision))
+        if t["compiled_elf_arena"] != t["compiled_arena_bytes"]:
+            raise SystemExit("%s %s: dnp-compile's arena %d B differs from the "
+                             "planned %d B" % (name, precision,
+                                               t["compiled_elf_arena"],
+                                               t["compiled_arena_bytes"]))
     return result, shape, import_s
 
 
@@ -199,9 +233,9 @@ def target_check(name, conv, t, reference_pmu):
 def table(rows, precision):
     head = ("| model (input HxWxC) | convention | MACs | layer-by-layer PMU "
             "(B) | overlapped PMU, analysis (B) | overlapped arena, planned "
-            "(B) | dnp arena (B) | TFLM-style arena (B) | overlapped / PMU | "
-            "planned / PMU |")
-    sep = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "(B) | dnp-compile arena, cortex-m4 (B) | layer-by-layer arena (B) "
+            "| TFLM-style arena (B) | overlapped / PMU | planned / PMU |")
+    sep = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     if precision == "int8":
         head += " issue #15 target (int8, <= 0.5x) |"
         sep += "---|"
@@ -211,11 +245,13 @@ def table(rows, precision):
         for conv, _ in CONVENTIONS:
             t = result[precision][conv]
             pmu = t["pmu_bytes"]
-            line = "| %s | %s | %s | %s%s | %s | %s | %s | %s | %.3f | %.3f |" % (
+            elf = t.get("compiled_elf_arena")
+            line = "| %s | %s | %s | %s%s | %s | %s | %s | %s | %s | %.3f | %.3f |" % (
                 label(name, shape), conv, num(t["macs"]), num(pmu),
                 "" if t["pmu_exact"] else " (bound)",
                 num(t["overlapped_pmu_bytes"]),
-                num(t["overlapped_arena_bytes"]), num(t["arena_bytes"]),
+                num(t["overlapped_arena_bytes"]),
+                num(elf) if elf is not None else "-", num(t["arena_bytes"]),
                 num(t["tflm_arena_bytes"]), t["overlapped_pmu_bytes"] / pmu,
                 t["overlapped_arena_bytes"] / pmu)
             if precision == "int8":
@@ -309,7 +345,9 @@ def main():
         "- commit: %s" % commit(),
         "- command: `%s`" % command,
         "- runtime: %.1f s (model import %.1f s; %d dnp-opt runs, one at a "
-        "time, %.1f s)" % (runtime, import_s, tools.runs, tools.seconds),
+        "time, %.1f s; dnp-compile %.1f s)" % (runtime, import_s, tools.runs,
+                                              tools.seconds,
+                                              tools.compile_seconds),
         "- models: public tinyML shapes written in PyTorch %s from the "
         "published architectures (`bench/memory/tinyml_models.py`: "
         "MobileNetV1 width 0.25 and torchvision %s MobileNetV2 width 0.35 at "
@@ -328,20 +366,22 @@ def main():
            ", ".join(targets) or "?"),
         "- columns: layer-by-layer PMU = `pmu_bytes`, the exact optimum of "
         "layer-by-layer execution (optimal order); overlapped PMU = "
-        "`overlapped_pmu_bytes` (analysis: an op's output may overlap an "
-        "input that dies at it, at the distance its loop order allows); "
-        "overlapped arena = `overlapped_arena_bytes` (an arena plan that "
-        "places those overlaps, checked by `checkOverlappedPlan`); dnp arena "
-        "= `arena_bytes` (what `--dnp-plan-memory` and dnp-compile use "
-        "today); TFLM-style arena = `tflm_arena_bytes` (a TFLite-Micro-style "
-        "greedy plan of the model-file order, same convention). "
-        "Overlapping adds no MACs (same loops, other addresses)",
+        "`overlapped_pmu_bytes` (an op's output may overlap an input that "
+        "dies at it, at the distance the loop order of its cortex-m4 kernel "
+        "allows: register blocks of pixels x channels); overlapped arena = "
+        "`overlapped_arena_bytes` (an arena plan that places those overlaps, "
+        "checked by `checkOverlappedPlan`; what `--dnp-plan-memory` records "
+        "and dnp-compile links by default); dnp-compile arena = the arena "
+        "`dnp-compile --target=cortex-m4` gives the object (input in the "
+        "arena; the script stops if it differs from the planned figure; "
+        "test/CortexM/sizes.test checks the linked ELF's symbol); "
+        "layer-by-layer arena = `arena_bytes` (`--dnp-plan-memory="
+        "overlap=false`); TFLM-style arena = `tflm_arena_bytes` (a "
+        "TFLite-Micro-style greedy plan of the model-file order, same "
+        "convention). Overlapping adds no MACs (same loops, other addresses)",
         "",
-        "The overlapped figures are **analysis and planner output only**: "
-        "neither `--dnp-plan-memory` nor dnp-compile uses them yet (the "
-        "generated loops do not yet follow the order the overlaps were "
-        "derived for), and patch-based (tiled) execution is not built, so "
-        "no patch-based column.",
+        "Patch-based (tiled) execution is not built, so no patch-based "
+        "column.",
         "",
         "## int8",
         "",
@@ -358,8 +398,7 @@ def main():
         "examples with the model input in the arena, and on MobileNetV1-0.25 "
         "at 96x96x3 with the input excluded (`exclude-input`), with at most "
         "10% extra MACs (overlapping adds none). Measured by the overlap "
-        "analysis and the overlap-aware plan, which dnp-compile does not use "
-        "yet:",
+        "analysis and the overlap-aware plan, which dnp-compile links:",
         "",
     ] + verdicts + [
         "",
