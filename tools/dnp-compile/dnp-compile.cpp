@@ -80,6 +80,12 @@ static cl::opt<int64_t> outputBlock("output-block",
 static cl::opt<int64_t> pixelBlock("pixel-block",
                                    cl::desc("output pixels per register block"),
                                    cl::init(4), cl::cat(category));
+static cl::opt<bool>
+    overlap("overlap",
+            cl::desc("place outputs partly over the inputs that die at their "
+                     "op, in the kernels' loop orders (default; "
+                     "--overlap=false: the layer-by-layer arena)"),
+            cl::init(true), cl::cat(category));
 static cl::opt<int64_t> unroll("unroll",
                                cl::desc("unroll factor of inner loops"),
                                cl::init(4), cl::cat(category));
@@ -183,6 +189,7 @@ int main(int argc, char **argv) {
   options.outputBlock = outputBlock;
   options.pixelBlock = pixelBlock;
   options.unroll = unroll;
+  options.overlap = overlap;
   options.indexBitwidth = 32;
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";

@@ -29,6 +29,9 @@ struct LowerToLLVMOptions {
   bool mve = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
   unsigned indexBitwidth = 32;
+  /// The arena overlaps outputs with dying inputs (--dnp-plan-memory's
+  /// `overlap`).
+  bool overlap = true;
 };
 
 /// dnp-plan-memory (unless the input is already planned), nothing else:

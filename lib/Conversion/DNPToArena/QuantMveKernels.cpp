@@ -180,13 +180,12 @@ void convBlock(KernelBuilder &kb, const Window &w, const RegisterBlock &blk,
     Lanes v(kc);
     SmallVector<Value> next(a), xs;
     for (int64_t p = 0; p < count; ++p)
-      xs.push_back(v.load(x, kc.add(xTap[p], at), n));
+      xs.push_back(v.loadForDot(x, kc.add(xTap[p], at), n));
     for (int64_t j = 0; j < width; ++j) {
-      Value wv = v.load(weights, kc.add(kc.add(tapW, j * cin), at), n);
+      Value wv = v.loadForDot(weights, kc.add(kc.add(tapW, j * cin), at), n);
       for (int64_t p = 0; p < count; ++p) {
         Value &s = next[p * width + j];
-        s = arith::AddIOp::create(kc.builder(), kc.getLoc(), s,
-                                  v.sum(v.mul(xs[p], wv)));
+        s = v.dot(s, xs[p], wv);
       }
     }
     return next;

@@ -38,6 +38,7 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   // The arena overlaps outputs in the blocks the kernels will run.
   plan.outputBlock = o.outputBlock;
   plan.pixelBlock = o.pixelBlock;
+  plan.overlap = o.overlap;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 
