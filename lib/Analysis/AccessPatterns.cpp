@@ -81,8 +81,9 @@ struct WindowAttrs {
 class AccessBuilder {
 public:
   AccessBuilder(int64_t inElemBytes, int64_t outElemBytes,
-                std::optional<KernelBlocks> blocks)
-      : inElemBytes(inElemBytes), outElemBytes(outElemBytes), blocks(blocks) {}
+                std::optional<KernelBlocks> blocks, bool rows = false)
+      : inElemBytes(inElemBytes), outElemBytes(outElemBytes), blocks(blocks),
+        rows(rows) {}
 
   std::optional<Access> build(Operation *op);
 
@@ -97,6 +98,8 @@ private:
   /// The op's register blocks (window and dense ops have an access only
   /// with them).
   const std::optional<KernelBlocks> blocks;
+  /// Keep image rows (accessPatterns' `rows`).
+  const bool rows;
 };
 
 std::optional<Access> AccessBuilder::window(Value in, Value out,
@@ -144,9 +147,9 @@ std::optional<Access> AccessBuilder::conv(mlir::dnp::Conv2DOp conv) {
   std::optional<Access> a =
       window(conv.getInput(), conv.getOutput(), w, /*perChannel=*/false);
   // The kernels' asPixelRow: one row of all pixels.
-  if (a && a->kH == 1 && a->kW == 1 && a->strideH == 1 && a->strideW == 1 &&
-      a->padTop == 0 && a->padLeft == 0 && a->outH == a->inH &&
-      a->outW == a->inW) {
+  if (a && !rows && a->kH == 1 && a->kW == 1 && a->strideH == 1 &&
+      a->strideW == 1 && a->padTop == 0 && a->padLeft == 0 &&
+      a->outH == a->inH && a->outW == a->inW) {
     a->inW = a->outW = a->inH * a->inW;
     a->inH = a->outH = 1;
   }
@@ -242,7 +245,7 @@ std::optional<Access>(::dnp::kernelAccess)(Operation *op,
 }
 
 std::vector<std::optional<OpAccess>>(::dnp::accessPatterns)(
-    const CostGraph &graph, const KernelOptions &kernels) {
+    const CostGraph &graph, const KernelOptions &kernels, bool rows) {
   std::vector<std::optional<OpAccess>> result;
   result.reserve(graph.ops.size());
   for (size_t o = 0; o < graph.ops.size(); ++o) {
@@ -266,7 +269,7 @@ std::vector<std::optional<OpAccess>>(::dnp::accessPatterns)(
         graph.graph.tensor(*pos).elementBytes,
         graph.graph.tensor(graph.graph.opOutputs(static_cast<cost::OpId>(o))[0])
             .elementBytes,
-        kernelBlocks(op, kernels));
+        kernelBlocks(op, kernels), rows);
     if (std::optional<Access> a = builder.build(op))
       result.back() = OpAccess{static_cast<int>(pos - ins.begin()), *a};
   }

@@ -153,6 +153,24 @@ FailureOr<ResourceSummary>
                        << "; reporting dnp's arena in its place";
     summary.overlappedPlan = summary.plan;
   }
+  // Patch-based execution of one segment, on top of the overlaps (the
+  // other steps keep their overlapped bytes). A failure is a bug as above.
+  {
+    std::vector<int64_t> stepBytes;
+    for (const cost::OverlapStep &s : summary.overlapped.steps)
+      stepBytes.push_back(s.liveBytes);
+    if (stepBytes.size() == summary.schedule.best.order.size()) {
+      auto patch = cost::bestPatchPlan(
+          g, summary.schedule.best.order,
+          accessPatterns(summary.graph, summary.kernels, /*rows=*/true),
+          stepBytes, options.maxPatchMacRatio, memory);
+      if (patch)
+        summary.patch = std::move(*patch);
+      else
+        func.emitWarning() << "patch-based analysis (internal error): "
+                           << patch.message();
+    }
+  }
   auto resources =
       cost::summarizeResources(g, weightBytesOf(func, options.weights), *target);
   if (!resources)
@@ -220,6 +238,24 @@ SmallVector<BudgetLine> budgetLines(func::FuncOp func,
 
 } // namespace
 
+namespace {
+/// The patch-based segment, or null.
+llvm::json::Value patchJson(const cost::Graph &g, const ResourceSummary &s) {
+  if (!s.patch)
+    return nullptr;
+  llvm::json::Array ops;
+  for (cost::OpId o : s.patch->ops)
+    ops.push_back(g.op(o).name);
+  return llvm::json::Object{{"ops", std::move(ops)},
+                            {"first_step", s.patch->firstStep},
+                            {"last_step", s.patch->lastStep},
+                            {"tiles", s.patch->tiles},
+                            {"segment_bytes", s.patch->segmentBytes},
+                            {"peak_bytes", s.patch->peakBytes},
+                            {"extra_macs", s.patch->extraMacs}};
+}
+} // namespace
+
 llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
                                                const ResourceSummary &s) {
   const cost::Graph &g = s.graph.graph;
@@ -232,6 +268,8 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
       {"overlapped_arena_bytes", s.overlappedPlan.arenaBytes},
       {"arena_bytes", s.plan.arenaBytes},
       {"compiled_arena_bytes", s.compiledPlan().arenaBytes},
+      {"patched_pmu_bytes",
+       s.patch ? s.patch->peakBytes : s.overlapped.peakBytes},
       {"tflm_arena_bytes", s.tflmPlan.arenaBytes},
       {"flash_bytes", s.resources.flashBytes},
       {"requant_bytes", s.resources.requantBytes},
@@ -268,16 +306,17 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
       {"kind", "resources"},
       {"function", func.getSymName()},
       {"target", s.target},
-      {"element_bytes", g.numTensors()
-                            ? g.tensor(0).elementBytes
-                            : static_cast<int64_t>(4)},
+      {"element_bytes",
+       g.numTensors() ? g.tensor(0).elementBytes : static_cast<int64_t>(4)},
       {"totals", std::move(totals)},
       {"schedule", timeline(g, best)},
       {"default_schedule", timeline(g, s.schedule.defaultOrder)},
-      {"peak", llvm::json::Object{{"step", best.peakStep},
-                                  {"bytes", best.peakBytes},
-                                  {"tensors", tensorNames(g, best.peakTensors)}}},
+      {"peak",
+       llvm::json::Object{{"step", best.peakStep},
+                          {"bytes", best.peakBytes},
+                          {"tensors", tensorNames(g, best.peakTensors)}}},
       {"ops", std::move(ops)},
+      {"patch", patchJson(g, s)},
       {"groups", std::move(groups)},
       {"budget", std::move(budget)}};
 }
@@ -347,4 +386,20 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
       "  %-34s %12lld B (%.3fx PMU)%s\n", "arena, overlapped (planned)",
       (long long)s.overlappedPlan.arenaBytes,
       ofPmu(s.overlappedPlan.arenaBytes), s.overlap ? ", compiled" : "");
+  if (!s.patch) {
+    os << llvm::format("  %-34s %12s\n", "peak SRAM, patch-based (analysis)",
+                       "none lower");
+    return;
+  }
+  const cost::PatchPlan &p = *s.patch;
+  double extra = s.resources.macs ? 100.0 * static_cast<double>(p.extraMacs) /
+                                        static_cast<double>(s.resources.macs)
+                                  : 0.0;
+  os << llvm::format("  %-34s %12lld B (%.3fx PMU): %s..%s in %lld bands, "
+                     "+%lld MACs (%.1f%%)\n",
+                     "peak SRAM, patch-based (analysis)",
+                     (long long)p.peakBytes, ofPmu(p.peakBytes),
+                     g.op(p.ops.front()).name.c_str(),
+                     g.op(p.ops.back()).name.c_str(), (long long)p.tiles,
+                     (long long)p.extraMacs, extra);
 }

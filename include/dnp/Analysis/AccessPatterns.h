@@ -28,8 +28,13 @@ namespace dnp {
 /// Shapes are those of the IR types and element sizes those of the cost
 /// tensors, so the sizes equal the cost graph's bytes at the channel counts
 /// it was built with; overlappedPeak checks that.
+///
+/// With `rows`, a 1x1 conv keeps its image rows instead of the one row of
+/// pixels its kernel runs: the geometry the patch-based analysis
+/// (dnp/Cost/PatchPeak.h) needs, not a loop order to overlap by.
 std::vector<std::optional<cost::OpAccess>>
-accessPatterns(const CostGraph &graph, const KernelOptions &kernels);
+accessPatterns(const CostGraph &graph, const KernelOptions &kernels,
+               bool rows = false);
 
 /// The access of `op` alone (operand 0 streamed, element sizes of the
 /// firmware: int8 storage or 4-byte f32) when its kernel runs in `blocks`;

@@ -18,6 +18,7 @@
 #include "dnp/Cost/ArenaPlan.h"
 #include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Cost/OverlapPlan.h"
+#include "dnp/Cost/PatchPeak.h"
 #include "dnp/Cost/Resources.h"
 #include "dnp/Cost/Schedule.h"
 #include "llvm/Support/JSON.h"
@@ -41,6 +42,9 @@ struct ResourceAnalysisOptions {
   /// The compiled arena is the overlap-aware plan (else dnp's
   /// layer-by-layer plan): what --dnp-plan-memory records.
   bool overlap = true;
+  /// Extra MACs the patch-based analysis may spend, as a fraction of the
+  /// model's.
+  double maxPatchMacRatio = 0.10;
 };
 
 struct ResourceSummary {
@@ -60,6 +64,11 @@ struct ResourceSummary {
   /// (dnp/Cost/OverlapPlan.h), verified by checkOverlappedPlan; never
   /// larger than `plan`.
   cost::ArenaPlan overlappedPlan;
+  /// The segment of the optimal order that, run in bands of rows, lowers
+  /// the overlapped peak most within ResourceAnalysisOptions'
+  /// maxPatchMacRatio (dnp/Cost/PatchPeak.h); nothing when none does.
+  /// Analysis only: no lowering runs bands yet.
+  std::optional<cost::PatchPlan> patch;
   cost::ResourceReport resources;
   std::string target;
   bool overlap = true;

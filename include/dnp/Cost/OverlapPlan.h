@@ -15,8 +15,9 @@
 // step is above a target, every pair) and keeps the smallest arena, never
 // worse than planArena's for the same order.
 //
-// The loop orders of Access.h are a contract the code generators do not
-// follow yet, so no lowering uses these plans (docs/CostModel.md).
+// --dnp-plan-memory records such a plan for the loop orders the Cortex-M
+// kernels run (blocked orders of Access.h), and dnp-compile links it
+// (docs/CostModel.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_COST_OVERLAPPLAN_H

@@ -13,10 +13,10 @@ assert [r["function"] for r in reports] == [
     "chain", "chain_fits", "chain_exceeds", "branches", "residual"], list(by_name)
 
 TOP = {"kind", "function", "target", "element_bytes", "totals", "schedule",
-       "default_schedule", "peak", "ops", "groups", "budget"}
+       "default_schedule", "peak", "ops", "patch", "groups", "budget"}
 TOTALS = {"pmu_bytes", "pmu_exact", "pmu_lower_bound", "default_order_pmu_bytes",
           "overlapped_pmu_bytes", "overlapped_arena_bytes", "arena_bytes",
-          "compiled_arena_bytes", "tflm_arena_bytes",
+          "compiled_arena_bytes", "patched_pmu_bytes", "tflm_arena_bytes",
           "flash_bytes", "requant_bytes", "params", "macs", "element_ops",
           "cycles", "latency_ms"}
 for r in reports:
@@ -35,6 +35,14 @@ for r in reports:
     assert t["arena_bytes"] == t["pmu_bytes"], t
     # What --dnp-plan-memory records by default: the overlap-aware plan.
     assert t["compiled_arena_bytes"] == t["overlapped_arena_bytes"], t
+    # Patch-based: below the overlapped peak when a segment is chosen.
+    if r["patch"] is None:
+        assert t["patched_pmu_bytes"] == t["overlapped_pmu_bytes"], t
+    else:
+        p = r["patch"]
+        assert t["patched_pmu_bytes"] == p["peak_bytes"] < t["overlapped_pmu_bytes"], (t, p)
+        assert len(p["ops"]) == p["last_step"] - p["first_step"] + 1 >= 2, p
+        assert p["tiles"] >= 2 and 0 <= p["extra_macs"] <= 0.1 * t["macs"], p
     for key in ("schedule", "default_schedule"):
         for i, s in enumerate(r[key]):
             assert set(s) == {"step", "op", "type", "live_bytes", "live_tensors"}, s

@@ -1,0 +1,108 @@
+//===- PatchPeak.h - Peak memory with a segment run patch by patch -*- C++ -*-//
+//
+// Layer-by-layer execution materialises every activation whole. Running a
+// chain of window ops (conv, depthwise conv, pooling) band by band instead
+// (MCUNetV2's patch-based inference, here with bands of output rows) keeps
+// only a few rows of each intermediate activation: for each band of the
+// segment's output rows, the rows each earlier op must compute follow from
+// the windows backwards (overlapping bands recompute the rows they share,
+// the halo), and every op computes just those rows into a band buffer that
+// the next op reads.
+//
+// Memory model (an analysis figure: no lowering runs bands yet). For a
+// segment of consecutive steps s0..s1 of an order, ops o_1..o_k, input T_0
+// (o_1's input) and output T_k (o_k's):
+//  * T_0 lives through the whole segment (every band reads it), T_k is
+//    written band by band and lives through it too;
+//  * T_1..T_(k-1) never exist whole: o_i writes its rows of a band into a
+//    buffer of the most rows any band needs, which o_(i+1) reads; while o_i
+//    runs, its input's band buffer and its own are live;
+//  * every other buffer live during the segment stays live, as in the
+//    order.
+// So the segment's peak is (bytes of the buffers live during it but
+// T_1..T_(k-1)) + max over i of (band_(i-1) + band_i), band_0 = band_k = 0,
+// and the order's peak is the larger of that and every other step's bytes
+// (given by the caller: layer-by-layer or overlapped). Extra MACs: each op
+// computes its rows once per band that needs them; MACs are counted per
+// output row (the op's MACs / its output rows).
+//
+// A segment is eligible when every op has a Window access (Access.h) that
+// describes its rows (outH output rows of inH input rows; a 1x1 conv must
+// not be flattened into one row), o_(i+1) reads exactly o_i's output, and
+// each T_1..T_(k-1) has that one reader, is no model output and has a
+// buffer of its own (no view, no in-place result).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_COST_PATCHPEAK_H
+#define DNP_COST_PATCHPEAK_H
+
+#include "dnp/Cost/Liveness.h"
+#include "dnp/Cost/OverlapPeak.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace dnp::cost {
+
+/// A half-open range of rows [begin, end).
+struct RowRange {
+  int64_t begin = 0, end = 0;
+  int64_t size() const { return end > begin ? end - begin : 0; }
+};
+
+/// The input rows a Window access reads to compute output rows `out`
+/// (clipped to the input; empty when they read only padding).
+RowRange inputRows(const Access &a, RowRange out);
+
+/// The rows of T_k in each of `tiles` bands: band j is
+/// [floor(j*H/tiles), floor((j+1)*H/tiles)).
+std::vector<RowRange> outputBands(int64_t rows, int64_t tiles);
+
+/// One segment run in bands, measured.
+struct PatchPlan {
+  /// Steps s0..s1 of the order (inclusive) and their ops.
+  int firstStep = -1, lastStep = -1;
+  std::vector<OpId> ops;
+  int64_t tiles = 0;
+  /// Rows each op computes per band, summed over bands, and its band
+  /// buffer (rows x row bytes; 0 for the last op, which writes T_k).
+  std::vector<int64_t> computedRows, bandBytes;
+  /// Live bytes during the segment, and the order's peak with it.
+  int64_t segmentBytes = 0;
+  int64_t peakBytes = 0;
+  /// MACs computed beyond the layer-by-layer count (halo recomputation).
+  int64_t extraMacs = 0;
+};
+
+/// Ok iff steps [firstStep, lastStep] of `order` form an eligible segment
+/// (file comment); the message names the op and the reason.
+Status checkPatchSegment(const Graph &graph, const std::vector<OpId> &order,
+                         const std::vector<std::optional<OpAccess>> &accesses,
+                         const BufferAssignment &assign, int firstStep,
+                         int lastStep);
+
+/// The segment [firstStep, lastStep] of `order` run in `tiles` bands
+/// (2 <= tiles <= T_k's rows). `accesses` is indexed by OpId (row
+/// geometry; see the file comment); `stepBytes` holds every step's live
+/// bytes outside the segment (evaluateOrder's or overlappedPeak's for the
+/// same order and options).
+Expected<PatchPlan>
+patchSegment(const Graph &graph, const std::vector<OpId> &order,
+             const std::vector<std::optional<OpAccess>> &accesses,
+             const std::vector<int64_t> &stepBytes, int firstStep, int lastStep,
+             int64_t tiles, const MemoryOptions &options = {});
+
+/// The eligible segment and tile count with the lowest order peak whose
+/// extra MACs stay within `maxExtraMacRatio` of the graph's MACs, among
+/// those below max(stepBytes); ties go to fewer extra MACs. Nothing when
+/// no segment lowers the peak.
+Expected<std::optional<PatchPlan>>
+bestPatchPlan(const Graph &graph, const std::vector<OpId> &order,
+              const std::vector<std::optional<OpAccess>> &accesses,
+              const std::vector<int64_t> &stepBytes, double maxExtraMacRatio,
+              const MemoryOptions &options = {});
+
+} // namespace dnp::cost
+
+#endif // DNP_COST_PATCHPEAK_H
