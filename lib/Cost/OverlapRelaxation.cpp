@@ -13,6 +13,29 @@ Access dnp::cost::withChannels(Access access, int64_t inC, int64_t outC) {
   return access;
 }
 
+std::vector<std::optional<OpAccess>> dnp::cost::rescaleAccesses(
+    const Graph &graph, const std::vector<std::optional<OpAccess>> &accesses) {
+  std::vector<std::optional<OpAccess>> out(accesses.size());
+  const std::vector<int64_t> channels = graph.channels();
+  for (size_t o = 0; o < accesses.size() && o < graph.numOps(); ++o) {
+    const std::optional<OpAccess> &acc = accesses[o];
+    const std::vector<TensorId> &ins = graph.opInputs(static_cast<OpId>(o));
+    if (!acc || acc->input < 0 || acc->input >= static_cast<int>(ins.size()))
+      continue;
+    int64_t inElems = graph.tensor(ins[acc->input]).elements.eval(channels);
+    int64_t outElems = graph.tensor(graph.opOutputs(static_cast<OpId>(o))[0])
+                           .elements.eval(channels);
+    int64_t inPixels = acc->access.inH * acc->access.inW;
+    int64_t outPixels = acc->access.outH * acc->access.outW;
+    if (inPixels <= 0 || outPixels <= 0 || inElems % inPixels ||
+        outElems % outPixels)
+      continue;
+    out[o] = OpAccess{acc->input, withChannels(acc->access, inElems / inPixels,
+                                               outElems / outPixels)};
+  }
+  return out;
+}
+
 Expected<OverlapRelaxation>
 OverlapRelaxation::build(const Graph &graph, const std::vector<OpId> &order,
                          const std::vector<std::optional<OpAccess>> &accesses,

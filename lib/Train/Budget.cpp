@@ -1,5 +1,7 @@
 //===- Budget.cpp - Resource budgets and the pruner's cost model ----------===//
 #include "dnp/Train/Budget.h"
+#include "dnp/Cost/ArenaPlan.h"
+#include "dnp/Cost/OverlapPlan.h"
 #include "dnp/Cost/Schedule.h"
 
 #include <cctype>
@@ -147,14 +149,16 @@ bool dnp::train::parseBudget(const std::string &text, double clockMHz,
   return true;
 }
 
-Expected<ResourceModel> ResourceModel::create(const Graph &graph,
-                                              ResourceOptions weights,
-                                              const std::string &target,
-                                              MemoryOptions memory) {
+Expected<ResourceModel>
+ResourceModel::create(const Graph &graph, ResourceOptions weights,
+                      const std::string &target, MemoryOptions memory,
+                      const std::vector<std::optional<OpAccess>> *accesses) {
   ResourceModel m;
   m.graph_ = graph;
   m.weights_ = weights;
   m.memory_ = memory;
+  if (accesses)
+    m.accesses_ = *accesses;
   m.target_ = findTarget(target);
   if (!m.target_)
     return Error{"no cost model for target '" + target + "'"};
@@ -181,6 +185,13 @@ Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
   if (!relaxation)
     return relaxation.status();
   relaxation_ = std::move(*relaxation);
+  if (accesses_) {
+    Expected<OverlapRelaxation> overlap = OverlapRelaxation::build(
+        g, order_, rescaleAccesses(g, *accesses_), memory_);
+    if (!overlap)
+      return overlap.status();
+    overlapRelaxation_ = std::move(*overlap);
+  }
   return Status::success();
 }
 
@@ -195,7 +206,25 @@ Expected<Usage> ResourceModel::exact(const std::vector<int64_t> &channels) const
   if (!schedule)
     return schedule.status();
   usage.value[0] = static_cast<double>(schedule->best.peakBytes);
+  usage.sramPeak = usage.value[0];
   usage.pmuExact = schedule->exact;
+  if (accesses_) {
+    Expected<OverlapMemory> peak = overlappedPeak(
+        g, schedule->best.order, rescaleAccesses(g, *accesses_), memory_);
+    if (!peak)
+      return peak.status();
+    usage.sramPeak = static_cast<double>(peak->peakBytes);
+    // The arena dnp-compile links: the overlap-aware plan of that order.
+    Expected<ArenaPlan> plain = planArena(g, schedule->best.order, memory_);
+    if (!plain)
+      return plain.status();
+    Expected<ArenaPlan> plan =
+        planArenaOverlapped(g, schedule->best.order,
+                            rescaleAccesses(g, *accesses_), *plain, memory_);
+    if (!plan)
+      return plan.status();
+    usage.value[0] = static_cast<double>(plan->arenaBytes);
+  }
   Expected<ResourceReport> report = summarizeResources(g, weights_, *target_);
   if (!report)
     return report.status();
@@ -212,6 +241,10 @@ Expected<ValueGrad> ResourceModel::evaluate(Resource r,
   case Resource::Sram:
     if (!relaxation_)
       return Error{"no execution order (internal error)"};
+    if (overlapRelaxation_)
+      return temperature > 0
+                 ? overlapRelaxation_->smoothPeak(channels, temperature)
+                 : overlapRelaxation_->peak(channels);
     return temperature > 0 ? relaxation_->smoothPeak(channels, temperature)
                            : relaxation_->peak(channels);
   case Resource::Flash:

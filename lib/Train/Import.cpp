@@ -1,5 +1,6 @@
 //===- Import.cpp - dnp IR <-> training model -----------------------------===//
 #include "dnp/Train/Import.h"
+#include "dnp/Analysis/AccessPatterns.h"
 #include "dnp/Analysis/ChannelGroups.h"
 #include "dnp/Analysis/CostGraphBuilder.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
@@ -443,6 +444,10 @@ LogicalResult(::dnp::train::importModel)(func::FuncOp func,
     return failure();
   model.costGraph = graph->graph;
   model.elementBytes = options.elementBytes;
+  // The SRAM model overlaps outputs as each core's kernels allow.
+  for (const char *core : {"cortex-m4", "cortex-m7", "cortex-m55"})
+    model.kernelAccesses[core] =
+        ::dnp::accessPatterns(*graph, ::dnp::KernelOptions::forCore(core));
   if (auto mcu = func->getAttrOfType<ddnp::McuAttr>(ddnp::kMcuAttrName))
     model.target = mcu.getCore().str();
   return success();

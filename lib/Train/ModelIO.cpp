@@ -186,19 +186,23 @@ bool finishModel(func::FuncOp func, const Model &model,
 
   // The pruned model's resources as every other dnp tool computes them.
   ::dnp::ResourceAnalysisOptions ra = analysisOptions(options.elementBytes);
+  ra.target = model.target;
   ::dnp::ChannelGroupAnalysis prunedGroups(func);
   FailureOr<::dnp::ResourceSummary> summary =
       ::dnp::analyzeResources(func, prunedGroups, ra);
   if (failed(summary))
     return false; // diagnosed
-  int64_t pmu = summary->schedule.best.peakBytes;
+  // SRAM as the trainer's ResourceModel counts it: the arena dnp-compile
+  // links (overlapped outputs; model.target's kernels, as the analysis
+  // picks them from the function's #dnp.mcu).
+  int64_t pmu = summary->compiledPlan().arenaBytes;
   if (pmu != static_cast<int64_t>(result.after.get(Resource::Sram)) ||
       summary->resources.flashBytes !=
           static_cast<int64_t>(result.after.get(Resource::Flash)) ||
       summary->resources.macs !=
           static_cast<int64_t>(result.after.get(Resource::Macs))) {
     error = "the pruned model's resources (" + std::to_string(pmu) +
-            " B PMU, " + std::to_string(summary->resources.flashBytes) +
+            " B arena, " + std::to_string(summary->resources.flashBytes) +
             " B flash, " + std::to_string(summary->resources.macs) +
             " MACs) differ from the trainer's (internal error)";
     return false;
@@ -219,7 +223,7 @@ bool finishModel(func::FuncOp func, const Model &model,
     if (failed(summary))
       return false;
     result.after.value[static_cast<int>(Resource::Sram)] =
-        static_cast<double>(summary->schedule.best.peakBytes);
+        static_cast<double>(summary->compiledPlan().arenaBytes);
     result.after.value[static_cast<int>(Resource::Flash)] =
         static_cast<double>(summary->resources.flashBytes);
     result.after.value[static_cast<int>(Resource::Macs)] =

@@ -57,7 +57,7 @@ std::string dnp::train::infeasibleBudgetText(const Model &model,
          "the model exceeds it:" +
          problems + "\nminimum achievable: " +
          formatResource(Resource::Sram, minimum.get(Resource::Sram)) +
-         " PMU, " +
+         " SRAM (arena), " +
          formatResource(Resource::Flash, minimum.get(Resource::Flash)) +
          " flash, " +
          formatResource(Resource::Macs, minimum.get(Resource::Macs)) +

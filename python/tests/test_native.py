@@ -58,7 +58,8 @@ def test_exact_equals_report_resources(name, tmp_path):
     _dnp_opt([f"--dnp-report-resources=json={report} quiet=true"],
              EXAMPLES / f"{name}.mlir")
     totals = json.loads(report.read_text())["totals"]
-    assert usage["sram"] == totals["pmu_bytes"]
+    # SRAM is the arena dnp-compile links (overlapped outputs).
+    assert usage["sram"] == totals["compiled_arena_bytes"]
     assert usage["flash"] == totals["flash_bytes"]
     assert usage["macs"] == totals["macs"]
     assert usage["cycles"] == pytest.approx(totals["cycles"], rel=1e-9)
@@ -109,10 +110,13 @@ def test_pmu_gradient(name):
     model = native.Model(_text(name))
     rm = model.resource_model()
     rng = np.random.default_rng(5)
-    x = [float(g["channels"]) * (rng.uniform(0.4, 0.9) if g["prunable"]
-                                 else 1.0) for g in model.groups]
-    # The exact peak of the fixed order is piecewise linear; a small step
-    # stays on the arg-max step's piece.
+    # Channel counts at least 0.25 from an integer: the overlapped
+    # footprints are interpolated between integer counts (kinks there).
+    x = [np.floor(g["channels"] * rng.uniform(0.4, 0.9)) +
+         rng.uniform(0.25, 0.75) if g["prunable"] else float(g["channels"])
+         for g in model.groups]
+    # The peak of the fixed order is piecewise smooth; a small step stays
+    # on the arg-max step's piece.
     value, grad = rm.evaluate("sram", x)
     for g in range(len(x)):
         assert grad[g] == pytest.approx(_central(rm, "sram", x, g, 1e-3),
@@ -135,9 +139,12 @@ def test_evaluate_at_integers_after_reorder_equals_exact():
     rm.reorder(channels)
     usage = rm.exact(channels)
     x = [float(c) for c in channels]
-    for resource in ("sram", "flash", "macs", "cycles"):
+    for resource in ("flash", "macs", "cycles"):
         assert rm.evaluate(resource, x)[0] == pytest.approx(usage[resource],
                                                             rel=1e-12)
+    # SRAM: the relaxation is the overlapped peak of the order, which the
+    # compiled arena (usage["sram"]) reaches or exceeds.
+    assert rm.evaluate("sram", x)[0] == usage["sram_peak"] <= usage["sram"]
 
 
 def test_params_follow_the_groups():

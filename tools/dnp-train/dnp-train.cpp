@@ -378,8 +378,8 @@ int main(int argc, char **argv) {
   ::dnp::cost::ResourceOptions weights = elementBytes == 1
                                       ? ::dnp::cost::ResourceOptions::int8()
                                       : ::dnp::cost::ResourceOptions();
-  auto resources = ResourceModel::create(model.costGraph, weights,
-                                         model.target);
+  auto resources = ResourceModel::create(model.costGraph, weights, model.target,
+                                         {}, model.accessesFor(model.target));
   if (!resources)
     return fail("cost model: " + resources.message());
 
@@ -526,7 +526,7 @@ int main(int argc, char **argv) {
                     "on the input, which the cost model does not run in "
                     "place) takes the model over the budget: "
                  << llvm::format("%.0f", result.after.get(Resource::Sram))
-                 << " B PMU, "
+                 << " B SRAM (arena), "
                  << static_cast<int64_t>(result.after.get(Resource::Flash))
                  << " B flash; --normalize-in-model=false leaves it to "
                     "the caller\n";

@@ -39,6 +39,14 @@ namespace dnp::cost {
 /// pruned op.
 Access withChannels(Access access, int64_t inC, int64_t outC);
 
+/// `accesses` (each valid for some channel counts of `graph`) at the
+/// graph's current channel counts: every access's input and output
+/// channels are its tensors' elements over its pixels. An access whose
+/// tensors do not divide evenly is dropped (never overlaps).
+std::vector<std::optional<OpAccess>>
+rescaleAccesses(const Graph &graph,
+                const std::vector<std::optional<OpAccess>> &accesses);
+
 class OverlapRelaxation {
 public:
   /// `accesses` at the graph's current channel counts (checkOpAccess must

@@ -9,12 +9,17 @@
 //     counts: the peak of a FIXED execution order (PeakRelaxation; the
 //     optimal order of the current model, recomputed by reorder() after
 //     every physical prune), flash, MACs and cycles with exact gradients.
+// Given the kernels' accesses (dnp/Cost/OverlapPeak.h), SRAM is the arena
+// dnp-compile links, overlapped outputs included: exactly its overlap-aware
+// plan at integer channel counts, and the overlapped peak of the fixed
+// order (OverlapRelaxation) as the differentiable function.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_TRAIN_BUDGET_H
 #define DNP_TRAIN_BUDGET_H
 
 #include "dnp/Cost/Graph.h"
+#include "dnp/Cost/OverlapRelaxation.h"
 #include "dnp/Cost/Relaxation.h"
 #include "dnp/Cost/Resources.h"
 
@@ -51,16 +56,24 @@ bool parseBudget(const std::string &text, double clockMHz, Budget &budget,
 struct Usage {
   std::array<double, kNumResources> value{0, 0, 0, 0};
   bool pmuExact = true;
+  /// The peak the SRAM relaxation equals at these counts: the PMU, or with
+  /// accesses the overlapped peak of the same order (which the arena in
+  /// value[Sram] can exceed by what the plan cannot place).
+  double sramPeak = 0;
   double get(Resource r) const { return value[static_cast<int>(r)]; }
 };
 
 class ResourceModel {
 public:
   /// `graph` must verify; `weights` gives the deployed parameter bytes.
+  /// `accesses`: the access of every op in the loop order of `target`'s
+  /// kernels at `graph`'s channel counts (nullptr: SRAM is the
+  /// layer-by-layer PMU).
   static cost::Expected<ResourceModel>
   create(const cost::Graph &graph, cost::ResourceOptions weights,
          const std::string &target,
-         cost::MemoryOptions memory = cost::MemoryOptions());
+         cost::MemoryOptions memory = cost::MemoryOptions(),
+         const std::vector<std::optional<cost::OpAccess>> *accesses = nullptr);
 
   /// Exact resources at integer channel counts (every group >= 1).
   cost::Expected<Usage> exact(const std::vector<int64_t> &channels) const;
@@ -86,6 +99,9 @@ private:
   cost::MemoryOptions memory_;
   std::vector<cost::OpId> order_;
   std::optional<cost::PeakRelaxation> relaxation_;
+  /// With accesses: SRAM is the compiled (overlapped) arena.
+  std::optional<std::vector<std::optional<cost::OpAccess>>> accesses_;
+  std::optional<cost::OverlapRelaxation> overlapRelaxation_;
 };
 
 /// "16.0 KiB", "1.20 M" style figures for progress lines.

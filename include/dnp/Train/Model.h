@@ -16,10 +16,13 @@
 #define DNP_TRAIN_MODEL_H
 
 #include "dnp/Cost/Graph.h"
+#include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Support/Activations.h"
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -153,6 +156,18 @@ struct Model {
   cost::Graph costGraph;
   std::string target = "cortex-m4";
   int64_t elementBytes = 4;
+  /// Per Cortex-M core, the access of every cost op in the loop order of
+  /// that core's kernels (lib/Analysis/AccessPatterns.cpp), at the original
+  /// channel counts: what the SRAM model overlaps outputs by.
+  std::map<std::string, std::vector<std::optional<cost::OpAccess>>>
+      kernelAccesses;
+
+  /// kernelAccesses of `core`, or nullptr.
+  const std::vector<std::optional<cost::OpAccess>> *
+  accessesFor(const std::string &core) const {
+    auto it = kernelAccesses.find(core);
+    return it == kernelAccesses.end() ? nullptr : &it->second;
+  }
 
   int numValues() const { return static_cast<int>(nodes.size()) + 1; }
   int64_t numClasses() const;

@@ -97,6 +97,7 @@ py::dict usageDict(const Usage &usage) {
   for (int r = 0; r < kNumResources; ++r)
     d[toString(static_cast<Resource>(r))] = usage.value[r];
   d["pmu_exact"] = usage.pmuExact;
+  d["sram_peak"] = usage.sramPeak;
   return d;
 }
 
@@ -266,8 +267,9 @@ NativeResourceModel makeResourceModel(const NativeModel &m,
   if (!target.empty() && !cost::findTarget(target))
     throw py::value_error("unknown target '" + target +
                           "' (cortex-m4, cortex-m7 or cortex-m55)");
-  auto rm = ResourceModel::create(m.model.costGraph, options,
-                                  target.empty() ? m.model.target : target);
+  const std::string core = target.empty() ? m.model.target : target;
+  auto rm = ResourceModel::create(m.model.costGraph, options, core, {},
+                                  m.model.accessesFor(core));
   if (!rm)
     throw py::value_error("cost model: " + rm.message());
   return NativeResourceModel{std::move(*rm), m.model.groups.size()};
