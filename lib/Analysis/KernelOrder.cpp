@@ -29,7 +29,7 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
   const int64_t channels = std::max<int64_t>(options.channelBlock, 1);
   // conv2d and dense: `cin` input channels per group.
   auto convLike = [&](Value result, int64_t cin) -> KernelBlocks {
-    if (!isQuantized(result))
+    if (!isQuantized(result) && !options.int8)
       return {pixels, outputs};
     if (options.mve && mveDotProductConv(cin))
       return {1, 4};

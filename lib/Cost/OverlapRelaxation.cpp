@@ -76,9 +76,12 @@ OverlapRelaxation::build(const Graph &graph, const std::vector<OpId> &order,
     p.outElements = to.elements;
     p.inPixels = acc->access.inH * acc->access.inW;
     p.outPixels = acc->access.outH * acc->access.outW;
-    p.sameChannels = ti.elements == to.elements &&
-                     acc->access.inC == acc->access.outC &&
-                     p.inPixels == p.outPixels;
+    // One channel count for both sides: per-channel windows (depthwise,
+    // pools, strided or not) and elementwise ops. Interpolating them in
+    // two variables would evaluate accesses with different input and
+    // output channels, which a per-channel window cannot have.
+    p.sameChannels =
+        acc->access.perChannel || acc->access.kind == Access::Elementwise;
     r.pairs_[i] = std::move(p);
   }
   return r;

@@ -445,9 +445,12 @@ LogicalResult(::dnp::train::importModel)(func::FuncOp func,
   model.costGraph = graph->graph;
   model.elementBytes = options.elementBytes;
   // The SRAM model overlaps outputs as each core's kernels allow.
-  for (const char *core : {"cortex-m4", "cortex-m7", "cortex-m55"})
-    model.kernelAccesses[core] =
-        ::dnp::accessPatterns(*graph, ::dnp::KernelOptions::forCore(core));
+  // int8 deployment runs the int8 kernels, whose blocks differ.
+  for (const char *core : {"cortex-m4", "cortex-m7", "cortex-m55"}) {
+    ::dnp::KernelOptions kernels = ::dnp::KernelOptions::forCore(core);
+    kernels.int8 = options.elementBytes == 1;
+    model.kernelAccesses[core] = ::dnp::accessPatterns(*graph, kernels);
+  }
   if (auto mcu = func->getAttrOfType<ddnp::McuAttr>(ddnp::kMcuAttrName))
     model.target = mcu.getCore().str();
   return success();

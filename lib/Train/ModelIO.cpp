@@ -187,6 +187,10 @@ bool finishModel(func::FuncOp func, const Model &model,
   // The pruned model's resources as every other dnp tool computes them.
   ::dnp::ResourceAnalysisOptions ra = analysisOptions(options.elementBytes);
   ra.target = model.target;
+  // The kernels the model will run: int8 ones for int8 deployment, though
+  // the IR written here is still f32 (as the trainer's accesses).
+  ra.kernels = ::dnp::KernelOptions::forCore(model.target);
+  ra.kernels->int8 = options.elementBytes == 1;
   ::dnp::ChannelGroupAnalysis prunedGroups(func);
   FailureOr<::dnp::ResourceSummary> summary =
       ::dnp::analyzeResources(func, prunedGroups, ra);

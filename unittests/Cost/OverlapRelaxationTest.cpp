@@ -141,6 +141,32 @@ TEST(OverlapRelaxation, EqualsTheOverlappedPeakAtIntegerCounts) {
   EXPECT_GT(overlapping, 60); // the sample overlaps
 }
 
+// Moving one group between two integer counts moves every step's
+// interpolation variables along a line, so the midpoint is the mean of the
+// two integer points (which equal overlappedPeak's steps). A per-channel
+// window interpolated in two variables (a strided pool) would evaluate
+// accesses with different input and output channels and miss it.
+TEST(OverlapRelaxation, MidpointsAreMeansOfIntegerPoints) {
+  Net net;
+  Expected<OverlapRelaxation> r =
+      OverlapRelaxation::build(net.graph(), net.order(), net.accesses());
+  ASSERT_TRUE(r.ok()) << r.message();
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    Rng rng(300 + seed);
+    std::vector<double> c = asReal(net.graph().channels());
+    for (size_t g = 1; g + 1 < c.size(); ++g)
+      c[g] = static_cast<double>(rng.range(1, 11));
+    for (size_t g = 1; g + 1 < c.size(); ++g) {
+      std::vector<double> up = c, mid = c;
+      up[g] += 1, mid[g] += 0.5;
+      for (size_t i = 0; i < r->numSteps(); ++i)
+        EXPECT_DOUBLE_EQ(r->step(i, mid).value,
+                         0.5 * (r->step(i, c).value + r->step(i, up).value))
+            << "seed " << seed << " group " << g << " step " << i;
+    }
+  }
+}
+
 TEST(OverlapRelaxation, GradientMatchesFiniteDifferencesInACell) {
   Net net;
   Expected<OverlapRelaxation> r =

@@ -7,8 +7,8 @@
 // dnp/Cost/Access.h). How far an op's output may be placed over its input
 // depends on those blocks, so the memory planner and the lowering must use
 // the same ones: this file is where they are chosen, and both ask it.
-// The planner records the blocks of every op it overlaps (#dnp.blocks);
-// the lowering refuses an op whose recorded blocks differ from its own.
+// The planner records the blocks of every op it overlaps (#dnp.blocks),
+// and the lowering runs the recorded blocks rather than its own choice.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_ANALYSIS_KERNELORDER_H
@@ -34,6 +34,9 @@ struct KernelOptions {
   bool dsp = false;
   /// int8 kernels use Helium (MVE) vector code (Cortex-M55).
   bool mve = false;
+  /// Treat f32 ops as the int8 ops they will become (a model dnp-train
+  /// prunes for int8 deployment is still f32 in the IR).
+  bool int8 = false;
 
   /// The options dnp-compile uses for a core: DSP on cortex-m4 and
   /// cortex-m7, MVE on cortex-m55, the default blocks.

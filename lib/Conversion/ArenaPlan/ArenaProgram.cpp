@@ -142,9 +142,17 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
       // The loop order it streams operand 0 in, when one is known and its
       // sizes are the buffers' (the recorded blocks of a window op).
       std::optional<KernelBlocks> blocks;
-      if (auto b = op.getAttrOfType<BlocksAttr>(kBlocksAttrName))
+      if (auto b = op.getAttrOfType<BlocksAttr>(kBlocksAttrName)) {
+        constexpr uint64_t kMaxBlock = uint64_t(1) << 20;
+        if (b.getPixels() < 1 || b.getChannels() < 1 ||
+            b.getPixels() > kMaxBlock || b.getChannels() > kMaxBlock)
+          return op.emitError()
+                 << "dnp.blocks of " << b.getPixels() << " pixels x "
+                 << b.getChannels() << " channels; both must lie in [1, "
+                 << kMaxBlock << "]";
         blocks = KernelBlocks{static_cast<int64_t>(b.getPixels()),
                               static_cast<int64_t>(b.getChannels())};
+      }
       std::optional<cost::Access> access = kernelAccess(&op, blocks);
       int streamed =
           op.getNumOperands() > 0 ? p.bufferOf(resolve(op.getOperand(0))) : -1;

@@ -83,3 +83,19 @@ func.func @no_blocks(%x: tensor<1x6x6x1xf32> {dnp.slot = #dnp.slot<step = 0, off
       : (tensor<1x6x6x4xf32>, tensor<4x3x3x4xf32>, tensor<4xf32>) -> tensor<1x6x6x4xf32>
   return %b : tensor<1x6x6x4xf32>
 }
+
+// -----
+
+// Blocks of no channels would run no kernel loop at all.
+func.func @zero_blocks(%x: tensor<1x6x6x1xf32> {dnp.slot = #dnp.slot<step = 0, offset = 0, size = 144>}) -> tensor<1x6x6x4xf32> {
+  %wa = dnp.random seed 1 scale 0.5 : tensor<4x1x1x1xf32>
+  %ba = dnp.random seed 2 scale 0.1 : tensor<4xf32>
+  %a = dnp.conv2d %x, %wa, %ba act relu {dnp.slot = #dnp.slot<step = 0, offset = 144, size = 576>}
+      : (tensor<1x6x6x1xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x6x6x4xf32>
+  %wb = dnp.random seed 3 scale 0.5 : tensor<4x3x3x4xf32>
+  %bb = dnp.random seed 4 scale 0.1 : tensor<4xf32>
+  // expected-error @+1 {{dnp.blocks of 1 pixels x 0 channels; both must lie in [1, 1048576]}}
+  %b = dnp.conv2d %a, %wb, %bb padding [1, 1, 1, 1] {dnp.blocks = #dnp.blocks<pixels = 1, channels = 0>, dnp.slot = #dnp.slot<step = 1, offset = 8, size = 576>}
+      : (tensor<1x6x6x4xf32>, tensor<4x3x3x4xf32>, tensor<4xf32>) -> tensor<1x6x6x4xf32>
+  return %b : tensor<1x6x6x4xf32>
+}

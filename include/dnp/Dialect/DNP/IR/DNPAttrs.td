@@ -105,8 +105,10 @@ def DNP_BlocksAttr : DNP_Attr<"Blocks", "blocks"> {
     op's input: the output is computed in blocks of `pixels` output pixels
     of one row x `channels` output channels, every read of a block before
     its writes (the blocked order of include/dnp/Cost/Access.h). The plan
-    is safe only for that order, so the arena lowering checks that its
-    kernel runs these blocks and refuses the op otherwise.
+    is safe only for that order, so the arena lowering runs the op's kernel
+    in exactly these blocks (whatever its own options would choose), and
+    its soundness check accepts the overlap only at a distance that order
+    allows. Both must be at least 1.
 
     ```mlir
     %1 = dnp.conv2d ... {dnp.blocks = #dnp.blocks<pixels = 2, channels = 2>,
