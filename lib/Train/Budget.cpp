@@ -211,19 +211,25 @@ Expected<Usage> ResourceModel::exact(const std::vector<int64_t> &channels) const
   if (accesses_) {
     Expected<OverlapMemory> peak = overlappedPeak(
         g, schedule->best.order, rescaleAccesses(g, *accesses_), memory_);
-    if (!peak)
-      return peak.status();
-    usage.sramPeak = static_cast<double>(peak->peakBytes);
+    if (peak) // else the PMU, as --dnp-report-resources reports it
+      usage.sramPeak = static_cast<double>(peak->peakBytes);
     // The arena dnp-compile links: the overlap-aware plan of that order.
     Expected<ArenaPlan> plain = planArena(g, schedule->best.order, memory_);
     if (!plain)
       return plain.status();
+    // As --dnp-report-resources: a plan the independent checker rejects
+    // (an internal error) falls back to the layer-by-layer plan, which is
+    // what --dnp-plan-memory then records.
+    const std::vector<std::optional<OpAccess>> accesses =
+        rescaleAccesses(g, *accesses_);
     Expected<ArenaPlan> plan =
-        planArenaOverlapped(g, schedule->best.order,
-                            rescaleAccesses(g, *accesses_), *plain, memory_);
-    if (!plan)
-      return plan.status();
-    usage.value[0] = static_cast<double>(plan->arenaBytes);
+        planArenaOverlapped(g, schedule->best.order, accesses, *plain, memory_);
+    Status planned = plan.status();
+    if (plan)
+      planned = checkOverlappedPlan(g, schedule->best.order, *plan, accesses,
+                                    memory_);
+    usage.value[0] =
+        static_cast<double>(planned ? plan->arenaBytes : plain->arenaBytes);
   }
   Expected<ResourceReport> report = summarizeResources(g, weights_, *target_);
   if (!report)

@@ -21,6 +21,13 @@ struct ReportResourcesPass
     options.target = target;
     options.countModelInput = !excludeInput;
     options.overlap = overlap;
+    if (!(patchMacRatio >= 0.0)) {
+      getOperation().emitError()
+          << "--dnp-report-resources: patch-mac-ratio must be >= 0, got "
+          << static_cast<double>(patchMacRatio);
+      return signalPassFailure();
+    }
+    options.maxPatchMacRatio = patchMacRatio;
     llvm::json::Array reports;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())

@@ -130,6 +130,9 @@ def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
            "The compiled arena (JSON compiled_arena_bytes, the SRAM budget "
            "line) is the overlap-aware plan, as --dnp-plan-memory's default; "
            "false: the layer-by-layer plan">,
+    Option<"patchMacRatio", "patch-mac-ratio", "double", /*default=*/"0.1",
+           "Extra MACs the patch-based analysis may spend on recomputed "
+           "rows, as a fraction of the model's MACs (0: no recomputation)">,
   ];
 }
 
