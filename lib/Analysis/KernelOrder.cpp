@@ -1,5 +1,6 @@
 //===- KernelOrder.cpp - The register blocks of the Cortex-M kernels ------===//
 #include "dnp/Analysis/KernelOrder.h"
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -55,4 +56,12 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
         return KernelBlocks{pixels, channels};
       })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<::dnp::KernelBlocks>(::dnp::recordedBlocks)(Operation *op) {
+  auto b = op->getAttrOfType<mlir::dnp::BlocksAttr>(mlir::dnp::kBlocksAttrName);
+  if (!b)
+    return std::nullopt;
+  return KernelBlocks{static_cast<int64_t>(b.getPixels()),
+                      static_cast<int64_t>(b.getChannels())};
 }

@@ -68,6 +68,9 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 std::optional<KernelBlocks> kernelBlocks(mlir::Operation *op,
                                          const KernelOptions &options);
 
+/// The blocks the planner recorded on `op` (#dnp.blocks), or nullopt.
+std::optional<KernelBlocks> recordedBlocks(mlir::Operation *op);
+
 } // namespace dnp
 
 #endif // DNP_ANALYSIS_KERNELORDER_H

@@ -1,6 +1,7 @@
 //===- ArenaProgram.cpp - Lifetimes of a planned function's buffers -------===//
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Analysis/AccessPatterns.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
 #include "dnp/Dialect/DNP/IR/DNPAttrs.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
@@ -141,18 +142,15 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
       step.writes = static_cast<int>(p.buffers.size()) - 1;
       // The loop order it streams operand 0 in, when one is known and its
       // sizes are the buffers' (the recorded blocks of a window op).
-      std::optional<KernelBlocks> blocks;
-      if (auto b = op.getAttrOfType<BlocksAttr>(kBlocksAttrName)) {
-        constexpr uint64_t kMaxBlock = uint64_t(1) << 20;
-        if (b.getPixels() < 1 || b.getChannels() < 1 ||
-            b.getPixels() > kMaxBlock || b.getChannels() > kMaxBlock)
-          return op.emitError()
-                 << "dnp.blocks of " << b.getPixels() << " pixels x "
-                 << b.getChannels() << " channels; both must lie in [1, "
-                 << kMaxBlock << "]";
-        blocks = KernelBlocks{static_cast<int64_t>(b.getPixels()),
-                              static_cast<int64_t>(b.getChannels())};
-      }
+      std::optional<KernelBlocks> blocks = ::dnp::recordedBlocks(&op);
+      constexpr int64_t kMaxBlock = int64_t(1) << 20;
+      if (blocks &&
+          (blocks->pixels < 1 || blocks->channels < 1 ||
+           blocks->pixels > kMaxBlock || blocks->channels > kMaxBlock))
+        return op.emitError()
+               << "dnp.blocks of " << blocks->pixels << " pixels x "
+               << blocks->channels << " channels; both must lie in [1, "
+               << kMaxBlock << "]";
       std::optional<cost::Access> access = kernelAccess(&op, blocks);
       int streamed =
           op.getNumOperands() > 0 ? p.bufferOf(resolve(op.getOperand(0))) : -1;

@@ -185,9 +185,8 @@ ModelLowering::poolWindow(Operation *op) {
 
 std::optional<::dnp::KernelBlocks>
 ModelLowering::blocksFor(Operation *op) const {
-  if (auto recorded = op->getAttrOfType<BlocksAttr>(kBlocksAttrName))
-    return ::dnp::KernelBlocks{static_cast<int64_t>(recorded.getPixels()),
-                               static_cast<int64_t>(recorded.getChannels())};
+  if (std::optional<::dnp::KernelBlocks> recorded = ::dnp::recordedBlocks(op))
+    return recorded;
   return ::dnp::kernelBlocks(op, kernels);
 }
 

@@ -45,28 +45,25 @@ public:
 
   VectorType i32x4() const { return VectorType::get({4}, b.getI32Type()); }
 
-  /// `n` int8 at byte `i` of `buffer` (alignment 1), sign-extended to i32
-  /// lanes: VLDRB.S32 for 4 lanes; for 16, VLDRB.U8 feeding VMLADAVA.S8.
-  Value load(Value buffer, Value i, int64_t n) {
+  /// `n` int8 at byte `i` of `buffer` as they are (alignment 1).
+  Value loadBytes(Value buffer, Value i, int64_t n) {
     auto bytes = VectorType::get({n}, b.getI8Type());
     Value view = memref::ViewOp::create(b, loc, MemRefType::get({1}, bytes),
                                         buffer, i, ValueRange{});
-    Value v = memref::LoadOp::create(b, loc, view, ValueRange{k.index(0)},
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(1));
-    return arith::ExtSIOp::create(
-        b, loc, VectorType::get({n}, b.getI32Type()), v);
+    return memref::LoadOp::create(b, loc, view, ValueRange{k.index(0)},
+                                  /*nontemporal=*/false, llvm::MaybeAlign(1));
+  }
+  /// `n` int8 at byte `i` of `buffer`, sign-extended to i32 lanes:
+  /// VLDRB.S32 for 4 lanes; for 16, VLDRB.U8 feeding VMLADAVA.S8.
+  Value load(Value buffer, Value i, int64_t n) {
+    return arith::ExtSIOp::create(b, loc, VectorType::get({n}, b.getI32Type()),
+                                  loadBytes(buffer, i, n));
   }
   /// `n` (16, 8 or 4) int8 at byte `i` of `buffer` for dot(): as they are
   /// for 16 (VLDRB.U8), sign-extended to i16 or i32 lanes for 8 and 4
   /// (VLDRB.S16, VLDRB.S32).
   Value loadForDot(Value buffer, Value i, int64_t n) {
-    auto bytes = VectorType::get({n}, b.getI8Type());
-    Value view = memref::ViewOp::create(b, loc, MemRefType::get({1}, bytes),
-                                        buffer, i, ValueRange{});
-    Value v = memref::LoadOp::create(b, loc, view, ValueRange{k.index(0)},
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(1));
+    Value v = loadBytes(buffer, i, n);
     if (n == 16)
       return v;
     return arith::ExtSIOp::create(
