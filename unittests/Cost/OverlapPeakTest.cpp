@@ -23,6 +23,10 @@ using namespace dnp::cost::test;
 
 namespace {
 
+/// Where the input sits in a simulation: away from 0 so that negative
+/// distances give positive addresses.
+constexpr int64_t kInBase = 100000;
+
 //===----------------------------------------------------------------------===//
 // overlappedPeak
 //===----------------------------------------------------------------------===//
