@@ -57,6 +57,19 @@ int64_t maxOf(const std::vector<int64_t> &v) {
 
 } // namespace
 
+ArenaPlan dnp::cost::detail::planAssignment(const std::vector<OpId> &order,
+                                            BufferAssignment assignment,
+                                            const PlannerOptions &planner) {
+  const std::vector<int64_t> live = liveBytes(assignment, order.size());
+  const int64_t peak = maxOf(live);
+  // Every buffer a piece of its own: the peak is the bound.
+  detail::Placement placement = detail::placePieces(
+      assignment, detail::PieceSet(assignment), live, peak, planner);
+  std::string how = placement.how;
+  return makePlan(std::move(how), order, peak, std::move(assignment),
+                  std::move(placement));
+}
+
 Expected<ArenaPlan> dnp::cost::planArena(const Graph &graph,
                                          const std::vector<OpId> &order,
                                          const MemoryOptions &memory,
@@ -64,14 +77,7 @@ Expected<ArenaPlan> dnp::cost::planArena(const Graph &graph,
   Expected<BufferAssignment> assignment = assignBuffers(graph, order, memory);
   if (!assignment)
     return assignment.status();
-  const std::vector<int64_t> live = liveBytes(*assignment, order.size());
-  const int64_t peak = maxOf(live);
-  // Every buffer a piece of its own: the peak is the bound.
-  detail::Placement placement = detail::placePieces(
-      *assignment, detail::PieceSet(*assignment), live, peak, planner);
-  std::string how = placement.how;
-  return makePlan(std::move(how), order, peak, std::move(*assignment),
-                  std::move(placement));
+  return detail::planAssignment(order, std::move(*assignment), planner);
 }
 
 Expected<ArenaPlan> dnp::cost::planArenaTflm(const Graph &graph,

@@ -83,18 +83,19 @@ private:
 };
 
 /// The best placement of one set of ties.
-struct Placement : detail::Placement {
+struct TiePlacement : detail::Placement {
   std::vector<Tie> ties;
 };
 
 /// Places the pieces of `ties` with the strategies of planArena, stopping
 /// at the lower bound (the larger of the step peak and the widest piece).
-Placement placeTies(const BufferAssignment &assign, const std::vector<Tie> &all,
-                    const std::vector<int> &chosen,
-                    const std::vector<int64_t> &plainLive,
-                    const PlannerOptions &options) {
+TiePlacement placeTies(const BufferAssignment &assign,
+                       const std::vector<Tie> &all,
+                       const std::vector<int> &chosen,
+                       const std::vector<int64_t> &plainLive,
+                       const PlannerOptions &options) {
   Pieces pieces(assign);
-  Placement result;
+  TiePlacement result;
   std::vector<int64_t> live = plainLive;
   // The largest savings first: when ties clash, the biggest one stays.
   std::vector<int> sequence = chosen;
@@ -173,13 +174,27 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
   Expected<OverlapMemory> peak = overlappedPeak(graph, order, accesses, memory);
   if (!peak)
     return peak.status();
-  plain.peakBytes = peak->peakBytes;
+  return detail::addOverlaps(graph, order, accesses, std::move(plain),
+                             peak->peakBytes,
+                             std::vector<char>(order.size(), 0), planner);
+}
+
+Expected<ArenaPlan> dnp::cost::detail::addOverlaps(
+    const Graph &graph, const std::vector<OpId> &order,
+    const std::vector<std::optional<OpAccess>> &accesses, ArenaPlan plain,
+    int64_t bound, const std::vector<char> &noTie,
+    const PlannerOptions &planner) {
+  plain.peakBytes = bound;
   const BufferAssignment &assign = plain.assignment;
-  Expected<std::vector<Tie>> ties =
+  Expected<std::vector<Tie>> eligible =
       eligibleTies(graph, order, accesses, assign);
-  if (!ties)
-    return ties.status();
-  if (ties->empty() || plain.arenaBytes <= peak->peakBytes) {
+  if (!eligible)
+    return eligible.status();
+  std::vector<Tie> ties;
+  for (const Tie &t : *eligible)
+    if (!noTie[t.step])
+      ties.push_back(t);
+  if (ties.empty() || plain.arenaBytes <= bound) {
     plain.planner = "no overlap: " + plain.planner;
     return plain;
   }
@@ -191,21 +206,21 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
         plainLive[s] += b.bytes;
 
   // Tie sets to try: for a target T, the pairs at steps above T. First
-  // T = the overlapped peak, then every pair, then targets in between
-  // (distinct step sizes, at most six of them).
+  // T = the bound (the overlapped peak), then every pair, then targets in
+  // between (distinct step sizes, at most six of them).
   auto needed = [&](int64_t target) {
     std::vector<int> set;
-    for (size_t t = 0; t < ties->size(); ++t)
-      if (plainLive[(*ties)[t].step] > target)
+    for (size_t t = 0; t < ties.size(); ++t)
+      if (plainLive[ties[t].step] > target)
         set.push_back(static_cast<int>(t));
     return set;
   };
-  std::vector<int> everyTie(ties->size());
+  std::vector<int> everyTie(ties.size());
   std::iota(everyTie.begin(), everyTie.end(), 0);
-  std::vector<std::vector<int>> sets = {needed(peak->peakBytes), everyTie};
+  std::vector<std::vector<int>> sets = {needed(bound), everyTie};
   std::vector<int64_t> levels;
   for (int64_t v : plainLive)
-    if (v > peak->peakBytes && v < plain.arenaBytes)
+    if (v > bound && v < plain.arenaBytes)
       levels.push_back(v);
   std::sort(levels.begin(), levels.end());
   levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
@@ -214,17 +229,17 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
     sets.push_back(
         needed(levels[k * levels.size() / std::min(levels.size(), maxLevels)]));
 
-  Placement best;
+  TiePlacement best;
   std::vector<std::vector<int>> tried;
   for (const std::vector<int> &set : sets) {
     if (set.empty() ||
         std::find(tried.begin(), tried.end(), set) != tried.end())
       continue;
     tried.push_back(set);
-    Placement p = placeTies(assign, *ties, set, plainLive, planner);
+    TiePlacement p = placeTies(assign, ties, set, plainLive, planner);
     if (best.arena < 0 || p.arena < best.arena)
       best = std::move(p);
-    if (best.arena <= peak->peakBytes)
+    if (best.arena <= bound)
       break;
   }
   if (best.arena < 0 || best.arena >= plain.arenaBytes) {
@@ -234,10 +249,10 @@ Expected<ArenaPlan> dnp::cost::planArenaOverlapped(
 
   ArenaPlan plan;
   plan.planner = "overlapped, " + std::to_string(best.ties.size()) + " of " +
-                 std::to_string(ties->size()) + " pairs: " + best.how;
+                 std::to_string(ties.size()) + " pairs: " + best.how;
   plan.order = order;
   plan.arenaBytes = best.arena;
-  plan.peakBytes = peak->peakBytes;
+  plan.peakBytes = bound;
   plan.bufferOffset = std::move(best.bufferOffset);
   plan.tensorOffset.assign(assign.bufferOf.size(), -1);
   for (size_t t = 0; t < assign.bufferOf.size(); ++t)

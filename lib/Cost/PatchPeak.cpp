@@ -42,6 +42,23 @@ std::vector<RowRange> dnp::cost::outputBands(int64_t rows, int64_t tiles) {
   return bands;
 }
 
+std::vector<std::vector<RowRange>>
+dnp::cost::bandRows(const std::vector<Access> &chain, int64_t tiles) {
+  std::vector<std::vector<RowRange>> result;
+  if (chain.empty())
+    return result;
+  for (RowRange band : outputBands(chain.back().outH, tiles)) {
+    std::vector<RowRange> rows(chain.size());
+    RowRange r = band;
+    for (size_t i = chain.size(); i-- > 0;) {
+      rows[i] = r;
+      r = inputRows(chain[i], r);
+    }
+    result.push_back(std::move(rows));
+  }
+  return result;
+}
+
 namespace {
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -135,16 +152,15 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
   PatchPlan plan;
   plan.firstStep = firstStep, plan.lastStep = lastStep, plan.tiles = tiles;
   plan.ops.assign(order.begin() + firstStep, order.begin() + lastStep + 1);
+  for (int i = 0; i < k; ++i)
+    plan.accesses.push_back(access(i));
   plan.computedRows.assign(k, 0);
   std::vector<int64_t> maxRows(k, 0);
-  for (RowRange band : outputBands(rows, tiles)) {
-    RowRange r = band;
-    for (int i = k - 1; i >= 0; --i) {
-      plan.computedRows[i] += r.size();
-      maxRows[i] = std::max(maxRows[i], r.size());
-      r = inputRows(access(i), r);
+  for (const std::vector<RowRange> &band : bandRows(plan.accesses, tiles))
+    for (int i = 0; i < k; ++i) {
+      plan.computedRows[i] += band[i].size();
+      maxRows[i] = std::max(maxRows[i], band[i].size());
     }
-  }
   plan.bandBytes.assign(k, 0);
   for (int i = 0; i + 1 < k; ++i) {
     const Access &a = access(i);

@@ -17,6 +17,9 @@
 #define DNP_LIB_COST_PIECEPLACEMENT_H
 
 #include "dnp/Cost/ArenaPlan.h"
+#include "dnp/Cost/OverlapPeak.h"
+
+#include <optional>
 
 #include <string>
 #include <utility>
@@ -99,6 +102,21 @@ struct Placement {
 Placement placePieces(const BufferAssignment &a, const PieceSet &pieces,
                       const std::vector<int64_t> &live, int64_t bound,
                       const PlannerOptions &options);
+
+/// planArena for a given buffer assignment (assignBuffers', or one the
+/// patch planner changed: band buffers, longer lifetimes).
+ArenaPlan planAssignment(const std::vector<OpId> &order,
+                         BufferAssignment assignment,
+                         const PlannerOptions &options);
+
+/// planArenaOverlapped's search from `plain` (a plan of `order` whose
+/// assignment it keeps), tying only pairs whose step is not marked in
+/// `noTie`; `bound` is a lower bound on any such plan's arena.
+Expected<ArenaPlan>
+addOverlaps(const Graph &graph, const std::vector<OpId> &order,
+            const std::vector<std::optional<OpAccess>> &accesses,
+            ArenaPlan plain, int64_t bound, const std::vector<char> &noTie,
+            const PlannerOptions &options);
 
 } // namespace dnp::cost::detail
 

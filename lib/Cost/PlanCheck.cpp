@@ -36,6 +36,9 @@ struct Facts {
   std::vector<char> familyPinned;
 };
 
+Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
+                  const PatchPlan &p, Facts &f);
+
 Expected<Facts> deriveFacts(const Graph &graph, const std::vector<OpId> &order,
                             const ArenaPlan &plan) {
   if (Status s = checkOrder(graph, order); !s)
@@ -80,6 +83,9 @@ Expected<Facts> deriveFacts(const Graph &graph, const std::vector<OpId> &order,
     }
     f.familyLast[f.owner[t]] = std::max(f.familyLast[f.owner[t]], f.last[t]);
   }
+  if (plan.patch)
+    if (Status s = applyPatch(graph, order, *plan.patch, f); !s)
+      return s;
   return f;
 }
 
@@ -99,6 +105,102 @@ std::string placed(const Graph &graph, const Facts &f, const ArenaPlan &plan,
                    TensorId t) {
   int64_t off = plan.tensorOffset[t];
   return name(graph, t) + " [" + str(off) + ", " + str(off + f.size[t]) + ")";
+}
+
+/// The input rows output rows `out` of `a` read, by enumerating every tap
+/// (PatchPeak's inputRows uses a closed form per row).
+RowRange tapHull(const Access &a, RowRange out) {
+  RowRange hull{0, 0};
+  bool any = false;
+  for (int64_t r = out.begin; r < out.end; ++r)
+    for (int64_t t = 0; t < a.kH; ++t) {
+      int64_t row = r * a.strideH - a.padTop + t * a.dilH;
+      if (row < 0 || row >= a.inH)
+        continue;
+      hull.begin = any ? std::min(hull.begin, row) : row;
+      hull.end = any ? std::max(hull.end, row + 1) : row + 1;
+      any = true;
+    }
+  return hull;
+}
+
+/// A plan's patch (ArenaPlan::patch) applied to the facts: its band
+/// buffers' sizes, the segment input live to its last step and its output
+/// from its first, after checking the segment against the graph: a chain
+/// of single-input window ops at consecutive steps whose intermediates have
+/// one reader and no view, and band buffers that hold the most rows any
+/// band needs (taps enumerated band by band).
+Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
+                  const PatchPlan &p, Facts &f) {
+  const int n = static_cast<int>(order.size());
+  const int k = static_cast<int>(p.ops.size());
+  if (p.firstStep < 0 || p.lastStep >= n || k < 2 ||
+      p.lastStep - p.firstStep + 1 != k ||
+      static_cast<int>(p.accesses.size()) != k ||
+      static_cast<int>(p.bandBytes.size()) != k)
+    return Error{"the patch's segment (steps " + str(p.firstStep) + ".." +
+                 str(p.lastStep) + ", " + str(k) + " ops, " +
+                 str(p.accesses.size()) + " accesses, " +
+                 str(p.bandBytes.size()) +
+                 " band buffers) is not a range of the order's " + str(n) +
+                 " steps with one access and buffer per op"};
+  for (int i = 0; i < k; ++i) {
+    const OpId o = p.ops[i];
+    const std::string what = "patch op '" + graph.op(o).name + "'";
+    if (order[p.firstStep + i] != o)
+      return Error{what + " is not at step " + str(p.firstStep + i)};
+    if (graph.opInputs(o).size() != 1 || graph.opOutputs(o).size() != 1)
+      return Error{what + " does not stream one input into one output"};
+    const Access &a = p.accesses[i];
+    const TensorId in = graph.opInputs(o)[0], out = graph.opOutputs(o)[0];
+    if (a.kind != Access::Window || a.inBytes() != f.size[in] ||
+        a.outBytes() != f.size[out])
+      return Error{what + ": its access (" + str(a.inBytes()) + " -> " +
+                   str(a.outBytes()) + " bytes) is not a window over " +
+                   name(graph, in) + " (" + str(f.size[in]) + ") into " +
+                   name(graph, out) + " (" + str(f.size[out]) + ")"};
+    if (i > 0 && in != graph.opOutputs(p.ops[i - 1])[0])
+      return Error{what + " does not read the previous op's output"};
+    if (i + 1 < k) {
+      if (graph.consumers(out).size() != 1 ||
+          graph.tensor(out).kind != TensorKind::Activation)
+        return Error{what + ": its output " + name(graph, out) +
+                     " has other readers or is a model output"};
+      for (size_t t = 0; t < f.owner.size(); ++t)
+        if (static_cast<TensorId>(t) != out && f.owner[t] == out)
+          return Error{what + ": its output " + name(graph, out) +
+                       " has a view, which a band buffer cannot hold"};
+    }
+  }
+  const Access &last = p.accesses.back();
+  if (p.tiles < 2 || p.tiles > last.outH)
+    return Error{"the patch has " + str(p.tiles) + " tiles for " +
+                 str(last.outH) + " output rows"};
+  std::vector<int64_t> maxRows(k, 0);
+  for (RowRange band : outputBands(last.outH, p.tiles)) {
+    RowRange r = band;
+    for (int i = k - 1; i >= 0; --i) {
+      maxRows[i] = std::max(maxRows[i], r.size());
+      r = tapHull(p.accesses[i], r);
+    }
+  }
+  for (int i = 0; i < k; ++i) {
+    const Access &a = p.accesses[i];
+    const int64_t need =
+        i + 1 < k ? maxRows[i] * a.outW * a.outC * a.outElemBytes : 0;
+    if (p.bandBytes[i] != need)
+      return Error{"patch op '" + graph.op(p.ops[i]).name + "' has a " +
+                   str(p.bandBytes[i]) + "-byte band buffer; its bands need " +
+                   str(need) + " bytes (" + str(maxRows[i]) + " rows)"};
+  }
+  for (int i = 0; i + 1 < k; ++i)
+    f.size[graph.opOutputs(p.ops[i])[0]] = p.bandBytes[i];
+  const TensorId in = graph.opInputs(p.ops.front())[0];
+  const TensorId out = graph.opOutputs(p.ops.back())[0];
+  f.last[in] = std::max(f.last[in], p.lastStep);
+  f.familyLast[f.owner[in]] = std::max(f.familyLast[f.owner[in]], p.lastStep);
+  f.first[out] = std::min(f.first[out], p.firstStep);
+  return Status::success();
 }
 
 /// Every arena tensor inside [0, arenaBytes), views at their source's
@@ -277,6 +379,10 @@ Status dnp::cost::checkOverlappedPlan(
                    "': the op has no access"};
     if (pairOf[p.op] >= 0)
       return Error{"op '" + graph.op(p.op).name + "' has two overlaps"};
+    if (plan.patch && std::find(plan.patch->ops.begin(), plan.patch->ops.end(),
+                                p.op) != plan.patch->ops.end())
+      return Error{"op '" + graph.op(p.op).name +
+                   "' runs in bands (the patch) but has an overlap"};
     pairOf[p.op] = static_cast<int>(k);
     if (Status s =
             checkPairFacts(graph, order, *f, plan, memory, p, *accesses[p.op]);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AccessBuilders.h"
+#include "ChainBuilder.h"
 #include "TestGraphs.h"
 
 #include "dnp/Cost/GraphBuilder.h"
@@ -30,108 +31,6 @@ constexpr int64_t kInBase = 100000;
 //===----------------------------------------------------------------------===//
 // overlappedPeak
 //===----------------------------------------------------------------------===//
-
-/// A chain built layer by layer with the access of every op worked out
-/// from the same shapes the builder uses.
-class Chain {
-public:
-  Chain(int64_t h, int64_t w, int64_t c, int64_t elemBytes)
-      : b_(g_, elemBytes), elem_(elemBytes), h_(h), w_(w), c_(c) {
-    GroupId in = b_.group("in", c, /*prunable=*/false);
-    last_ = b_.input("x", Shape{1, h, w, Poly::group(in)});
-  }
-
-  int64_t h() const { return h_; }
-  int64_t w() const { return w_; }
-
-  /// conv2d (cout > 0), else depthwise; max pooling with `pool`.
-  void layer(const Window &win, int64_t cout, bool pool, Access flags) {
-    std::string name = "l" + std::to_string(accesses_.size());
-    if (pool)
-      b_.maxPool2d(name, last_, win);
-    else if (cout > 0)
-      b_.conv2d(name, last_, Poly::group(b_.group(name, cout)), win);
-    else
-      b_.depthwiseConv2d(name, last_, win);
-    const Shape *out = b_.shape(name);
-    ASSERT_NE(out, nullptr);
-    Access a = flags;
-    if (a.kind != Access::None)
-      a.kind = Access::Window;
-    a.perChannel = a.kind == Access::Window && cout <= 0;
-    a.pixelBuffer = a.pixelBuffer && a.kind == Access::Window;
-    a.inH = h_, a.inW = w_, a.inC = c_;
-    a.outH = out->h, a.outW = out->w, a.outC = cout > 0 ? cout : c_;
-    a.kH = win.kh, a.kW = win.kw, a.strideH = win.sh, a.strideW = win.sw;
-    a.dilH = win.dh, a.dilW = win.dw;
-    a.padTop = win.padTop, a.padLeft = win.padLeft;
-    step(name, a, out->h, out->w, a.outC);
-  }
-
-  /// A standalone relu: runs in place when its input dies.
-  void relu() {
-    std::string name = "l" + std::to_string(accesses_.size());
-    b_.relu(name, last_);
-    step(name, elementwise(h_, w_, c_, elem_, elem_), h_, w_, c_);
-  }
-
-  /// Global pooling, a flatten (a view: no access) and a dense layer.
-  void head(int64_t classes, Access flags) {
-    std::string gap = "l" + std::to_string(accesses_.size());
-    b_.globalAvgPool2d(gap, last_);
-    Access a = test::window(h_, w_, c_, c_, 1, 1, 0, elem_);
-    a.kH = h_, a.kW = w_, a.outH = a.outW = 1;
-    a.perChannel = true;
-    a.reverse = flags.reverse, a.pixelBuffer = flags.pixelBuffer;
-    step(gap, a, 1, 1, c_);
-    std::string flat = "l" + std::to_string(accesses_.size());
-    b_.flatten(flat, last_);
-    accesses_.push_back(std::nullopt);
-    last_ = flat;
-    std::string fc = "l" + std::to_string(accesses_.size());
-    b_.dense(fc, last_, Poly::group(b_.group(fc, classes)));
-    Access d = dense(c_, classes, elem_);
-    d.reverse = flags.reverse, d.pixelBuffer = flags.pixelBuffer;
-    step(fc, d, 1, 1, classes);
-  }
-
-  /// A residual add of the last tensor and `other` (no access: two
-  /// inputs), in place into the last tensor when it dies.
-  void add(const std::string &other) {
-    std::string name = "l" + std::to_string(accesses_.size());
-    b_.add(name, last_, other, 0);
-    accesses_.push_back(std::nullopt);
-    last_ = name;
-  }
-
-  /// Marks the last tensor as the model output and verifies the graph.
-  Graph &finish() {
-    b_.markOutput(last_);
-    Status s = b_.status();
-    EXPECT_TRUE(s.ok()) << s.message();
-    s = g_.verify();
-    EXPECT_TRUE(s.ok()) << s.message();
-    return g_;
-  }
-
-  const std::vector<std::optional<OpAccess>> &accesses() const {
-    return accesses_;
-  }
-
-private:
-  void step(const std::string &name, Access a, int64_t h, int64_t w,
-            int64_t c) {
-    a.inElemBytes = a.outElemBytes = elem_;
-    accesses_.push_back(OpAccess{0, a});
-    last_ = name, h_ = h, w_ = w, c_ = c;
-  }
-
-  Graph g_;
-  GraphBuilder b_;
-  int64_t elem_, h_, w_, c_;
-  std::string last_;
-  std::vector<std::optional<OpAccess>> accesses_;
-};
 
 TEST(AccessPeak, HandChain) {
   // x 8x8x4 int8 (256 B, model input) -> 3x3 conv to 8 channels (A,

@@ -12,8 +12,10 @@
 #define DNP_COST_ARENAPLAN_H
 
 #include "dnp/Cost/Liveness.h"
+#include "dnp/Cost/PatchPeak.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,11 @@ struct ArenaPlan {
   /// Input/output pairs placed over each other; empty for every planner
   /// but planArenaOverlapped, and checkPlan allows none.
   std::vector<OverlapPlacement> overlaps;
+  /// The segment run in bands (planArenaPatched, PatchPlan.h): its
+  /// intermediates hold band buffers of patch->bandBytes, its input lives
+  /// to its last step and its output from its first. Nothing for every
+  /// other planner.
+  std::optional<PatchPlan> patch;
 
   /// arenaBytes / peakBytes (1 when the plan is optimal).
   double overhead() const {
@@ -79,7 +86,9 @@ Expected<ArenaPlan> planArenaTflm(const Graph &graph,
 /// Verifies a plan from the graph alone (not from plan.assignment): every
 /// arena tensor lies inside [0, arenaBytes); two tensors live at the same
 /// step overlap only when they are views of one another or the in-place
-/// input and output of that step's op, and then at the same offset.
+/// input and output of that step's op, and then at the same offset. A
+/// plan with a patch is checked with its band buffers and lifetimes
+/// (PatchPlan.h: checkPatchFacts).
 Status checkPlan(const Graph &graph, const std::vector<OpId> &order,
                  const ArenaPlan &plan, const MemoryOptions &memory = {});
 

@@ -9,7 +9,8 @@
 // the halo), and every op computes just those rows into a band buffer that
 // the next op reads.
 //
-// Memory model (an analysis figure: no lowering runs bands yet). For a
+// Memory model (planArenaPatched places it, PatchPlan.h; the arena
+// lowering runs it). For a
 // segment of consecutive steps s0..s1 of an order, ops o_1..o_k, input T_0
 // (o_1's input) and output T_k (o_k's):
 //  * T_0 lives through the whole segment (every band reads it), T_k is
@@ -59,11 +60,20 @@ RowRange inputRows(const Access &a, RowRange out);
 /// [floor(j*H/tiles), floor((j+1)*H/tiles)).
 std::vector<RowRange> outputBands(int64_t rows, int64_t tiles);
 
+/// The output rows each op of a chain computes in each of `tiles` bands of
+/// the last op's rows: result[j][i] for band j and op i (chain[i] reads
+/// chain[i-1]'s output rows, as checkPatchSegment requires). Op i computes
+/// exactly the rows op i+1 reads in that band (inputRows).
+std::vector<std::vector<RowRange>> bandRows(const std::vector<Access> &chain,
+                                            int64_t tiles);
+
 /// One segment run in bands, measured.
 struct PatchPlan {
   /// Steps s0..s1 of the order (inclusive) and their ops.
   int firstStep = -1, lastStep = -1;
   std::vector<OpId> ops;
+  /// Their Window accesses with row geometry (the patch analysis's).
+  std::vector<Access> accesses;
   int64_t tiles = 0;
   /// Rows each op computes per band, summed over bands, and its band
   /// buffer (rows x row bytes; 0 for the last op, which writes T_k).
