@@ -234,13 +234,14 @@ int64_t storedElementBytes(Value v) {
 } // namespace
 
 std::optional<Access>(::dnp::kernelAccess)(Operation *op,
-                                           std::optional<KernelBlocks> blocks) {
+                                           std::optional<KernelBlocks> blocks,
+                                           bool rows) {
   if (op->getNumOperands() == 0 || op->getNumResults() == 0 ||
       !isa<ShapedType>(op->getOperand(0).getType()) ||
       !isa<ShapedType>(op->getResult(0).getType()))
     return std::nullopt;
   return AccessBuilder(storedElementBytes(op->getOperand(0)),
-                       storedElementBytes(op->getResult(0)), blocks)
+                       storedElementBytes(op->getResult(0)), blocks, rows)
       .build(op);
 }
 

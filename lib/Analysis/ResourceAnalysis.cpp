@@ -154,14 +154,20 @@ FailureOr<ResourceSummary>
     summary.overlappedPlan = summary.plan;
   }
   // Patch-based execution of one segment, on top of the overlaps (the
-  // other steps keep their overlapped bytes). A failure is a bug as above.
+  // other steps keep their overlapped bytes), or of the layer-by-layer
+  // plan with overlap off. A failure is a bug as above.
   {
+    const std::vector<cost::OpId> &order = summary.schedule.best.order;
     std::vector<int64_t> stepBytes;
-    for (const cost::OverlapStep &s : summary.overlapped.steps)
-      stepBytes.push_back(s.liveBytes);
-    if (stepBytes.size() == summary.schedule.best.order.size()) {
+    if (options.overlap)
+      for (const cost::OverlapStep &s : summary.overlapped.steps)
+        stepBytes.push_back(s.liveBytes);
+    else
+      for (const cost::Step &s : summary.schedule.best.steps)
+        stepBytes.push_back(s.liveBytes);
+    if (stepBytes.size() == order.size()) {
       auto patch = cost::bestPatchPlan(
-          g, summary.schedule.best.order,
+          g, order,
           accessPatterns(summary.graph, summary.kernels, /*rows=*/true),
           stepBytes, options.maxPatchMacRatio, memory);
       if (patch)
@@ -169,6 +175,23 @@ FailureOr<ResourceSummary>
       else
         func.emitWarning() << "patch-based analysis (internal error): "
                            << patch.message();
+    }
+    if (summary.patch && options.patch) {
+      // Without overlap, no op's access allows a tie.
+      const std::vector<std::optional<cost::OpAccess>> ties =
+          options.overlap
+              ? accesses
+              : std::vector<std::optional<cost::OpAccess>>(accesses.size());
+      auto patched =
+          cost::planArenaPatched(g, order, ties, *summary.patch, memory);
+      cost::Status ok = patched.status();
+      if (patched)
+        ok = cost::checkOverlappedPlan(g, order, *patched, ties, memory);
+      if (!ok)
+        func.emitWarning() << "patch-based arena planning (internal error): "
+                           << ok.message() << "; compiling without bands";
+      else if (patched->arenaBytes < summary.compiledPlan().arenaBytes)
+        summary.patchedPlan = std::move(*patched);
     }
   }
   auto resources =
@@ -252,7 +275,8 @@ llvm::json::Value patchJson(const cost::Graph &g, const ResourceSummary &s) {
                             {"tiles", s.patch->tiles},
                             {"segment_bytes", s.patch->segmentBytes},
                             {"peak_bytes", s.patch->peakBytes},
-                            {"extra_macs", s.patch->extraMacs}};
+                            {"extra_macs", s.patch->extraMacs},
+                            {"compiled", s.patchedPlan.has_value()}};
 }
 } // namespace
 
@@ -279,16 +303,24 @@ llvm::json::Object (::dnp::resourceReportJson)(func::FuncOp func,
       {"cycles", s.resources.cycles},
       {"latency_ms", s.resources.latencyMs}};
   llvm::json::Array ops;
+  const cost::ArenaPlan &compiled = s.compiledPlan();
   for (const cost::OpResources &r : s.resources.ops) {
     const cost::Op &op = g.op(r.op);
     cost::TensorId out = g.findTensor(op.outputs.front());
-    ops.push_back(
-        llvm::json::Object{{"name", op.name},
-                           {"type", op.type},
-                           {"macs", r.macs},
-                           {"params", r.params},
-                           {"output_bytes", g.tensorBytes(out)},
-                           {"offset", s.compiledPlan().tensorOffset[out]}});
+    // The bytes its output takes in the arena: a band buffer's in a
+    // segment run in bands, else the tensor's.
+    int64_t buffer = g.tensorBytes(out);
+    if (compiled.patch)
+      for (size_t i = 0; i + 1 < compiled.patch->ops.size(); ++i)
+        if (compiled.patch->ops[i] == r.op)
+          buffer = compiled.patch->bandBytes[i];
+    ops.push_back(llvm::json::Object{{"name", op.name},
+                                     {"type", op.type},
+                                     {"macs", r.macs},
+                                     {"params", r.params},
+                                     {"output_bytes", g.tensorBytes(out)},
+                                     {"buffer_bytes", buffer},
+                                     {"offset", compiled.tensorOffset[out]}});
   }
   llvm::json::Array groups;
   for (size_t i = 0; i < g.numGroups(); ++i)
@@ -382,12 +414,13 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
                      "peak SRAM, overlapped (analysis)",
                      (long long)s.overlapped.peakBytes,
                      ofPmu(s.overlapped.peakBytes));
-  os << llvm::format(
-      "  %-34s %12lld B (%.3fx PMU)%s\n", "arena, overlapped (planned)",
-      (long long)s.overlappedPlan.arenaBytes,
-      ofPmu(s.overlappedPlan.arenaBytes), s.overlap ? ", compiled" : "");
+  os << llvm::format("  %-34s %12lld B (%.3fx PMU)%s\n",
+                     "arena, overlapped (planned)",
+                     (long long)s.overlappedPlan.arenaBytes,
+                     ofPmu(s.overlappedPlan.arenaBytes),
+                     s.overlap && !s.patchedPlan ? ", compiled" : "");
   if (!s.patch) {
-    os << llvm::format("  %-34s %12s\n", "peak SRAM, patch-based (analysis)",
+    os << llvm::format("  %-34s %12s\n", "peak SRAM, patch-based",
                        "none lower");
     return;
   }
@@ -397,9 +430,13 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
                                   : 0.0;
   os << llvm::format("  %-34s %12lld B (%.3fx PMU): %s..%s in %lld bands, "
                      "+%lld MACs (%.1f%%)\n",
-                     "peak SRAM, patch-based (analysis)",
-                     (long long)p.peakBytes, ofPmu(p.peakBytes),
-                     g.op(p.ops.front()).name.c_str(),
+                     "peak SRAM, patch-based", (long long)p.peakBytes,
+                     ofPmu(p.peakBytes), g.op(p.ops.front()).name.c_str(),
                      g.op(p.ops.back()).name.c_str(), (long long)p.tiles,
                      (long long)p.extraMacs, extra);
+  if (s.patchedPlan)
+    os << llvm::format("  %-34s %12lld B (%.3fx PMU), compiled\n",
+                       "arena, patch-based (planned)",
+                       (long long)s.patchedPlan->arenaBytes,
+                       ofPmu(s.patchedPlan->arenaBytes));
 }

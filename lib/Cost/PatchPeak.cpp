@@ -90,6 +90,14 @@ Status dnp::cost::checkPatchSegment(
                           "access");
     if (Status st = checkAccess(acc->access); !st)
       return segmentError(graph, op, st.message());
+    // The band loop computes each band's rows from its ends (the lowering's
+    // arithmetic), which needs undilated rows that each read some input.
+    const Access &w = acc->access;
+    if (w.dilH != 1)
+      return segmentError(graph, op,
+                          "is dilated " + str(w.dilH) + "x along rows");
+    if (w.padTop >= w.kH || (w.outH - 1) * w.strideH - w.padTop >= w.inH)
+      return segmentError(graph, op, "has output rows that read only padding");
     if (graph.opInputs(op).size() != 1 || graph.opOutputs(op).size() != 1)
       return segmentError(graph, op,
                           "does not stream one input into one output");

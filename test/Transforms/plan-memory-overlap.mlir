@@ -4,15 +4,18 @@
 // (#dnp.blocks); --convert-dnp-to-arena accepts exactly such placements
 // (errors in test/Conversion/Arena/overlap-errors.mlir).
 //
-// RUN: dnp-opt %s --dnp-plan-memory | FileCheck %s --check-prefix=B44
-// RUN: dnp-opt %s "--dnp-plan-memory=output-block=2 pixel-block=2" | FileCheck %s --check-prefix=B22
-// RUN: dnp-opt %s --dnp-plan-memory=overlap=false | FileCheck %s --check-prefix=OFF
-// RUN: dnp-opt %s "--dnp-plan-memory=output-block=2 pixel-block=2" "--convert-dnp-to-arena=output-block=2 pixel-block=2" -o /dev/null
+// Without bands (patch=false): this chain would run band by band
+// (plan-memory-patch.mlir tests that).
+// RUN: dnp-opt %s --dnp-plan-memory=patch=false | FileCheck %s --check-prefix=B44
+// RUN: dnp-opt %s "--dnp-plan-memory=output-block=2 pixel-block=2 patch=false" | FileCheck %s --check-prefix=B22
+// RUN: dnp-opt %s "--dnp-plan-memory=overlap=false patch=false" | FileCheck %s --check-prefix=OFF
+// RUN: dnp-opt %s "--dnp-plan-memory=output-block=2 pixel-block=2 patch=false" "--convert-dnp-to-arena=output-block=2 pixel-block=2" -o /dev/null
+// RUN: dnp-opt %s --dnp-plan-memory=patch=false --convert-dnp-to-arena -o /dev/null
 // RUN: dnp-opt %s --dnp-plan-memory --convert-dnp-to-arena -o /dev/null
 // Planned with 4 x 4 blocks (b 112 B below a), lowered with 2 x 2, whose
 // order needs 136 B: the lowering runs the recorded blocks for b (each
 // layer function states the blocks its kernel ran), its own for a.
-// RUN: dnp-opt %s --dnp-plan-memory "--convert-dnp-to-arena=output-block=2 pixel-block=2" | FileCheck %s --check-prefix=RECORDED
+// RUN: dnp-opt %s --dnp-plan-memory=patch=false "--convert-dnp-to-arena=output-block=2 pixel-block=2" | FileCheck %s --check-prefix=RECORDED
 // RECORDED: func.func private @dnp_chain_l0_conv2d() attributes {dnp.blocks = #dnp.blocks<pixels = 2, channels = 2>
 // RECORDED: func.func private @dnp_chain_l1_conv2d() attributes {dnp.blocks = #dnp.blocks<pixels = 4, channels = 4>
 // RUN: not dnp-opt %s --dnp-plan-memory=pixel-block=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD

@@ -1,24 +1,24 @@
-// --dnp-plan-memory=overlap=false schedules like --dnp-schedule, then records
+// --dnp-plan-memory="overlap=false patch=false" schedules like --dnp-schedule, then records
 // the layer-by-layer arena plan: #dnp.slot<step, offset, size> on every
 // activation op and tensor argument and #dnp.cost<sram, flash, macs,
 // cycles> on the function. (The default, overlapped outputs, is
 // plan-memory-overlap.mlir.)
 //
-// RUN: dnp-opt %s --dnp-plan-memory=overlap=false | FileCheck %s
-// RUN: dnp-opt %s --dnp-plan-memory="exclude-input=true overlap=false" | FileCheck %s --check-prefix=NOIN
+// RUN: dnp-opt %s --dnp-plan-memory="overlap=false patch=false" | FileCheck %s
+// RUN: dnp-opt %s --dnp-plan-memory="exclude-input=true overlap=false patch=false" | FileCheck %s --check-prefix=NOIN
 // Independent check of every slot (lifetimes from the IR, no overlap of
 // simultaneously live tensors except views and in-place results, top of the
 // arena == the hand-derived PMU):
-// RUN: dnp-opt %s --dnp-plan-memory=overlap=false -o %t.plan.mlir
+// RUN: dnp-opt %s --dnp-plan-memory="overlap=false patch=false" -o %t.plan.mlir
 // RUN: %python %S/Inputs/check_slots.py %t.plan.mlir branches=1344 residual=1024
-// RUN: dnp-opt %s --dnp-plan-memory="exclude-input=true overlap=false" -o %t.noin.mlir
+// RUN: dnp-opt %s --dnp-plan-memory="exclude-input=true overlap=false patch=false" -o %t.noin.mlir
 // RUN: %python %S/Inputs/check_slots.py %t.noin.mlir branches=1280 residual=1024 --no-input
 // The example models (PMUs derived in test/Analysis/example-resources.test).
-// RUN: dnp-opt %dnp_src/examples/vgg_fmnist.mlir --dnp-plan-memory=overlap=false -o %t.vgg.mlir
+// RUN: dnp-opt %dnp_src/examples/vgg_fmnist.mlir --dnp-plan-memory="overlap=false patch=false" -o %t.vgg.mlir
 // RUN: %python %S/Inputs/check_slots.py %t.vgg.mlir model=100352
-// RUN: dnp-opt %dnp_src/examples/dscnn_fmnist.mlir --dnp-plan-memory=overlap=false -o %t.dscnn.mlir
+// RUN: dnp-opt %dnp_src/examples/dscnn_fmnist.mlir --dnp-plan-memory="overlap=false patch=false" -o %t.dscnn.mlir
 // RUN: %python %S/Inputs/check_slots.py %t.dscnn.mlir model=75264
-// RUN: dnp-opt %dnp_src/examples/mobilenetv2_fmnist.mlir --dnp-plan-memory=overlap=false -o %t.mbv2.mlir
+// RUN: dnp-opt %dnp_src/examples/mobilenetv2_fmnist.mlir --dnp-plan-memory="overlap=false patch=false" -o %t.mbv2.mlir
 // RUN: %python %S/Inputs/check_slots.py %t.mbv2.mlir model=112896
 // The planned example still computes the same logits.
 // RUN: %python -c "import numpy as np; np.random.seed(4); np.save('%t.img.npy', np.random.rand(1, 28, 28, 1).astype(np.float32))"

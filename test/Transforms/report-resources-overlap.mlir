@@ -27,17 +27,17 @@
 // step would be above the overlapped peak without it, and places the tied
 // buffers as one rigid piece; derived by hand for each function below.
 //
-// RUN: dnp-opt %s --dnp-report-resources -o /dev/null | FileCheck %s
-// RUN: dnp-opt %s --dnp-report-resources=exclude-input=true -o /dev/null | FileCheck %s --check-prefix=NOIN
-// RUN: dnp-opt %s --dnp-report-resources="quiet=true json=-" -o /dev/null > %t.json
+// RUN: dnp-opt %s --dnp-report-resources=patch=false -o /dev/null | FileCheck %s
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch=false" -o /dev/null | FileCheck %s --check-prefix=NOIN
+// RUN: dnp-opt %s --dnp-report-resources="quiet=true json=- patch=false" -o /dev/null > %t.json
 // RUN: %python -c "import json; r = json.load(open('%t.json')); got = [(x['function'], x['totals']['pmu_bytes'], x['totals']['overlapped_pmu_bytes'], x['totals']['overlapped_arena_bytes']) for x in r]; assert got == [('chain', 2048, 1280, 1280), ('residual', 2048, 2048, 2048), ('strided', 2560, 2304, 2304)], got"
 //
 // int8: the same functions after --dnp-quantize (int8 input, int8 output;
 // the calibration values do not matter here, only the element size).
 // RUN: %python -c "import numpy as np; np.save('%t.cal.npy', np.random.default_rng(1).random((4, 8, 8, 1), dtype=np.float32))"
 // RUN: dnp-opt %s "--dnp-quantize=calibration=%t.cal.npy output-type=int8" -o %t.q.mlir
-// RUN: dnp-opt %t.q.mlir --dnp-report-resources -o /dev/null | FileCheck %s --check-prefix=INT8
-// RUN: dnp-opt %t.q.mlir --dnp-report-resources=exclude-input=true -o /dev/null | FileCheck %s --check-prefix=INT8-NOIN
+// RUN: dnp-opt %t.q.mlir --dnp-report-resources=patch=false -o /dev/null | FileCheck %s --check-prefix=INT8
+// RUN: dnp-opt %t.q.mlir "--dnp-report-resources=exclude-input=true patch=false" -o /dev/null | FileCheck %s --check-prefix=INT8-NOIN
 
 // ---------------------------------------------------------------------------
 // @chain: x 8x8x1 -> conv 3x3 pad 1 (1->4, c) -> relu (in place into c) ->

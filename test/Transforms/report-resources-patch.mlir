@@ -1,10 +1,12 @@
-// The patch-based analysis of --dnp-report-resources (dnp/Cost/PatchPeak.h):
+// The patch-based figures of --dnp-report-resources (dnp/Cost/PatchPeak.h,
+// PatchPlan.h):
 // a chain of window ops run in bands of output rows, within a budget of
 // extra MACs (patch-mac-ratio, a fraction of the model's MACs).
 //
 // RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.1" -o /dev/null | FileCheck %s --check-prefix=TEN
 // RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2" -o /dev/null | FileCheck %s --check-prefix=TWENTY
-// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 quiet=true json=-" -o /dev/null | %python -c "import json, sys; r = json.load(sys.stdin); r = r[0] if isinstance(r, list) else r; p = r['patch']; assert (p['ops'], p['tiles'], p['extra_macs'], p['peak_bytes'], r['totals']['patched_pmu_bytes']) == (['conv2d_0', 'conv2d_1', 'max_pool2d_2'], 4, 1728, 1024, 1024), p; print('ok')" | FileCheck %s --check-prefix=JSON
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 quiet=true json=-" -o /dev/null | %python -c "import json, sys; r = json.load(sys.stdin); r = r[0] if isinstance(r, list) else r; p = r['patch']; assert (p['ops'], p['tiles'], p['extra_macs'], p['peak_bytes'], r['totals']['patched_pmu_bytes'], r['totals']['compiled_arena_bytes'], p['compiled']) == (['conv2d_0', 'conv2d_1', 'max_pool2d_2'], 4, 1728, 1024, 1024, 1024, True), p; print('ok')" | FileCheck %s --check-prefix=JSON
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 patch=false" -o /dev/null | FileCheck %s --check-prefix=NOPATCH
 // RUN: not dnp-opt %s --dnp-report-resources=patch-mac-ratio=-1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 //
 // x 8x8x1 (outside the arena) -> c1 conv 3x3 pad 1 (4 ch, 1024 B f32) ->
@@ -22,8 +24,15 @@
 //    256) = 1024 = 0.5x PMU. c1 computes 14 of its 8 rows: 6 x 8 x 4 x 9 =
 //    1728 extra MACs of 11,520 (15%), within 20%.
 // TEN: peak SRAM, overlapped (analysis) 1168 B (0.570x PMU)
-// TEN: peak SRAM, patch-based (analysis) none lower
-// TWENTY: peak SRAM, patch-based (analysis) 1024 B (0.500x PMU): conv2d_0..max_pool2d_2 in 4 bands, +1728 MACs (15.0%)
+// TEN: arena, overlapped (planned) 1168 B (0.570x PMU), compiled
+// TEN: peak SRAM, patch-based none lower
+// TWENTY: arena, overlapped (planned) 1168 B (0.570x PMU){{$}}
+// TWENTY: peak SRAM, patch-based 1024 B (0.500x PMU): conv2d_0..max_pool2d_2 in 4 bands, +1728 MACs (15.0%)
+// The plan that runs the bands reaches the peak; it is the compiled one
+// (patch=false: the overlapped plan is).
+// TWENTY: arena, patch-based (planned) 1024 B (0.500x PMU), compiled
+// NOPATCH: arena, overlapped (planned) 1168 B (0.570x PMU), compiled
+// NOPATCH-NOT: arena, patch-based
 // JSON: ok
 // BAD: error: --dnp-report-resources: patch-mac-ratio must be >= 0, got -1
 func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x4x4x4xf32> {

@@ -1,18 +1,23 @@
 // --dnp-report-resources on small functions whose numbers are derived by
-// hand below (f32: 4 bytes per element). The IR is unchanged.
+// hand below (f32: 4 bytes per element), with no segment run in bands
+// (patch=false; report-resources-patch.mlir has those). The IR is unchanged.
 //
-// RUN: dnp-opt %s --mlir-disable-threading --dnp-report-resources -o %t.mlir | FileCheck %s
+// RUN: dnp-opt %s --mlir-disable-threading --dnp-report-resources=patch=false -o %t.mlir | FileCheck %s
 // RUN: dnp-opt %s -o %t.ref.mlir
 // RUN: diff %t.ref.mlir %t.mlir
-// RUN: dnp-opt %s --dnp-report-resources=target=cortex-m7 -o /dev/null | FileCheck %s --check-prefix=M7
-// RUN: dnp-opt %s --dnp-report-resources=exclude-input=true -o /dev/null | FileCheck %s --check-prefix=NOIN
+// RUN: dnp-opt %s "--dnp-report-resources=target=cortex-m7 patch=false" -o /dev/null | FileCheck %s --check-prefix=M7
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch=false" -o /dev/null | FileCheck %s --check-prefix=NOIN
 // quiet prints nothing; json=- prints the JSON array (one report per
 // function) on stdout.
-// RUN: dnp-opt %s --dnp-report-resources=quiet=true -o /dev/null | count 0
-// RUN: dnp-opt %s --dnp-report-resources="quiet=true json=-" -o /dev/null > %t.json
+// RUN: dnp-opt %s "--dnp-report-resources=quiet=true patch=false" -o /dev/null | count 0
+// RUN: dnp-opt %s --dnp-report-resources="quiet=true json=- patch=false" -o /dev/null > %t.json
 // RUN: %python %S/Inputs/check_resource_json.py %t.json
+// With bands (the default), some of these compile patch by patch.
+// RUN: dnp-opt %s --dnp-report-resources="quiet=true json=-" -o /dev/null > %t.patch.json
+// RUN: %python %S/Inputs/check_resource_json.py %t.patch.json --layout-only
+// RUN: %python -c "import json; r = json.load(open('%t.patch.json')); assert any(x['patch'] and x['patch']['compiled'] for x in r), r"
 // json=<file> writes the same JSON (the table still goes to stdout).
-// RUN: dnp-opt %s --dnp-report-resources="json=%t.file.json" -o /dev/null | FileCheck %s --check-prefix=CHECK
+// RUN: dnp-opt %s --dnp-report-resources="json=%t.file.json patch=false" -o /dev/null | FileCheck %s --check-prefix=CHECK
 // RUN: diff %t.json %t.file.json
 
 // ---------------------------------------------------------------------------

@@ -38,9 +38,11 @@ accessPatterns(const CostGraph &graph, const KernelOptions &kernels,
 
 /// The access of `op` alone (operand 0 streamed, element sizes of the
 /// firmware: int8 storage or 4-byte f32) when its kernel runs in `blocks`;
-/// window and dense ops have none without blocks.
+/// window and dense ops have none without blocks. `rows` as for
+/// accessPatterns.
 std::optional<cost::Access> kernelAccess(mlir::Operation *op,
-                                         std::optional<KernelBlocks> blocks);
+                                         std::optional<KernelBlocks> blocks,
+                                         bool rows = false);
 
 } // namespace dnp
 

@@ -4,8 +4,10 @@
 // optimal schedule, dnp's arena plan for it, the TFLite-Micro-style
 // baseline plan over the model-file order, the optimal order's peak with
 // outputs overlapped over their inputs in the loop orders of the firmware
-// kernels and an arena plan that places them (--dnp-plan-memory records
-// it unless told not to), and flash/MACs/latency for the target. Keeping it in
+// kernels and an arena plan that places them, the segment that run in
+// bands of rows lowers the peak most and a plan that places it
+// (--dnp-plan-memory records the best of these unless told not to), and
+// flash/MACs/latency for the target. Keeping it in
 // one place guarantees that the report, the memory plan recorded in the IR and
 // the pruning report agree.
 //
@@ -19,6 +21,7 @@
 #include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Cost/OverlapPlan.h"
 #include "dnp/Cost/PatchPeak.h"
+#include "dnp/Cost/PatchPlan.h"
 #include "dnp/Cost/Resources.h"
 #include "dnp/Cost/Schedule.h"
 #include "llvm/Support/JSON.h"
@@ -42,7 +45,10 @@ struct ResourceAnalysisOptions {
   /// The compiled arena is the overlap-aware plan (else dnp's
   /// layer-by-layer plan): what --dnp-plan-memory records.
   bool overlap = true;
-  /// Extra MACs the patch-based analysis may spend, as a fraction of the
+  /// The compiled arena runs the best patch-based segment in bands when
+  /// its plan is smaller (with or without `overlap` elsewhere).
+  bool patch = true;
+  /// Extra MACs the patch-based search may spend, as a fraction of the
   /// model's.
   double maxPatchMacRatio = 0.10;
 };
@@ -65,17 +71,24 @@ struct ResourceSummary {
   /// larger than `plan`.
   cost::ArenaPlan overlappedPlan;
   /// The segment of the optimal order that, run in bands of rows, lowers
-  /// the overlapped peak most within ResourceAnalysisOptions'
-  /// maxPatchMacRatio (dnp/Cost/PatchPeak.h); nothing when none does.
-  /// Analysis only: no lowering runs bands yet.
+  /// the peak most (the overlapped peak, or with overlap off the PMU)
+  /// within ResourceAnalysisOptions' maxPatchMacRatio
+  /// (dnp/Cost/PatchPeak.h); nothing when none does.
   std::optional<cost::PatchPlan> patch;
+  /// The plan that runs `patch` in bands (dnp/Cost/PatchPlan.h), verified
+  /// by checkOverlappedPlan; only when it is smaller than the plan without
+  /// it and ResourceAnalysisOptions::patch is on.
+  std::optional<cost::ArenaPlan> patchedPlan;
   cost::ResourceReport resources;
   std::string target;
   bool overlap = true;
 
   /// The plan --dnp-plan-memory records and dnp-compile links with the
-  /// same options: overlappedPlan, or plan without overlap.
+  /// same options: patchedPlan, else overlappedPlan, or plan without
+  /// overlap.
   const cost::ArenaPlan &compiledPlan() const {
+    if (patchedPlan)
+      return *patchedPlan;
     return overlap ? overlappedPlan : plan;
   }
 };

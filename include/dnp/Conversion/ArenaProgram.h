@@ -22,13 +22,19 @@
 //       dnp/Cost/Access.h describes (the unary elementwise ops, and window
 //       and dense ops with recorded #dnp.blocks) and the distance between
 //       them is safe for that order: no input element is overwritten
-//       before its last read.
+//       before its last read;
+//  * a segment of ops with #dnp.patch runs band by band
+//    (dnp/Cost/PatchPlan.h): the results of all its ops but the last are
+//    band buffers (their slot holds the most rows a band needs), its input
+//    lives to its last step and its output from its first, and none of
+//    its ops overlaps anything.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_CONVERSION_ARENAPROGRAM_H
 #define DNP_CONVERSION_ARENAPROGRAM_H
 
 #include "dnp/Cost/Access.h"
+#include "dnp/Cost/PatchPeak.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -58,6 +64,16 @@ public:
     /// The value that owns it (views share their input's buffer).
     mlir::Value value;
   };
+  /// A segment run band by band (#dnp.patch).
+  struct Patch {
+    int64_t firstStep = 0, lastStep = 0;
+    int64_t tiles = 0;
+    /// Row geometry of each op (kernelAccess with rows).
+    std::vector<cost::Access> accesses;
+    /// rows[j][i]: the output rows op firstStep + i computes in band j
+    /// (cost::bandRows).
+    std::vector<std::vector<cost::RowRange>> rows;
+  };
   struct Step {
     mlir::Operation *op = nullptr;
     llvm::SmallVector<int, 2> reads;
@@ -82,6 +98,15 @@ public:
   /// error message; nothing when the program is sound.
   std::optional<std::string> findConflict() const;
 
+  const std::vector<Patch> &getPatches() const { return patches; }
+  /// The patch step `s` belongs to, or nullptr.
+  const Patch *patchOf(int64_t s) const {
+    for (const Patch &p : patches)
+      if (p.firstStep <= s && s <= p.lastStep)
+        return &p;
+    return nullptr;
+  }
+
   /// The buffer of an activation value (-1 when it has none).
   int bufferOf(mlir::Value v) const { return bufferIds.lookup(v) - 1; }
   const Buffer &buffer(int id) const { return buffers[id]; }
@@ -99,9 +124,13 @@ public:
 
 private:
   bool conflict(int a, int b) const;
+  /// Reads the #dnp.patch segments after the steps and lifetimes are built:
+  /// checks them and extends the lifetimes of their inputs and outputs.
+  mlir::LogicalResult buildPatches();
 
   std::vector<Buffer> buffers;
   std::vector<Step> steps;
+  std::vector<Patch> patches;
   /// 1 + buffer index (0 = none, so lookup() of a missing value is -1).
   llvm::DenseMap<mlir::Value, int> bufferIds;
 };

@@ -32,6 +32,9 @@ struct LowerToLLVMOptions {
   /// The arena overlaps outputs with dying inputs (--dnp-plan-memory's
   /// `overlap`).
   bool overlap = true;
+  /// The best segment of window ops runs band by band when that arena is
+  /// smaller (--dnp-plan-memory's `patch`).
+  bool patch = true;
 };
 
 /// dnp-plan-memory (unless the input is already planned), nothing else:

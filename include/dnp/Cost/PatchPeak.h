@@ -29,7 +29,8 @@
 //
 // A segment is eligible when every op has a Window access (Access.h) that
 // describes its rows (outH output rows of inH input rows; a 1x1 conv must
-// not be flattened into one row), o_(i+1) reads exactly o_i's output, and
+// not be flattened into one row; not dilated along rows, and every output
+// row reads some input row), o_(i+1) reads exactly o_i's output, and
 // each T_1..T_(k-1) has that one reader, is no model output and has a
 // buffer of its own (no view, no in-place result).
 //

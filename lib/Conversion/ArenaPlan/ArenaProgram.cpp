@@ -72,13 +72,14 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
   for (BlockArgument arg : func.getArguments())
     if (auto shaped = dyn_cast<ShapedType>(arg.getType()))
       quantized |= isa<quant::QuantizedType>(shaped.getElementType());
-  auto checkSlot = [&](Operation *where, Value v, int64_t offset,
-                       int64_t size) -> LogicalResult {
+  // `band`: a band buffer, whose size the segment check sets.
+  auto checkSlot = [&](Operation *where, Value v, int64_t offset, int64_t size,
+                       bool band = false) -> LogicalResult {
     int64_t bytes = tensorBytes(v.getType());
     if (bytes < 0)
       return where->emitError()
              << "arena values must be static tensors, got " << v.getType();
-    if (size != bytes)
+    if (size != bytes && !band)
       return where->emitError()
              << "dnp.slot size " << size << " does not match the " << bytes
              << " bytes of " << v.getType();
@@ -122,8 +123,13 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
     int64_t offset = slot.getOffset();
     if (auto it = edit.offset.find(&op); it != edit.offset.end())
       offset = it->second;
-    if (failed(checkSlot(&op, result, offset, slot.getSize())))
+    auto patch = op.getAttrOfType<PatchAttr>(kPatchAttrName);
+    if (failed(checkSlot(&op, result, offset, slot.getSize(),
+                         patch && patch.getPosition() + 1 < patch.getLength())))
       return failure();
+    if (patch && op.hasAttr(kBlocksAttrName))
+      return op.emitError() << "has both dnp.patch and dnp.blocks: an op run "
+                               "in bands overlaps nothing";
 
     Step step;
     step.op = &op;
@@ -154,7 +160,7 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
       std::optional<cost::Access> access = kernelAccess(&op, blocks);
       int streamed =
           op.getNumOperands() > 0 ? p.bufferOf(resolve(op.getOperand(0))) : -1;
-      if (access && streamed >= 0 &&
+      if (!patch && access && streamed >= 0 &&
           access->inBytes() == p.buffers[streamed].size &&
           access->outBytes() == slot.getSize()) {
         step.streamed = streamed;
@@ -176,7 +182,93 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
                 "computed by dnp ops or arguments can be model outputs)";
     p.buffers[id].end = p.numSteps();
   }
+  if (failed(p.buildPatches()))
+    return failure();
   return p;
+}
+
+LogicalResult(::dnp::ArenaProgram::buildPatches)() {
+  for (int64_t s = 0; s < numSteps(); ++s) {
+    Operation *op = steps[s].op;
+    auto attr = op->getAttrOfType<PatchAttr>(kPatchAttrName);
+    if (!attr)
+      continue;
+    const int64_t length = static_cast<int64_t>(attr.getLength());
+    const int64_t tiles = static_cast<int64_t>(attr.getTiles());
+    if (attr.getPosition() != 0)
+      return op->emitError()
+             << "dnp.patch position " << attr.getPosition()
+             << " does not follow the segment's op at position "
+             << attr.getPosition() - 1 << " (the step before it)";
+    if (length < 2 || length > numSteps() - s)
+      return op->emitError()
+             << "dnp.patch length " << length
+             << ": a segment has at least 2 ops at consecutive steps, and "
+             << numSteps() - s << " steps remain from this one";
+    Patch patch;
+    patch.firstStep = s;
+    patch.lastStep = s + length - 1;
+    patch.tiles = tiles;
+    for (int64_t i = 0; i < length; ++i) {
+      Operation *o = steps[s + i].op;
+      auto a = o->getAttrOfType<PatchAttr>(kPatchAttrName);
+      if (!a || a.getPosition() != static_cast<uint64_t>(i) ||
+          a.getLength() != attr.getLength() || a.getTiles() != attr.getTiles())
+        return o->emitError() << "expected #dnp.patch<tiles = " << tiles
+                              << ", position = " << i << ", length = " << length
+                              << ">: the segment that starts at step " << s
+                              << " continues here";
+      if (!isa<Conv2DOp, DepthwiseConv2DOp, MaxPool2DOp, AvgPool2DOp>(o))
+        return o->emitError() << "only conv2d, depthwise_conv2d, max_pool2d "
+                                 "and avg_pool2d run in bands";
+      if (cast<ShapedType>(o->getOperand(0).getType()).getDimSize(0) != 1)
+        return o->emitError()
+               << "runs in bands but has a batch of "
+               << cast<ShapedType>(o->getOperand(0).getType()).getDimSize(0)
+               << " images; bands need one";
+      std::optional<cost::Access> access =
+          kernelAccess(o, KernelBlocks{1, 1}, /*rows=*/true);
+      if (!access || access->kind != cost::Access::Window)
+        return o->emitError() << "has no window access to run in bands";
+      if (i > 0 && o->getOperand(0) != steps[s + i - 1].op->getResult(0))
+        return o->emitError() << "does not read the result of the segment's "
+                                 "previous op, which is a band buffer";
+      if (i + 1 < length && !o->getResult(0).hasOneUse())
+        return o->emitError()
+               << "writes a band buffer that more than the segment's next op "
+                  "reads (or that is returned)";
+      patch.accesses.push_back(*access);
+    }
+    const int64_t rows = patch.accesses.back().outH;
+    if (tiles < 2 || tiles > rows)
+      return steps[patch.lastStep].op->emitError()
+             << "dnp.patch tiles " << tiles << ": must lie in [2, " << rows
+             << "] for the " << rows << " output rows of the segment";
+    patch.rows = cost::bandRows(patch.accesses, tiles);
+    for (int64_t i = 0; i + 1 < length; ++i) {
+      int64_t most = 0;
+      for (const std::vector<cost::RowRange> &band : patch.rows)
+        most = std::max(most, band[i].size());
+      const cost::Access &a = patch.accesses[i];
+      const int64_t rowBytes = a.outW * a.outC * a.outElemBytes;
+      const Step &step = steps[s + i];
+      if (buffers[step.writes].size != most * rowBytes)
+        return step.op->emitError()
+               << "dnp.slot size " << buffers[step.writes].size
+               << " of a band buffer; its bands need " << most * rowBytes
+               << " bytes (" << most << " rows of " << rowBytes << ")";
+    }
+    // Every band reads the input and writes rows of the output.
+    int in = bufferOf(op->getOperand(0));
+    if (in >= 0)
+      buffers[in].end = std::max(buffers[in].end, patch.lastStep);
+    int out = steps[patch.lastStep].writes;
+    if (out >= 0)
+      buffers[out].def = std::min(buffers[out].def, patch.firstStep);
+    patches.push_back(std::move(patch));
+    s = patches.back().lastStep;
+  }
+  return success();
 }
 
 bool(::dnp::ArenaProgram::conflict)(int a, int b) const {

@@ -150,6 +150,12 @@ Window ModelLowering::window(Value input, Value output,
   w.dw = dilations[1];
   w.padTop = padding[0];
   w.padLeft = padding[2];
+  if (!band.empty()) {
+    w.rowBegin = band[0];
+    w.rowEnd = band[1];
+    w.inRowBase = band[2];
+    w.outRowBase = band[3];
+  }
   return w;
 }
 
@@ -452,13 +458,13 @@ LogicalResult ModelLowering::run() {
 
   Location loc = func.getLoc();
   moduleBuilder.setInsertionPoint(func);
-  auto arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, 1)},
-                                   moduleBuilder.getI8Type());
-  auto arenaGlobal =
-      memref::GlobalOp::create(moduleBuilder, loc, interface.arenaSymbol,
-                               moduleBuilder.getStringAttr("public"), arenaType,
-                               moduleBuilder.getUnitAttr(), /*constant=*/false,
-                               moduleBuilder.getI64IntegerAttr(16));
+  arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, 1)},
+                              moduleBuilder.getI8Type());
+  auto arenaGlobal = memref::GlobalOp::create(
+      moduleBuilder, loc, interface.arenaSymbol,
+      moduleBuilder.getStringAttr("public"), cast<MemRefType>(arenaType),
+      moduleBuilder.getUnitAttr(), /*constant=*/false,
+      moduleBuilder.getI64IntegerAttr(16));
   // The weights follow the arena, in layer order.
   lastGlobal = arenaGlobal;
 
@@ -492,42 +498,172 @@ LogicalResult ModelLowering::run() {
   // One internal function per layer (kept out of line by
   // --dnp-emit-c-interface, so the object shows each layer's code size and
   // the invoke function reads like the model).
-  unsigned layer = 0;
-  for (const ArenaProgram::Step &step : program->getSteps()) {
-    unsigned index = layer++;
+  const std::vector<ArenaProgram::Step> &steps = program->getSteps();
+  for (int64_t s = 0; s < program->numSteps(); ++s) {
+    const ArenaProgram::Step &step = steps[s];
+    unsigned index = static_cast<unsigned>(s);
+    if (const ArenaProgram::Patch *patch = program->patchOf(s)) {
+      if (failed(lowerPatch(b, *patch)))
+        return failure();
+      s = patch->lastStep;
+      continue;
+    }
     if (ArenaProgram::isView(step.op) && step.writes < 0)
       continue; // Same bytes as its input: nothing to run.
-    std::string fnName = ("dnp_" + name + "_l" + Twine(index) + "_" +
-                          step.op->getName().stripDialect())
-                             .str();
-    auto layerFn = func::FuncOp::create(step.op->getLoc(), fnName,
-                                        FunctionType::get(ctx, {}, {}));
-    layerFn.setPrivate();
-    // Local to the object (the C API is invoke/input/output).
-    layerFn->setAttr("llvm.linkage",
-                     LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
-    // The object calls no library function: LLVM must not turn a fill or
-    // a copy (pad, reshape) into a call to memset or memcpy.
-    layerFn->setAttr(
-        "passthrough",
-        ArrayAttr::get(ctx, {StringAttr::get(ctx, "no-builtins")}));
-    // The register blocks its kernel runs (what an overlapped arena
-    // placement relies on), for tests and readers of the IR.
-    if (std::optional<::dnp::KernelBlocks> blocks = blocksFor(step.op))
-      layerFn->setAttr(kBlocksAttrName,
-                       BlocksAttr::get(ctx, blocks->pixels, blocks->channels));
-    module.insert(Block::iterator(invoke), layerFn);
-    OpBuilder lb = OpBuilder::atBlockBegin(layerFn.addEntryBlock());
-    arena = memref::GetGlobalOp::create(lb, step.op->getLoc(), arenaType,
-                                        interface.arenaSymbol);
-    views.clear();
-    if (failed(lower(lb, step.op, index)))
+    func::FuncOp layerFn = layerFunction(step.op, index, {});
+    if (failed(lowerInto(layerFn, step.op, index)))
       return failure();
-    func::ReturnOp::create(lb, step.op->getLoc());
     func::CallOp::create(b, step.op->getLoc(), layerFn, ValueRange{});
   }
   Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
   func::ReturnOp::create(b, loc, zero);
+  return success();
+}
+
+func::FuncOp ModelLowering::layerFunction(Operation *op, unsigned layer,
+                                          TypeRange args) {
+  MLIRContext *ctx = module.getContext();
+  std::string fnName =
+      ("dnp_" + name + "_l" + Twine(layer) + "_" + op->getName().stripDialect())
+          .str();
+  auto layerFn = func::FuncOp::create(op->getLoc(), fnName,
+                                      FunctionType::get(ctx, args, {}));
+  layerFn.setPrivate();
+  // Local to the object (the C API is invoke/input/output).
+  layerFn->setAttr("llvm.linkage",
+                   LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  // The object calls no library function: LLVM must not turn a fill or
+  // a copy (pad, reshape) into a call to memset or memcpy.
+  layerFn->setAttr("passthrough",
+                   ArrayAttr::get(ctx, {StringAttr::get(ctx, "no-builtins")}));
+  // The register blocks its kernel runs (what an overlapped arena
+  // placement relies on), for tests and readers of the IR.
+  if (std::optional<::dnp::KernelBlocks> blocks = blocksFor(op))
+    layerFn->setAttr(kBlocksAttrName,
+                     BlocksAttr::get(ctx, blocks->pixels, blocks->channels));
+  module.insert(Block::iterator(module.lookupSymbol("dnp_" + name + "_invoke")),
+                layerFn);
+  return layerFn;
+}
+
+LogicalResult ModelLowering::lowerInto(func::FuncOp fn, Operation *op,
+                                       unsigned layer) {
+  Block *entry = fn.addEntryBlock();
+  OpBuilder lb = OpBuilder::atBlockBegin(entry);
+  arena = memref::GetGlobalOp::create(
+      lb, op->getLoc(), cast<MemRefType>(arenaType), "dnp_" + name + "_arena");
+  views.clear();
+  band.assign(entry->args_begin(), entry->args_end());
+  LogicalResult lowered = lower(lb, op, layer);
+  band.clear();
+  if (failed(lowered))
+    return failure();
+  func::ReturnOp::create(lb, op->getLoc());
+  return success();
+}
+
+namespace {
+
+/// The rows a band's ops compute, as the band loop computes them: band j of
+/// the last op's H rows is [j*H/T, (j+1)*H/T); each earlier op computes
+/// the rows from its successor's first row's first tap to its last row's
+/// last tap, clipped to the image. That is cost::bandRows for undilated
+/// windows whose every row reads some input; lowerPatch checks it.
+struct BandRowMath {
+  const std::vector<::dnp::cost::Access> &accesses;
+
+  template <typename V, typename Ops>
+  void rows(V j, int64_t tiles, Ops &ops, llvm::SmallVectorImpl<V> &begin,
+            llvm::SmallVectorImpl<V> &end) const {
+    const int64_t k = static_cast<int64_t>(accesses.size());
+    const int64_t h = accesses.back().outH;
+    begin.assign(k, V());
+    end.assign(k, V());
+    V jh = ops.mul(j, h);
+    begin[k - 1] = ops.div(jh, tiles);
+    end[k - 1] = ops.div(ops.add(jh, h), tiles);
+    for (int64_t i = k - 1; i > 0; --i) {
+      const ::dnp::cost::Access &a = accesses[i];
+      begin[i - 1] =
+          ops.max(ops.add(ops.mul(begin[i], a.strideH), -a.padTop), 0);
+      end[i - 1] = ops.min(
+          ops.add(ops.mul(end[i], a.strideH), a.kH - a.strideH - a.padTop),
+          a.inH);
+    }
+  }
+};
+
+/// BandRowMath on integers (the check).
+struct StaticOps {
+  int64_t mul(int64_t a, int64_t c) { return a * c; }
+  int64_t add(int64_t a, int64_t c) { return a + c; }
+  int64_t div(int64_t a, int64_t c) { return a / c; }
+  int64_t max(int64_t a, int64_t c) { return std::max(a, c); }
+  int64_t min(int64_t a, int64_t c) { return std::min(a, c); }
+};
+
+/// BandRowMath in the IR (the band loop).
+struct IROps {
+  KernelBuilder &k;
+  Value mul(Value a, int64_t c) { return k.mul(a, c); }
+  Value add(Value a, int64_t c) { return k.add(a, c); }
+  Value div(Value a, int64_t c) { return k.divNonNegative(a, c); }
+  Value max(Value a, int64_t c) { return k.max(a, k.index(c)); }
+  Value min(Value a, int64_t c) { return k.min(a, k.index(c)); }
+};
+
+} // namespace
+
+LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
+                                        const ArenaProgram::Patch &patch) {
+  const std::vector<ArenaProgram::Step> &steps = program->getSteps();
+  const int64_t k = patch.lastStep - patch.firstStep + 1;
+  Operation *first = steps[patch.firstStep].op;
+  Location loc = first->getLoc();
+  // The loop computes every band's rows (code, not a table in flash);
+  // they must be the plan's.
+  BandRowMath math{patch.accesses};
+  StaticOps ops;
+  for (int64_t j = 0; j < patch.tiles; ++j) {
+    SmallVector<int64_t> begin, end;
+    math.rows<int64_t>(j, patch.tiles, ops, begin, end);
+    for (int64_t i = 0; i < k; ++i)
+      if (begin[i] != patch.rows[j][i].begin || end[i] != patch.rows[j][i].end)
+        return steps[patch.firstStep + i].op->emitError()
+               << "runs in bands, but in band " << j
+               << " it must compute rows [" << patch.rows[j][i].begin << ", "
+               << patch.rows[j][i].end
+               << "), which the band loop's arithmetic gives as [" << begin[i]
+               << ", " << end[i] << ") (a dilated window, or rows that read "
+               << "only padding)";
+  }
+  SmallVector<func::FuncOp> fns;
+  Type indexType = b.getIndexType();
+  SmallVector<Type, 4> args(4, indexType);
+  for (int64_t i = 0; i < k; ++i) {
+    Operation *op = steps[patch.firstStep + i].op;
+    unsigned layer = static_cast<unsigned>(patch.firstStep + i);
+    func::FuncOp fn = layerFunction(op, layer, args);
+    if (failed(lowerInto(fn, op, layer)))
+      return failure();
+    fns.push_back(fn);
+  }
+  KernelBuilder kb(b, loc);
+  kb.loop(0, patch.tiles, 1, {}, [&](KernelBuilder &kj, Value j, ValueRange) {
+    IROps irOps{kj};
+    SmallVector<Value> begin, end;
+    math.rows<Value>(j, patch.tiles, irOps, begin, end);
+    Value zero = kj.index(0);
+    for (int64_t i = 0; i < k; ++i) {
+      // The first op reads the whole input; the last writes the whole
+      // output; every band buffer starts at its band's first row.
+      Value inBase = i > 0 ? begin[i - 1] : zero;
+      Value outBase = i + 1 < k ? begin[i] : zero;
+      func::CallOp::create(kj.builder(), loc, fns[i],
+                           ValueRange{begin[i], end[i], inBase, outBase});
+    }
+    return SmallVector<Value>();
+  });
   return success();
 }
 

@@ -41,6 +41,13 @@ struct Window {
   int64_t outH = 1, outW = 1;
   int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
   int64_t padTop = 0, padLeft = 0;
+  /// In a band of a segment run patch by patch (#dnp.patch): only output
+  /// rows [rowBegin, rowEnd) are computed, and the input's row inRowBase
+  /// and the output's row outRowBase sit at the start of their buffers
+  /// (a band buffer holds a few rows of its tensor; 0 for a whole one).
+  /// The shapes above stay the whole tensors', so the taps in range are
+  /// those of the whole image. Null outside a band (batch 1 inside).
+  mlir::Value rowBegin, rowEnd, inRowBase, outRowBase;
 };
 
 /// conv2d (and dense, a 1x1 window over its batch rows): `outChannels`

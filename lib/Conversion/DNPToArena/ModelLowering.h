@@ -53,6 +53,19 @@ public:
 private:
   mlir::LogicalResult lower(mlir::OpBuilder &b, mlir::Operation *op,
                             unsigned layer);
+  /// The internal function dnp_<name>_l<layer>_<op> that runs `op`, with
+  /// `args` as its arguments, declared before the invoke function.
+  mlir::func::FuncOp layerFunction(mlir::Operation *op, unsigned layer,
+                                   mlir::TypeRange args);
+  /// Lowers `op` into the body of `fn`.
+  mlir::LogicalResult lowerInto(mlir::func::FuncOp fn, mlir::Operation *op,
+                                unsigned layer);
+  /// A segment run band by band (#dnp.patch): a table of every band's rows
+  /// (dnp_<name>_l<first>_bands), one layer function per op taking its
+  /// rows (first, end, the input's and the output's first buffer row),
+  /// and in `invoke` (at `b`) a loop over the bands calling them in turn.
+  mlir::LogicalResult lowerPatch(mlir::OpBuilder &b,
+                                 const ArenaProgram::Patch &patch);
   /// The register blocks of `op`'s kernel (window and dense ops): its
   /// recorded #dnp.blocks (the arena plan relies on them), else
   /// kernelBlocks of the lowering's options.
@@ -103,6 +116,11 @@ private:
 
   mlir::ModuleOp module;
   mlir::func::FuncOp func;
+  /// While a layer of a patch is lowered: its layer function's arguments
+  /// (Window::rowBegin, rowEnd, inRowBase, outRowBase), which window()
+  /// puts in every window.
+  llvm::SmallVector<mlir::Value, 4> band;
+  mlir::Type arenaType;
   std::string name;
   Blocking blocking;
   bool dsp;

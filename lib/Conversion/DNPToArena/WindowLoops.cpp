@@ -48,7 +48,7 @@ void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
   SmallVector<Group> cols = groups(w.outW, w.sw, w.padLeft, w.kw, w.dw, w.inW);
   pixelBlock = std::max<int64_t>(pixelBlock, 1);
   k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
-    kn.loop(0, w.outH, 1, {}, [&](KernelBuilder &kr, Value oh, ValueRange) {
+    auto row = [&](KernelBuilder &kr, Value oh, ValueRange) {
       RowTaps taps;
       if (rows.size() == 1) {
         taps.fixed = rows.front().taps;
@@ -79,7 +79,11 @@ void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
              col.taps);
       }
       return SmallVector<Value>();
-    });
+    };
+    if (w.rowBegin)
+      kn.loop(w.rowBegin, w.rowEnd, 1, {}, row);
+    else
+      kn.loop(0, w.outH, 1, {}, row);
     return SmallVector<Value>();
   });
 }
@@ -93,9 +97,13 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
   // clamped taps keep every access in range).
   Value row =
       k.add(k.add(image, k.mul(oh, w.sh * w.inW * c)), -w.padTop * w.inW * c);
+  if (w.inRowBase) // A band buffer starts at row inRowBase.
+    row = k.sub(row, k.mul(w.inRowBase, w.inW * c));
   Value col = k.mul(ow0, w.sw * c);
   Value outImage = k.mul(n, w.outH * w.outW * outChannels);
   Value outRow = k.add(outImage, k.mul(oh, w.outW * outChannels));
+  if (w.outRowBase)
+    outRow = k.sub(outRow, k.mul(w.outRowBase, w.outW * outChannels));
   Value outCol = k.add(outRow, k.mul(ow0, outChannels));
   BlockIndices b;
   for (int64_t p = 0; p < count; ++p) {
@@ -128,8 +136,8 @@ SmallVector<Value> loopOverTaps(KernelBuilder &k, const Window &w,
 }
 
 Window asPixelRow(Window w) {
-  if (w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && w.padTop == 0 &&
-      w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW) {
+  if (!w.rowBegin && w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 &&
+      w.padTop == 0 && w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW) {
     w.inW = w.outW = w.batch * w.inH * w.inW;
     w.inH = w.outH = w.batch = 1;
   }

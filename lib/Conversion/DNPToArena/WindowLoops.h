@@ -80,8 +80,8 @@ llvm::SmallVector<mlir::Value> loopOverTaps(KernelBuilder &k, const Window &w,
                                             bool inlineTaps, TapBody body);
 
 /// A conv2d with a 1x1 kernel, unit strides and no padding as one long row
-/// of pixels (one pixel loop, blocks across image rows); other windows as
-/// they are.
+/// of pixels (one pixel loop, blocks across image rows); other windows, and
+/// every window in a band (whose rows are the band's), as they are.
 Window asPixelRow(Window w);
 
 /// `width` consecutive channels: a register block of a conv's output

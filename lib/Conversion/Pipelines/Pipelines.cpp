@@ -39,6 +39,7 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   plan.outputBlock = o.outputBlock;
   plan.pixelBlock = o.pixelBlock;
   plan.overlap = o.overlap;
+  plan.patch = o.patch;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 

@@ -5,8 +5,10 @@
 
 NM_OUTPUT is `arm-none-eabi-nm -S` of the ELF. The size of the symbol
 dnp_NAME_arena must equal the report's compiled_arena_bytes (the plan
-dnp-compile links: overlapped outputs by default) and lie between its
-overlapped_pmu_bytes and its layer-by-layer arena_bytes == pmu_bytes, and the
+dnp-compile links: overlapped outputs and a segment run in bands by
+default) and lie between its patched_pmu_bytes (the lowest peak of the
+report, never above overlapped_pmu_bytes) and its layer-by-layer
+arena_bytes == pmu_bytes, and the
 sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift,table,slope,const} and of
 the int8 requantization tables dnp_NAME_l<k>_requant_{mult,shift} must add
 up to its flash_bytes (the tables alone to its requant_bytes). Prints the numbers; exits non-zero on a mismatch.
@@ -41,13 +43,15 @@ def main():
           f"compiled_arena_bytes {totals['compiled_arena_bytes']}")
     print(f"layer by layer: arena_bytes {totals['arena_bytes']}, "
           f"pmu_bytes {totals['pmu_bytes']}; overlapped_pmu_bytes "
-          f"{totals['overlapped_pmu_bytes']}")
+          f"{totals['overlapped_pmu_bytes']}; patched_pmu_bytes "
+          f"{totals['patched_pmu_bytes']}")
     print(f"weights {flash} B in {len(weights)} symbols "
           f"({''.join(sorted(set(kinds[s] for s in weights)))}): flash_bytes {totals['flash_bytes']}")
     print(f"requantization tables {sum(requant.values())} B: "
           f"requant_bytes {totals['requant_bytes']}")
     ok = (sizes[arena] == totals["compiled_arena_bytes"]
-          and totals["overlapped_pmu_bytes"] <= sizes[arena]
+          and totals["patched_pmu_bytes"] <= totals["overlapped_pmu_bytes"]
+          and totals["patched_pmu_bytes"] <= sizes[arena]
           <= totals["arena_bytes"] == totals["pmu_bytes"]
           and flash == totals["flash_bytes"]
           and sum(requant.values()) == totals["requant_bytes"]

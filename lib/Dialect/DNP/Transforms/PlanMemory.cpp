@@ -38,6 +38,14 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
     kernels.pixelBlock = pixelBlock;
     options.kernels = kernels;
     options.overlap = overlap;
+    options.patch = patch;
+    if (!(patchMacRatio >= 0.0)) {
+      func.emitError() << "--dnp-plan-memory: patch-mac-ratio must be >= 0, "
+                          "got "
+                       << static_cast<double>(patchMacRatio);
+      return signalPassFailure();
+    }
+    options.maxPatchMacRatio = patchMacRatio;
     FailureOr<::dnp::ResourceSummary> summary =
         ::dnp::analyzeResources(func, groups, options);
     if (failed(summary))
@@ -47,13 +55,22 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
     applySchedule(func, graph, plan.order);
 
     MLIRContext *ctx = &getContext();
+    // Band buffers of a segment run in bands hold fewer bytes than their
+    // tensors.
+    llvm::DenseMap<::dnp::cost::TensorId, int64_t> bandBytes;
+    if (plan.patch)
+      for (size_t i = 0; i + 1 < plan.patch->ops.size(); ++i)
+        bandBytes[graph.graph.opOutputs(plan.patch->ops[i])[0]] =
+            plan.patch->bandBytes[i];
     auto slot = [&](Value v, uint64_t step) -> SlotAttr {
       ::dnp::cost::TensorId t = graph.tensorIds.lookup(v);
       int64_t offset = plan.tensorOffset[t];
       if (offset < 0) // Not in the arena (an excluded model input).
         return {};
-      return SlotAttr::get(ctx, step, offset,
-                           graph.graph.tensorBytes(t));
+      auto band = bandBytes.find(t);
+      return SlotAttr::get(
+          ctx, step, offset,
+          band != bandBytes.end() ? band->second : graph.graph.tensorBytes(t));
     };
     for (BlockArgument arg : func.getArguments())
       if (graph.tensorIds.count(arg))
@@ -63,7 +80,13 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
       Operation *op = graph.ops[id];
       op->setAttr(kSlotAttrName, slot(op->getResult(0), step));
       op->removeAttr(kBlocksAttrName);
+      op->removeAttr(kPatchAttrName);
     }
+    if (plan.patch)
+      for (auto [i, id] : llvm::enumerate(plan.patch->ops))
+        graph.ops[id]->setAttr(
+            kPatchAttrName,
+            PatchAttr::get(ctx, plan.patch->tiles, i, plan.patch->ops.size()));
     // The blocks each overlapped op's distance was derived for.
     for (const ::dnp::cost::OverlapPlacement &o : plan.overlaps) {
       Operation *op = graph.ops[o.op];

@@ -21,6 +21,7 @@ struct ReportResourcesPass
     options.target = target;
     options.countModelInput = !excludeInput;
     options.overlap = overlap;
+    options.patch = patch;
     if (!(patchMacRatio >= 0.0)) {
       getOperation().emitError()
           << "--dnp-report-resources: patch-mac-ratio must be >= 0, got "

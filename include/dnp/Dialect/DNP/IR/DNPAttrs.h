@@ -18,6 +18,7 @@ constexpr llvm::StringLiteral kBudgetAttrName = "dnp.budget";
 constexpr llvm::StringLiteral kCostAttrName = "dnp.cost";
 constexpr llvm::StringLiteral kSlotAttrName = "dnp.slot";
 constexpr llvm::StringLiteral kBlocksAttrName = "dnp.blocks";
+constexpr llvm::StringLiteral kPatchAttrName = "dnp.patch";
 } // namespace mlir::dnp
 
 #endif // DNP_DIALECT_DNP_IR_DNPATTRS_H

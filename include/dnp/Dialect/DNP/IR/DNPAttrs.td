@@ -119,4 +119,30 @@ def DNP_BlocksAttr : DNP_Attr<"Blocks", "blocks"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+def DNP_PatchAttr : DNP_Attr<"Patch", "patch"> {
+  let summary = "An op's place in a segment run band by band";
+  let description = [{
+    Recorded by memory planning (`dnp.patch`) on each op of the one segment
+    it runs patch by patch (include/dnp/Cost/PatchPlan.h): `length`
+    consecutive window ops (conv2d, depthwise_conv2d, pooling), the op at
+    `position` of them, run for each of `tiles` bands of the last op's
+    output rows (band j: rows [j*H/tiles, (j+1)*H/tiles)). In each band
+    every op computes the rows the next one reads (the halo is recomputed).
+    The result of every op but the last is a band buffer: its `dnp.slot`
+    size is the most rows any band needs times the bytes of a row, not the
+    tensor's size. The segment's input stays live until its last op and its
+    output is written from its first. `tiles` must lie in [2, H].
+
+    ```mlir
+    %1 = dnp.conv2d %x, %w, %b ... {dnp.patch = #dnp.patch<tiles = 4, position = 0, length = 2>,
+                                     dnp.slot = #dnp.slot<step = 0, offset = 0, size = 96>}
+    %2 = dnp.conv2d %1, ... {dnp.patch = #dnp.patch<tiles = 4, position = 1, length = 2>,
+                              dnp.slot = #dnp.slot<step = 1, offset = 96, size = 256>}
+    ```
+  }];
+  let parameters = (ins "uint64_t":$tiles, "uint64_t":$position,
+                        "uint64_t":$length);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 #endif // DNP_DIALECT_DNP_IR_DNPATTRS_TD

@@ -130,8 +130,11 @@ def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
            "The compiled arena (JSON compiled_arena_bytes, the SRAM budget "
            "line) is the overlap-aware plan, as --dnp-plan-memory's default; "
            "false: the layer-by-layer plan">,
+    Option<"patch", "patch", "bool", /*default=*/"true",
+           "The compiled arena runs the best patch-based segment in bands "
+           "when that plan is smaller, as --dnp-plan-memory's default">,
     Option<"patchMacRatio", "patch-mac-ratio", "double", /*default=*/"0.1",
-           "Extra MACs the patch-based analysis may spend on recomputed "
+           "Extra MACs the patch-based search may spend on recomputed "
            "rows, as a fraction of the model's MACs (0: no recomputation)">,
   ];
 }
@@ -180,6 +183,14 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     or Helium kernels, `output-block`, `pixel-block`) decide the blocks;
     pass the ones the lowering will get.
 
+    With `patch` (the default), the segment of window ops that run band by
+    band lowers the arena most within `patch-mac-ratio` extra MACs
+    (include/dnp/Cost/PatchPlan.h; `--dnp-report-resources` reports it as
+    "arena, patch-based (planned)") runs that way when its plan is
+    smaller: each of its ops gets `dnp.patch = #dnp.patch<tiles, position,
+    length>`, and the slots of its intermediate results hold band buffers.
+    The arena lowering runs one loop over the bands.
+
     ```mlir
     %0 = dnp.conv2d ... {dnp.slot = #dnp.slot<step = 0, offset = 3136, size = 50176>}
     ```
@@ -194,6 +205,12 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     Option<"overlap", "overlap", "bool", /*default=*/"true",
            "Place outputs partly over inputs that die at their op, in the "
            "kernels' loop orders (false: the layer-by-layer plan)">,
+    Option<"patch", "patch", "bool", /*default=*/"true",
+           "Run the best segment of window ops band by band when that "
+           "plan is smaller (false: every op on whole tensors)">,
+    Option<"patchMacRatio", "patch-mac-ratio", "double", /*default=*/"0.1",
+           "Extra MACs the banded segment may spend on recomputed rows, as "
+           "a fraction of the model's MACs">,
     Option<"outputBlock", "output-block", "int64_t", /*default=*/"4",
            "Output channels per conv/dense register block of the kernels "
            "(as --convert-dnp-to-arena's option)">,
