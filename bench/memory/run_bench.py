@@ -239,8 +239,10 @@ def segment(t):
     p = t.get("patch")
     if not p:
         return "none lowers the peak"
-    return "%s..%s (%d ops), %d bands, +%.1f%% MACs%s" % (
+    return "%s..%s (%d ops), %d bands, %s, +%.1f%% MACs%s" % (
         p["ops"][0], p["ops"][-1], len(p["ops"]), p["tiles"],
+        "halo kept (%s B moved)" % num(p["moved_bytes"])
+        if p["halo"] == "cache" else "halo recomputed",
         100.0 * p["extra_macs"] / t["macs"],
         "" if p.get("compiled") else " (not compiled: no smaller plan)")
 

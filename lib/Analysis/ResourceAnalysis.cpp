@@ -63,6 +63,18 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
 }
 } // namespace
 
+bool(::dnp::parsePatchHalo)(StringRef word, std::vector<cost::Halo> &halos) {
+  if (word == "best")
+    halos = {cost::Halo::Recompute, cost::Halo::Cache};
+  else if (word == "recompute")
+    halos = {cost::Halo::Recompute};
+  else if (word == "cache")
+    halos = {cost::Halo::Cache};
+  else
+    return false;
+  return true;
+}
+
 std::string(::dnp::targetOf)(func::FuncOp func, StringRef requested) {
   if (!requested.empty())
     return requested.str();
@@ -169,7 +181,7 @@ FailureOr<ResourceSummary>
       auto patch = cost::bestPatchPlan(
           g, order,
           accessPatterns(summary.graph, summary.kernels, /*rows=*/true),
-          stepBytes, options.maxPatchMacRatio, memory);
+          stepBytes, options.maxPatchMacRatio, options.patchHalos, memory);
       if (patch)
         summary.patch = std::move(*patch);
       else
@@ -269,14 +281,17 @@ llvm::json::Value patchJson(const cost::Graph &g, const ResourceSummary &s) {
   llvm::json::Array ops;
   for (cost::OpId o : s.patch->ops)
     ops.push_back(g.op(o).name);
-  return llvm::json::Object{{"ops", std::move(ops)},
-                            {"first_step", s.patch->firstStep},
-                            {"last_step", s.patch->lastStep},
-                            {"tiles", s.patch->tiles},
-                            {"segment_bytes", s.patch->segmentBytes},
-                            {"peak_bytes", s.patch->peakBytes},
-                            {"extra_macs", s.patch->extraMacs},
-                            {"compiled", s.patchedPlan.has_value()}};
+  return llvm::json::Object{
+      {"ops", std::move(ops)},
+      {"first_step", s.patch->firstStep},
+      {"last_step", s.patch->lastStep},
+      {"tiles", s.patch->tiles},
+      {"segment_bytes", s.patch->segmentBytes},
+      {"peak_bytes", s.patch->peakBytes},
+      {"extra_macs", s.patch->extraMacs},
+      {"halo", s.patch->halo == cost::Halo::Cache ? "cache" : "recompute"},
+      {"moved_bytes", s.patch->movedBytes},
+      {"compiled", s.patchedPlan.has_value()}};
 }
 } // namespace
 
@@ -429,11 +444,15 @@ void ::dnp::printResourceTable(llvm::raw_ostream &os, func::FuncOp func,
                                         static_cast<double>(s.resources.macs)
                                   : 0.0;
   os << llvm::format("  %-34s %12lld B (%.3fx PMU): %s..%s in %lld bands, "
-                     "+%lld MACs (%.1f%%)\n",
+                     "+%lld MACs (%.1f%%)",
                      "peak SRAM, patch-based", (long long)p.peakBytes,
                      ofPmu(p.peakBytes), g.op(p.ops.front()).name.c_str(),
                      g.op(p.ops.back()).name.c_str(), (long long)p.tiles,
                      (long long)p.extraMacs, extra);
+  if (p.halo == cost::Halo::Cache)
+    os << llvm::format(", halo rows kept (%lld B moved)",
+                       (long long)p.movedBytes);
+  os << "\n";
   if (s.patchedPlan)
     os << llvm::format("  %-34s %12lld B (%.3fx PMU), compiled\n",
                        "arena, patch-based (planned)",

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 
 using namespace dnp::cost;
 
@@ -139,7 +140,7 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
                const std::vector<std::optional<OpAccess>> &accesses,
                const std::vector<int64_t> &stepBytes,
                const BufferAssignment *assign, int firstStep, int lastStep,
-               int64_t tiles) {
+               int64_t tiles, Halo halo) {
   if (stepBytes.size() != order.size())
     return Error{"patch segment: " + str(stepBytes.size()) +
                  " step sizes for " + str(order.size()) + " steps"};
@@ -159,16 +160,30 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
 
   PatchPlan plan;
   plan.firstStep = firstStep, plan.lastStep = lastStep, plan.tiles = tiles;
+  plan.halo = halo;
   plan.ops.assign(order.begin() + firstStep, order.begin() + lastStep + 1);
   for (int i = 0; i < k; ++i)
     plan.accesses.push_back(access(i));
   plan.computedRows.assign(k, 0);
   std::vector<int64_t> maxRows(k, 0);
-  for (const std::vector<RowRange> &band : bandRows(plan.accesses, tiles))
+  std::vector<RowRange> previous(k);
+  for (const std::vector<RowRange> &band : bandRows(plan.accesses, tiles)) {
     for (int i = 0; i < k; ++i) {
-      plan.computedRows[i] += band[i].size();
+      const Access &a = access(i);
+      // Cached: the rows the previous band computed are kept (moved to
+      // the buffer's start), only the new ones computed.
+      int64_t kept = halo == Halo::Cache && i + 1 < k
+                         ? std::max<int64_t>(0, previous[i].end -
+                                                    std::max(band[i].begin,
+                                                             previous[i].begin))
+                         : 0;
+      kept = std::min(kept, band[i].size());
+      plan.computedRows[i] += band[i].size() - kept;
+      plan.movedBytes += kept * a.outW * a.outC * a.outElemBytes;
       maxRows[i] = std::max(maxRows[i], band[i].size());
+      previous[i] = band[i];
     }
+  }
   plan.bandBytes.assign(k, 0);
   for (int i = 0; i + 1 < k; ++i) {
     const Access &a = access(i);
@@ -186,10 +201,14 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
         buf.lastStep >= firstStep)
       others += buf.bytes;
   }
+  // Recomputed halos: only an op's input and output bands are live while
+  // it runs. Cached halos: every band buffer keeps rows for the next band.
   int64_t bands = 0;
   for (int i = 0; i < k; ++i)
-    bands = std::max(bands,
-                     (i > 0 ? plan.bandBytes[i - 1] : 0) + plan.bandBytes[i]);
+    bands = halo == Halo::Cache
+                ? bands + plan.bandBytes[i]
+                : std::max(bands, (i > 0 ? plan.bandBytes[i - 1] : 0) +
+                                      plan.bandBytes[i]);
   plan.segmentBytes = others + bands;
   plan.peakBytes = plan.segmentBytes;
   for (size_t s = 0; s < order.size(); ++s)
@@ -211,21 +230,20 @@ Expected<PatchPlan>
 dnp::cost::patchSegment(const Graph &graph, const std::vector<OpId> &order,
                         const std::vector<std::optional<OpAccess>> &accesses,
                         const std::vector<int64_t> &stepBytes, int firstStep,
-                        int lastStep, int64_t tiles,
+                        int lastStep, int64_t tiles, Halo halo,
                         const MemoryOptions &options) {
   Expected<BufferAssignment> assign = assignBuffers(graph, order, options);
   if (!assign)
     return assign.status();
   return measureSegment(graph, order, accesses, stepBytes, &*assign, firstStep,
-                        lastStep, tiles);
+                        lastStep, tiles, halo);
 }
 
-Expected<std::optional<PatchPlan>>
-dnp::cost::bestPatchPlan(const Graph &graph, const std::vector<OpId> &order,
-                         const std::vector<std::optional<OpAccess>> &accesses,
-                         const std::vector<int64_t> &stepBytes,
-                         double maxExtraMacRatio,
-                         const MemoryOptions &options) {
+Expected<std::optional<PatchPlan>> dnp::cost::bestPatchPlan(
+    const Graph &graph, const std::vector<OpId> &order,
+    const std::vector<std::optional<OpAccess>> &accesses,
+    const std::vector<int64_t> &stepBytes, double maxExtraMacRatio,
+    const std::vector<Halo> &halos, const MemoryOptions &options) {
   Expected<BufferAssignment> assign = assignBuffers(graph, order, options);
   if (!assign)
     return assign.status();
@@ -251,19 +269,22 @@ dnp::cost::bestPatchPlan(const Graph &graph, const std::vector<OpId> &order,
       if (!checkPatchSegment(graph, order, accesses, *assign, s0, s1))
         break;
       const int64_t rows = accesses[order[s1]]->access.outH;
-      for (int64_t tiles = 2; tiles <= rows; ++tiles) {
-        Expected<PatchPlan> plan = measureSegment(
-            graph, order, accesses, stepBytes, &*assign, s0, s1, tiles);
-        if (!plan)
-          return plan.status();
-        if (static_cast<double>(plan->extraMacs) > macBudget ||
-            plan->peakBytes >= base)
-          continue;
-        if (!best || plan->peakBytes < best->peakBytes ||
-            (plan->peakBytes == best->peakBytes &&
-             plan->extraMacs < best->extraMacs))
-          best = std::move(*plan);
-      }
+      for (int64_t tiles = 2; tiles <= rows; ++tiles)
+        for (Halo halo : halos) {
+          Expected<PatchPlan> plan = measureSegment(
+              graph, order, accesses, stepBytes, &*assign, s0, s1, tiles, halo);
+          if (!plan)
+            return plan.status();
+          if (static_cast<double>(plan->extraMacs) > macBudget ||
+              plan->peakBytes >= base)
+            continue;
+          // Lowest peak, then fewest extra MACs, then fewest moved bytes.
+          auto key = [](const PatchPlan &p) {
+            return std::make_tuple(p.peakBytes, p.extraMacs, p.movedBytes);
+          };
+          if (!best || key(*plan) < key(*best))
+            best = std::move(*plan);
+        }
     }
   return best;
 }

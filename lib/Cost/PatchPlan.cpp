@@ -38,6 +38,11 @@ Expected<ArenaPlan> dnp::cost::planArenaPatched(
                    "' writes a buffer other tensors share"};
     b.bytes = patch.bandBytes[i];
     b.bytesPoly = Poly(patch.bandBytes[i]);
+    // Cached halo rows wait in the buffer for the next band.
+    if (patch.halo == Halo::Cache) {
+      b.firstStep = patch.firstStep;
+      b.lastStep = patch.lastStep;
+    }
   }
   Buffer &in =
       assign->buffers[assign->bufferOf[graph.opInputs(patch.ops.front())[0]]];

@@ -193,8 +193,16 @@ Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
                    str(p.bandBytes[i]) + "-byte band buffer; its bands need " +
                    str(need) + " bytes (" + str(maxRows[i]) + " rows)"};
   }
-  for (int i = 0; i + 1 < k; ++i)
-    f.size[graph.opOutputs(p.ops[i])[0]] = p.bandBytes[i];
+  for (int i = 0; i + 1 < k; ++i) {
+    const TensorId band = graph.opOutputs(p.ops[i])[0];
+    f.size[band] = p.bandBytes[i];
+    // A cached halo waits in its buffer from band to band.
+    if (p.halo == Halo::Cache) {
+      f.first[band] = p.firstStep;
+      f.last[band] = p.lastStep;
+      f.familyLast[band] = p.lastStep;
+    }
+  }
   const TensorId in = graph.opInputs(p.ops.front())[0];
   const TensorId out = graph.opOutputs(p.ops.back())[0];
   f.last[in] = std::max(f.last[in], p.lastStep);

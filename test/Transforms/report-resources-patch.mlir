@@ -3,10 +3,13 @@
 // a chain of window ops run in bands of output rows, within a budget of
 // extra MACs (patch-mac-ratio, a fraction of the model's MACs).
 //
-// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.1" -o /dev/null | FileCheck %s --check-prefix=TEN
-// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2" -o /dev/null | FileCheck %s --check-prefix=TWENTY
-// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 quiet=true json=-" -o /dev/null | %python -c "import json, sys; r = json.load(sys.stdin); r = r[0] if isinstance(r, list) else r; p = r['patch']; assert (p['ops'], p['tiles'], p['extra_macs'], p['peak_bytes'], r['totals']['patched_pmu_bytes'], r['totals']['compiled_arena_bytes'], p['compiled']) == (['conv2d_0', 'conv2d_1', 'max_pool2d_2'], 4, 1728, 1024, 1024, 1024, True), p; print('ok')" | FileCheck %s --check-prefix=JSON
-// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 patch=false" -o /dev/null | FileCheck %s --check-prefix=NOPATCH
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.1 patch-halo=recompute" -o /dev/null | FileCheck %s --check-prefix=TEN
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 patch-halo=recompute" -o /dev/null | FileCheck %s --check-prefix=TWENTY
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 patch-halo=recompute quiet=true json=-" -o /dev/null | %python -c "import json, sys; r = json.load(sys.stdin); r = r[0] if isinstance(r, list) else r; p = r['patch']; assert (p['ops'], p['tiles'], p['extra_macs'], p['peak_bytes'], r['totals']['patched_pmu_bytes'], r['totals']['compiled_arena_bytes'], p['compiled']) == (['conv2d_0', 'conv2d_1', 'max_pool2d_2'], 4, 1728, 1024, 1024, 1024, True), p; print('ok')" | FileCheck %s --check-prefix=JSON
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0.2 patch-halo=recompute patch=false" -o /dev/null | FileCheck %s --check-prefix=NOPATCH
+// RUN: dnp-opt %s "--dnp-report-resources=exclude-input=true patch-mac-ratio=0" -o /dev/null | FileCheck %s --check-prefix=KEPT
+// RUN: not dnp-opt %s --dnp-report-resources=patch-halo=twice -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADHALO
+// BADHALO: error: --dnp-report-resources: patch-halo must be best, recompute or cache, got 'twice'
 // RUN: not dnp-opt %s --dnp-report-resources=patch-mac-ratio=-1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 //
 // x 8x8x1 (outside the arena) -> c1 conv 3x3 pad 1 (4 ch, 1024 B f32) ->
@@ -23,6 +26,10 @@
 //    rows, 512 B), c2 2 rows (256 B), p 256 B live: 256 + max(512, 768,
 //    256) = 1024 = 0.5x PMU. c1 computes 14 of its 8 rows: 6 x 8 x 4 x 9 =
 //    1728 extra MACs of 11,520 (15%), within 20%.
+//  * The same bands with c1's halo rows kept (patch-halo=best, the
+//    default, finds it with no MAC budget at all): both band buffers live
+//    through the segment, 256 + 512 + 256 = 1024 again, every row computed
+//    once; c1 keeps rows [1,3), [3,5), [5,7): 6 x 128 = 768 B moved.
 // TEN: peak SRAM, overlapped (analysis) 1168 B (0.570x PMU)
 // TEN: arena, overlapped (planned) 1168 B (0.570x PMU), compiled
 // TEN: peak SRAM, patch-based none lower
@@ -33,6 +40,8 @@
 // TWENTY: arena, patch-based (planned) 1024 B (0.500x PMU), compiled
 // NOPATCH: arena, overlapped (planned) 1168 B (0.570x PMU), compiled
 // NOPATCH-NOT: arena, patch-based
+// KEPT: peak SRAM, patch-based 1024 B (0.500x PMU): conv2d_0..max_pool2d_2 in 4 bands, +0 MACs (0.0%), halo rows kept (768 B moved)
+// KEPT: arena, patch-based (planned) 1024 B (0.500x PMU), compiled
 // JSON: ok
 // BAD: error: --dnp-report-resources: patch-mac-ratio must be >= 0, got -1
 func.func @chain(%x: tensor<1x8x8x1xf32>) -> tensor<1x4x4x4xf32> {

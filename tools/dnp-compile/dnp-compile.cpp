@@ -92,6 +92,11 @@ static cl::opt<bool>
                    "band by band, within 10% extra MACs (default; "
                    "--patch=false: every op on whole tensors)"),
           cl::init(true), cl::cat(category));
+static cl::opt<std::string> patchHalo(
+    "patch-halo",
+    cl::desc("rows two bands share: recompute, cache (moved within the band "
+             "buffers) or the best of both (default)"),
+    cl::init("best"), cl::cat(category));
 static cl::opt<int64_t> unroll("unroll",
                                cl::desc("unroll factor of inner loops"),
                                cl::init(4), cl::cat(category));
@@ -197,6 +202,7 @@ int main(int argc, char **argv) {
   options.unroll = unroll;
   options.overlap = overlap;
   options.patch = patch;
+  options.patchHalo = patchHalo;
   options.indexBitwidth = 32;
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";

@@ -106,6 +106,32 @@ TEST(PatchPeakHand, ChainInTwoBands) {
   EXPECT_EQ(plan->extraMacs, 576);
 }
 
+// Cached halos, same bands: c1 computes each row once (3 + 2 + 2 + 1), and
+// keeps rows [1,3), [3,5), [5,7) from band to band (2 rows x 32 B each
+// time: 192 B moved); c2's bands share no rows. Its buffers live through
+// the segment: 128 + 128 + 64 = 320, here no more than recomputing.
+TEST(PatchPeakHand, CachedHaloComputesEveryRowOnce) {
+  HandChain net;
+  std::vector<int64_t> steps = net.stepBytes();
+  Expected<PatchPlan> plan = patchSegment(
+      net.graph(), net.order(), net.accesses(), steps, 0, 2, 4, Halo::Cache);
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  EXPECT_EQ(plan->computedRows, (std::vector<int64_t>{8, 8, 4}));
+  EXPECT_EQ(plan->bandBytes, (std::vector<int64_t>{128, 64, 0}));
+  EXPECT_EQ(plan->extraMacs, 0);
+  EXPECT_EQ(plan->movedBytes, 192);
+  EXPECT_EQ(plan->peakBytes, 320);
+  // With both halos allowed and no MAC budget, the search takes it: the
+  // same peak as recomputing (SearchRespectsTheMacBudget), no extra MACs.
+  Expected<std::optional<PatchPlan>> best =
+      bestPatchPlan(net.graph(), net.order(), net.accesses(), steps, 0.0,
+                    {Halo::Recompute, Halo::Cache});
+  ASSERT_TRUE(best.ok() && best->has_value()) << best.message();
+  EXPECT_EQ((*best)->halo, Halo::Cache);
+  EXPECT_EQ((*best)->peakBytes, 320);
+  EXPECT_EQ((*best)->extraMacs, 0);
+}
+
 // Without extra MACs: c2 and the pool alone in 4 bands (each pool row
 // needs 2 c2 rows, no halo): c1 (256) and p (64) live, band 2 x 8 x 4 =
 // 64: 384; step 0 (320) is outside. With up to 50% extra MACs: all three

@@ -51,7 +51,14 @@ struct ResourceAnalysisOptions {
   /// Extra MACs the patch-based search may spend, as a fraction of the
   /// model's.
   double maxPatchMacRatio = 0.10;
+  /// What bands do with shared rows: the search tries these.
+  std::vector<cost::Halo> patchHalos = {cost::Halo::Recompute,
+                                        cost::Halo::Cache};
 };
+
+/// Parses a passes' `patch-halo` option ("best", "recompute", "cache")
+/// into ResourceAnalysisOptions::patchHalos; false for another word.
+bool parsePatchHalo(llvm::StringRef word, std::vector<cost::Halo> &halos);
 
 struct ResourceSummary {
   CostGraph graph;

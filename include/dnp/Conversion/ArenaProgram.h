@@ -25,9 +25,10 @@
 //       before its last read;
 //  * a segment of ops with #dnp.patch runs band by band
 //    (dnp/Cost/PatchPlan.h): the results of all its ops but the last are
-//    band buffers (their slot holds the most rows a band needs), its input
-//    lives to its last step and its output from its first, and none of
-//    its ops overlaps anything.
+//    band buffers (their slot holds the most rows a band needs; with
+//    cached halos they live through the segment), its input lives to its
+//    last step and its output from its first, and none of its ops
+//    overlaps anything.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_CONVERSION_ARENAPROGRAM_H
@@ -68,6 +69,8 @@ public:
   struct Patch {
     int64_t firstStep = 0, lastStep = 0;
     int64_t tiles = 0;
+    /// Halo rows kept from band to band (#dnp.patch's `cached`).
+    bool cached = false;
     /// Row geometry of each op (kernelAccess with rows).
     std::vector<cost::Access> accesses;
     /// rows[j][i]: the output rows op firstStep + i computes in band j

@@ -35,6 +35,8 @@ struct LowerToLLVMOptions {
   /// The best segment of window ops runs band by band when that arena is
   /// smaller (--dnp-plan-memory's `patch`).
   bool patch = true;
+  /// --dnp-plan-memory's `patch-halo`.
+  std::string patchHalo = "best";
 };
 
 /// dnp-plan-memory (unless the input is already planned), nothing else:

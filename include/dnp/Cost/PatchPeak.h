@@ -21,7 +21,8 @@
 //  * every other buffer live during the segment stays live, as in the
 //    order.
 // So the segment's peak is (bytes of the buffers live during it but
-// T_1..T_(k-1)) + max over i of (band_(i-1) + band_i), band_0 = band_k = 0,
+// T_1..T_(k-1)) + max over i of (band_(i-1) + band_i), band_0 = band_k = 0
+// (with cached halos, Halo::Cache: + the sum of the band buffers),
 // and the order's peak is the larger of that and every other step's bytes
 // (given by the caller: layer-by-layer or overlapped). Extra MACs: each op
 // computes its rows once per band that needs them; MACs are counted per
@@ -68,6 +69,20 @@ std::vector<RowRange> outputBands(int64_t rows, int64_t tiles);
 std::vector<std::vector<RowRange>> bandRows(const std::vector<Access> &chain,
                                             int64_t tiles);
 
+/// What a band does with the rows it shares with the previous band (the
+/// halo of a window op's input).
+enum class Halo {
+  /// Computes them again (MCUNetV2): extra MACs; an op's band buffer is
+  /// live only from the op that writes it to the one that reads it.
+  Recompute,
+  /// Keeps them: before an op computes its rows of band j, the rows band
+  /// j-1 computed that band j needs too move to the start of its band
+  /// buffer (ascending, a forward copy), and it computes only the rest. No
+  /// extra MACs, `movedBytes` of copying, but every band buffer lives
+  /// through the whole segment.
+  Cache,
+};
+
 /// One segment run in bands, measured.
 struct PatchPlan {
   /// Steps s0..s1 of the order (inclusive) and their ops.
@@ -76,6 +91,9 @@ struct PatchPlan {
   /// Their Window accesses with row geometry (the patch analysis's).
   std::vector<Access> accesses;
   int64_t tiles = 0;
+  Halo halo = Halo::Recompute;
+  /// Bytes moved inside band buffers per inference (Halo::Cache).
+  int64_t movedBytes = 0;
   /// Rows each op computes per band, summed over bands, and its band
   /// buffer (rows x row bytes; 0 for the last op, which writes T_k).
   std::vector<int64_t> computedRows, bandBytes;
@@ -94,7 +112,7 @@ Status checkPatchSegment(const Graph &graph, const std::vector<OpId> &order,
                          int lastStep);
 
 /// The segment [firstStep, lastStep] of `order` run in `tiles` bands
-/// (2 <= tiles <= T_k's rows). `accesses` is indexed by OpId (row
+/// (2 <= tiles <= T_k's rows) with `halo`. `accesses` is indexed by OpId (row
 /// geometry; see the file comment); `stepBytes` holds every step's live
 /// bytes outside the segment (evaluateOrder's or overlappedPeak's for the
 /// same order and options).
@@ -102,16 +120,18 @@ Expected<PatchPlan>
 patchSegment(const Graph &graph, const std::vector<OpId> &order,
              const std::vector<std::optional<OpAccess>> &accesses,
              const std::vector<int64_t> &stepBytes, int firstStep, int lastStep,
-             int64_t tiles, const MemoryOptions &options = {});
+             int64_t tiles, Halo halo = Halo::Recompute,
+             const MemoryOptions &options = {});
 
-/// The eligible segment and tile count with the lowest order peak whose
-/// extra MACs stay within `maxExtraMacRatio` of the graph's MACs, among
-/// those below max(stepBytes); ties go to fewer extra MACs. Nothing when
-/// no segment lowers the peak.
+/// The eligible segment, tile count and halo (of `halos`) with the lowest
+/// order peak whose extra MACs stay within `maxExtraMacRatio` of the
+/// graph's MACs, among those below max(stepBytes); ties go to fewer extra
+/// MACs, then fewer moved bytes. Nothing when no segment lowers the peak.
 Expected<std::optional<PatchPlan>>
 bestPatchPlan(const Graph &graph, const std::vector<OpId> &order,
               const std::vector<std::optional<OpAccess>> &accesses,
               const std::vector<int64_t> &stepBytes, double maxExtraMacRatio,
+              const std::vector<Halo> &halos = {Halo::Recompute},
               const MemoryOptions &options = {});
 
 } // namespace dnp::cost

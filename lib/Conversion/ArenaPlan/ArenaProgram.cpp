@@ -209,15 +209,19 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
     patch.firstStep = s;
     patch.lastStep = s + length - 1;
     patch.tiles = tiles;
+    patch.cached = attr.getCached();
     for (int64_t i = 0; i < length; ++i) {
       Operation *o = steps[s + i].op;
       auto a = o->getAttrOfType<PatchAttr>(kPatchAttrName);
       if (!a || a.getPosition() != static_cast<uint64_t>(i) ||
-          a.getLength() != attr.getLength() || a.getTiles() != attr.getTiles())
-        return o->emitError() << "expected #dnp.patch<tiles = " << tiles
-                              << ", position = " << i << ", length = " << length
-                              << ">: the segment that starts at step " << s
-                              << " continues here";
+          a.getLength() != attr.getLength() ||
+          a.getTiles() != attr.getTiles() || a.getCached() != attr.getCached())
+        return o->emitError()
+               << "expected #dnp.patch<tiles = " << tiles
+               << ", position = " << i << ", length = " << length
+               << ", cached = " << (patch.cached ? "true" : "false")
+               << ">: the segment that starts at step " << s
+               << " continues here";
       if (!isa<Conv2DOp, DepthwiseConv2DOp, MaxPool2DOp, AvgPool2DOp>(o))
         return o->emitError() << "only conv2d, depthwise_conv2d, max_pool2d "
                                  "and avg_pool2d run in bands";
@@ -258,6 +262,13 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
                << " of a band buffer; its bands need " << most * rowBytes
                << " bytes (" << most << " rows of " << rowBytes << ")";
     }
+    // Cached halo rows wait in their band buffers from band to band.
+    if (patch.cached)
+      for (int64_t i = 0; i + 1 < length; ++i) {
+        Buffer &band = buffers[steps[s + i].writes];
+        band.def = std::min(band.def, patch.firstStep);
+        band.end = std::max(band.end, patch.lastStep);
+      }
     // Every band reads the input and writes rows of the output.
     int in = bufferOf(op->getOperand(0));
     if (in >= 0)

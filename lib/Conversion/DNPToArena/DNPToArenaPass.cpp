@@ -614,6 +614,26 @@ struct IROps {
 
 } // namespace
 
+void ModelLowering::moveRows(KernelBuilder &k, Value arenaBytes, int64_t offset,
+                             int64_t rowBytes, Value shift, Value rows) {
+  // Forward, ascending: the rows move down (shift >= 0), so no byte is
+  // overwritten before it is read. Words when the rows and the buffer
+  // allow (always for f32).
+  const int64_t unit = rowBytes % 4 == 0 && offset % 4 == 0 ? 4 : 1;
+  Type element = unit == 4 ? Type(k.builder().getI32Type())
+                           : Type(k.builder().getI8Type());
+  auto type = MemRefType::get({ShapedType::kDynamic}, element);
+  Value count = k.mul(rows, rowBytes / unit);
+  Value view = memref::ViewOp::create(
+      k.builder(), k.getLoc(), type, arenaBytes, k.index(offset),
+      ValueRange{k.add(count, k.mul(shift, rowBytes / unit))});
+  Value from = k.mul(shift, rowBytes / unit);
+  k.loop(k.index(0), count, 1, {}, [&](KernelBuilder &kc, Value i, ValueRange) {
+    kc.store(kc.load(view, kc.add(from, i)), view, i);
+    return SmallVector<Value>();
+  });
+}
+
 LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
                                         const ArenaProgram::Patch &patch) {
   const std::vector<ArenaProgram::Step> &steps = program->getSteps();
@@ -648,22 +668,49 @@ LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
       return failure();
     fns.push_back(fn);
   }
+  // Cached halos: each band buffer's previous first and end row, carried
+  // from band to band (0 and 0 before the first: nothing kept).
   KernelBuilder kb(b, loc);
-  kb.loop(0, patch.tiles, 1, {}, [&](KernelBuilder &kj, Value j, ValueRange) {
-    IROps irOps{kj};
-    SmallVector<Value> begin, end;
-    math.rows<Value>(j, patch.tiles, irOps, begin, end);
-    Value zero = kj.index(0);
-    for (int64_t i = 0; i < k; ++i) {
-      // The first op reads the whole input; the last writes the whole
-      // output; every band buffer starts at its band's first row.
-      Value inBase = i > 0 ? begin[i - 1] : zero;
-      Value outBase = i + 1 < k ? begin[i] : zero;
-      func::CallOp::create(kj.builder(), loc, fns[i],
-                           ValueRange{begin[i], end[i], inBase, outBase});
-    }
-    return SmallVector<Value>();
-  });
+  Value arenaInInvoke;
+  SmallVector<Value> init;
+  if (patch.cached) {
+    arenaInInvoke = memref::GetGlobalOp::create(
+        b, loc, cast<MemRefType>(arenaType), "dnp_" + name + "_arena");
+    for (int64_t i = 0; i + 1 < k; ++i)
+      init.append({kb.index(0), kb.index(0)});
+  }
+  kb.loop(
+      0, patch.tiles, 1, init,
+      [&](KernelBuilder &kj, Value j, ValueRange carried) {
+        IROps irOps{kj};
+        SmallVector<Value> begin, end, next;
+        math.rows<Value>(j, patch.tiles, irOps, begin, end);
+        Value zero = kj.index(0);
+        for (int64_t i = 0; i < k; ++i) {
+          Value first = begin[i];
+          if (patch.cached && i + 1 < k) {
+            // Rows [begin, previous end) were computed by the previous
+            // band: move them to the buffer's start, compute the rest.
+            const ::dnp::cost::Access &a = patch.accesses[i];
+            int64_t rowBytes = a.outW * a.outC * a.outElemBytes;
+            Value kept = kj.min(kj.max(kj.sub(carried[2 * i + 1], first), zero),
+                                kj.sub(end[i], first));
+            moveRows(kj, arenaInInvoke,
+                     program->buffer(steps[patch.firstStep + i].writes).offset,
+                     rowBytes, kj.sub(first, carried[2 * i]), kept);
+            first = kj.add(first, kept);
+            next.append({begin[i], end[i]});
+          }
+          // The first op reads the whole input; the last writes the
+          // whole output; every band buffer starts at its band's first
+          // row.
+          Value inBase = i > 0 ? begin[i - 1] : zero;
+          Value outBase = i + 1 < k ? begin[i] : zero;
+          func::CallOp::create(kj.builder(), loc, fns[i],
+                               ValueRange{first, end[i], inBase, outBase});
+        }
+        return next;
+      });
   return success();
 }
 

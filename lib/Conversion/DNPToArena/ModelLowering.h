@@ -66,6 +66,11 @@ private:
   /// and in `invoke` (at `b`) a loop over the bands calling them in turn.
   mlir::LogicalResult lowerPatch(mlir::OpBuilder &b,
                                  const ArenaProgram::Patch &patch);
+  /// Moves `rows` rows of `rowBytes` bytes inside the buffer at `offset`
+  /// of the arena (an i8 memref) from row `shift` to row 0 (a cached
+  /// halo).
+  void moveRows(KernelBuilder &k, mlir::Value arenaBytes, int64_t offset,
+                int64_t rowBytes, mlir::Value shift, mlir::Value rows);
   /// The register blocks of `op`'s kernel (window and dense ops): its
   /// recorded #dnp.blocks (the arena plan relies on them), else
   /// kernelBlocks of the lowering's options.

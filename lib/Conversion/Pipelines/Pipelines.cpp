@@ -40,6 +40,7 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   plan.pixelBlock = o.pixelBlock;
   plan.overlap = o.overlap;
   plan.patch = o.patch;
+  plan.patchHalo = o.patchHalo;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 

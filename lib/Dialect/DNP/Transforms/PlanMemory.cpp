@@ -46,6 +46,13 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
       return signalPassFailure();
     }
     options.maxPatchMacRatio = patchMacRatio;
+    if (!::dnp::parsePatchHalo(patchHalo, options.patchHalos)) {
+      func.emitError()
+          << "--dnp-plan-memory: patch-halo must be best, recompute or "
+             "cache, got '"
+          << patchHalo << "'";
+      return signalPassFailure();
+    }
     FailureOr<::dnp::ResourceSummary> summary =
         ::dnp::analyzeResources(func, groups, options);
     if (failed(summary))
@@ -86,7 +93,8 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
       for (auto [i, id] : llvm::enumerate(plan.patch->ops))
         graph.ops[id]->setAttr(
             kPatchAttrName,
-            PatchAttr::get(ctx, plan.patch->tiles, i, plan.patch->ops.size()));
+            PatchAttr::get(ctx, plan.patch->tiles, i, plan.patch->ops.size(),
+                           plan.patch->halo == ::dnp::cost::Halo::Cache));
     // The blocks each overlapped op's distance was derived for.
     for (const ::dnp::cost::OverlapPlacement &o : plan.overlaps) {
       Operation *op = graph.ops[o.op];

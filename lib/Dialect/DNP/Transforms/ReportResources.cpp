@@ -29,6 +29,13 @@ struct ReportResourcesPass
       return signalPassFailure();
     }
     options.maxPatchMacRatio = patchMacRatio;
+    if (!::dnp::parsePatchHalo(patchHalo, options.patchHalos)) {
+      getOperation().emitError()
+          << "--dnp-report-resources: patch-halo must be best, recompute or "
+             "cache, got '"
+          << patchHalo << "'";
+      return signalPassFailure();
+    }
     llvm::json::Array reports;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())

@@ -133,15 +133,21 @@ def DNP_PatchAttr : DNP_Attr<"Patch", "patch"> {
     tensor's size. The segment's input stays live until its last op and its
     output is written from its first. `tiles` must lie in [2, H].
 
+    Rows that two bands share (the halo of a window) are computed again in
+    each band, or with `cached` kept: before an op computes its rows of a
+    band, the rows it computed in the previous band that this one needs
+    too move to the start of its band buffer, and it computes only the
+    others. Cached band buffers then live through the whole segment.
+
     ```mlir
-    %1 = dnp.conv2d %x, %w, %b ... {dnp.patch = #dnp.patch<tiles = 4, position = 0, length = 2>,
+    %1 = dnp.conv2d %x, %w, %b ... {dnp.patch = #dnp.patch<tiles = 4, position = 0, length = 2, cached = true>,
                                      dnp.slot = #dnp.slot<step = 0, offset = 0, size = 96>}
-    %2 = dnp.conv2d %1, ... {dnp.patch = #dnp.patch<tiles = 4, position = 1, length = 2>,
+    %2 = dnp.conv2d %1, ... {dnp.patch = #dnp.patch<tiles = 4, position = 1, length = 2, cached = true>,
                               dnp.slot = #dnp.slot<step = 1, offset = 96, size = 256>}
     ```
   }];
   let parameters = (ins "uint64_t":$tiles, "uint64_t":$position,
-                        "uint64_t":$length);
+                        "uint64_t":$length, "bool":$cached);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

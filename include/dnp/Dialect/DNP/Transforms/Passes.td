@@ -136,6 +136,10 @@ def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
     Option<"patchMacRatio", "patch-mac-ratio", "double", /*default=*/"0.1",
            "Extra MACs the patch-based search may spend on recomputed "
            "rows, as a fraction of the model's MACs (0: no recomputation)">,
+    Option<"patchHalo", "patch-halo", "std::string", /*default=*/"\"best\"",
+           "Rows two bands share: 'recompute' them, 'cache' them (moved "
+           "within the band buffers, which then live through the segment), "
+           "or the 'best' of both">,
   ];
 }
 
@@ -188,8 +192,10 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     (include/dnp/Cost/PatchPlan.h; `--dnp-report-resources` reports it as
     "arena, patch-based (planned)") runs that way when its plan is
     smaller: each of its ops gets `dnp.patch = #dnp.patch<tiles, position,
-    length>`, and the slots of its intermediate results hold band buffers.
-    The arena lowering runs one loop over the bands.
+    length, cached>`, and the slots of its intermediate results hold band
+    buffers. `patch-halo` decides what bands do with the rows they share:
+    recompute them, keep them (`cached`), or the best of both. The arena
+    lowering runs one loop over the bands.
 
     ```mlir
     %0 = dnp.conv2d ... {dnp.slot = #dnp.slot<step = 0, offset = 3136, size = 50176>}
@@ -211,6 +217,9 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     Option<"patchMacRatio", "patch-mac-ratio", "double", /*default=*/"0.1",
            "Extra MACs the banded segment may spend on recomputed rows, as "
            "a fraction of the model's MACs">,
+    Option<"patchHalo", "patch-halo", "std::string", /*default=*/"\"best\"",
+           "Rows two bands share: 'recompute' them, 'cache' them, or the "
+           "'best' of both (as --dnp-report-resources)">,
     Option<"outputBlock", "output-block", "int64_t", /*default=*/"4",
            "Output channels per conv/dense register block of the kernels "
            "(as --convert-dnp-to-arena's option)">,
