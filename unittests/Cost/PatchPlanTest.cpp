@@ -190,6 +190,18 @@ Chain handChain(int convs = 2) {
   return c;
 }
 
+/// The plan of the whole segment of `c` (finished as `g`) in `tiles` bands.
+Expected<ArenaPlan> segmentPlan(Chain &c, const Graph &g, int64_t tiles,
+                                Halo halo = Halo::Recompute) {
+  std::vector<OpId> order = g.defaultOrder();
+  Expected<PatchPlan> patch = patchSegment(
+      g, order, c.accesses(), overlappedSteps(g, order, c.accesses(), {}), 0,
+      static_cast<int>(order.size()) - 1, tiles, halo);
+  if (!patch)
+    return patch.status();
+  return planArenaPatched(g, order, c.accesses(), *patch);
+}
+
 // PatchPeakTest's figures: band buffers of 160 B (c1, 5 rows) and 128 B
 // (c2, 4 rows) besides x (64) and p (64): 416 B at step 1, which the
 // placement reaches.
@@ -197,11 +209,7 @@ TEST(PatchPlan, HandChainInTwoBands) {
   Chain c = handChain();
   Graph &g = c.finish();
   std::vector<OpId> order = g.defaultOrder();
-  Expected<PatchPlan> patch =
-      patchSegment(g, order, c.accesses(),
-                   overlappedSteps(g, order, c.accesses(), {}), 0, 2, 2);
-  ASSERT_TRUE(patch.ok()) << patch.message();
-  Expected<ArenaPlan> plan = planArenaPatched(g, order, c.accesses(), *patch);
+  Expected<ArenaPlan> plan = segmentPlan(c, g, 2);
   ASSERT_TRUE(plan.ok()) << plan.message();
   EXPECT_EQ(plan->arenaBytes, 416);
   EXPECT_EQ(plan->peakBytes, 416);
@@ -217,11 +225,7 @@ TEST(PatchPlan, BrokenPlansAreRejected) {
   Chain c = handChain();
   Graph &g = c.finish();
   std::vector<OpId> order = g.defaultOrder();
-  Expected<PatchPlan> patch =
-      patchSegment(g, order, c.accesses(),
-                   overlappedSteps(g, order, c.accesses(), {}), 0, 2, 2);
-  ASSERT_TRUE(patch.ok()) << patch.message();
-  Expected<ArenaPlan> good = planArenaPatched(g, order, c.accesses(), *patch);
+  Expected<ArenaPlan> good = segmentPlan(c, g, 2);
   ASSERT_TRUE(good.ok()) << good.message();
   const TensorId x = 0;
   const TensorId c1 = g.opOutputs(order[0])[0], c2 = g.opOutputs(order[1])[0];
@@ -265,17 +269,14 @@ TEST(PatchPlan, CachedHalosLiveThroughTheSegment) {
   Chain c = handChain(3);
   Graph &g = c.finish();
   std::vector<OpId> order = g.defaultOrder();
-  Expected<PatchPlan> patch = patchSegment(
-      g, order, c.accesses(), overlappedSteps(g, order, c.accesses(), {}), 0, 3,
-      4, Halo::Cache);
-  ASSERT_TRUE(patch.ok()) << patch.message();
-  EXPECT_EQ(patch->bandBytes, (std::vector<int64_t>{192, 128, 64, 0}));
-  EXPECT_EQ(patch->computedRows, (std::vector<int64_t>{8, 8, 8, 4}));
-  EXPECT_EQ(patch->extraMacs, 0);
-  EXPECT_EQ(patch->movedBytes, 576);
-  EXPECT_EQ(patch->peakBytes, 512);
-  Expected<ArenaPlan> plan = planArenaPatched(g, order, c.accesses(), *patch);
-  ASSERT_TRUE(plan.ok()) << plan.message();
+  Expected<ArenaPlan> plan = segmentPlan(c, g, 4, Halo::Cache);
+  ASSERT_TRUE(plan.ok() && plan->patch) << plan.message();
+  const PatchPlan &patch = *plan->patch;
+  EXPECT_EQ(patch.bandBytes, (std::vector<int64_t>{192, 128, 64, 0}));
+  EXPECT_EQ(patch.computedRows, (std::vector<int64_t>{8, 8, 8, 4}));
+  EXPECT_EQ(patch.extraMacs, 0);
+  EXPECT_EQ(patch.movedBytes, 576);
+  EXPECT_EQ(patch.peakBytes, 512);
   EXPECT_EQ(plan->arenaBytes, 512);
   Status checked = checkOverlappedPlan(g, order, *plan, c.accesses());
   EXPECT_TRUE(checked.ok()) << checked.message();
