@@ -59,12 +59,16 @@ int64_t maxOf(const std::vector<int64_t> &v) {
 
 ArenaPlan dnp::cost::detail::planAssignment(const std::vector<OpId> &order,
                                             BufferAssignment assignment,
-                                            const PlannerOptions &planner) {
+                                            const PlannerOptions &planner,
+                                            const std::vector<Join> &joins) {
   const std::vector<int64_t> live = liveBytes(assignment, order.size());
   const int64_t peak = maxOf(live);
-  // Every buffer a piece of its own: the peak is the bound.
-  detail::Placement placement = detail::placePieces(
-      assignment, detail::PieceSet(assignment), live, peak, planner);
+  // Every buffer a piece of its own (but the joined ones): the peak is the
+  // bound.
+  detail::PieceSet pieces(assignment);
+  pieces.join(assignment, joins);
+  detail::Placement placement =
+      detail::placePieces(assignment, pieces, live, peak, planner);
   std::string how = placement.how;
   return makePlan(std::move(how), order, peak, std::move(assignment),
                   std::move(placement));

@@ -33,55 +33,6 @@ struct Tie {
   int64_t distance = 0, saved = 0;
 };
 
-bool coLive(const Buffer &a, const Buffer &b) {
-  return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
-}
-
-/// Arena buffers grouped into rigid pieces by the ties accepted so far.
-class Pieces : public detail::PieceSet {
-public:
-  explicit Pieces(const BufferAssignment &a) : PieceSet(a), assign_(a) {}
-
-  /// Ties `t` unless two buffers live at one step, other than the pair
-  /// itself, would then intersect inside one piece. Every buffer is the
-  /// input of at most one tie (the op at its last step) and the output of
-  /// at most one (its producer), so pieces are chains in time and such a
-  /// clash cannot arise from eligible pairs; the check keeps the plan
-  /// valid whatever the ties.
-  bool tie(const Tie &t) {
-    const int pa = pieceOf[t.inBuf], pb = pieceOf[t.outBuf];
-    if (pa == pb)
-      return rel[t.outBuf] - rel[t.inBuf] == t.distance;
-    const int64_t shift = rel[t.inBuf] + t.distance - rel[t.outBuf];
-    for (int x : members[pa])
-      for (int y : members[pb]) {
-        if (x == t.inBuf && y == t.outBuf)
-          continue;
-        const Buffer &bx = assign_.buffers[x], &by = assign_.buffers[y];
-        int64_t ox = rel[x], oy = rel[y] + shift;
-        if (coLive(bx, by) && ox < oy + by.bytes && oy < ox + bx.bytes)
-          return false;
-      }
-    for (int y : members[pb]) {
-      rel[y] += shift;
-      pieceOf[y] = pa;
-      members[pa].push_back(y);
-    }
-    members[pb].clear();
-    // Relative offsets start at 0 so that a piece at base >= 0 has every
-    // member at an offset >= 0.
-    int64_t low = rel[members[pa].front()];
-    for (int x : members[pa])
-      low = std::min(low, rel[x]);
-    for (int x : members[pa])
-      rel[x] -= low;
-    return true;
-  }
-
-private:
-  const BufferAssignment &assign_;
-};
-
 /// The best placement of one set of ties.
 struct TiePlacement : detail::Placement {
   std::vector<Tie> ties;
@@ -93,8 +44,14 @@ TiePlacement placeTies(const BufferAssignment &assign,
                        const std::vector<Tie> &all,
                        const std::vector<int> &chosen,
                        const std::vector<int64_t> &plainLive,
-                       const PlannerOptions &options) {
-  Pieces pieces(assign);
+                       const PlannerOptions &options,
+                       const std::vector<detail::Join> &joins) {
+  // Every buffer is the input of at most one tie (the op at its last step)
+  // and the output of at most one (its producer), so pieces are chains in
+  // time; join() checks anyway that no two buffers live at one step
+  // intersect inside a piece, so the plan stays valid whatever the ties.
+  detail::PieceSet pieces(assign);
+  pieces.join(assign, joins);
   TiePlacement result;
   std::vector<int64_t> live = plainLive;
   // The largest savings first: when ties clash, the biggest one stays.
@@ -102,7 +59,7 @@ TiePlacement placeTies(const BufferAssignment &assign,
   std::stable_sort(sequence.begin(), sequence.end(),
                    [&](int a, int b) { return all[a].saved > all[b].saved; });
   for (int t : sequence)
-    if (pieces.tie(all[t])) {
+    if (pieces.join(assign, all[t].inBuf, all[t].outBuf, all[t].distance)) {
       result.ties.push_back(all[t]);
       live[all[t].step] -= all[t].saved;
     }
@@ -183,7 +140,7 @@ Expected<ArenaPlan> dnp::cost::detail::addOverlaps(
     const Graph &graph, const std::vector<OpId> &order,
     const std::vector<std::optional<OpAccess>> &accesses, ArenaPlan plain,
     int64_t bound, const std::vector<char> &noTie,
-    const PlannerOptions &planner) {
+    const PlannerOptions &planner, const std::vector<detail::Join> &joins) {
   plain.peakBytes = bound;
   const BufferAssignment &assign = plain.assignment;
   Expected<std::vector<Tie>> eligible =
@@ -236,7 +193,7 @@ Expected<ArenaPlan> dnp::cost::detail::addOverlaps(
         std::find(tried.begin(), tried.end(), set) != tried.end())
       continue;
     tried.push_back(set);
-    TiePlacement p = placeTies(assign, ties, set, plainLive, planner);
+    TiePlacement p = placeTies(assign, ties, set, plainLive, planner, joins);
     if (best.arena < 0 || p.arena < best.arena)
       best = std::move(p);
     if (best.arena <= bound)

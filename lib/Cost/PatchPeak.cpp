@@ -165,7 +165,7 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
   for (int i = 0; i < k; ++i)
     plan.accesses.push_back(access(i));
   plan.computedRows.assign(k, 0);
-  std::vector<int64_t> maxRows(k, 0);
+  std::vector<int64_t> maxRows(k, 0), maxKept(k, 0);
   std::vector<RowRange> previous(k);
   for (const std::vector<RowRange> &band : bandRows(plan.accesses, tiles)) {
     for (int i = 0; i < k; ++i) {
@@ -178,6 +178,7 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
                                                              previous[i].begin))
                          : 0;
       kept = std::min(kept, band[i].size());
+      maxKept[i] = std::max(maxKept[i], kept);
       plan.computedRows[i] += band[i].size() - kept;
       plan.movedBytes += kept * a.outW * a.outC * a.outElemBytes;
       maxRows[i] = std::max(maxRows[i], band[i].size());
@@ -185,9 +186,11 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
     }
   }
   plan.bandBytes.assign(k, 0);
+  plan.haloBytes.assign(k, 0);
   for (int i = 0; i + 1 < k; ++i) {
     const Access &a = access(i);
     plan.bandBytes[i] = maxRows[i] * a.outW * a.outC * a.outElemBytes;
+    plan.haloBytes[i] = maxKept[i] * a.outW * a.outC * a.outElemBytes;
   }
 
   // Buffers live during the segment, but the intermediates.
@@ -201,14 +204,18 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
         buf.lastStep >= firstStep)
       others += buf.bytes;
   }
-  // Recomputed halos: only an op's input and output bands are live while
-  // it runs. Cached halos: every band buffer keeps rows for the next band.
-  int64_t bands = 0;
+  // Only an op's input and output band buffers are live whole while it
+  // runs; with cached halos, every other band buffer holds its kept rows
+  // (haloBytes, zero when recomputing) for the next band.
+  int64_t halos = 0, bands = 0;
   for (int i = 0; i < k; ++i)
-    bands = halo == Halo::Cache
-                ? bands + plan.bandBytes[i]
-                : std::max(bands, (i > 0 ? plan.bandBytes[i - 1] : 0) +
-                                      plan.bandBytes[i]);
+    halos += plan.haloBytes[i];
+  auto body = [&](int i) {
+    return i >= 0 && i + 1 < k ? plan.bandBytes[i] - plan.haloBytes[i] : 0;
+  };
+  for (int i = 0; i < k; ++i)
+    bands = std::max(bands, body(i - 1) + body(i));
+  bands += halos;
   plan.segmentBytes = others + bands;
   plan.peakBytes = plan.segmentBytes;
   for (size_t s = 0; s < order.size(); ++s)

@@ -28,6 +28,47 @@ PieceSet::PieceSet(const BufferAssignment &a) {
     }
 }
 
+bool PieceSet::join(const BufferAssignment &a, int from, int to,
+                    int64_t distance) {
+  const int pa = pieceOf[from], pb = pieceOf[to];
+  if (pa < 0 || pb < 0)
+    return false;
+  if (pa == pb)
+    return rel[to] - rel[from] == distance;
+  const int64_t shift = rel[from] + distance - rel[to];
+  for (int x : members[pa])
+    for (int y : members[pb]) {
+      if (x == from && y == to)
+        continue;
+      const Buffer &bx = a.buffers[x], &by = a.buffers[y];
+      int64_t ox = rel[x], oy = rel[y] + shift;
+      bool coLive = bx.firstStep <= by.lastStep && by.firstStep <= bx.lastStep;
+      if (coLive && ox < oy + by.bytes && oy < ox + bx.bytes)
+        return false;
+    }
+  for (int y : members[pb]) {
+    rel[y] += shift;
+    pieceOf[y] = pa;
+    members[pa].push_back(y);
+  }
+  members[pb].clear();
+  // Relative offsets start at 0 so that a piece at base >= 0 has every
+  // member at an offset >= 0.
+  int64_t low = rel[members[pa].front()];
+  for (int x : members[pa])
+    low = std::min(low, rel[x]);
+  for (int x : members[pa])
+    rel[x] -= low;
+  return true;
+}
+
+bool PieceSet::join(const BufferAssignment &a, const std::vector<Join> &joins) {
+  for (const Join &j : joins)
+    if (!join(a, j.from, j.to, j.distance))
+      return false;
+  return true;
+}
+
 PieceLayout::PieceLayout(const BufferAssignment &a, const PieceSet &p)
     : assign_(a), pieces_(p) {
   std::vector<int> itemOf(p.members.size(), -1);

@@ -27,10 +27,26 @@
 
 namespace dnp::cost::detail {
 
+/// Buffer `to` placed exactly `distance` bytes after buffer `from` (an
+/// overlap tie, or the two parts of a band buffer whose tail lives longer,
+/// PatchPlan.cpp).
+struct Join {
+  int from = -1, to = -1;
+  int64_t distance = 0;
+};
+
 /// Arena buffers grouped into rigid pieces.
 struct PieceSet {
   /// Every arena buffer its own piece (planArena's problem).
   explicit PieceSet(const BufferAssignment &a);
+
+  /// Puts `to` `distance` bytes after `from`, merging their pieces, unless
+  /// two buffers live at one step (other than the pair itself) would then
+  /// intersect inside the piece. False (and nothing changed) then, or when
+  /// both are already in one piece at another distance.
+  bool join(const BufferAssignment &a, int from, int to, int64_t distance);
+  /// All of `joins`, in order; false at the first that fails.
+  bool join(const BufferAssignment &a, const std::vector<Join> &joins);
 
   /// Per buffer: its piece (-1 outside the arena) and its offset in it.
   std::vector<int> pieceOf;
@@ -107,16 +123,18 @@ Placement placePieces(const BufferAssignment &a, const PieceSet &pieces,
 /// patch planner changed: band buffers, longer lifetimes).
 ArenaPlan planAssignment(const std::vector<OpId> &order,
                          BufferAssignment assignment,
-                         const PlannerOptions &options);
+                         const PlannerOptions &options,
+                         const std::vector<Join> &joins = {});
 
 /// planArenaOverlapped's search from `plain` (a plan of `order` whose
-/// assignment it keeps), tying only pairs whose step is not marked in
-/// `noTie`; `bound` is a lower bound on any such plan's arena.
+/// assignment it keeps, placed with `joins`), tying only pairs whose step
+/// is not marked in `noTie`; `bound` is a lower bound on any such plan's
+/// arena.
 Expected<ArenaPlan>
 addOverlaps(const Graph &graph, const std::vector<OpId> &order,
             const std::vector<std::optional<OpAccess>> &accesses,
             ArenaPlan plain, int64_t bound, const std::vector<char> &noTie,
-            const PlannerOptions &options);
+            const PlannerOptions &options, const std::vector<Join> &joins = {});
 
 } // namespace dnp::cost::detail
 

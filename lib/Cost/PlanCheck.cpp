@@ -34,6 +34,11 @@ struct Facts {
   /// them is a model output.
   std::vector<int> familyLast;
   std::vector<char> familyPinned;
+  /// Offset of every entry: the plan's tensor offsets, then the halo tails
+  /// of cached band buffers (applyPatch), entries past the graph's tensors
+  /// whose haloOf names their band buffer's tensor (-1 for tensors).
+  std::vector<int64_t> offset;
+  std::vector<TensorId> haloOf;
 };
 
 Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
@@ -83,6 +88,8 @@ Expected<Facts> deriveFacts(const Graph &graph, const std::vector<OpId> &order,
     }
     f.familyLast[f.owner[t]] = std::max(f.familyLast[f.owner[t]], f.last[t]);
   }
+  f.offset = plan.tensorOffset;
+  f.haloOf.assign(numT, -1);
   if (plan.patch)
     if (Status s = applyPatch(graph, order, *plan.patch, f); !s)
       return s;
@@ -100,11 +107,15 @@ std::string name(const Graph &graph, TensorId t) {
   return "'" + graph.tensor(t).name + "'";
 }
 
-/// A tensor with its byte range, for messages.
-std::string placed(const Graph &graph, const Facts &f, const ArenaPlan &plan,
+/// A tensor (or a band buffer's halo tail) with its byte range, for
+/// messages.
+std::string placed(const Graph &graph, const Facts &f, const ArenaPlan &,
                    TensorId t) {
-  int64_t off = plan.tensorOffset[t];
-  return name(graph, t) + " [" + str(off) + ", " + str(off + f.size[t]) + ")";
+  int64_t off = f.offset[t];
+  std::string what = f.haloOf[t] >= 0
+                         ? "the kept halo rows of " + name(graph, f.haloOf[t])
+                         : name(graph, t);
+  return what + " [" + str(off) + ", " + str(off + f.size[t]) + ")";
 }
 
 /// The input rows output rows `out` of `a` read, by enumerating every tap
@@ -176,11 +187,17 @@ Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
   if (p.tiles < 2 || p.tiles > last.outH)
     return Error{"the patch has " + str(p.tiles) + " tiles for " +
                  str(last.outH) + " output rows"};
-  std::vector<int64_t> maxRows(k, 0);
+  std::vector<int64_t> maxRows(k, 0), maxKept(k, 0);
+  std::vector<RowRange> previous(k);
   for (RowRange band : outputBands(last.outH, p.tiles)) {
     RowRange r = band;
     for (int i = k - 1; i >= 0; --i) {
       maxRows[i] = std::max(maxRows[i], r.size());
+      // Rows of this band the previous band computed too.
+      int64_t kept = std::min(previous[i].end, r.end) -
+                     std::max(previous[i].begin, r.begin);
+      maxKept[i] = std::max(maxKept[i], kept);
+      previous[i] = r;
       r = tapHull(p.accesses[i], r);
     }
   }
@@ -193,15 +210,37 @@ Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
                    str(p.bandBytes[i]) + "-byte band buffer; its bands need " +
                    str(need) + " bytes (" + str(maxRows[i]) + " rows)"};
   }
+  if (static_cast<int>(p.haloBytes.size()) != k)
+    return Error{"the patch has " + str(p.haloBytes.size()) +
+                 " halo sizes for " + str(k) + " ops"};
+  for (int i = 0; i < k; ++i) {
+    const Access &a = p.accesses[i];
+    const int64_t need = p.halo == Halo::Cache && i + 1 < k
+                             ? maxKept[i] * a.outW * a.outC * a.outElemBytes
+                             : 0;
+    if (p.haloBytes[i] != need)
+      return Error{"patch op '" + graph.op(p.ops[i]).name + "' keeps " +
+                   str(p.haloBytes[i]) + " bytes of halo rows; its bands " +
+                   "keep " + str(need)};
+  }
   for (int i = 0; i + 1 < k; ++i) {
     const TensorId band = graph.opOutputs(p.ops[i])[0];
     f.size[band] = p.bandBytes[i];
-    // A cached halo waits in its buffer from band to band.
-    if (p.halo == Halo::Cache) {
-      f.first[band] = p.firstStep;
-      f.last[band] = p.lastStep;
-      f.familyLast[band] = p.lastStep;
-    }
+    if (p.haloBytes[i] == 0)
+      continue;
+    // The kept rows wait in the buffer's halo part (at the end bandLayout
+    // gives it) from band to band: an entry of its own, live through the
+    // segment.
+    f.owner.push_back(band);
+    f.size.push_back(p.haloBytes[i]);
+    f.first.push_back(p.firstStep);
+    f.last.push_back(p.lastStep);
+    f.familyLast.push_back(p.lastStep);
+    f.familyPinned.push_back(0);
+    f.offset.push_back(bandLayout(p.halo, i) == BandLayout::Descending
+                           ? f.offset[band]
+                           : f.offset[band] + p.bandBytes[i] - p.haloBytes[i]);
+    f.haloOf.push_back(band);
   }
   const TensorId in = graph.opInputs(p.ops.front())[0];
   const TensorId out = graph.opOutputs(p.ops.back())[0];
@@ -216,8 +255,14 @@ Status applyPatch(const Graph &graph, const std::vector<OpId> &order,
 Status checkPlacement(const Graph &graph, const Facts &f, const ArenaPlan &plan,
                       const MemoryOptions &memory) {
   for (size_t t = 0; t < f.size.size(); ++t) {
-    int64_t off = plan.tensorOffset[t];
+    int64_t off = f.offset[t];
     TensorId id = static_cast<TensorId>(t);
+    if (f.haloOf[t] >= 0) {
+      if (off < 0 || off + f.size[t] > plan.arenaBytes)
+        return Error{placed(graph, f, plan, id) + " does not lie inside the " +
+                     str(plan.arenaBytes) + "-byte arena"};
+      continue;
+    }
     if (excluded(graph, f, memory, id)) {
       if (off != -1)
         return Error{"tensor " + name(graph, id) +
@@ -231,11 +276,10 @@ Status checkPlacement(const Graph &graph, const Facts &f, const ArenaPlan &plan,
                    " with " + str(f.size[t]) +
                    " bytes does not lie inside the " + str(plan.arenaBytes) +
                    "-byte arena"};
-    if (f.owner[t] != id && plan.tensorOffset[f.owner[t]] != off)
+    if (f.owner[t] != id && f.offset[f.owner[t]] != off)
       return Error{"tensor " + name(graph, id) + " is a view of " +
                    name(graph, f.owner[t]) + " but is placed at offset " +
-                   str(off) + " instead of " +
-                   str(plan.tensorOffset[f.owner[t]])};
+                   str(off) + " instead of " + str(f.offset[f.owner[t]])};
   }
   return Status::success();
 }
@@ -275,8 +319,11 @@ Status checkLivePairs(const Graph &graph, const std::vector<OpId> &order,
     for (size_t x = 0; x < live.size(); ++x)
       for (size_t y = x + 1; y < live.size(); ++y) {
         TensorId a = live[x], b = live[y];
-        int64_t oa = plan.tensorOffset[a], ob = plan.tensorOffset[b];
+        int64_t oa = f.offset[a], ob = f.offset[b];
         if (oa >= ob + f.size[b] || ob >= oa + f.size[a])
+          continue;
+        // A band buffer and its own halo tail (the tail is part of it).
+        if (f.haloOf[a] == b || f.haloOf[b] == a)
           continue;
         if (oa == ob && f.size[a] == f.size[b] &&
             (f.owner[a] == f.owner[b] || inPlacePair(a, b, i) ||
@@ -341,12 +388,11 @@ Status checkPairFacts(const Graph &graph, const std::vector<OpId> &order,
     if (static_cast<int>(k) != acc.input && f.owner[ins[k]] == family)
       return Error{what + ": input " + name(graph, in) +
                    " is also read through operand " + str(k)};
-  if (plan.tensorOffset[out] - plan.tensorOffset[in] != p.distance)
+  if (f.offset[out] - f.offset[in] != p.distance)
     return Error{what + " records distance " + str(p.distance) + " but " +
                  placed(graph, f, plan, in) + " and " +
                  placed(graph, f, plan, out) + " are " +
-                 str(plan.tensorOffset[out] - plan.tensorOffset[in]) +
-                 " bytes apart"};
+                 str(f.offset[out] - f.offset[in]) + " bytes apart"};
   return Status::success();
 }
 
@@ -409,8 +455,8 @@ Status dnp::cost::checkOverlappedPlan(
       return std::nullopt;
     std::optional<Status> &verdict = simulated[pairOf[o]];
     if (!verdict) {
-      int64_t inOff = plan.tensorOffset[p.input];
-      int64_t outOff = plan.tensorOffset[p.output];
+      int64_t inOff = f->offset[p.input];
+      int64_t outOff = f->offset[p.output];
       Status s = simulateAccess(accesses[o]->access, inOff, outOff);
       verdict =
           s ? s

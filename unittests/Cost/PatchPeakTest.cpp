@@ -108,8 +108,9 @@ TEST(PatchPeakHand, ChainInTwoBands) {
 
 // Cached halos, same bands: c1 computes each row once (3 + 2 + 2 + 1), and
 // keeps rows [1,3), [3,5), [5,7) from band to band (2 rows x 32 B each
-// time: 192 B moved); c2's bands share no rows. Its buffers live through
-// the segment: 128 + 128 + 64 = 320, here no more than recomputing.
+// time: 192 B moved); c2's bands share no rows. c1's 2-row tail (64 B)
+// lives through the segment, the rest of the band buffers while their
+// ops run: 128 + 64 + max(64, 64 + 64, 64) = 320, as recomputing.
 TEST(PatchPeakHand, CachedHaloComputesEveryRowOnce) {
   HandChain net;
   std::vector<int64_t> steps = net.stepBytes();
@@ -118,6 +119,7 @@ TEST(PatchPeakHand, CachedHaloComputesEveryRowOnce) {
   ASSERT_TRUE(plan.ok()) << plan.message();
   EXPECT_EQ(plan->computedRows, (std::vector<int64_t>{8, 8, 4}));
   EXPECT_EQ(plan->bandBytes, (std::vector<int64_t>{128, 64, 0}));
+  EXPECT_EQ(plan->haloBytes, (std::vector<int64_t>{64, 0, 0}));
   EXPECT_EQ(plan->extraMacs, 0);
   EXPECT_EQ(plan->movedBytes, 192);
   EXPECT_EQ(plan->peakBytes, 320);

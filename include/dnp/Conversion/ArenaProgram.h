@@ -26,7 +26,8 @@
 //  * a segment of ops with #dnp.patch runs band by band
 //    (dnp/Cost/PatchPlan.h): the results of all its ops but the last are
 //    band buffers (their slot holds the most rows a band needs; with
-//    cached halos they live through the segment), its input lives to its
+//    cached halos, the tail that keeps rows for the next band is a buffer
+//    of its own that lives through the segment), its input lives to its
 //    last step and its output from its first, and none of its ops
 //    overlaps anything.
 //
@@ -64,6 +65,10 @@ public:
     int64_t def = 0, end = 0;
     /// The value that owns it (views share their input's buffer).
     mlir::Value value;
+    /// For the tail of a cached band buffer that holds kept halo rows from
+    /// band to band: that band buffer (the tail lies inside it and lives
+    /// through the segment); -1 for every other buffer.
+    int haloOf = -1;
   };
   /// A segment run band by band (#dnp.patch).
   struct Patch {
@@ -76,6 +81,9 @@ public:
     /// rows[j][i]: the output rows op firstStep + i computes in band j
     /// (cost::bandRows).
     std::vector<std::vector<cost::RowRange>> rows;
+    /// Rows of each op's band buffer (the most any band needs; 0 for the
+    /// last op); cost::bandLayout says where a band's rows sit in it.
+    std::vector<int64_t> bufferRows;
   };
   struct Step {
     mlir::Operation *op = nullptr;

@@ -22,7 +22,8 @@
 //    order.
 // So the segment's peak is (bytes of the buffers live during it but
 // T_1..T_(k-1)) + max over i of (band_(i-1) + band_i), band_0 = band_k = 0
-// (with cached halos, Halo::Cache: + the sum of the band buffers),
+// (with cached halos, Halo::Cache: the sum of the band buffers' halo tails
+// + max over i of the rest of band_(i-1) and band_i),
 // and the order's peak is the larger of that and every other step's bytes
 // (given by the caller: layer-by-layer or overlapped). Extra MACs: each op
 // computes its rows once per band that needs them; MACs are counted per
@@ -75,13 +76,30 @@ enum class Halo {
   /// Computes them again (MCUNetV2): extra MACs; an op's band buffer is
   /// live only from the op that writes it to the one that reads it.
   Recompute,
-  /// Keeps them: before an op computes its rows of band j, the rows band
-  /// j-1 computed that band j needs too move to the start of its band
-  /// buffer (ascending, a forward copy), and it computes only the rest. No
-  /// extra MACs, `movedBytes` of copying, but every band buffer lives
-  /// through the whole segment.
+  /// Keeps them: the rows band j+1 needs too (the highest rows of band j)
+  /// always sit in one end of the band buffer, its halo part of haloBytes
+  /// (bandLayout); before an op computes its rows of band j+1 they move to
+  /// their new places and it computes only the rest. No extra MACs and
+  /// `movedBytes` of copying; the halo part of every band buffer lives
+  /// through the whole segment, the rest only while the ops that write and
+  /// read it run.
   Cache,
 };
+
+/// Where op i's rows of band j (rows [b, e)) sit in its band buffer of M
+/// rows. Ascending: row r at buffer row r - e + M (the band ends at the
+/// buffer's end; the halo part is the last rows). Descending: row r at
+/// buffer row e - 1 - r (the band's top row first; the halo part is the
+/// first rows). Kept halos alternate the two by pairs of ops (ops 0 and 1
+/// descending, 2 and 3 ascending, ...), so that two band buffers whose
+/// non-halo parts may share bytes (never live together: two or more ops
+/// apart) keep their halo parts at opposite ends. Recomputed halos are
+/// ascending.
+enum class BandLayout { Ascending, Descending };
+inline BandLayout bandLayout(Halo halo, int op) {
+  return halo == Halo::Cache && (op / 2) % 2 == 0 ? BandLayout::Descending
+                                                  : BandLayout::Ascending;
+}
 
 /// One segment run in bands, measured.
 struct PatchPlan {
@@ -95,8 +113,10 @@ struct PatchPlan {
   /// Bytes moved inside band buffers per inference (Halo::Cache).
   int64_t movedBytes = 0;
   /// Rows each op computes per band, summed over bands, and its band
-  /// buffer (rows x row bytes; 0 for the last op, which writes T_k).
-  std::vector<int64_t> computedRows, bandBytes;
+  /// buffer (rows x row bytes; 0 for the last op, which writes T_k), and
+  /// the tail of it that holds kept rows between bands (Halo::Cache; 0
+  /// otherwise).
+  std::vector<int64_t> computedRows, bandBytes, haloBytes;
   /// Live bytes during the segment, and the order's peak with it.
   int64_t segmentBytes = 0;
   int64_t peakBytes = 0;

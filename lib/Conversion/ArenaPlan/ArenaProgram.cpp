@@ -249,10 +249,18 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
              << "dnp.patch tiles " << tiles << ": must lie in [2, " << rows
              << "] for the " << rows << " output rows of the segment";
     patch.rows = cost::bandRows(patch.accesses, tiles);
+    patch.bufferRows.assign(length, 0);
     for (int64_t i = 0; i + 1 < length; ++i) {
-      int64_t most = 0;
-      for (const std::vector<cost::RowRange> &band : patch.rows)
+      int64_t most = 0, kept = 0;
+      cost::RowRange previous;
+      for (const std::vector<cost::RowRange> &band : patch.rows) {
         most = std::max(most, band[i].size());
+        // Rows of this band the previous one computed too.
+        kept = std::max(kept, std::min(previous.end, band[i].end) -
+                                  std::max(previous.begin, band[i].begin));
+        previous = band[i];
+      }
+      patch.bufferRows[i] = most;
       const cost::Access &a = patch.accesses[i];
       const int64_t rowBytes = a.outW * a.outC * a.outElemBytes;
       const Step &step = steps[s + i];
@@ -261,14 +269,21 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
                << "dnp.slot size " << buffers[step.writes].size
                << " of a band buffer; its bands need " << most * rowBytes
                << " bytes (" << most << " rows of " << rowBytes << ")";
-    }
-    // Cached halo rows wait in their band buffers from band to band.
-    if (patch.cached)
-      for (int64_t i = 0; i + 1 < length; ++i) {
-        Buffer &band = buffers[steps[s + i].writes];
-        band.def = std::min(band.def, patch.firstStep);
-        band.end = std::max(band.end, patch.lastStep);
+      // Cached: the part that keeps rows for the next band (at the end
+      // cost::bandLayout gives it) lives through the segment, the rest
+      // only while its writer and reader run.
+      if (patch.cached && kept > 0) {
+        Buffer tail = buffers[step.writes];
+        if (cost::bandLayout(cost::Halo::Cache, static_cast<int>(i)) ==
+            cost::BandLayout::Ascending)
+          tail.offset += tail.size - kept * rowBytes;
+        tail.size = kept * rowBytes;
+        tail.def = patch.firstStep;
+        tail.end = patch.lastStep;
+        tail.haloOf = step.writes;
+        buffers.push_back(tail);
       }
+    }
     // Every band reads the input and writes rows of the output.
     int in = bufferOf(op->getOperand(0));
     if (in >= 0)
@@ -285,6 +300,9 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
 bool(::dnp::ArenaProgram::conflict)(int a, int b) const {
   const Buffer &x = buffers[a], &y = buffers[b];
   if (x.offset + x.size <= y.offset || y.offset + y.size <= x.offset)
+    return false;
+  // A band buffer and its kept-rows tail, which lies inside it.
+  if (x.haloOf == b || y.haloOf == a)
     return false;
   if (x.end < y.def || y.end < x.def)
     return false;
@@ -331,6 +349,8 @@ static std::string describe(const ::dnp::ArenaProgram &p, int id) {
   else
     os << "'" << b.value.getDefiningOp()->getName() << "' at "
        << b.value.getDefiningOp()->getLoc();
+  if (b.haloOf >= 0)
+    os << " (its kept halo rows)";
   os << " [" << b.offset << ", " << b.offset + b.size << ") live over steps "
      << b.def << ".." << b.end;
   return s;

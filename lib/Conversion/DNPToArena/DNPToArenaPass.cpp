@@ -155,6 +155,8 @@ Window ModelLowering::window(Value input, Value output,
     w.rowEnd = band[1];
     w.inRowBase = band[2];
     w.outRowBase = band[3];
+    w.inRowsDescending = bandInDescending;
+    w.outRowsDescending = bandOutDescending;
   }
   return w;
 }
@@ -615,21 +617,23 @@ struct IROps {
 } // namespace
 
 void ModelLowering::moveRows(KernelBuilder &k, Value arenaBytes, int64_t offset,
-                             int64_t rowBytes, Value shift, Value rows) {
-  // Forward, ascending: the rows move down (shift >= 0), so no byte is
-  // overwritten before it is read. Words when the rows and the buffer
-  // allow (always for f32).
+                             int64_t rowBytes, Value from, Value to, Value rows,
+                             bool up) {
+  // Words when the rows and the buffer allow (always for f32).
   const int64_t unit = rowBytes % 4 == 0 && offset % 4 == 0 ? 4 : 1;
+  const int64_t perRow = rowBytes / unit;
   Type element = unit == 4 ? Type(k.builder().getI32Type())
                            : Type(k.builder().getI8Type());
   auto type = MemRefType::get({ShapedType::kDynamic}, element);
-  Value count = k.mul(rows, rowBytes / unit);
+  Value count = k.mul(rows, perRow);
+  Value src = k.mul(from, perRow), dst = k.mul(to, perRow);
   Value view = memref::ViewOp::create(
       k.builder(), k.getLoc(), type, arenaBytes, k.index(offset),
-      ValueRange{k.add(count, k.mul(shift, rowBytes / unit))});
-  Value from = k.mul(shift, rowBytes / unit);
+      ValueRange{k.add(k.max(src, dst), count)});
+  Value last = k.add(count, -1);
   k.loop(k.index(0), count, 1, {}, [&](KernelBuilder &kc, Value i, ValueRange) {
-    kc.store(kc.load(view, kc.add(from, i)), view, i);
+    Value at = up ? kc.sub(last, i) : i;
+    kc.store(kc.load(view, kc.add(src, at)), view, kc.add(dst, at));
     return SmallVector<Value>();
   });
 }
@@ -660,16 +664,27 @@ LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
   SmallVector<func::FuncOp> fns;
   Type indexType = b.getIndexType();
   SmallVector<Type, 4> args(4, indexType);
+  const ::dnp::cost::Halo halo =
+      patch.cached ? ::dnp::cost::Halo::Cache : ::dnp::cost::Halo::Recompute;
+  auto descending = [&](int64_t i) {
+    return i >= 0 && i + 1 < k &&
+           ::dnp::cost::bandLayout(halo, static_cast<int>(i)) ==
+               ::dnp::cost::BandLayout::Descending;
+  };
   for (int64_t i = 0; i < k; ++i) {
     Operation *op = steps[patch.firstStep + i].op;
     unsigned layer = static_cast<unsigned>(patch.firstStep + i);
     func::FuncOp fn = layerFunction(op, layer, args);
-    if (failed(lowerInto(fn, op, layer)))
+    bandInDescending = descending(i - 1);
+    bandOutDescending = descending(i);
+    LogicalResult lowered = lowerInto(fn, op, layer);
+    bandInDescending = bandOutDescending = false;
+    if (failed(lowered))
       return failure();
     fns.push_back(fn);
   }
-  // Cached halos: each band buffer's previous first and end row, carried
-  // from band to band (0 and 0 before the first: nothing kept).
+  // Cached halos: each band buffer's previous end row, carried from band
+  // to band (0 before the first: nothing kept).
   KernelBuilder kb(b, loc);
   Value arenaInInvoke;
   SmallVector<Value> init;
@@ -677,37 +692,58 @@ LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
     arenaInInvoke = memref::GetGlobalOp::create(
         b, loc, cast<MemRefType>(arenaType), "dnp_" + name + "_arena");
     for (int64_t i = 0; i + 1 < k; ++i)
-      init.append({kb.index(0), kb.index(0)});
+      init.push_back(kb.index(0));
   }
   kb.loop(
       0, patch.tiles, 1, init,
       [&](KernelBuilder &kj, Value j, ValueRange carried) {
         IROps irOps{kj};
-        SmallVector<Value> begin, end, next;
+        SmallVector<Value> begin, end, base, next;
         math.rows<Value>(j, patch.tiles, irOps, begin, end);
         Value zero = kj.index(0);
+        // Where a band's rows sit in each band buffer (cost::bandLayout):
+        // ascending, row r at buffer row r - base (base = end - the
+        // buffer's rows); descending, at base - r (base = end - 1).
+        for (int64_t i = 0; i < k; ++i)
+          base.push_back(i + 1 == k ? zero
+                         : descending(i)
+                             ? kj.add(end[i], -1)
+                             : kj.add(end[i], -patch.bufferRows[i]));
         for (int64_t i = 0; i < k; ++i) {
           Value first = begin[i];
           if (patch.cached && i + 1 < k) {
             // Rows [begin, previous end) were computed by the previous
-            // band: move them to the buffer's start, compute the rest.
+            // band: move them to their rows in this band's layout, compute
+            // the rest.
             const ::dnp::cost::Access &a = patch.accesses[i];
             int64_t rowBytes = a.outW * a.outC * a.outElemBytes;
-            Value kept = kj.min(kj.max(kj.sub(carried[2 * i + 1], first), zero),
+            Value previousEnd = carried[i];
+            Value kept = kj.min(kj.max(kj.sub(previousEnd, first), zero),
                                 kj.sub(end[i], first));
+            Value from, to;
+            if (descending(i)) {
+              // Rows [begin, begin + kept) from previousEnd - 1 - r up to
+              // end - 1 - r: the block starts at these rows of begin +
+              // kept - 1.
+              Value top = kj.add(kj.add(first, kept), -1);
+              from = kj.sub(kj.add(previousEnd, -1), top);
+              to = kj.sub(base[i], top);
+            } else {
+              // Down from r - (previousEnd - rows) to r - base.
+              from = kj.sub(kj.add(first, patch.bufferRows[i]), previousEnd);
+              to = kj.sub(first, base[i]);
+            }
             moveRows(kj, arenaInInvoke,
                      program->buffer(steps[patch.firstStep + i].writes).offset,
-                     rowBytes, kj.sub(first, carried[2 * i]), kept);
+                     rowBytes, from, to, kept, descending(i));
             first = kj.add(first, kept);
-            next.append({begin[i], end[i]});
+            next.push_back(end[i]);
           }
-          // The first op reads the whole input; the last writes the
-          // whole output; every band buffer starts at its band's first
-          // row.
-          Value inBase = i > 0 ? begin[i - 1] : zero;
-          Value outBase = i + 1 < k ? begin[i] : zero;
+          // The first op reads the whole input, the last writes the whole
+          // output.
+          Value inBase = i > 0 ? base[i - 1] : zero;
           func::CallOp::create(kj.builder(), loc, fns[i],
-                               ValueRange{first, end[i], inBase, outBase});
+                               ValueRange{first, end[i], inBase, base[i]});
         }
         return next;
       });

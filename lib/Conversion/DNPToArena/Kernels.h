@@ -44,10 +44,14 @@ struct Window {
   /// In a band of a segment run patch by patch (#dnp.patch): only output
   /// rows [rowBegin, rowEnd) are computed, and the input's row inRowBase
   /// and the output's row outRowBase sit at the start of their buffers
-  /// (a band buffer holds a few rows of its tensor; 0 for a whole one).
+  /// (a band buffer holds a few rows of its tensor; 0 for a whole one;
+  /// for a descending buffer, the row at its start).
   /// The shapes above stay the whole tensors', so the taps in range are
   /// those of the whole image. Null outside a band (batch 1 inside).
   mlir::Value rowBegin, rowEnd, inRowBase, outRowBase;
+  /// A band buffer that holds its rows in descending order
+  /// (cost::BandLayout): row x at buffer row base - x.
+  bool inRowsDescending = false, outRowsDescending = false;
 };
 
 /// conv2d (and dense, a 1x1 window over its batch rows): `outChannels`

@@ -67,10 +67,12 @@ private:
   mlir::LogicalResult lowerPatch(mlir::OpBuilder &b,
                                  const ArenaProgram::Patch &patch);
   /// Moves `rows` rows of `rowBytes` bytes inside the buffer at `offset`
-  /// of the arena (an i8 memref) from row `shift` to row 0 (a cached
-  /// halo).
+  /// of the arena (an i8 memref) from buffer row `from` to row `to` (a
+  /// cached halo): down (from >= to, copied first to last) or `up` (to >=
+  /// from, copied last to first), so no row is overwritten before it moves.
   void moveRows(KernelBuilder &k, mlir::Value arenaBytes, int64_t offset,
-                int64_t rowBytes, mlir::Value shift, mlir::Value rows);
+                int64_t rowBytes, mlir::Value from, mlir::Value to,
+                mlir::Value rows, bool up);
   /// The register blocks of `op`'s kernel (window and dense ops): its
   /// recorded #dnp.blocks (the arena plan relies on them), else
   /// kernelBlocks of the lowering's options.
@@ -125,6 +127,8 @@ private:
   /// (Window::rowBegin, rowEnd, inRowBase, outRowBase), which window()
   /// puts in every window.
   llvm::SmallVector<mlir::Value, 4> band;
+  /// And whether its input's and output's band buffers are descending.
+  bool bandInDescending = false, bandOutDescending = false;
   mlir::Type arenaType;
   std::string name;
   Blocking blocking;

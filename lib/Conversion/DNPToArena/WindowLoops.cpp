@@ -97,12 +97,19 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
   // clamped taps keep every access in range).
   Value row =
       k.add(k.add(image, k.mul(oh, w.sh * w.inW * c)), -w.padTop * w.inW * c);
-  if (w.inRowBase) // A band buffer starts at row inRowBase.
+  if (w.inRowsDescending) // Row x at buffer row inRowBase - x.
+    row = k.add(image,
+                k.add(k.mul(w.inRowBase, w.inW * c),
+                      k.mul(k.add(k.mul(oh, w.sh), -w.padTop), -w.inW * c)));
+  else if (w.inRowBase) // A band buffer starts at row inRowBase.
     row = k.sub(row, k.mul(w.inRowBase, w.inW * c));
   Value col = k.mul(ow0, w.sw * c);
   Value outImage = k.mul(n, w.outH * w.outW * outChannels);
   Value outRow = k.add(outImage, k.mul(oh, w.outW * outChannels));
-  if (w.outRowBase)
+  if (w.outRowsDescending)
+    outRow =
+        k.add(outImage, k.mul(k.sub(w.outRowBase, oh), w.outW * outChannels));
+  else if (w.outRowBase)
     outRow = k.sub(outRow, k.mul(w.outRowBase, w.outW * outChannels));
   Value outCol = k.add(outRow, k.mul(ow0, outChannels));
   BlockIndices b;
@@ -114,7 +121,9 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
 }
 
 Value tapOffset(KernelBuilder &k, const Window &w, Value r, Value c) {
-  return k.add(k.mul(r, w.dh * w.inW * w.channels),
+  // In a descending band buffer, lower rows lie further on.
+  int64_t rowStride = w.dh * w.inW * w.channels;
+  return k.add(k.mul(r, w.inRowsDescending ? -rowStride : rowStride),
                k.mul(c, w.dw * w.channels));
 }
 
