@@ -171,7 +171,7 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
     for (int i = 0; i < k; ++i) {
       const Access &a = access(i);
       // Cached: the rows the previous band computed are kept (moved to
-      // the buffer's start), only the new ones computed.
+      // their places in this band's layout), only the new ones computed.
       int64_t kept = halo == Halo::Cache && i + 1 < k
                          ? std::max<int64_t>(0, previous[i].end -
                                                     std::max(band[i].begin,

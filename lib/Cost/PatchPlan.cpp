@@ -82,6 +82,11 @@ Expected<ArenaPlan> dnp::cost::planArenaPatched(
       assign->buffers[assign->bufferOf[graph.opOutputs(patch.ops.back())[0]]];
   out.firstStep = std::min(out.firstStep, patch.firstStep);
 
+  // Each halo part joins its own band buffer, so this cannot fail; the
+  // placements below rely on it.
+  if (!detail::PieceSet(*assign).join(*assign, joins))
+    return Error{"patch planning: a halo part cannot be joined to its band "
+                 "buffer (internal error)"};
   ArenaPlan plain =
       detail::planAssignment(order, std::move(*assign), planner, joins);
   std::vector<char> noTie(order.size(), 0);

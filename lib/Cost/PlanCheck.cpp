@@ -34,7 +34,7 @@ struct Facts {
   /// them is a model output.
   std::vector<int> familyLast;
   std::vector<char> familyPinned;
-  /// Offset of every entry: the plan's tensor offsets, then the halo tails
+  /// Offset of every entry: the plan's tensor offsets, then the halo parts
   /// of cached band buffers (applyPatch), entries past the graph's tensors
   /// whose haloOf names their band buffer's tensor (-1 for tensors).
   std::vector<int64_t> offset;
@@ -107,7 +107,7 @@ std::string name(const Graph &graph, TensorId t) {
   return "'" + graph.tensor(t).name + "'";
 }
 
-/// A tensor (or a band buffer's halo tail) with its byte range, for
+/// A tensor (or a band buffer's halo part) with its byte range, for
 /// messages.
 std::string placed(const Graph &graph, const Facts &f, const ArenaPlan &,
                    TensorId t) {
@@ -322,7 +322,7 @@ Status checkLivePairs(const Graph &graph, const std::vector<OpId> &order,
         int64_t oa = f.offset[a], ob = f.offset[b];
         if (oa >= ob + f.size[b] || ob >= oa + f.size[a])
           continue;
-        // A band buffer and its own halo tail (the tail is part of it).
+        // A band buffer and its own halo part (which lies inside it).
         if (f.haloOf[a] == b || f.haloOf[b] == a)
           continue;
         if (oa == ob && f.size[a] == f.size[b] &&

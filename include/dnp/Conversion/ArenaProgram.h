@@ -26,7 +26,7 @@
 //  * a segment of ops with #dnp.patch runs band by band
 //    (dnp/Cost/PatchPlan.h): the results of all its ops but the last are
 //    band buffers (their slot holds the most rows a band needs; with
-//    cached halos, the tail that keeps rows for the next band is a buffer
+//    cached halos, the halo part that keeps rows for the next band is a buffer
 //    of its own that lives through the segment), its input lives to its
 //    last step and its output from its first, and none of its ops
 //    overlaps anything.
@@ -65,9 +65,9 @@ public:
     int64_t def = 0, end = 0;
     /// The value that owns it (views share their input's buffer).
     mlir::Value value;
-    /// For the tail of a cached band buffer that holds kept halo rows from
-    /// band to band: that band buffer (the tail lies inside it and lives
-    /// through the segment); -1 for every other buffer.
+    /// For the halo part of a cached band buffer (the rows kept from band
+    /// to band, cost::bandLayout): that band buffer, which it lies inside;
+    /// it lives through the segment. -1 for every other buffer.
     int haloOf = -1;
   };
   /// A segment run band by band (#dnp.patch).
@@ -95,6 +95,8 @@ public:
     /// order in which it does (file comment).
     int streamed = -1;
     std::optional<cost::Access> access;
+    /// Operand 0 with the edit's replacements applied (null without one).
+    mlir::Value input;
   };
 
   /// Builds the program of a planned function (with `edit` applied). Fails

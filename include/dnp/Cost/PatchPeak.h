@@ -22,7 +22,7 @@
 //    order.
 // So the segment's peak is (bytes of the buffers live during it but
 // T_1..T_(k-1)) + max over i of (band_(i-1) + band_i), band_0 = band_k = 0
-// (with cached halos, Halo::Cache: the sum of the band buffers' halo tails
+// (with cached halos, Halo::Cache: the sum of the band buffers' halo parts
 // + max over i of the rest of band_(i-1) and band_i),
 // and the order's peak is the larger of that and every other step's bytes
 // (given by the caller: layer-by-layer or overlapped). Extra MACs: each op
@@ -114,7 +114,7 @@ struct PatchPlan {
   int64_t movedBytes = 0;
   /// Rows each op computes per band, summed over bands, and its band
   /// buffer (rows x row bytes; 0 for the last op, which writes T_k), and
-  /// the tail of it that holds kept rows between bands (Halo::Cache; 0
+  /// the part of it that holds kept rows between bands (Halo::Cache; 0
   /// otherwise).
   std::vector<int64_t> computedRows, bandBytes, haloBytes;
   /// Live bytes during the segment, and the order's peak with it.

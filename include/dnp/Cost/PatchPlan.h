@@ -7,8 +7,9 @@
 // reads it, exactly as the whole tensors were: in every band o_i writes
 // buffer i-1's successor after o_(i-1) filled it, so buffers two apart
 // never hold live rows at once and may share bytes; with cached halos,
-// Halo::Cache, a band buffer's last haloBytes live through the segment,
-// placed as a buffer of their own right after the rest); the segment input
+// Halo::Cache, a band buffer's halo part of haloBytes lives through the
+// segment, placed as a buffer of its own at the end of the band buffer
+// that bandLayout gives it); the segment input
 // T_0 stays live to the segment's last step (every band reads it) and its
 // output T_k from its first (every band writes rows of it). Everything
 // else is planned as planArenaOverlapped plans it, with no overlap on the

@@ -133,6 +133,8 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
 
     Step step;
     step.op = &op;
+    if (op.getNumOperands() > 0)
+      step.input = resolve(op.getOperand(0));
     step.inPlace = isElementwiseInPlace(&op);
     int64_t index = static_cast<int64_t>(p.steps.size());
     for (Value operand : op.getOperands()) {
@@ -234,7 +236,7 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
           kernelAccess(o, KernelBlocks{1, 1}, /*rows=*/true);
       if (!access || access->kind != cost::Access::Window)
         return o->emitError() << "has no window access to run in bands";
-      if (i > 0 && o->getOperand(0) != steps[s + i - 1].op->getResult(0))
+      if (i > 0 && steps[s + i].input != steps[s + i - 1].op->getResult(0))
         return o->emitError() << "does not read the result of the segment's "
                                  "previous op, which is a band buffer";
       if (i + 1 < length && !o->getResult(0).hasOneUse())
@@ -285,7 +287,7 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
       }
     }
     // Every band reads the input and writes rows of the output.
-    int in = bufferOf(op->getOperand(0));
+    int in = bufferOf(steps[s].input);
     if (in >= 0)
       buffers[in].end = std::max(buffers[in].end, patch.lastStep);
     int out = steps[patch.lastStep].writes;

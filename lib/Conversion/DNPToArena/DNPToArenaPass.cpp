@@ -474,6 +474,10 @@ LogicalResult ModelLowering::run() {
       loc, "dnp_" + name + "_invoke",
       FunctionType::get(ctx, {}, {IntegerType::get(ctx, 32)}));
   module.insert(Block::iterator(func), invoke);
+  // Like the layers: the band loop's row moves must stay loops, not calls
+  // to memmove.
+  invoke->setAttr("passthrough",
+                  ArrayAttr::get(ctx, {StringAttr::get(ctx, "no-builtins")}));
   Block *entry = invoke.addEntryBlock();
   OpBuilder b = OpBuilder::atBlockBegin(entry);
 
@@ -733,6 +737,11 @@ LogicalResult ModelLowering::lowerPatch(OpBuilder &b,
               from = kj.sub(kj.add(first, patch.bufferRows[i]), previousEnd);
               to = kj.sub(first, base[i]);
             }
+            // Valid moves stay inside the buffer; with nothing kept (a
+            // band after a gap), clamp the view's rows there too.
+            Value room = kj.sub(kj.index(patch.bufferRows[i]), kept);
+            from = kj.min(kj.max(from, zero), room);
+            to = kj.min(kj.max(to, zero), room);
             moveRows(kj, arenaInInvoke,
                      program->buffer(steps[patch.firstStep + i].writes).offset,
                      rowBytes, from, to, kept, descending(i));

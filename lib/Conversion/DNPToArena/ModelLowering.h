@@ -60,10 +60,10 @@ private:
   /// Lowers `op` into the body of `fn`.
   mlir::LogicalResult lowerInto(mlir::func::FuncOp fn, mlir::Operation *op,
                                 unsigned layer);
-  /// A segment run band by band (#dnp.patch): a table of every band's rows
-  /// (dnp_<name>_l<first>_bands), one layer function per op taking its
-  /// rows (first, end, the input's and the output's first buffer row),
-  /// and in `invoke` (at `b`) a loop over the bands calling them in turn.
+  /// A segment run band by band (#dnp.patch): one layer function per op
+  /// taking its rows (first, end, and the base rows of its input's and
+  /// output's buffers), and in `invoke` (at `b`) a loop over the bands
+  /// that computes the rows, moves kept halo rows and calls them in turn.
   mlir::LogicalResult lowerPatch(mlir::OpBuilder &b,
                                  const ArenaProgram::Patch &patch);
   /// Moves `rows` rows of `rowBytes` bytes inside the buffer at `offset`

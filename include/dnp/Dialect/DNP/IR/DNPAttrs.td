@@ -136,8 +136,10 @@ def DNP_PatchAttr : DNP_Attr<"Patch", "patch"> {
     Rows that two bands share (the halo of a window) are computed again in
     each band, or with `cached` kept: before an op computes its rows of a
     band, the rows it computed in the previous band that this one needs
-    too move to the start of its band buffer, and it computes only the
-    others. Cached band buffers then live through the whole segment.
+    too move to their places in this band, and it computes only the
+    others. Those rows wait in the band buffer's halo part, which lives
+    through the whole segment (include/dnp/Cost/PatchPeak.h, bandLayout:
+    where a band's rows sit in its buffer).
 
     ```mlir
     %1 = dnp.conv2d %x, %w, %b ... {dnp.patch = #dnp.patch<tiles = 4, position = 0, length = 2, cached = true>,
