@@ -60,6 +60,19 @@ dnp::cost::bandRows(const std::vector<Access> &chain, int64_t tiles) {
   return result;
 }
 
+std::vector<BandBufferRows>
+dnp::cost::bandBufferRows(const std::vector<std::vector<RowRange>> &bands) {
+  std::vector<BandBufferRows> result(bands.empty() ? 0 : bands[0].size());
+  for (size_t j = 0; j < bands.size(); ++j)
+    for (size_t i = 0; i < result.size(); ++i) {
+      result[i].rows = std::max(result[i].rows, bands[j][i].size());
+      if (j > 0)
+        result[i].shared = std::max(result[i].shared,
+                                    sharedRows(bands[j - 1][i], bands[j][i]));
+    }
+  return result;
+}
+
 namespace {
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -165,32 +178,28 @@ measureSegment(const Graph &graph, const std::vector<OpId> &order,
   for (int i = 0; i < k; ++i)
     plan.accesses.push_back(access(i));
   plan.computedRows.assign(k, 0);
-  std::vector<int64_t> maxRows(k, 0), maxKept(k, 0);
-  std::vector<RowRange> previous(k);
-  for (const std::vector<RowRange> &band : bandRows(plan.accesses, tiles)) {
+  const std::vector<std::vector<RowRange>> rowsOf =
+      bandRows(plan.accesses, tiles);
+  const bool keep = halo == Halo::Cache;
+  for (size_t j = 0; j < rowsOf.size(); ++j)
     for (int i = 0; i < k; ++i) {
       const Access &a = access(i);
-      // Cached: the rows the previous band computed are kept (moved to
-      // their places in this band's layout), only the new ones computed.
-      int64_t kept = halo == Halo::Cache && i + 1 < k
-                         ? std::max<int64_t>(0, previous[i].end -
-                                                    std::max(band[i].begin,
-                                                             previous[i].begin))
+      // Kept: the rows the previous band computed stay (moved to their
+      // places in this band's layout), only the new ones are computed.
+      int64_t kept = keep && j > 0 && i + 1 < k
+                         ? sharedRows(rowsOf[j - 1][i], rowsOf[j][i])
                          : 0;
-      kept = std::min(kept, band[i].size());
-      maxKept[i] = std::max(maxKept[i], kept);
-      plan.computedRows[i] += band[i].size() - kept;
+      plan.computedRows[i] += rowsOf[j][i].size() - kept;
       plan.movedBytes += kept * a.outW * a.outC * a.outElemBytes;
-      maxRows[i] = std::max(maxRows[i], band[i].size());
-      previous[i] = band[i];
     }
-  }
+  const std::vector<BandBufferRows> buffers = bandBufferRows(rowsOf);
   plan.bandBytes.assign(k, 0);
   plan.haloBytes.assign(k, 0);
   for (int i = 0; i + 1 < k; ++i) {
     const Access &a = access(i);
-    plan.bandBytes[i] = maxRows[i] * a.outW * a.outC * a.outElemBytes;
-    plan.haloBytes[i] = maxKept[i] * a.outW * a.outC * a.outElemBytes;
+    const int64_t rowBytes = a.outW * a.outC * a.outElemBytes;
+    plan.bandBytes[i] = buffers[i].rows * rowBytes;
+    plan.haloBytes[i] = keep ? buffers[i].shared * rowBytes : 0;
   }
 
   // Buffers live during the segment, but the intermediates.

@@ -43,6 +43,7 @@
 #include "dnp/Cost/Liveness.h"
 #include "dnp/Cost/OverlapPeak.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -69,6 +70,23 @@ std::vector<RowRange> outputBands(int64_t rows, int64_t tiles);
 /// exactly the rows op i+1 reads in that band (inputRows).
 std::vector<std::vector<RowRange>> bandRows(const std::vector<Access> &chain,
                                             int64_t tiles);
+
+/// The rows of `band` that `previous` (the same op's rows in the band
+/// before) computed too: what a kept halo keeps.
+inline int64_t sharedRows(RowRange previous, RowRange band) {
+  int64_t shared =
+      std::min(previous.end, band.end) - std::max(previous.begin, band.begin);
+  return std::max<int64_t>(0, std::min(shared, band.size()));
+}
+
+/// Per op of bandRows' result: the most rows any band computes (its band
+/// buffer's rows) and the most any band shares with the band before (its
+/// halo part's rows, when halos are kept).
+struct BandBufferRows {
+  int64_t rows = 0, shared = 0;
+};
+std::vector<BandBufferRows>
+bandBufferRows(const std::vector<std::vector<RowRange>> &bands);
 
 /// What a band does with the rows it shares with the previous band (the
 /// halo of a window op's input).

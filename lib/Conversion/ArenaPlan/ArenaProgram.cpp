@@ -252,16 +252,10 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
              << "] for the " << rows << " output rows of the segment";
     patch.rows = cost::bandRows(patch.accesses, tiles);
     patch.bufferRows.assign(length, 0);
+    const std::vector<cost::BandBufferRows> sizes =
+        cost::bandBufferRows(patch.rows);
     for (int64_t i = 0; i + 1 < length; ++i) {
-      int64_t most = 0, kept = 0;
-      cost::RowRange previous;
-      for (const std::vector<cost::RowRange> &band : patch.rows) {
-        most = std::max(most, band[i].size());
-        // Rows of this band the previous one computed too.
-        kept = std::max(kept, std::min(previous.end, band[i].end) -
-                                  std::max(previous.begin, band[i].begin));
-        previous = band[i];
-      }
+      const int64_t most = sizes[i].rows, kept = sizes[i].shared;
       patch.bufferRows[i] = most;
       const cost::Access &a = patch.accesses[i];
       const int64_t rowBytes = a.outW * a.outC * a.outElemBytes;

@@ -221,3 +221,14 @@ func.func @recomputed_halo(%arg0: tensor<1x16x8x1xf32> {dnp.slot = #dnp.slot<ste
   %9 = dnp.max_pool2d %8 kernel [2, 2] strides [2, 2] {dnp.patch = #dnp.patch<tiles = 8, position = 3, length = 4, cached = false>, dnp.slot = #dnp.slot<step = 3, offset = 1792, size = 512>} : tensor<1x16x8x4xf32> -> tensor<1x8x4x4xf32>
   return %9 : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// Only window ops run in bands.
+func.func @not_a_window(%x: tensor<1x8x8x4xf32> {dnp.slot = #dnp.slot<step = 0, offset = 0, size = 1024>}) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{only conv2d, depthwise_conv2d, max_pool2d and avg_pool2d run in bands}}
+  %r = dnp.relu %x {dnp.patch = #dnp.patch<tiles = 2, position = 0, length = 2, cached = false>, dnp.slot = #dnp.slot<step = 0, offset = 1024, size = 1024>} : tensor<1x8x8x4xf32>
+  %p = dnp.max_pool2d %r kernel [2, 2] strides [2, 2] {dnp.patch = #dnp.patch<tiles = 2, position = 1, length = 2, cached = false>, dnp.slot = #dnp.slot<step = 1, offset = 2048, size = 256>}
+      : tensor<1x8x8x4xf32> -> tensor<1x4x4x4xf32>
+  return %p : tensor<1x4x4x4xf32>
+}
