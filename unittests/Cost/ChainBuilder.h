@@ -10,6 +10,7 @@
 #define DNP_UNITTESTS_COST_CHAINBUILDER_H
 
 #include "AccessBuilders.h"
+#include "TestGraphs.h"
 
 #include "dnp/Cost/GraphBuilder.h"
 #include "dnp/Cost/OverlapPeak.h"
@@ -125,6 +126,54 @@ private:
   std::string last_;
   std::vector<std::optional<OpAccess>> accesses_;
 };
+
+/// Live bytes of each step of `order`, overlapped (patchSegment's input).
+inline std::vector<int64_t>
+overlappedSteps(const Graph &g, const std::vector<OpId> &order,
+                const std::vector<std::optional<OpAccess>> &accesses,
+                const MemoryOptions &opts = {}) {
+  Expected<OverlapMemory> m = overlappedPeak(g, order, accesses, opts);
+  EXPECT_TRUE(m.ok()) << m.message();
+  std::vector<int64_t> bytes;
+  if (m)
+    for (const OverlapStep &s : m->steps)
+      bytes.push_back(s.liveBytes);
+  return bytes;
+}
+
+/// A window op's loop order: forward or reverse, with or without a pixel
+/// buffer.
+inline Access randomBandFlags(Rng &rng) {
+  Access a;
+  a.kind = Access::Window;
+  a.reverse = rng.chance(30);
+  a.pixelBuffer = rng.chance(30);
+  return a;
+}
+
+/// 2-6 random layers a band segment may run: convolutions, depthwise
+/// convolutions (1x1 or 3x3, stride 1 or 2), max pools, residual
+/// depthwise blocks and relus.
+inline void randomBandLayers(Chain &c, Rng &rng) {
+  for (int64_t n = rng.range(2, 6); n > 0; --n) {
+    int64_t kind = rng.range(0, 4), k = 2 * rng.range(0, 1) + 1;
+    int64_t stride = rng.range(1, 2);
+    if (kind == 0)
+      c.layer(Window::square(k, stride), rng.range(1, 8), false,
+              randomBandFlags(rng));
+    else if (kind == 1)
+      c.layer(Window::square(k, stride), 0, false, randomBandFlags(rng));
+    else if (kind == 2 && c.h() >= 2 && c.w() >= 2)
+      c.layer(Window::square(2, 2, false), 0, true, randomBandFlags(rng));
+    else if (kind == 3) {
+      // A residual block: depthwise 3x3 (same shape) added to its input.
+      std::string skip = c.last();
+      c.layer(Window::square(3), 0, false, randomBandFlags(rng));
+      c.add(skip);
+    } else
+      c.relu();
+  }
+}
 
 } // namespace dnp::cost::test
 

@@ -179,20 +179,6 @@ Status runBanded(const Graph &g, const ArenaPlan &plan) {
   return Status::success();
 }
 
-/// Live bytes of each step of `order`, overlapped (patchSegment's input).
-std::vector<int64_t>
-overlappedSteps(const Graph &g, const std::vector<OpId> &order,
-                const std::vector<std::optional<OpAccess>> &accesses,
-                const MemoryOptions &opts) {
-  Expected<OverlapMemory> m = overlappedPeak(g, order, accesses, opts);
-  EXPECT_TRUE(m.ok()) << m.message();
-  std::vector<int64_t> bytes;
-  if (m)
-    for (const OverlapStep &s : m->steps)
-      bytes.push_back(s.liveBytes);
-  return bytes;
-}
-
 /// 8x8x1 -> `convs` x conv 3x3 pad 1 (4) -> max pool 2x2, int8; with two
 /// convs, PatchPeakTest's hand chain.
 Chain handChain(int convs = 2) {
@@ -314,14 +300,6 @@ TEST(PatchPlan, CachedHalosLiveThroughTheSegment) {
   EXPECT_FALSE(corrupted.ok());
 }
 
-Access randomFlags(Rng &rng) {
-  Access a;
-  a.kind = Access::Window;
-  a.reverse = rng.chance(30);
-  a.pixelBuffer = rng.chance(30);
-  return a;
-}
-
 TEST(PatchPlan, RandomChainsRunBandByBand) {
   int planned = 0, lower = 0, cached = 0;
   for (uint64_t seed = 0; seed < 250; ++seed) {
@@ -329,26 +307,9 @@ TEST(PatchPlan, RandomChainsRunBandByBand) {
     Rng rng(9100 + seed);
     Chain c(rng.range(6, 20), rng.range(4, 12), rng.range(1, 4),
             rng.chance(50) ? 1 : 4);
-    for (int64_t n = rng.range(2, 6); n > 0; --n) {
-      int64_t kind = rng.range(0, 4), k = 2 * rng.range(0, 1) + 1;
-      int64_t stride = rng.range(1, 2);
-      if (kind == 0)
-        c.layer(Window::square(k, stride), rng.range(1, 8), false,
-                randomFlags(rng));
-      else if (kind == 1)
-        c.layer(Window::square(k, stride), 0, false, randomFlags(rng));
-      else if (kind == 2 && c.h() >= 2 && c.w() >= 2)
-        c.layer(Window::square(2, 2, false), 0, true, randomFlags(rng));
-      else if (kind == 3) {
-        // A residual block: depthwise 3x3 (same shape) added to its input.
-        std::string skip = c.last();
-        c.layer(Window::square(3), 0, false, randomFlags(rng));
-        c.add(skip);
-      } else
-        c.relu();
-    }
+    randomBandLayers(c, rng);
     if (rng.chance(40))
-      c.head(rng.range(2, 6), randomFlags(rng));
+      c.head(rng.range(2, 6), randomBandFlags(rng));
     Graph &g = c.finish();
     MemoryOptions opts;
     opts.countModelInput = rng.chance(70);
