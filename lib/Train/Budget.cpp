@@ -2,6 +2,7 @@
 #include "dnp/Train/Budget.h"
 #include "dnp/Cost/ArenaPlan.h"
 #include "dnp/Cost/OverlapPlan.h"
+#include "dnp/Cost/PatchPlan.h"
 #include "dnp/Cost/Schedule.h"
 
 #include <cctype>
@@ -149,16 +150,17 @@ bool dnp::train::parseBudget(const std::string &text, double clockMHz,
   return true;
 }
 
-Expected<ResourceModel>
-ResourceModel::create(const Graph &graph, ResourceOptions weights,
-                      const std::string &target, MemoryOptions memory,
-                      const std::vector<std::optional<OpAccess>> *accesses) {
+Expected<ResourceModel> ResourceModel::create(const Graph &graph,
+                                              ResourceOptions weights,
+                                              const std::string &target,
+                                              MemoryOptions memory,
+                                              const SramModel *sram) {
   ResourceModel m;
   m.graph_ = graph;
   m.weights_ = weights;
   m.memory_ = memory;
-  if (accesses)
-    m.accesses_ = *accesses;
+  if (sram)
+    m.sram_ = *sram;
   m.target_ = findTarget(target);
   if (!m.target_)
     return Error{"no cost model for target '" + target + "'"};
@@ -166,6 +168,55 @@ ResourceModel::create(const Graph &graph, ResourceOptions weights,
   if (!s.ok())
     return s;
   return m;
+}
+
+// As ResourceAnalysis computes the compiled plan (its cross-check in
+// finishModel compares the two): a plan the independent checker rejects
+// (an internal error) falls back to the plan without it, as
+// --dnp-report-resources warns and --dnp-plan-memory then records.
+Expected<ResourceModel::CompiledSram>
+ResourceModel::compiledSram(const Graph &g,
+                            const std::vector<OpId> &order) const {
+  Expected<ArenaPlan> plain = planArena(g, order, memory_);
+  if (!plain)
+    return plain.status();
+  CompiledSram result;
+  result.arenaBytes = plain->arenaBytes;
+  result.peakBytes = plain->peakBytes;
+  const std::vector<std::optional<OpAccess>> accesses =
+      rescaleAccesses(g, sram_->accesses);
+  Expected<ArenaPlan> plan =
+      planArenaOverlapped(g, order, accesses, *plain, memory_);
+  Status planned = plan.status();
+  if (plan)
+    planned = checkOverlappedPlan(g, order, *plan, accesses, memory_);
+  if (planned)
+    result.arenaBytes = plan->arenaBytes;
+  Expected<OverlapMemory> peak = overlappedPeak(g, order, accesses, memory_);
+  if (!peak) // the PMU, as --dnp-report-resources reports it
+    return result;
+  result.peakBytes = peak->peakBytes;
+  if (sram_->rowAccesses.empty())
+    return result;
+  std::vector<int64_t> stepBytes;
+  for (const OverlapStep &s : peak->steps)
+    stepBytes.push_back(s.liveBytes);
+  Expected<std::optional<PatchPlan>> patch =
+      bestPatchPlan(g, order, rescaleAccesses(g, sram_->rowAccesses), stepBytes,
+                    sram_->maxPatchMacRatio, sram_->patchHalos, memory_);
+  if (!patch || !*patch)
+    return result;
+  Expected<ArenaPlan> patched =
+      planArenaPatched(g, order, accesses, **patch, memory_);
+  Status ok = patched.status();
+  if (patched)
+    ok = checkOverlappedPlan(g, order, *patched, accesses, memory_);
+  if (ok && patched->arenaBytes < result.arenaBytes) {
+    result.arenaBytes = patched->arenaBytes;
+    result.peakBytes = (*patch)->peakBytes;
+    result.patch = std::move(**patch);
+  }
+  return result;
 }
 
 Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
@@ -185,13 +236,29 @@ Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
   if (!relaxation)
     return relaxation.status();
   relaxation_ = std::move(*relaxation);
-  if (accesses_) {
-    Expected<OverlapRelaxation> overlap = OverlapRelaxation::build(
-        g, order_, rescaleAccesses(g, *accesses_), memory_);
-    if (!overlap)
-      return overlap.status();
-    overlapRelaxation_ = std::move(*overlap);
+  overlapRelaxation_.reset();
+  patchRelaxation_.reset();
+  patch_.reset();
+  if (!sram_)
+    return Status::success();
+  Expected<OverlapRelaxation> overlap = OverlapRelaxation::build(
+      g, order_, rescaleAccesses(g, sram_->accesses), memory_);
+  if (!overlap)
+    return overlap.status();
+  // The segment, tiles and halo the arena runs at these counts stay fixed
+  // until the next reorder, as the order does.
+  Expected<CompiledSram> compiled = compiledSram(g, order_);
+  if (!compiled)
+    return compiled.status();
+  if (compiled->patch) {
+    Expected<PatchRelaxation> patched =
+        PatchRelaxation::build(g, order_, *overlap, *compiled->patch, memory_);
+    if (!patched)
+      return patched.status();
+    patchRelaxation_ = std::move(*patched);
+    patch_ = compiled->patch;
   }
+  overlapRelaxation_ = std::move(*overlap);
   return Status::success();
 }
 
@@ -208,28 +275,13 @@ Expected<Usage> ResourceModel::exact(const std::vector<int64_t> &channels) const
   usage.value[0] = static_cast<double>(schedule->best.peakBytes);
   usage.sramPeak = usage.value[0];
   usage.pmuExact = schedule->exact;
-  if (accesses_) {
-    Expected<OverlapMemory> peak = overlappedPeak(
-        g, schedule->best.order, rescaleAccesses(g, *accesses_), memory_);
-    if (peak) // else the PMU, as --dnp-report-resources reports it
-      usage.sramPeak = static_cast<double>(peak->peakBytes);
-    // The arena dnp-compile links: the overlap-aware plan of that order.
-    Expected<ArenaPlan> plain = planArena(g, schedule->best.order, memory_);
-    if (!plain)
-      return plain.status();
-    // As --dnp-report-resources: a plan the independent checker rejects
-    // (an internal error) falls back to the layer-by-layer plan, which is
-    // what --dnp-plan-memory then records.
-    const std::vector<std::optional<OpAccess>> accesses =
-        rescaleAccesses(g, *accesses_);
-    Expected<ArenaPlan> plan =
-        planArenaOverlapped(g, schedule->best.order, accesses, *plain, memory_);
-    Status planned = plan.status();
-    if (plan)
-      planned = checkOverlappedPlan(g, schedule->best.order, *plan, accesses,
-                                    memory_);
-    usage.value[0] =
-        static_cast<double>(planned ? plan->arenaBytes : plain->arenaBytes);
+  if (sram_) {
+    Expected<CompiledSram> compiled = compiledSram(g, schedule->best.order);
+    if (!compiled)
+      return compiled.status();
+    usage.value[0] = static_cast<double>(compiled->arenaBytes);
+    usage.sramPeak = static_cast<double>(compiled->peakBytes);
+    usage.patch = std::move(compiled->patch);
   }
   Expected<ResourceReport> report = summarizeResources(g, weights_, *target_);
   if (!report)
@@ -247,6 +299,10 @@ Expected<ValueGrad> ResourceModel::evaluate(Resource r,
   case Resource::Sram:
     if (!relaxation_)
       return Error{"no execution order (internal error)"};
+    if (patchRelaxation_)
+      return temperature > 0
+                 ? patchRelaxation_->smoothPeak(channels, temperature)
+                 : patchRelaxation_->peak(channels);
     if (overlapRelaxation_)
       return temperature > 0
                  ? overlapRelaxation_->smoothPeak(channels, temperature)

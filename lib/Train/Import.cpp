@@ -444,12 +444,15 @@ LogicalResult(::dnp::train::importModel)(func::FuncOp func,
     return failure();
   model.costGraph = graph->graph;
   model.elementBytes = options.elementBytes;
-  // The SRAM model overlaps outputs as each core's kernels allow.
+  // The SRAM model overlaps outputs and runs bands as each core's kernels
+  // allow.
   // int8 deployment runs the int8 kernels, whose blocks differ.
   for (const char *core : {"cortex-m4", "cortex-m7", "cortex-m55"}) {
     ::dnp::KernelOptions kernels = ::dnp::KernelOptions::forCore(core);
     kernels.int8 = options.elementBytes == 1;
-    model.kernelAccesses[core] = ::dnp::accessPatterns(*graph, kernels);
+    SramModel &sram = model.kernelAccesses[core];
+    sram.accesses = ::dnp::accessPatterns(*graph, kernels);
+    sram.rowAccesses = ::dnp::accessPatterns(*graph, kernels, /*rows=*/true);
   }
   if (auto mcu = func->getAttrOfType<ddnp::McuAttr>(ddnp::kMcuAttrName))
     model.target = mcu.getCore().str();

@@ -153,10 +153,6 @@ static ::dnp::ResourceAnalysisOptions analysisOptions(int64_t elementBytes) {
   ra.activationBytes = elementBytes;
   ra.weights = elementBytes == 1 ? ::dnp::cost::ResourceOptions::int8()
                                  : ::dnp::cost::ResourceOptions();
-  // The trainer's SRAM model (ResourceModel) has no bands yet: it counts
-  // the overlapped arena, which dnp-compile --patch=false links (with
-  // bands, dnp-compile's arena is at most that).
-  ra.patch = false;
   return ra;
 }
 

@@ -58,10 +58,15 @@ def test_exact_equals_report_resources(name, tmp_path):
     _dnp_opt([f"--dnp-report-resources=json={report} quiet=true"],
              EXAMPLES / f"{name}.mlir")
     totals = json.loads(report.read_text())["totals"]
-    # SRAM is the overlap-aware arena (dnp-compile --patch=false; with a
-    # segment run in bands dnp-compile links at most that).
-    assert usage["sram"] == totals["overlapped_arena_bytes"]
-    assert totals["compiled_arena_bytes"] <= usage["sram"]
+    # SRAM is the arena dnp-compile links (overlaps and bands).
+    assert usage["sram"] == totals["compiled_arena_bytes"]
+    patch = json.loads(report.read_text())["patch"]
+    if patch is None or not patch["compiled"]:
+        assert usage["patch"] is None
+    else:
+        assert usage["patch"]["tiles"] == patch["tiles"]
+        assert usage["patch"]["halo"] == patch["halo"]
+        assert usage["patch"]["first_step"] == patch["first_step"]
     assert usage["flash"] == totals["flash_bytes"]
     assert usage["macs"] == totals["macs"]
     assert usage["cycles"] == pytest.approx(totals["cycles"], rel=1e-9)
@@ -74,8 +79,11 @@ def test_int8_counts_bytes_as_dnp_train():
     channels = [g["channels"] for g in f32.groups]
     a = f32.resource_model().exact(channels)
     b = int8.resource_model().exact(channels)
-    # 1-byte activations: the same buffers, a quarter of the bytes.
-    assert b["sram"] * 4 == a["sram"]
+    # 1-byte activations: the same buffers at a quarter of the bytes, so at
+    # most a quarter of the f32 arena (the int8 kernels' blocks and the
+    # band search may place them tighter still).
+    assert b["sram"] * 4 <= a["sram"]
+    assert b["sram"] * 4 >= 0.9 * a["sram"]
     assert b["macs"] == a["macs"]
     # int8 weights, but int32 biases and 8 bytes of requantization per
     # output channel: more than a quarter of the f32 flash.
@@ -144,8 +152,10 @@ def test_evaluate_at_integers_after_reorder_equals_exact():
     for resource in ("flash", "macs", "cycles"):
         assert rm.evaluate(resource, x)[0] == pytest.approx(usage[resource],
                                                             rel=1e-12)
-    # SRAM: the relaxation is the overlapped peak of the order, which the
-    # compiled arena (usage["sram"]) reaches or exceeds.
+    # SRAM: the relaxation is the peak of the order with its overlaps and
+    # banded segment, which the compiled arena (usage["sram"]) reaches or
+    # exceeds.
+    assert usage["patch"] is not None and usage["patch"]["tiles"] >= 2
     assert rm.evaluate("sram", x)[0] == usage["sram_peak"] <= usage["sram"]
 
 

@@ -9,10 +9,14 @@
 //     counts: the peak of a FIXED execution order (PeakRelaxation; the
 //     optimal order of the current model, recomputed by reorder() after
 //     every physical prune), flash, MACs and cycles with exact gradients.
-// Given the kernels' accesses (dnp/Cost/OverlapPeak.h), SRAM is the arena
-// dnp-compile links, overlapped outputs included: exactly its overlap-aware
-// plan at integer channel counts, and the overlapped peak of the fixed
-// order (OverlapRelaxation) as the differentiable function.
+// Given the kernels' accesses (SramModel), SRAM is the arena dnp-compile
+// links: at integer channel counts exactly its plan (outputs overlapped,
+// dnp/Cost/OverlapPeak.h, and with row accesses the best segment run in
+// bands, PatchPeak.h, as --dnp-report-resources picks it), and as the
+// differentiable function the peak of the fixed order with the same
+// overlaps and, when the plan has one, the same banded segment, tiles and
+// halo (OverlapRelaxation, PatchRelaxation). reorder() picks the segment
+// again with the order.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_TRAIN_BUDGET_H
@@ -20,6 +24,7 @@
 
 #include "dnp/Cost/Graph.h"
 #include "dnp/Cost/OverlapRelaxation.h"
+#include "dnp/Cost/PatchRelaxation.h"
 #include "dnp/Cost/Relaxation.h"
 #include "dnp/Cost/Resources.h"
 
@@ -52,34 +57,51 @@ struct Budget {
 bool parseBudget(const std::string &text, double clockMHz, Budget &budget,
                  std::string &error);
 
+/// How SRAM is counted beyond the layer-by-layer PMU: what dnp-compile's
+/// arena plan does with the target's kernels.
+struct SramModel {
+  /// The access of every op (indexed by OpId) in the loop order of the
+  /// kernels, at the graph's channel counts: outputs overlap inputs.
+  std::vector<std::optional<cost::OpAccess>> accesses;
+  /// The same with row geometry (1x1 convolutions not flattened): one
+  /// segment may run in bands. Empty: no bands.
+  std::vector<std::optional<cost::OpAccess>> rowAccesses;
+  /// The patch search's limits (ResourceAnalysisOptions' defaults).
+  double maxPatchMacRatio = 0.10;
+  std::vector<cost::Halo> patchHalos = {cost::Halo::Recompute,
+                                        cost::Halo::Cache};
+};
+
 /// Resources at integer channel counts.
 struct Usage {
   std::array<double, kNumResources> value{0, 0, 0, 0};
   bool pmuExact = true;
   /// The peak the SRAM relaxation equals at these counts: the PMU, or with
-  /// accesses the overlapped peak of the same order (which the arena in
-  /// value[Sram] can exceed by what the plan cannot place).
+  /// accesses the overlapped peak of the same order, or the banded one
+  /// when the arena runs a segment in bands (the arena in value[Sram] can
+  /// exceed it by what the plan cannot place).
   double sramPeak = 0;
+  /// The banded segment the arena runs, if any.
+  std::optional<cost::PatchPlan> patch;
   double get(Resource r) const { return value[static_cast<int>(r)]; }
 };
 
 class ResourceModel {
 public:
   /// `graph` must verify; `weights` gives the deployed parameter bytes.
-  /// `accesses`: the access of every op in the loop order of `target`'s
-  /// kernels at `graph`'s channel counts (nullptr: SRAM is the
-  /// layer-by-layer PMU).
+  /// `sram`: `target`'s kernels' accesses at `graph`'s channel counts
+  /// (nullptr: SRAM is the layer-by-layer PMU).
   static cost::Expected<ResourceModel>
   create(const cost::Graph &graph, cost::ResourceOptions weights,
          const std::string &target,
          cost::MemoryOptions memory = cost::MemoryOptions(),
-         const std::vector<std::optional<cost::OpAccess>> *accesses = nullptr);
+         const SramModel *sram = nullptr);
 
   /// Exact resources at integer channel counts (every group >= 1).
   cost::Expected<Usage> exact(const std::vector<int64_t> &channels) const;
 
-  /// Recomputes the optimal order at `channels` and rebuilds the relaxation
-  /// around it.
+  /// Recomputes the optimal order (and banded segment) at `channels` and
+  /// rebuilds the relaxation around it.
   cost::Status reorder(const std::vector<int64_t> &channels);
 
   /// One resource at real channel counts with its gradient. PMU is the
@@ -91,6 +113,8 @@ public:
   const cost::Graph &graph() const { return graph_; }
   const cost::TargetDesc &target() const { return *target_; }
   const std::vector<cost::OpId> &order() const { return order_; }
+  /// The banded segment the relaxation counts (since the last reorder).
+  const std::optional<cost::PatchPlan> &patch() const { return patch_; }
 
 private:
   cost::Graph graph_;
@@ -99,9 +123,20 @@ private:
   cost::MemoryOptions memory_;
   std::vector<cost::OpId> order_;
   std::optional<cost::PeakRelaxation> relaxation_;
-  /// With accesses: SRAM is the compiled (overlapped) arena.
-  std::optional<std::vector<std::optional<cost::OpAccess>>> accesses_;
+  /// The arena dnp-compile plans for `order` at the graph `g`'s counts.
+  struct CompiledSram {
+    int64_t arenaBytes = 0, peakBytes = 0;
+    std::optional<cost::PatchPlan> patch;
+  };
+  cost::Expected<CompiledSram>
+  compiledSram(const cost::Graph &g,
+               const std::vector<cost::OpId> &order) const;
+
+  /// With accesses: SRAM is the compiled arena.
+  std::optional<SramModel> sram_;
   std::optional<cost::OverlapRelaxation> overlapRelaxation_;
+  std::optional<cost::PatchRelaxation> patchRelaxation_;
+  std::optional<cost::PatchPlan> patch_;
 };
 
 /// "16.0 KiB", "1.20 M" style figures for progress lines.

@@ -18,6 +18,7 @@
 #include "dnp/Cost/Graph.h"
 #include "dnp/Cost/OverlapPeak.h"
 #include "dnp/Support/Activations.h"
+#include "dnp/Train/Budget.h"
 
 #include <array>
 #include <cstdint>
@@ -158,13 +159,12 @@ struct Model {
   int64_t elementBytes = 4;
   /// Per Cortex-M core, the access of every cost op in the loop order of
   /// that core's kernels (lib/Analysis/AccessPatterns.cpp), at the original
-  /// channel counts: what the SRAM model overlaps outputs by.
-  std::map<std::string, std::vector<std::optional<cost::OpAccess>>>
-      kernelAccesses;
+  /// channel counts, flat and with rows: what the SRAM model overlaps
+  /// outputs by and runs in bands.
+  std::map<std::string, SramModel> kernelAccesses;
 
   /// kernelAccesses of `core`, or nullptr.
-  const std::vector<std::optional<cost::OpAccess>> *
-  accessesFor(const std::string &core) const {
+  const SramModel *accessesFor(const std::string &core) const {
     auto it = kernelAccesses.find(core);
     return it == kernelAccesses.end() ? nullptr : &it->second;
   }

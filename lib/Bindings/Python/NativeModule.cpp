@@ -98,6 +98,19 @@ py::dict usageDict(const Usage &usage) {
     d[toString(static_cast<Resource>(r))] = usage.value[r];
   d["pmu_exact"] = usage.pmuExact;
   d["sram_peak"] = usage.sramPeak;
+  // The segment the arena runs in bands, as --dnp-report-resources' JSON
+  // names it, or None.
+  if (usage.patch) {
+    py::dict p;
+    p["first_step"] = usage.patch->firstStep;
+    p["last_step"] = usage.patch->lastStep;
+    p["tiles"] = usage.patch->tiles;
+    p["halo"] = usage.patch->halo == cost::Halo::Cache ? "cache" : "recompute";
+    p["extra_macs"] = usage.patch->extraMacs;
+    d["patch"] = p;
+  } else {
+    d["patch"] = py::none();
+  }
   return d;
 }
 
