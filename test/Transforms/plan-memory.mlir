@@ -45,9 +45,9 @@
 // CHECK-NEXT:    %[[CAT:.*]] = dnp.concat %[[A2]], %[[B2]] {dnp.slot = #dnp.slot<step = 4, offset = 0, size = 320>}
 // CHECK-NEXT:    return %[[CAT]]
 // Without the input: order a1, a2, b1, b2, concat and PMU 1280; the argument
-// gets no slot.
+// gets no slot but dnp.external (a buffer of its own in the firmware).
 // NOIN-LABEL: func.func @branches(
-// NOIN-SAME:    %arg0: tensor<1x4x4x2xf32>) -> tensor<1x4x4x5xf32>
+// NOIN-SAME:    %arg0: tensor<1x4x4x2xf32> {dnp.external}) -> tensor<1x4x4x5xf32>
 // NOIN-SAME:    attributes {dnp.cost = #dnp.cost<sram = 1280, flash = 596, macs = 1920, cycles = 14920>}
 // NOIN:         dnp.conv2d %arg0, {{.*}} {dnp.slot = #dnp.slot<step = 0, offset = {{[0-9]+}}, size = 1024>} : {{.*}} -> tensor<1x4x4x16xf32>
 // NOIN-NEXT:    dnp.conv2d {{.*}} {dnp.slot = #dnp.slot<step = 1, offset = {{[0-9]+}}, size = 256>}

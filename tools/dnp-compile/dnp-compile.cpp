@@ -97,6 +97,12 @@ static cl::opt<std::string> patchHalo(
     cl::desc("rows two bands share: recompute, cache (moved within the band "
              "buffers) or the best of both (default)"),
     cl::init("best"), cl::cat(category));
+static cl::opt<bool> excludeInput(
+    "exclude-input",
+    cl::desc("leave the model input out of the arena: it gets a buffer of its "
+             "own, dnp_<name>_input_buffer, that the caller or a sensor's DMA "
+             "fills (as --dnp-report-resources=exclude-input counts it)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> unroll("unroll",
                                cl::desc("unroll factor of inner loops"),
                                cl::init(4), cl::cat(category));
@@ -203,6 +209,7 @@ int main(int argc, char **argv) {
   options.overlap = overlap;
   options.patch = patch;
   options.patchHalo = patchHalo;
+  options.excludeInput = excludeInput;
   options.indexBitwidth = 32;
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";
@@ -272,7 +279,10 @@ int main(int argc, char **argv) {
   }
   llvm::outs() << "dnp-compile: " << name << " -> " << base << ".o, " << base
                << ".h (" << target->name << "; arena " << model.arenaBytes
-               << " B, weights " << model.weightBytes << " B";
+               << " B";
+  if (model.externalBytes)
+    llvm::outs() << ", input buffer " << model.externalBytes << " B";
+  llvm::outs() << ", weights " << model.weightBytes << " B";
   if (model.requantBytes)
     llvm::outs() << ", requantization tables " << model.requantBytes << " B";
   llvm::outs() << ")\n";

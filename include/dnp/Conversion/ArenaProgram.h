@@ -69,6 +69,10 @@ public:
     /// to band, cost::bandLayout): that band buffer, which it lies inside;
     /// it lives through the segment. -1 for every other buffer.
     int haloOf = -1;
+    /// A function argument outside the arena (dnp.external), in a buffer
+    /// of its own: `offset` is 0 in that buffer and it shares bytes with
+    /// no arena buffer.
+    bool external = false;
   };
   /// A segment run band by band (#dnp.patch).
   struct Patch {

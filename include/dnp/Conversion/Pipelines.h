@@ -37,6 +37,9 @@ struct LowerToLLVMOptions {
   bool patch = true;
   /// --dnp-plan-memory's `patch-halo`.
   std::string patchHalo = "best";
+  /// The model input lives outside the arena, in a buffer of its own
+  /// (--dnp-plan-memory's `exclude-input`).
+  bool excludeInput = false;
 };
 
 /// dnp-plan-memory (unless the input is already planned), nothing else:

@@ -94,6 +94,15 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
       continue;
     auto slot =
         func.getArgAttrOfType<SlotAttr>(arg.getArgNumber(), kSlotAttrName);
+    if (!slot && func.getArgAttr(arg.getArgNumber(), kExternalAttrName)) {
+      int64_t bytes = tensorBytes(arg.getType());
+      if (bytes < 0)
+        return func.emitError()
+               << "arena values must be static tensors, got " << arg.getType();
+      addBuffer(arg, 0, bytes, -1);
+      p.buffers.back().external = true;
+      continue;
+    }
     if (!slot)
       return func.emitError() << "argument #" << arg.getArgNumber()
                               << " has no dnp.slot; run --dnp-plan-memory "
@@ -143,7 +152,8 @@ FailureOr<::dnp::ArenaProgram>(::dnp::ArenaProgram::build)(
         step.reads.push_back(id);
     }
     int input = isView(&op) ? p.bufferOf(resolve(op.getOperand(0))) : -1;
-    if (input >= 0 && p.buffers[input].offset == offset) {
+    if (input >= 0 && !p.buffers[input].external &&
+        p.buffers[input].offset == offset) {
       p.bufferIds[result] = input + 1; // A view: the input's buffer.
     } else {
       addBuffer(result, offset, slot.getSize(), index);
@@ -295,6 +305,8 @@ LogicalResult(::dnp::ArenaProgram::buildPatches)() {
 
 bool(::dnp::ArenaProgram::conflict)(int a, int b) const {
   const Buffer &x = buffers[a], &y = buffers[b];
+  if (x.external || y.external) // Different memories.
+    return false;
   if (x.offset + x.size <= y.offset || y.offset + y.size <= x.offset)
     return false;
   // A band buffer and its kept-rows tail, which lies inside it.

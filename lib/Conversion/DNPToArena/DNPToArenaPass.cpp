@@ -73,8 +73,13 @@ Value ModelLowering::view(OpBuilder &b, Value v) {
   Type element = isQuantized(v) ? Type(b.getI8Type()) : Type(b.getF32Type());
   int64_t elementBytes = isQuantized(v) ? 1 : 4;
   auto type = MemRefType::get({buf.size / elementBytes}, element);
+  // An excluded input is a global of its own.
+  Value base = arena;
+  if (auto ext = externals.find(id); ext != externals.end())
+    base = memref::GetGlobalOp::create(b, loc, ext->second.second,
+                                       ext->second.first);
   Value result =
-      memref::ViewOp::create(b, loc, type, arena, shift, ValueRange{});
+      memref::ViewOp::create(b, loc, type, base, shift, ValueRange{});
   views[id] = result;
   return result;
 }
@@ -441,7 +446,8 @@ LogicalResult ModelLowering::run() {
 
   int64_t extent = 0;
   for (const ArenaProgram::Buffer &buf : program->getBuffers())
-    extent = std::max(extent, buf.offset + buf.size);
+    if (!buf.external)
+      extent = std::max(extent, buf.offset + buf.size);
   int64_t arenaBytes = extent;
   if (auto cost = func->getAttrOfType<CostAttr>(kCostAttrName)) {
     arenaBytes = static_cast<int64_t>(cost.getSram());
@@ -469,6 +475,23 @@ LogicalResult ModelLowering::run() {
       moduleBuilder.getI64IntegerAttr(16));
   // The weights follow the arena, in layer order.
   lastGlobal = arenaGlobal;
+  // An input left out of the arena (--dnp-plan-memory=exclude-input) gets a
+  // buffer of its own, which the caller (or a sensor's DMA) fills.
+  for (auto [id, buf] : llvm::enumerate(program->getBuffers())) {
+    if (!buf.external)
+      continue;
+    std::string symbol =
+        "dnp_" + name + "_input_buffer" +
+        (externals.empty() ? std::string() : std::to_string(externals.size()));
+    auto type = MemRefType::get({buf.size}, moduleBuilder.getI8Type());
+    moduleBuilder.setInsertionPointAfter(lastGlobal);
+    lastGlobal = memref::GlobalOp::create(
+        moduleBuilder, loc, symbol, moduleBuilder.getStringAttr("public"), type,
+        moduleBuilder.getUnitAttr(), /*constant=*/false,
+        moduleBuilder.getI64IntegerAttr(16));
+    externals[static_cast<int>(id)] = {symbol, type};
+    interface.externalBytes += buf.size;
+  }
 
   auto invoke = func::FuncOp::create(
       loc, "dnp_" + name + "_invoke",
@@ -485,7 +508,10 @@ LogicalResult ModelLowering::run() {
   // their scale and zero point).
   auto describe = [&](Value v) {
     ::dnp::ModelTensor t;
-    t.offset = program->buffer(program->bufferOf(v)).offset;
+    int id = program->bufferOf(v);
+    t.offset = program->buffer(id).offset;
+    if (auto ext = externals.find(id); ext != externals.end())
+      t.symbol = ext->second.first;
     t.shape.assign(shapeOf(v).begin(), shapeOf(v).end());
     if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(
             cast<ShapedType>(v.getType()).getElementType())) {

@@ -30,7 +30,8 @@ struct EmitCInterfacePass
                               "LLVM lowering";
         return signalPassFailure();
       }
-      auto accessor = [&](StringRef kind, unsigned i, int64_t offset) {
+      auto accessor = [&](StringRef kind, unsigned i,
+                          const ::dnp::ModelTensor &t) {
         std::string name = "dnp_" + m.name + "_" + kind.str() +
                            (i ? std::to_string(i) : std::string());
         if (module.lookupSymbol(name))
@@ -39,11 +40,13 @@ struct EmitCInterfacePass
         auto fn = LLVM::LLVMFuncOp::create(
             b, loc, name, LLVM::LLVMFunctionType::get(ptr, {}));
         OpBuilder body = OpBuilder::atBlockBegin(fn.addEntryBlock(b));
-        Value base =
-            LLVM::AddressOfOp::create(body, loc, ptr, arena.getSymName());
+        // In the arena, or in a buffer of its own (an excluded input).
+        StringRef symbol =
+            t.symbol.empty() ? arena.getSymName() : StringRef(t.symbol);
+        Value base = LLVM::AddressOfOp::create(body, loc, ptr, symbol);
         Value p = LLVM::GEPOp::create(
             body, loc, ptr, body.getI8Type(), base,
-            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(t.offset)});
         LLVM::ReturnOp::create(body, loc, p);
       };
       // Weights stay data in flash: code may not fold their values into
@@ -60,9 +63,9 @@ struct EmitCInterfacePass
             fn.getSymName().starts_with(layerPrefix))
           fn.setNoInline(true);
       for (auto [i, t] : llvm::enumerate(m.inputs))
-        accessor("input", i, t.offset);
+        accessor("input", i, t);
       for (auto [i, t] : llvm::enumerate(m.outputs))
-        accessor("output", i, t.offset);
+        accessor("output", i, t);
     }
   }
 };

@@ -11,13 +11,18 @@ namespace dnp {
 
 static Attribute tensorsAttr(Builder &b, ArrayRef<ModelTensor> tensors) {
   SmallVector<Attribute> list;
-  for (const ModelTensor &t : tensors)
-    list.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("offset", b.getI64IntegerAttr(t.offset)),
-         b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape)),
-         b.getNamedAttr("type", b.getStringAttr(t.elementType)),
-         b.getNamedAttr("scale", b.getF64FloatAttr(t.scale)),
-         b.getNamedAttr("zero_point", b.getI64IntegerAttr(t.zeroPoint))}));
+  for (const ModelTensor &t : tensors) {
+    SmallVector<NamedAttribute> fields = {
+        b.getNamedAttr("offset", b.getI64IntegerAttr(t.offset)),
+        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape)),
+        b.getNamedAttr("type", b.getStringAttr(t.elementType)),
+        b.getNamedAttr("scale", b.getF64FloatAttr(t.scale)),
+        b.getNamedAttr("zero_point", b.getI64IntegerAttr(t.zeroPoint))};
+    // Only a tensor outside the arena names its global.
+    if (!t.symbol.empty())
+      fields.push_back(b.getNamedAttr("symbol", b.getStringAttr(t.symbol)));
+    list.push_back(b.getDictionaryAttr(fields));
+  }
   return b.getArrayAttr(list);
 }
 
@@ -28,7 +33,7 @@ DictionaryAttr toAttr(MLIRContext *ctx, const ModelInterface &m) {
     weights.push_back(b.getStringAttr(s));
   for (const std::string &s : m.requantSymbols)
     requant.push_back(b.getStringAttr(s));
-  return b.getDictionaryAttr({
+  SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("name", b.getStringAttr(m.name)),
       b.getNamedAttr("arena", b.getStringAttr(m.arenaSymbol)),
       b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(m.arenaBytes)),
@@ -40,8 +45,11 @@ DictionaryAttr toAttr(MLIRContext *ctx, const ModelInterface &m) {
       b.getNamedAttr("outputs", tensorsAttr(b, m.outputs)),
       b.getNamedAttr("weights", b.getArrayAttr(weights)),
       b.getNamedAttr("requant_bytes", b.getI64IntegerAttr(m.requantBytes)),
-      b.getNamedAttr("requant", b.getArrayAttr(requant)),
-  });
+      b.getNamedAttr("requant", b.getArrayAttr(requant))};
+  if (m.externalBytes)
+    fields.push_back(
+        b.getNamedAttr("external_bytes", b.getI64IntegerAttr(m.externalBytes)));
+  return b.getDictionaryAttr(fields);
 }
 
 static LogicalResult readTensors(ArrayAttr list,
@@ -65,6 +73,8 @@ static LogicalResult readTensors(ArrayAttr list,
       t.scale = scale.getValueAsDouble();
     if (auto zero = dict.getAs<IntegerAttr>("zero_point"))
       t.zeroPoint = zero.getInt();
+    if (auto symbol = dict.getAs<StringAttr>("symbol"))
+      t.symbol = symbol.str();
     out.push_back(std::move(t));
   }
   return success();
@@ -90,6 +100,8 @@ FailureOr<SmallVector<ModelInterface, 1>> getModelInterfaces(ModuleOp module) {
     m.name = name.str();
     m.arenaSymbol = arena.str();
     m.arenaBytes = arenaBytes.getInt();
+    if (auto v = dict.getAs<IntegerAttr>("external_bytes"))
+      m.externalBytes = v.getInt();
     if (auto v = dict.getAs<IntegerAttr>("weight_bytes"))
       m.weightBytes = v.getInt();
     if (auto v = dict.getAs<IntegerAttr>("predicted_flash"))

@@ -138,6 +138,8 @@ private:
   std::optional<ArenaProgram> program;
   mlir::Value arena;
   llvm::DenseMap<int, mlir::Value> views;
+  /// The global of each buffer outside the arena (an excluded input).
+  llvm::DenseMap<int, std::pair<std::string, mlir::MemRefType>> externals;
   mlir::OpBuilder moduleBuilder{module.getContext()};
   mlir::Operation *lastGlobal = nullptr;
 };

@@ -41,6 +41,7 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   plan.overlap = o.overlap;
   plan.patch = o.patch;
   plan.patchHalo = o.patchHalo;
+  plan.excludeInput = o.excludeInput;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 

@@ -65,7 +65,16 @@ LogicalResult checkFit(func::FuncOp func, bool warnOnly) {
   auto cost = func->getAttrOfType<CostAttr>(kCostAttrName);
   if (!mcu || !cost)
     return success(); // Nothing to check against.
-  bool sramFits = cost.getSram() <= mcu.getSram();
+  // Inputs left out of the arena (exclude-input) still take SRAM: the
+  // firmware gives them buffers of their own.
+  uint64_t external = 0;
+  for (BlockArgument arg : func.getArguments())
+    if (func.getArgAttr(arg.getArgNumber(), kExternalAttrName))
+      if (auto type = dyn_cast<RankedTensorType>(arg.getType()))
+        external += static_cast<uint64_t>(type.getNumElements()) *
+                    (type.getElementType().isF32() ? 4 : 1);
+  const uint64_t sram = cost.getSram() + external;
+  bool sramFits = sram <= mcu.getSram();
   bool flashFits = cost.getFlash() <= mcu.getFlash();
   if (sramFits && flashFits)
     return success();
@@ -73,9 +82,11 @@ LogicalResult checkFit(func::FuncOp func, bool warnOnly) {
     diag << "the model does not fit the " << mcu.getCore() << ":";
     if (!sramFits)
       diag << " the activation arena needs " << cost.getSram()
+           << (external
+                   ? " bytes and the input buffer " + std::to_string(external)
+                   : std::string())
            << " bytes of SRAM but " << mcu.getSram()
-           << " are available (over by " << cost.getSram() - mcu.getSram()
-           << ");";
+           << " are available (over by " << sram - mcu.getSram() << ");";
     if (!flashFits)
       diag << " the weights need " << cost.getFlash()
            << " bytes of flash but " << mcu.getFlash()

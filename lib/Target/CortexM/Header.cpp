@@ -57,7 +57,8 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
      << " *\n"
      << " * Usage:\n"
      << " *   " << inType << " *in = " << fn << "_input();    // " << fn
-     << "_input(): the input tensor, in the arena\n"
+     << "_input(): the input tensor, "
+     << (m.externalBytes ? "in its own buffer" : "in the arena") << "\n"
      << " *   ... write " << prefix << "_INPUT_ELEMENTS values of type "
      << prefix << "_INPUT_TYPE (NHWC) ...\n"
      << " *   if (" << fn << "_invoke() != 0) error();\n"
@@ -94,9 +95,17 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
   auto kind = [](const ModelTensor &t) {
     return t.elementType == "i8" ? "int8, stored values" : "f32";
   };
+  if (m.externalBytes)
+    os << "/* Inputs outside the arena (planned with exclude-input): "
+          "buffers of their\n * own, "
+       << m.externalBytes
+       << " bytes in all (.bss), which the caller or a sensor's DMA\n"
+          " * fills; the model may overwrite them. */\n"
+       << "#define " << prefix << "_INPUT_BUFFER_BYTES " << m.externalBytes
+       << "u\n\n";
   for (auto [i, t] : llvm::enumerate(m.inputs))
-    os << "/* Input " << i << " (" << kind(t)
-       << ", NHWC) inside the arena. */\n"
+    os << "/* Input " << i << " (" << kind(t) << ", NHWC) "
+       << (t.symbol.empty() ? "inside the arena" : "in " + t.symbol) << ". */\n"
        << cType(t) << " *" << fn << "_input" << (i ? std::to_string(i) : "")
        << "(void);\n";
   for (auto [i, t] : llvm::enumerate(m.outputs))

@@ -21,7 +21,10 @@ namespace dnp {
 constexpr llvm::StringLiteral kCInterfaceAttrName = "dnp.c_interface";
 
 struct ModelTensor {
+  /// Where it lives: `offset` bytes into the arena, or into the global
+  /// `symbol` when that is set (an input outside the arena).
   int64_t offset = 0;
+  std::string symbol;
   llvm::SmallVector<int64_t> shape;
   /// "f32", or "i8" for the stored values of an int8 tensor with
   /// real = scale * (q - zeroPoint).
@@ -42,6 +45,8 @@ struct ModelInterface {
   std::string name;
   std::string arenaSymbol;
   int64_t arenaBytes = 0;
+  /// Bytes of the inputs outside the arena (their own globals).
+  int64_t externalBytes = 0;
   /// Bytes of all weight globals, and the cost model's flash prediction
   /// (-1 when the function carried no dnp.cost).
   int64_t weightBytes = 0;

@@ -79,13 +79,30 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
           ctx, step, offset,
           band != bandBytes.end() ? band->second : graph.graph.tensorBytes(t));
     };
-    for (BlockArgument arg : func.getArguments())
-      if (graph.tensorIds.count(arg))
-        if (SlotAttr s = slot(arg, 0))
-          func.setArgAttr(arg.getArgNumber(), kSlotAttrName, s);
+    for (BlockArgument arg : func.getArguments()) {
+      func.removeArgAttr(arg.getArgNumber(), kExternalAttrName);
+      func.removeArgAttr(arg.getArgNumber(), kSlotAttrName);
+      if (!graph.tensorIds.count(arg))
+        continue;
+      if (SlotAttr s = slot(arg, 0))
+        func.setArgAttr(arg.getArgNumber(), kSlotAttrName, s);
+      else // An excluded model input: the caller's buffer.
+        func.setArgAttr(arg.getArgNumber(), kExternalAttrName,
+                        UnitAttr::get(ctx));
+    }
     for (auto [step, id] : llvm::enumerate(plan.order)) {
       Operation *op = graph.ops[id];
-      op->setAttr(kSlotAttrName, slot(op->getResult(0), step));
+      SlotAttr s = slot(op->getResult(0), step);
+      if (!s) {
+        // In place over (or a view of) an input the arena leaves out: its
+        // bytes are the caller's buffer, which no code placement covers.
+        op->emitError() << "has a result that shares the model input's "
+                           "bytes (a view or an in-place result), which "
+                           "exclude-input leaves out of the arena; plan with "
+                           "the input in the arena";
+        return signalPassFailure();
+      }
+      op->setAttr(kSlotAttrName, s);
       op->removeAttr(kBlocksAttrName);
       op->removeAttr(kPatchAttrName);
     }

@@ -19,6 +19,9 @@ constexpr llvm::StringLiteral kCostAttrName = "dnp.cost";
 constexpr llvm::StringLiteral kSlotAttrName = "dnp.slot";
 constexpr llvm::StringLiteral kBlocksAttrName = "dnp.blocks";
 constexpr llvm::StringLiteral kPatchAttrName = "dnp.patch";
+/// A unit argument attribute: the argument lives outside the arena, in a
+/// buffer of its own (--dnp-plan-memory=exclude-input).
+constexpr llvm::StringLiteral kExternalAttrName = "dnp.external";
 } // namespace mlir::dnp
 
 #endif // DNP_DIALECT_DNP_IR_DNPATTRS_H
