@@ -98,6 +98,20 @@ public:
     last_ = name;
   }
 
+  /// A concat of the last tensor and a 1x1 convolution of it to `cout`
+  /// channels (no access: two inputs); the chain goes on from the concat.
+  void concatBranch(int64_t cout, Access flags) {
+    std::string skip = last_;
+    int64_t c = c_;
+    layer(Window::square(1), cout, false, flags);
+    std::string name = "l" + std::to_string(accesses_.size());
+    b_.concat(name, {skip, last_});
+    accesses_.push_back(std::nullopt);
+    last_ = name, c_ = c + cout;
+    concats_ = true;
+  }
+  bool hasConcat() const { return concats_; }
+
   /// Marks the last tensor as the model output and verifies the graph.
   Graph &finish() {
     b_.markOutput(last_);
@@ -125,6 +139,7 @@ private:
   int64_t elem_, h_, w_, c_;
   std::string last_;
   std::vector<std::optional<OpAccess>> accesses_;
+  bool concats_ = false;
 };
 
 /// Live bytes of each step of `order`, overlapped (patchSegment's input).
@@ -153,10 +168,10 @@ inline Access randomBandFlags(Rng &rng) {
 
 /// 2-6 random layers a band segment may run: convolutions, depthwise
 /// convolutions (1x1 or 3x3, stride 1 or 2), max pools, residual
-/// depthwise blocks and relus.
+/// depthwise blocks, concats of a branch and its input, and relus.
 inline void randomBandLayers(Chain &c, Rng &rng) {
   for (int64_t n = rng.range(2, 6); n > 0; --n) {
-    int64_t kind = rng.range(0, 4), k = 2 * rng.range(0, 1) + 1;
+    int64_t kind = rng.range(0, 5), k = 2 * rng.range(0, 1) + 1;
     int64_t stride = rng.range(1, 2);
     if (kind == 0)
       c.layer(Window::square(k, stride), rng.range(1, 8), false,
@@ -170,7 +185,9 @@ inline void randomBandLayers(Chain &c, Rng &rng) {
       std::string skip = c.last();
       c.layer(Window::square(3), 0, false, randomBandFlags(rng));
       c.add(skip);
-    } else
+    } else if (kind == 4)
+      c.concatBranch(rng.range(1, 4), randomBandFlags(rng));
+    else
       c.relu();
   }
 }

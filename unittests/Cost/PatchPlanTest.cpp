@@ -1,7 +1,7 @@
 //===- PatchPlanTest.cpp - Arena plans with a segment run in bands --------===//
 //
 // planArenaPatched (PatchPlan.h) on a hand-derived chain and on random
-// chains (windows, relus, residual adds, heads): every plan passes the
+// chains (windows, relus, residual adds, concats, heads): every plan passes the
 // plan checker and a byte-by-byte run of the banded program (below), and
 // plans broken on purpose fail both.
 //
@@ -301,7 +301,7 @@ TEST(PatchPlan, CachedHalosLiveThroughTheSegment) {
 }
 
 TEST(PatchPlan, RandomChainsRunBandByBand) {
-  int planned = 0, lower = 0, cached = 0;
+  int planned = 0, lower = 0, cached = 0, concats = 0;
   for (uint64_t seed = 0; seed < 250; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Rng rng(9100 + seed);
@@ -328,6 +328,7 @@ TEST(PatchPlan, RandomChainsRunBandByBand) {
     ASSERT_TRUE(plan.ok()) << plan.message();
     ++planned;
     cached += (*best)->halo == Halo::Cache;
+    concats += c.hasConcat();
     EXPECT_GE(plan->arenaBytes, (*best)->peakBytes);
     Expected<ArenaPlan> overlapped =
         planArenaOverlapped(g, order, c.accesses(), opts);
@@ -341,6 +342,7 @@ TEST(PatchPlan, RandomChainsRunBandByBand) {
   EXPECT_GT(planned, 50) << lower;
   EXPECT_GT(lower, 20) << planned;
   EXPECT_GT(cached, 15) << planned;
+  EXPECT_GT(concats, 15) << planned;
 }
 
 } // namespace

@@ -30,7 +30,7 @@ std::vector<double> asReal(const std::vector<int64_t> &c) {
 
 TEST(PatchRelaxation, EqualsTheBandedPeakAtIntegerCounts) {
   int relaxed = 0, cached = 0, segmentBinds = 0;
-  for (uint64_t seed = 0; seed < 300; ++seed) {
+  for (uint64_t seed = 0; seed < 400; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Rng rng(7300 + seed);
     Chain c(rng.range(6, 20), rng.range(4, 12), rng.range(1, 4),
