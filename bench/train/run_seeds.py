@@ -26,6 +26,7 @@ import copy
 import datetime
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -104,15 +105,27 @@ def main():
                                    args.factor, budgets[name]
                                    if method == "dnp" else {})
                 res["seed"] = seed
+                res["report_path"] = os.path.join(a.workdir,
+                                                  res["tag"] + ".json")
                 runs.append(res)
         write(args, runs, budgets, fulls, seeds, started)
     if any("error" in r for r in runs):
         sys.exit("some runs failed (see the table)")
 
 
+def run_date(run):
+    """The report's date, or its file's time where an older dnp-train
+    wrote a broken one (a dangling string, fixed in TrainReport.cpp)."""
+    date = run["report"].get("date", "")
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", date):
+        return date
+    return datetime.datetime.fromtimestamp(
+        os.path.getmtime(run["report_path"])).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def write(args, runs, budgets, fulls, seeds, started):
     reports = [r["report"] for r in runs if r.get("report")]
-    dates = sorted(r.get("date", "?") for r in reports)
+    dates = sorted(run_date(r) for r in runs if r.get("report"))
     f = "1/%g" % args.factor
     lines = ["# dnp-train at %s of the layer-by-layer PMU, flash and MACs: "
              "%d seeds" % (f, len(seeds)), ""]

@@ -230,7 +230,7 @@ Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
     return schedule.status();
   order_ = schedule->best.order;
   // The buffers of an order do not depend on the channel counts, so the
-  // relaxation can be built from the original graph.
+  // relaxations built here hold at any counts.
   Expected<PeakRelaxation> relaxation =
       PeakRelaxation::build(g, order_, memory_);
   if (!relaxation)

@@ -197,8 +197,8 @@ bool finishModel(func::FuncOp func, const Model &model,
   if (failed(summary))
     return false; // diagnosed
   // SRAM as the trainer's ResourceModel counts it: the arena dnp-compile
-  // links (overlapped outputs; model.target's kernels, as the analysis
-  // picks them from the function's #dnp.mcu).
+  // links (overlapped outputs and a banded segment; model.target's kernels,
+  // as the analysis picks them from the function's #dnp.mcu).
   int64_t pmu = summary->compiledPlan().arenaBytes;
   if (pmu != static_cast<int64_t>(result.after.get(Resource::Sram)) ||
       summary->resources.flashBytes !=

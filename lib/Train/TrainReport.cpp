@@ -146,11 +146,11 @@ llvm::json::Object dnp::train::trainReport(ReportInputs in) {
        llvm::json::Object{{"mean", array(data.mean)},
                           {"std", array(data.stdev)},
                           {"in_model", in.normalizationInModel},
-                          {"from_input_model",
-                           in.normalizationFromInputModel},
+                          {"from_input_model", in.normalizationFromInputModel},
                           {"images", data.images}}},
       {"options", std::move(in.options)},
-      {"date", date},
+      // A copy: json::Value keeps a `const char *` by reference.
+      {"date", std::string(date)},
   };
   llvm::json::Array ranks;
   for (size_t r = 0; r < result.ranks.size(); ++r) {

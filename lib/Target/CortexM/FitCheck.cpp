@@ -1,5 +1,6 @@
 //===- FitCheck.cpp - Does the planned model fit the MCU? -----------------===//
 #include "dnp/Analysis/ResourceAnalysis.h"
+#include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
 #include "dnp/Target/CortexM/CortexM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -70,9 +71,8 @@ LogicalResult checkFit(func::FuncOp func, bool warnOnly) {
   uint64_t external = 0;
   for (BlockArgument arg : func.getArguments())
     if (func.getArgAttr(arg.getArgNumber(), kExternalAttrName))
-      if (auto type = dyn_cast<RankedTensorType>(arg.getType()))
-        external += static_cast<uint64_t>(type.getNumElements()) *
-                    (type.getElementType().isF32() ? 4 : 1);
+      if (int64_t bytes = ::dnp::tensorBytes(arg.getType()); bytes > 0)
+        external += static_cast<uint64_t>(bytes);
   const uint64_t sram = cost.getSram() + external;
   bool sramFits = sram <= mcu.getSram();
   bool flashFits = cost.getFlash() <= mcu.getFlash();

@@ -31,7 +31,9 @@ static void tensorMacros(llvm::raw_ostream &os, llvm::StringRef prefix,
   os << "#define " << name << "_ELEMENTS " << t.elements() << "\n";
   os << "#define " << name << "_BYTES " << t.elements() * t.elementBytes()
      << "u\n";
-  os << "#define " << name << "_ARENA_OFFSET " << t.offset << "u\n";
+  // An input outside the arena has no arena offset: it is its buffer.
+  if (t.symbol.empty())
+    os << "#define " << name << "_ARENA_OFFSET " << t.offset << "u\n";
   // The element type: f32, or the stored values of an int8 tensor with
   // real = SCALE * (q - ZERO_POINT).
   bool int8 = t.elementType == "i8";
@@ -66,11 +68,14 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
      << " *\n"
      << " * All activations live in one static arena, `" << m.arenaSymbol
      << "`\n"
-     << " * (" << m.arenaBytes
-     << " bytes, .bss); weights are const data (.rodata). The model\n"
-     << " * uses no heap and is not reentrant: the input and output pointers "
-        "are\n"
-     << " * views of the arena and stay valid until the next invoke. */\n"
+     << " * (" << m.arenaBytes << " bytes, .bss)"
+     << (m.externalBytes ? ", but for the input's own buffer" : "")
+     << "; weights are const data (.rodata).\n"
+     << " * The model uses no heap and is not reentrant: the "
+     << (m.externalBytes ? "output pointers are views of the arena"
+                         : "input and output pointers are\n * views of the "
+                           "arena")
+     << " and stay valid until the next invoke. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
@@ -100,7 +105,7 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
           "buffers of their\n * own, "
        << m.externalBytes
        << " bytes in all (.bss), which the caller or a sensor's DMA\n"
-          " * fills; the model may overwrite them. */\n"
+          " * fills; the model only reads them. */\n"
        << "#define " << prefix << "_INPUT_BUFFER_BYTES " << m.externalBytes
        << "u\n\n";
   for (auto [i, t] : llvm::enumerate(m.inputs))
@@ -112,7 +117,7 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
     os << "/* Output " << i << " (" << kind(t) << ") inside the arena. */\n"
        << cType(t) << " *" << fn << "_output" << (i ? std::to_string(i) : "")
        << "(void);\n";
-  os << "/* Runs the model on the input in the arena; returns 0. */\n"
+  os << "/* Runs the model on its input; returns 0. */\n"
      << "int " << fn << "_invoke(void);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return s;

@@ -96,10 +96,16 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
       if (!s) {
         // In place over (or a view of) an input the arena leaves out: its
         // bytes are the caller's buffer, which no code placement covers.
-        op->emitError() << "has a result that shares the model input's "
-                           "bytes (a view or an in-place result), which "
-                           "exclude-input leaves out of the arena; plan with "
-                           "the input in the arena";
+        InFlightDiagnostic diag =
+            op->emitError() << "has a result that shares the model input's "
+                               "bytes (a view or an in-place result), which "
+                               "exclude-input leaves out of the arena; plan "
+                               "with the input in the arena";
+        if (isa<PadOp>(op))
+          diag.attachNote() << "a zero pad that only convolutions read is a "
+                               "view until --dnp-fold-pad folds it into them "
+                               "(after planning): give the convolutions the "
+                               "padding instead";
         return signalPassFailure();
       }
       op->setAttr(kSlotAttrName, s);
