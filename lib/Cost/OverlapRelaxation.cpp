@@ -1,5 +1,6 @@
 //===- OverlapRelaxation.cpp - Overlapped peak at real channel counts -----===//
 #include "dnp/Cost/OverlapRelaxation.h"
+#include "dnp/Cost/Relaxation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -147,40 +148,17 @@ ValueGrad OverlapRelaxation::step(size_t i,
 }
 
 ValueGrad OverlapRelaxation::peak(const std::vector<double> &channels) const {
-  ValueGrad best;
-  best.grad.assign(numGroups_, 0.0);
-  bool any = false;
-  for (size_t i = 0; i < linear_.size(); ++i) {
-    ValueGrad s = step(i, channels);
-    if (!any || s.value > best.value) {
-      best = std::move(s);
-      any = true;
-    }
-  }
-  return best;
+  std::vector<ValueGrad> steps;
+  for (size_t i = 0; i < linear_.size(); ++i)
+    steps.push_back(step(i, channels));
+  return maxOfTerms(std::move(steps), numGroups_);
 }
 
 ValueGrad OverlapRelaxation::smoothPeak(const std::vector<double> &channels,
                                         double temperature) const {
-  ValueGrad r;
-  r.grad.assign(numGroups_, 0.0);
-  if (linear_.empty() || !(temperature > 0))
-    return r;
   std::vector<ValueGrad> steps;
-  double maxValue = -INFINITY;
-  for (size_t i = 0; i < linear_.size(); ++i) {
-    steps.push_back(step(i, channels));
-    maxValue = std::max(maxValue, steps.back().value);
-  }
-  double sum = 0;
-  std::vector<double> weights;
-  for (const ValueGrad &s : steps) {
-    weights.push_back(std::exp((s.value - maxValue) / temperature));
-    sum += weights.back();
-  }
-  r.value = maxValue + temperature * std::log(sum);
-  for (size_t i = 0; i < steps.size(); ++i)
-    for (size_t g = 0; g < numGroups_; ++g)
-      r.grad[g] += weights[i] / sum * steps[i].grad[g];
-  return r;
+  if (temperature > 0)
+    for (size_t i = 0; i < linear_.size(); ++i)
+      steps.push_back(step(i, channels));
+  return smoothMaxOfTerms(steps, temperature, numGroups_);
 }

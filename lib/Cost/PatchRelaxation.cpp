@@ -1,5 +1,6 @@
 //===- PatchRelaxation.cpp - Patch-based peak at real channel counts ------===//
 #include "dnp/Cost/PatchRelaxation.h"
+#include "dnp/Cost/Relaxation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -116,37 +117,17 @@ ValueGrad PatchRelaxation::term(size_t i,
 }
 
 ValueGrad PatchRelaxation::peak(const std::vector<double> &channels) const {
-  ValueGrad best;
-  best.grad.assign(numGroups_, 0.0);
-  for (size_t i = 0; i < numTerms(); ++i) {
-    ValueGrad t = term(i, channels);
-    if (i == 0 || t.value > best.value)
-      best = std::move(t);
-  }
-  return best;
+  std::vector<ValueGrad> terms;
+  for (size_t i = 0; i < numTerms(); ++i)
+    terms.push_back(term(i, channels));
+  return maxOfTerms(std::move(terms), numGroups_);
 }
 
 ValueGrad PatchRelaxation::smoothPeak(const std::vector<double> &channels,
                                       double temperature) const {
-  ValueGrad r;
-  r.grad.assign(numGroups_, 0.0);
-  if (numTerms() == 0 || !(temperature > 0))
-    return r;
   std::vector<ValueGrad> terms;
-  double maxValue = -INFINITY;
-  for (size_t i = 0; i < numTerms(); ++i) {
-    terms.push_back(term(i, channels));
-    maxValue = std::max(maxValue, terms.back().value);
-  }
-  double sum = 0;
-  std::vector<double> weights;
-  for (const ValueGrad &t : terms) {
-    weights.push_back(std::exp((t.value - maxValue) / temperature));
-    sum += weights.back();
-  }
-  r.value = maxValue + temperature * std::log(sum);
-  for (size_t i = 0; i < terms.size(); ++i)
-    for (size_t g = 0; g < numGroups_; ++g)
-      r.grad[g] += weights[i] / sum * terms[i].grad[g];
-  return r;
+  if (temperature > 0)
+    for (size_t i = 0; i < numTerms(); ++i)
+      terms.push_back(term(i, channels));
+  return smoothMaxOfTerms(terms, temperature, numGroups_);
 }

@@ -38,6 +38,38 @@ int PeakRelaxation::argmaxStep(const std::vector<double> &channels) const {
   return best;
 }
 
+ValueGrad dnp::cost::maxOfTerms(std::vector<ValueGrad> terms,
+                                size_t numGroups) {
+  ValueGrad best;
+  best.grad.assign(numGroups, 0.0);
+  for (size_t i = 0; i < terms.size(); ++i)
+    if (i == 0 || terms[i].value > best.value)
+      best = std::move(terms[i]);
+  return best;
+}
+
+ValueGrad dnp::cost::smoothMaxOfTerms(const std::vector<ValueGrad> &terms,
+                                      double temperature, size_t numGroups) {
+  ValueGrad r;
+  r.grad.assign(numGroups, 0.0);
+  if (terms.empty() || !(temperature > 0))
+    return r;
+  double maxValue = -INFINITY;
+  for (const ValueGrad &t : terms)
+    maxValue = std::max(maxValue, t.value);
+  double sum = 0;
+  std::vector<double> weights;
+  for (const ValueGrad &t : terms) {
+    weights.push_back(std::exp((t.value - maxValue) / temperature));
+    sum += weights.back();
+  }
+  r.value = maxValue + temperature * std::log(sum);
+  for (size_t i = 0; i < terms.size(); ++i)
+    for (size_t g = 0; g < numGroups && g < terms[i].grad.size(); ++g)
+      r.grad[g] += weights[i] / sum * terms[i].grad[g];
+  return r;
+}
+
 ValueGrad PeakRelaxation::peak(const std::vector<double> &channels) const {
   ValueGrad r;
   r.grad.assign(numGroups_, 0.0);

@@ -21,6 +21,15 @@
 
 namespace dnp::cost {
 
+/// The largest of `terms` (the first on a tie) with its gradient; a zero
+/// over `numGroups` groups when there is none.
+ValueGrad maxOfTerms(std::vector<ValueGrad> terms, size_t numGroups);
+/// T*log(sum_i exp(v_i/T)) of `terms` and its gradient sum_i softmax_i *
+/// grad_i (shifted by the max, so exp never overflows); a zero when there
+/// is no term or `temperature` is not positive.
+ValueGrad smoothMaxOfTerms(const std::vector<ValueGrad> &terms,
+                           double temperature, size_t numGroups);
+
 class PeakRelaxation {
 public:
   static Expected<PeakRelaxation> build(const Graph &graph,
