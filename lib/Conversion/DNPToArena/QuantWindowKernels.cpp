@@ -219,6 +219,62 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                              weights, wBase, inFirst, bias,
                                              cBase, ep, y);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
+        // One input channel, 3 taps wide and all in range, stride 1, a
+        // 2x2 block (an image stem on a DSP core): one word holds both
+        // windows' inputs x0..x3 (no byte past them), SXTAB16 gives
+        // (x0,x2) and (x1,x3); with (w0,w2) per channel, pixel 0 is
+        // SMLAD((x0,x2),(w0,w2)) + x1*w1 and pixel 1 SMLAD((x1,x3),(w0,w2))
+        // + x2*w1. The packed row [w0(o), w0(o+1), w1(o), w1(o+1), w2(o),
+        // w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2) by one PKHBT.
+        if (dsp && !mve && cin == 1 && groups == 1 && width == 2 &&
+            count == 2 && w.kw == 3 && w.dw == 1 && w.sw == 1 &&
+            blk.cols.lo == 0 && blk.cols.hi == 3) {
+          SmallVector<Value> init =
+              biasAccumulators(kb, bias, cBase, width, count);
+          SmallVector<Value> acc = blk.rows.loop(
+              kb, init,
+              [&](KernelBuilder &kr, Value r, ValueRange a) {
+                FixedPointBuilder fr(kr.builder(), kr.getLoc());
+                OpBuilder &ob = kr.builder();
+                Location loc = kr.getLoc();
+                SmallVector<Value> s(a);
+                Value rowX = tapOffset(kr, w, r, kr.index(0));
+                Value rowW = kr.add(wBase, kr.mul(r, 3 * width));
+                auto [w01a, w01b] =
+                    unpackPairs(kr, loadWord(kr, weights, rowW), Value());
+                Value w01[2] = {w01a, w01b}, w02[2];
+                for (int64_t j = 0; j < 2; ++j) {
+                  Value w2 = fr.fromInt8(
+                      kr.load(weights, kr.add(rowW, 2 * width + j)));
+                  // PKHBT: w0 (the low half of w01) | w2 << 16.
+                  w02[j] = arith::OrIOp::create(
+                      ob, loc,
+                      arith::AndIOp::create(ob, loc, w01[j], fr.c(0xFFFF)),
+                      arith::ShLIOp::create(ob, loc, w2, fr.c(16)));
+                }
+                Value offset = halfOffset ? fr.c(halfOffset) : Value();
+                auto [x02, x13] = unpackPairs(
+                    kr, loadWord(kr, x, kr.add(blk.idx.input[0], rowX)),
+                    offset);
+                for (int64_t j = 0; j < 2; ++j) {
+                  Value &s0 = s[j], &s1 = s[width + j];
+                  s0 = intrinsic(kr, "llvm.arm.smlad", {x02, w02[j], s0});
+                  s0 = intrinsic(kr, "llvm.arm.smlabt", {x13, w01[j], s0});
+                  s1 = intrinsic(kr, "llvm.arm.smlad", {x13, w02[j], s1});
+                  s1 = intrinsic(kr, "llvm.arm.smlatt", {x02, w01[j], s1});
+                }
+                return s;
+              },
+              /*inlineUpTo=*/3);
+          for (int64_t j = 0; j < width; ++j) {
+            Value channel = kb.add(cBase, j);
+            ChannelRequant r = channelRequant(kb, f, ep, channel);
+            for (int64_t p = 0; p < count; ++p)
+              kb.store(requantize(f, acc[p * width + j], r, ep), y,
+                       kb.add(blk.idx.output[p], channel));
+          }
+          return;
+        }
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
         SmallVector<Value> acc = loopOverTaps(
