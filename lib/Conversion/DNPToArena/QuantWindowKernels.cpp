@@ -125,6 +125,53 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
       });
 }
 
+/// The taps of a 2x2 register block of a stride-1 convolution with one
+/// input channel and three in-range taps per row (an image stem) on a core
+/// with the DSP extension: one word holds both windows' inputs x0..x3 (no
+/// byte past them), SXTAB16 gives (x0,x2) and (x1,x3); with (w0,w2) per
+/// channel, pixel 0 is SMLAD((x0,x2),(w0,w2)) + x1*w1 and pixel 1
+/// SMLAD((x1,x3),(w0,w2)) + x2*w1. The packed kernel row [w0(o), w0(o+1),
+/// w1(o), w1(o+1), w2(o), w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2) by
+/// one PKHBT.
+SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
+                               const RegisterBlock &blk, Value x,
+                               int32_t halfOffset, Value weights, Value wBase,
+                               SmallVector<Value> acc) {
+  constexpr int64_t width = 2;
+  return blk.rows.loop(
+      kb, acc,
+      [&](KernelBuilder &kr, Value r, ValueRange a) {
+        FixedPointBuilder fr(kr.builder(), kr.getLoc());
+        OpBuilder &ob = kr.builder();
+        Location loc = kr.getLoc();
+        SmallVector<Value> s(a);
+        Value rowX = tapOffset(kr, w, r, kr.index(0));
+        Value rowW = kr.add(wBase, kr.mul(r, 3 * width));
+        auto [w01a, w01b] =
+            unpackPairs(kr, loadWord(kr, weights, rowW), Value());
+        Value w01[2] = {w01a, w01b}, w02[2];
+        for (int64_t j = 0; j < width; ++j) {
+          Value w2 = fr.fromInt8(kr.load(weights, kr.add(rowW, 2 * width + j)));
+          // PKHBT: w0 (the low half of w01) | w2 << 16.
+          w02[j] = arith::OrIOp::create(
+              ob, loc, arith::AndIOp::create(ob, loc, w01[j], fr.c(0xFFFF)),
+              arith::ShLIOp::create(ob, loc, w2, fr.c(16)));
+        }
+        Value offset = halfOffset ? fr.c(halfOffset) : Value();
+        auto [x02, x13] = unpackPairs(
+            kr, loadWord(kr, x, kr.add(blk.idx.input[0], rowX)), offset);
+        for (int64_t j = 0; j < width; ++j) {
+          Value &s0 = s[j], &s1 = s[width + j];
+          s0 = intrinsic(kr, "llvm.arm.smlad", {x02, w02[j], s0});
+          s0 = intrinsic(kr, "llvm.arm.smlabt", {x13, w01[j], s0});
+          s1 = intrinsic(kr, "llvm.arm.smlad", {x13, w02[j], s1});
+          s1 = intrinsic(kr, "llvm.arm.smlatt", {x02, w01[j], s1});
+        }
+        return s;
+      },
+      /*inlineUpTo=*/3);
+}
+
 } // namespace
 
 ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
@@ -219,128 +266,84 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                              weights, wBase, inFirst, bias,
                                              cBase, ep, y);
         FixedPointBuilder f(kb.builder(), kb.getLoc());
-        // One input channel, 3 taps wide and all in range, stride 1, a
-        // 2x2 block (an image stem on a DSP core): one word holds both
-        // windows' inputs x0..x3 (no byte past them), SXTAB16 gives
-        // (x0,x2) and (x1,x3); with (w0,w2) per channel, pixel 0 is
-        // SMLAD((x0,x2),(w0,w2)) + x1*w1 and pixel 1 SMLAD((x1,x3),(w0,w2))
-        // + x2*w1. The packed row [w0(o), w0(o+1), w1(o), w1(o+1), w2(o),
-        // w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2) by one PKHBT.
-        if (dsp && !mve && cin == 1 && groups == 1 && width == 2 &&
-            count == 2 && w.kw == 3 && w.dw == 1 && w.sw == 1 &&
-            blk.cols.lo == 0 && blk.cols.hi == 3) {
-          SmallVector<Value> init =
-              biasAccumulators(kb, bias, cBase, width, count);
-          SmallVector<Value> acc = blk.rows.loop(
-              kb, init,
-              [&](KernelBuilder &kr, Value r, ValueRange a) {
-                FixedPointBuilder fr(kr.builder(), kr.getLoc());
-                OpBuilder &ob = kr.builder();
-                Location loc = kr.getLoc();
-                SmallVector<Value> s(a);
-                Value rowX = tapOffset(kr, w, r, kr.index(0));
-                Value rowW = kr.add(wBase, kr.mul(r, 3 * width));
-                auto [w01a, w01b] =
-                    unpackPairs(kr, loadWord(kr, weights, rowW), Value());
-                Value w01[2] = {w01a, w01b}, w02[2];
-                for (int64_t j = 0; j < 2; ++j) {
-                  Value w2 = fr.fromInt8(
-                      kr.load(weights, kr.add(rowW, 2 * width + j)));
-                  // PKHBT: w0 (the low half of w01) | w2 << 16.
-                  w02[j] = arith::OrIOp::create(
-                      ob, loc,
-                      arith::AndIOp::create(ob, loc, w01[j], fr.c(0xFFFF)),
-                      arith::ShLIOp::create(ob, loc, w2, fr.c(16)));
-                }
-                Value offset = halfOffset ? fr.c(halfOffset) : Value();
-                auto [x02, x13] = unpackPairs(
-                    kr, loadWord(kr, x, kr.add(blk.idx.input[0], rowX)),
-                    offset);
-                for (int64_t j = 0; j < 2; ++j) {
-                  Value &s0 = s[j], &s1 = s[width + j];
-                  s0 = intrinsic(kr, "llvm.arm.smlad", {x02, w02[j], s0});
-                  s0 = intrinsic(kr, "llvm.arm.smlabt", {x13, w01[j], s0});
-                  s1 = intrinsic(kr, "llvm.arm.smlad", {x13, w02[j], s1});
-                  s1 = intrinsic(kr, "llvm.arm.smlatt", {x02, w01[j], s1});
-                }
-                return s;
-              },
-              /*inlineUpTo=*/3);
-          for (int64_t j = 0; j < width; ++j) {
-            Value channel = kb.add(cBase, j);
-            ChannelRequant r = channelRequant(kb, f, ep, channel);
-            for (int64_t p = 0; p < count; ++p)
-              kb.store(requantize(f, acc[p * width + j], r, ep), y,
-                       kb.add(blk.idx.output[p], channel));
-          }
-          return;
-        }
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
-        SmallVector<Value> acc = loopOverTaps(
-            kb, w, blk.rows, blk.cols, init, smallReduction,
-            [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
-              Value tapX = tapOffset(kw, w, r, c);
-              Value tapW = kw.add(
-                  wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width * cin));
-              SmallVector<Value> xTap;
-              for (int64_t p = 0; p < count; ++p)
-                xTap.push_back(
-                    kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
-              SmallVector<Value> next(a);
-              next = kw.loop(
-                  0, chunks, 1, next,
-                  [&](KernelBuilder &ki, Value q, ValueRange a2) {
-                    SmallVector<Value> s(a2);
-                    FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                    Value offset = halfOffset ? fi.c(halfOffset) : Value();
-                    Value at = ki.mul(q, 4);
-                    SmallVector<std::pair<Value, Value>> xs;
-                    for (int64_t p = 0; p < count; ++p)
-                      xs.push_back(unpackPairs(
-                          ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
-                    for (int64_t j = 0; j < width; ++j) {
-                      auto [w02, w13] = unpackPairs(
-                          ki,
-                          loadWord(ki, weights,
-                                   ki.add(ki.add(tapW, j * cin), at)),
-                          Value());
-                      for (int64_t p = 0; p < count; ++p) {
-                        Value &sum = s[p * width + j];
-                        sum = intrinsic(ki, "llvm.arm.smlad",
-                                        {xs[p].first, w02, sum});
-                        sum = intrinsic(ki, "llvm.arm.smlad",
-                                        {xs[p].second, w13, sum});
-                      }
-                    }
-                    return s;
-                  },
-                  /*inlineUpTo=*/kInlineChunks);
-              // Scalar MACs: the channels SMLAD did not take, or
-              // all of them (a dot product LLVM may vectorize).
-              return kw.loop(
-                  cin - tail, cin, 1, next,
-                  [&](KernelBuilder &ki, Value ic, ValueRange a2) {
-                    SmallVector<Value> s(a2);
-                    FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                    SmallVector<Value> xv;
-                    for (int64_t p = 0; p < count; ++p) {
-                      Value xi = fi.fromInt8(ki.load(x, ki.add(xTap[p], ic)));
-                      xv.push_back(inputZeroPoint
-                                       ? fi.sub(xi, fi.c(inputZeroPoint))
-                                       : xi);
-                    }
-                    for (int64_t j = 0; j < width; ++j) {
-                      Value wv = fi.fromInt8(
-                          ki.load(weights, ki.add(ki.add(tapW, j * cin), ic)));
-                      for (int64_t p = 0; p < count; ++p)
-                        s[p * width + j] =
-                            fi.add(s[p * width + j], fi.mul(xv[p], wv));
-                    }
-                    return s;
-                  },
-                  /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
-            });
+        const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
+                          width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
+                          w.sw == 1 && blk.cols.lo == 0 && blk.cols.hi == 3;
+        SmallVector<Value> acc =
+            stem
+                ? stemTapsDsp(kb, w, blk, x, halfOffset, weights, wBase, init)
+                : loopOverTaps(
+                      kb, w, blk.rows, blk.cols, init, smallReduction,
+                      [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
+                        Value tapX = tapOffset(kw, w, r, c);
+                        Value tapW =
+                            kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c),
+                                                 width * cin));
+                        SmallVector<Value> xTap;
+                        for (int64_t p = 0; p < count; ++p)
+                          xTap.push_back(
+                              kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
+                        SmallVector<Value> next(a);
+                        next = kw.loop(
+                            0, chunks, 1, next,
+                            [&](KernelBuilder &ki, Value q, ValueRange a2) {
+                              SmallVector<Value> s(a2);
+                              FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                              Value offset =
+                                  halfOffset ? fi.c(halfOffset) : Value();
+                              Value at = ki.mul(q, 4);
+                              SmallVector<std::pair<Value, Value>> xs;
+                              for (int64_t p = 0; p < count; ++p)
+                                xs.push_back(unpackPairs(
+                                    ki, loadWord(ki, x, ki.add(xTap[p], at)),
+                                    offset));
+                              for (int64_t j = 0; j < width; ++j) {
+                                auto [w02, w13] = unpackPairs(
+                                    ki,
+                                    loadWord(ki, weights,
+                                             ki.add(ki.add(tapW, j * cin), at)),
+                                    Value());
+                                for (int64_t p = 0; p < count; ++p) {
+                                  Value &sum = s[p * width + j];
+                                  sum = intrinsic(ki, "llvm.arm.smlad",
+                                                  {xs[p].first, w02, sum});
+                                  sum = intrinsic(ki, "llvm.arm.smlad",
+                                                  {xs[p].second, w13, sum});
+                                }
+                              }
+                              return s;
+                            },
+                            /*inlineUpTo=*/kInlineChunks);
+                        // Scalar MACs: the channels SMLAD did not take, or
+                        // all of them (a dot product LLVM may vectorize).
+                        return kw.loop(
+                            cin - tail, cin, 1, next,
+                            [&](KernelBuilder &ki, Value ic, ValueRange a2) {
+                              SmallVector<Value> s(a2);
+                              FixedPointBuilder fi(ki.builder(), ki.getLoc());
+                              SmallVector<Value> xv;
+                              for (int64_t p = 0; p < count; ++p) {
+                                Value xi = fi.fromInt8(
+                                    ki.load(x, ki.add(xTap[p], ic)));
+                                xv.push_back(
+                                    inputZeroPoint
+                                        ? fi.sub(xi, fi.c(inputZeroPoint))
+                                        : xi);
+                              }
+                              for (int64_t j = 0; j < width; ++j) {
+                                Value wv = fi.fromInt8(
+                                    ki.load(weights,
+                                            ki.add(ki.add(tapW, j * cin), ic)));
+                                for (int64_t p = 0; p < count; ++p)
+                                  s[p * width + j] = fi.add(s[p * width + j],
+                                                            fi.mul(xv[p], wv));
+                              }
+                              return s;
+                            },
+                            /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
+                      });
         for (int64_t j = 0; j < width; ++j) {
           Value channel = kb.add(cBase, j);
           ChannelRequant r = channelRequant(kb, f, ep, channel);
