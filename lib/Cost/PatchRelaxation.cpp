@@ -55,10 +55,10 @@ Expected<PatchRelaxation> PatchRelaxation::build(const Graph &graph,
 
   PatchRelaxation r;
   r.overlap_ = std::move(overlap);
-  r.first_ = patch.firstStep, r.last_ = patch.lastStep;
+  const int first = patch.firstStep, last = patch.lastStep;
   r.numGroups_ = graph.numGroups();
   for (int s = 0; s < n; ++s)
-    if (s < r.first_ || s > r.last_)
+    if (s < first || s > last)
       r.outside_.push_back(static_cast<size_t>(s));
 
   // O: what patchSegment counts besides the band buffers.
@@ -68,8 +68,8 @@ Expected<PatchRelaxation> PatchRelaxation::build(const Graph &graph,
   Poly others;
   for (size_t b = 0; b < assign->buffers.size(); ++b) {
     const Buffer &buf = assign->buffers[b];
-    if (!banded[b] && buf.inArena && buf.firstStep <= r.last_ &&
-        buf.lastStep >= r.first_)
+    if (!banded[b] && buf.inArena && buf.firstStep <= last &&
+        buf.lastStep >= first)
       others += buf.bytesPoly;
   }
   // B_i and H: band rows by the geometry alone.

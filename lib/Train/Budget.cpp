@@ -238,7 +238,6 @@ Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
   relaxation_ = std::move(*relaxation);
   overlapRelaxation_.reset();
   patchRelaxation_.reset();
-  patch_.reset();
   if (!sram_)
     return Status::success();
   Expected<OverlapRelaxation> overlap = OverlapRelaxation::build(
@@ -256,7 +255,6 @@ Status ResourceModel::reorder(const std::vector<int64_t> &channels) {
     if (!patched)
       return patched.status();
     patchRelaxation_ = std::move(*patched);
-    patch_ = compiled->patch;
   }
   overlapRelaxation_ = std::move(*overlap);
   return Status::success();

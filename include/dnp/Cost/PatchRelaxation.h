@@ -53,13 +53,9 @@ public:
   /// k terms (one per op).
   size_t numTerms() const;
   ValueGrad term(size_t i, const std::vector<double> &channels) const;
-  /// The segment's steps (inclusive).
-  int firstStep() const { return first_; }
-  int lastStep() const { return last_; }
 
 private:
   OverlapRelaxation overlap_;
-  int first_ = 0, last_ = -1;
   /// Steps of the order outside the segment.
   std::vector<size_t> outside_;
   std::vector<Poly> segment_;

@@ -113,8 +113,6 @@ public:
   const cost::Graph &graph() const { return graph_; }
   const cost::TargetDesc &target() const { return *target_; }
   const std::vector<cost::OpId> &order() const { return order_; }
-  /// The banded segment the relaxation counts (since the last reorder).
-  const std::optional<cost::PatchPlan> &patch() const { return patch_; }
 
 private:
   cost::Graph graph_;
@@ -136,7 +134,6 @@ private:
   std::optional<SramModel> sram_;
   std::optional<cost::OverlapRelaxation> overlapRelaxation_;
   std::optional<cost::PatchRelaxation> patchRelaxation_;
-  std::optional<cost::PatchPlan> patch_;
 };
 
 /// "16.0 KiB", "1.20 M" style figures for progress lines.
