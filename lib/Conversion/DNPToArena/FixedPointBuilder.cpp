@@ -86,6 +86,17 @@ Value FixedPointBuilder::srdhmBounded(Value x, Value y) {
   return arith::TruncIOp::create(b, loc, b.getI32Type(), high);
 }
 
+Value FixedPointBuilder::roundingHighMultiplyAdd(Value a, Value x, Value y) {
+  Type i64 = b.getI64Type();
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, x),
+                            arith::ExtSIOp::create(b, loc, i64, y));
+  Value high = arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, product, c64(int64_t(1) << 31)),
+      c64(32));
+  return add(a, arith::TruncIOp::create(b, loc, b.getI32Type(), high));
+}
+
 Value FixedPointBuilder::rdbpot(Value x, Value exponent) {
   // mask = 2^e - 1 (wraps to INT32_MAX for e = 31).
   Value mask = sub(arith::ShLIOp::create(b, loc, c(1), exponent), c(1));

@@ -20,6 +20,9 @@ public:
   FixedPointBuilder(mlir::OpBuilder &builder, mlir::Location loc)
       : b(builder), loc(loc) {}
 
+  mlir::OpBuilder &builder() { return b; }
+  mlir::Location getLoc() const { return loc; }
+
   /// An i32 constant.
   mlir::Value c(int32_t v);
   mlir::Value add(mlir::Value x, mlir::Value y);
@@ -37,6 +40,10 @@ public:
   mlir::Value srdhm(mlir::Value a, mlir::Value b, bool bMayBeMin = true);
   /// srdhm for |x| < 2^30 (and any y): one rounding high multiply.
   mlir::Value srdhmBounded(mlir::Value x, mlir::Value y);
+  /// a + the high word of the rounding 64-bit product x * y, wrapped to
+  /// int32: one SMMLAR on Armv7E-M.
+  mlir::Value roundingHighMultiplyAdd(mlir::Value a, mlir::Value x,
+                                      mlir::Value y);
   /// roundingDivideByPOT with an exponent in [0, 31].
   mlir::Value rdbpot(mlir::Value x, mlir::Value exponent);
   /// A right shift of mbqm (exponent max(-shift, 0)) prepared once per

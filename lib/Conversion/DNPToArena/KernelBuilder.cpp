@@ -208,6 +208,22 @@ SmallVector<Value> KernelBuilder::when(Value cond, ValueRange values,
   return SmallVector<Value>(ifOp.getResults());
 }
 
+void KernelBuilder::ifElse(Value cond, BranchBody thenBody,
+                           BranchBody elseBody) {
+  scf::IfOp::create(
+      b, loc, cond,
+      [&](OpBuilder &nested, Location nestedLoc) {
+        KernelBuilder inner(nested, nestedLoc);
+        thenBody(inner);
+        scf::YieldOp::create(nested, nestedLoc);
+      },
+      [&](OpBuilder &nested, Location nestedLoc) {
+        KernelBuilder inner(nested, nestedLoc);
+        elseBody(inner);
+        scf::YieldOp::create(nested, nestedLoc);
+      });
+}
+
 SmallVector<Value> KernelBuilder::unrolledLoop(int64_t n, int64_t unroll,
                                                ValueRange init,
                                                LoopBody body) {

@@ -89,6 +89,11 @@ public:
   llvm::SmallVector<mlir::Value> when(mlir::Value cond, mlir::ValueRange values,
                                       WhenBody body);
 
+  /// `thenBody` where `cond` (an i1) holds, `elseBody` elsewhere (one
+  /// scf.if without results).
+  using BranchBody = llvm::function_ref<void(KernelBuilder &)>;
+  void ifElse(mlir::Value cond, BranchBody thenBody, BranchBody elseBody);
+
 private:
   mlir::OpBuilder &b;
   mlir::Location loc;

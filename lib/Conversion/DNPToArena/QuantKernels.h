@@ -36,6 +36,12 @@ struct QuantEpilogue {
   /// Whether every shift is < 0 (a right shift by at least 1: the rounding
   /// needs no case for a zero shift).
   bool shiftsNegative = false;
+  /// Whether every multiplier is in [2^30, 2^31) and every shift in
+  /// [-kMaxFoldedShift, -1]: the rounding high multiply, the rounding
+  /// shift's nudge and the zero point then fold into one SMMLAR and one
+  /// add per value (requantize()).
+  bool foldedRounding = false;
+  static constexpr int32_t kMaxFoldedShift = 21;
   int32_t zeroPoint = 0, actMin = -128, actMax = 127;
 };
 

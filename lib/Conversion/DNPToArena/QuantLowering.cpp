@@ -231,6 +231,11 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                /*weight=*/false);
     ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
     ep.shiftsNegative = llvm::all_of(s, [](int32_t x) { return x < 0; });
+    ep.foldedRounding =
+        llvm::all_of(m, [](int32_t x) { return x >= (int32_t(1) << 30); }) &&
+        llvm::all_of(s, [](int32_t x) {
+          return x < 0 && x >= -QuantEpilogue::kMaxFoldedShift;
+        });
     ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,

@@ -180,11 +180,38 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
   r.multiplier = k.load(ep.multipliers, channel);
   r.shift = k.load(ep.shifts, channel);
   r.right = f.rightShift(r.shift, ep.shiftsNegative);
+  if (ep.foldedRounding) {
+    OpBuilder &b = k.builder();
+    Location loc = k.getLoc();
+    r.doubledMultiplier = f.add(r.multiplier, r.multiplier);
+    // e - 1 = -shift - 1 = ~shift.
+    Value eMinusOne = arith::XOrIOp::create(b, loc, r.shift, f.c(-1));
+    r.nudgedZeroPoint =
+        arith::ShLIOp::create(b, loc, f.c(2 * ep.zeroPoint + 1), eMinusOne);
+  }
   return r;
 }
 
 Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
                  const QuantEpilogue &ep) {
+  if (ep.foldedRounding) {
+    // With m in [2^30, 2^31), m2 = 2m - 2^32 as an int32 and h the
+    // rounding doubling high multiply of acc and m:
+    //   t + hi(acc * m2) = t - acc + hi(2 acc m) = C + s + h
+    // for t = acc + C + s, C = 2^(e-1) + z_out 2^e and s = -[acc < 0], so
+    // one SMMLAR and one shift give z_out + (h rounded by 2^e, half away
+    // from zero): s may use acc's sign rather than h's since m > 0 makes
+    // them differ only for h = 0, which rounds to 0 either way (e >= 1).
+    // |C| < 2^29 and |h| < 2^30 (|acc| < 2^30) keep every sum in int32.
+    OpBuilder &b = f.builder();
+    Location loc = f.getLoc();
+    Value sign = arith::ShRSIOp::create(b, loc, acc, f.c(31));
+    Value t = f.add(f.add(acc, r.nudgedZeroPoint), sign);
+    Value v = arith::ShRSIOp::create(
+        b, loc, f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier),
+        r.right.exponent);
+    return f.toInt8(f.clamp(v, ep.actMin, ep.actMax));
+  }
   Value high;
   if (ep.mayShiftLeft)
     high = f.srdhm(f.shiftLeftSaturating(acc, f.max(r.shift, f.c(0))),
@@ -230,6 +257,13 @@ std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
 /// MobileNetV2 for 15 KB.
 constexpr int64_t kInlineChunks = 16;
 
+/// SMLAD steps of a whole window emitted inline (every tap, up to this many
+/// 4-channel steps) in the rows whose windows take every kernel row, which
+/// forEachRegisterBlock then visits apart from the border rows: with no
+/// tap loop left the accumulators, unpacked values and the zero-point
+/// offset fit the registers and every load has an immediate offset.
+constexpr int64_t kInlineWindowChunks = 72;
+
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
@@ -248,11 +282,25 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   const int32_t negZero = -inputZeroPoint;
   const int32_t halfOffset = static_cast<int32_t>(
       (static_cast<uint32_t>(negZero) & 0xFFFFu) * 0x10001u);
+  const bool unrollWindows = dsp && !mve && chunks > 0 && tail == 0 &&
+                             w.kh * w.kw > 1 &&
+                             w.kh * w.kw * chunks <= kInlineWindowChunks;
 
   forEachRegisterBlock(
       k, w, outChannels, blocking.pixels, blocking.outputs,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
+        // The block's int8 results: accumulators pixel-major.
+        auto storeRequantized = [&](KernelBuilder &ks, FixedPointBuilder &fs,
+                                    ArrayRef<Value> acc, Value cBase) {
+          for (int64_t j = 0; j < width; ++j) {
+            Value channel = ks.add(cBase, j);
+            ChannelRequant r = channelRequant(ks, fs, ep, channel);
+            for (int64_t p = 0; p < count; ++p)
+              ks.store(requantize(fs, acc[p * width + j], r, ep), y,
+                       ks.add(blk.idx.output[p], channel));
+          }
+        };
         Value groupOutFirst = kb.mul(blk.group, groupOut);
         Value wBase = kb.add(kb.mul(groupOutFirst, perChannel),
                              blk.channels.first(kb, perChannel));
@@ -271,49 +319,71 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
                           width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
                           w.sw == 1 && blk.cols.lo == 0 && blk.cols.hi == 3;
+        // One SMLAD step: 4 input channels from `at` on of every pixel's
+        // tap (xTap) times `width` output channels' weights (from tapW).
+        auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
+                             Value tapW, Value at, SmallVector<Value> s) {
+          FixedPointBuilder fi(ki.builder(), ki.getLoc());
+          Value offset = halfOffset ? fi.c(halfOffset) : Value();
+          SmallVector<std::pair<Value, Value>> xs;
+          for (int64_t p = 0; p < count; ++p)
+            xs.push_back(
+                unpackPairs(ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
+          for (int64_t j = 0; j < width; ++j) {
+            auto [w02, w13] = unpackPairs(
+                ki, loadWord(ki, weights, ki.add(ki.add(tapW, j * cin), at)),
+                Value());
+            for (int64_t p = 0; p < count; ++p) {
+              Value &sum = s[p * width + j];
+              sum = intrinsic(ki, "llvm.arm.smlad", {xs[p].first, w02, sum});
+              sum = intrinsic(ki, "llvm.arm.smlad", {xs[p].second, w13, sum});
+            }
+          }
+          return s;
+        };
+        auto tapInputs = [&](KernelBuilder &kw, Value r, Value c) {
+          Value tapX = tapOffset(kw, w, r, c);
+          SmallVector<Value> xTap;
+          for (int64_t p = 0; p < count; ++p)
+            xTap.push_back(kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
+          return xTap;
+        };
+        auto tapWeights = [&](KernelBuilder &kw, Value r, Value c) {
+          return kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c), width * cin));
+        };
+        // An interior block (every tap in range) of the rows
+        // forEachRegisterBlock visits apart: the whole window inline, 4
+        // input channels at a time over every tap. In that order a stride-1
+        // block's pixels share their inputs at once (pixel p + 1's tap c is
+        // pixel p's tap c + 1, which LLVM loads and unpacks once) without
+        // keeping a tap's unpacked inputs live until the next tap, as taps
+        // outermost would (spills). The border blocks are few, and would be
+        // another copy of the window each: they keep the tap loops.
+        if (unrollWindows && blk.rows.fixed && blk.rows.fixed->size() == w.kh &&
+            blk.cols.size() == w.kw && count == blocking.pixels) {
+          SmallVector<Value> acc = init;
+          for (int64_t q = 0; q < chunks; ++q)
+            for (int64_t r = 0; r < w.kh; ++r)
+              for (int64_t c = 0; c < w.kw; ++c)
+                acc = smladStep(kb, tapInputs(kb, kb.index(r), kb.index(c)),
+                                tapWeights(kb, kb.index(r), kb.index(c)),
+                                kb.index(4 * q), acc);
+          return storeRequantized(kb, f, acc, cBase);
+        }
         SmallVector<Value> acc =
             stem
                 ? stemTapsDsp(kb, w, blk, x, halfOffset, weights, wBase, init)
                 : loopOverTaps(
                       kb, w, blk.rows, blk.cols, init, smallReduction,
                       [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
-                        Value tapX = tapOffset(kw, w, r, c);
-                        Value tapW =
-                            kw.add(wBase, kw.mul(kw.add(kw.mul(r, w.kw), c),
-                                                 width * cin));
-                        SmallVector<Value> xTap;
-                        for (int64_t p = 0; p < count; ++p)
-                          xTap.push_back(
-                              kw.add(kw.add(blk.idx.input[p], tapX), inFirst));
+                        Value tapW = tapWeights(kw, r, c);
+                        SmallVector<Value> xTap = tapInputs(kw, r, c);
                         SmallVector<Value> next(a);
                         next = kw.loop(
                             0, chunks, 1, next,
                             [&](KernelBuilder &ki, Value q, ValueRange a2) {
-                              SmallVector<Value> s(a2);
-                              FixedPointBuilder fi(ki.builder(), ki.getLoc());
-                              Value offset =
-                                  halfOffset ? fi.c(halfOffset) : Value();
-                              Value at = ki.mul(q, 4);
-                              SmallVector<std::pair<Value, Value>> xs;
-                              for (int64_t p = 0; p < count; ++p)
-                                xs.push_back(unpackPairs(
-                                    ki, loadWord(ki, x, ki.add(xTap[p], at)),
-                                    offset));
-                              for (int64_t j = 0; j < width; ++j) {
-                                auto [w02, w13] = unpackPairs(
-                                    ki,
-                                    loadWord(ki, weights,
-                                             ki.add(ki.add(tapW, j * cin), at)),
-                                    Value());
-                                for (int64_t p = 0; p < count; ++p) {
-                                  Value &sum = s[p * width + j];
-                                  sum = intrinsic(ki, "llvm.arm.smlad",
-                                                  {xs[p].first, w02, sum});
-                                  sum = intrinsic(ki, "llvm.arm.smlad",
-                                                  {xs[p].second, w13, sum});
-                                }
-                              }
-                              return s;
+                              return smladStep(ki, xTap, tapW, ki.mul(q, 4),
+                                               SmallVector<Value>(a2));
                             },
                             /*inlineUpTo=*/kInlineChunks);
                         // Scalar MACs: the channels SMLAD did not take, or
@@ -344,15 +414,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                             },
                             /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
                       });
-        for (int64_t j = 0; j < width; ++j) {
-          Value channel = kb.add(cBase, j);
-          ChannelRequant r = channelRequant(kb, f, ep, channel);
-          for (int64_t p = 0; p < count; ++p)
-            kb.store(requantize(f, acc[p * width + j], r, ep), y,
-                     kb.add(blk.idx.output[p], channel));
-        }
+        storeRequantized(kb, f, acc, cBase);
       },
-      groups);
+      groups, /*specialiseRows=*/unrollWindows);
 }
 
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,

@@ -18,6 +18,9 @@ namespace dnp::arena {
 struct ChannelRequant {
   mlir::Value multiplier, shift;
   FixedPointBuilder::RightShift right;
+  /// With QuantEpilogue::foldedRounding: 2m wrapped to int32 (2m - 2^32)
+  /// and (2 z_out + 1) << (e - 1), the nudge plus the zero point.
+  mlir::Value doubledMultiplier, nudgedZeroPoint;
 };
 
 ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,

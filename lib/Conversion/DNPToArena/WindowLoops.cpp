@@ -1,6 +1,8 @@
 //===- WindowLoops.cpp - Output blocks of sliding-window kernels ----------===//
 #include "WindowLoops.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 
 namespace dnp::arena {
@@ -43,47 +45,80 @@ SmallVector<Group> groups(int64_t outSize, int64_t stride, int64_t pad,
 } // namespace
 
 void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
-                       PixelBlockFn fn) {
+                       PixelBlockFn fn, bool specialiseRows) {
   SmallVector<Group> rows = groups(w.outH, w.sh, w.padTop, w.kh, w.dh, w.inH);
   SmallVector<Group> cols = groups(w.outW, w.sw, w.padLeft, w.kw, w.dw, w.inW);
   pixelBlock = std::max<int64_t>(pixelBlock, 1);
+  // The rows whose windows take every kernel row: with `specialiseRows`
+  // they get code of their own with static row taps.
+  std::optional<Group> interior;
+  if (specialiseRows && rows.size() > 1)
+    for (const Group &g : rows)
+      if (g.taps == TapRange{0, w.kh} &&
+          (!interior || g.count > interior->count))
+        interior = g;
   k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
-    auto row = [&](KernelBuilder &kr, Value oh, ValueRange) {
-      RowTaps taps;
-      if (rows.size() == 1) {
-        taps.fixed = rows.front().taps;
-      } else {
-        // Taps t with 0 <= oh*sh - padTop + t*dh <= inH - 1.
-        Value start = kr.add(kr.mul(oh, w.sh), -w.padTop);
-        Value zero = kr.index(0);
-        Value before = kr.max(kr.sub(zero, start), zero);
-        taps.lo = kr.divNonNegative(kr.add(before, w.dh - 1), w.dh);
-        Value room = kr.sub(kr.index(w.inH - 1), start);
-        // Last tap floor(room / dh), none when room < 0: with room clamped
-        // at -1, hi = (room + dh) / dh is exact for non-negative operands.
-        Value clamped = kr.max(room, kr.index(-1));
-        Value hi = kr.divNonNegative(kr.add(clamped, w.dh), w.dh);
-        taps.hi = kr.max(kr.min(hi, kr.index(w.kh)), taps.lo);
-      }
-      for (const Group &col : cols) {
-        int64_t blocks = col.count / pixelBlock;
-        int64_t rest = col.count % pixelBlock;
-        kr.loop(0, blocks, 1, {},
-                [&](KernelBuilder &kb, Value blk, ValueRange) {
-                  Value ow0 = kb.add(kb.mul(blk, pixelBlock), col.first);
-                  fn(kb, n, oh, ow0, pixelBlock, taps, col.taps);
-                  return SmallVector<Value>();
-                });
-        if (rest)
-          fn(kr, n, oh, kr.index(col.first + blocks * pixelBlock), rest, taps,
-             col.taps);
-      }
+    auto rowWith = [&](std::optional<TapRange> fixed) {
+      return [&, fixed](KernelBuilder &kr, Value oh, ValueRange) {
+        RowTaps taps;
+        if (fixed) {
+          taps.fixed = fixed;
+        } else if (rows.size() == 1) {
+          taps.fixed = rows.front().taps;
+        } else {
+          // Taps t with 0 <= oh*sh - padTop + t*dh <= inH - 1.
+          Value start = kr.add(kr.mul(oh, w.sh), -w.padTop);
+          Value zero = kr.index(0);
+          Value before = kr.max(kr.sub(zero, start), zero);
+          taps.lo = kr.divNonNegative(kr.add(before, w.dh - 1), w.dh);
+          Value room = kr.sub(kr.index(w.inH - 1), start);
+          // Last tap floor(room / dh), none when room < 0: with room clamped
+          // at -1, hi = (room + dh) / dh is exact for non-negative operands.
+          Value clamped = kr.max(room, kr.index(-1));
+          Value hi = kr.divNonNegative(kr.add(clamped, w.dh), w.dh);
+          taps.hi = kr.max(kr.min(hi, kr.index(w.kh)), taps.lo);
+        }
+        for (const Group &col : cols) {
+          int64_t blocks = col.count / pixelBlock;
+          int64_t rest = col.count % pixelBlock;
+          kr.loop(0, blocks, 1, {},
+                  [&](KernelBuilder &kb, Value blk, ValueRange) {
+                    Value ow0 = kb.add(kb.mul(blk, pixelBlock), col.first);
+                    fn(kb, n, oh, ow0, pixelBlock, taps, col.taps);
+                    return SmallVector<Value>();
+                  });
+          if (rest)
+            fn(kr, n, oh, kr.index(col.first + blocks * pixelBlock), rest, taps,
+               col.taps);
+        }
+        return SmallVector<Value>();
+      };
+    };
+    // One loop over the rows, in order (the memory planner may have put
+    // the output over rows of the input that later rows still read):
+    // the interior rows [first, last) with static taps, the border rows
+    // with computed ones.
+    auto rowsBody = [&](KernelBuilder &kr, Value oh, ValueRange a) {
+      if (!interior)
+        return rowWith(std::nullopt)(kr, oh, a);
+      OpBuilder &ob = kr.builder();
+      Location loc = kr.getLoc();
+      Value inside = arith::AndIOp::create(
+          ob, loc,
+          arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::sge, oh,
+                                kr.index(interior->first)),
+          arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::slt, oh,
+                                kr.index(interior->first + interior->count)));
+      kr.ifElse(
+          inside,
+          [&](KernelBuilder &kt) { rowWith(interior->taps)(kt, oh, a); },
+          [&](KernelBuilder &ke) { rowWith(std::nullopt)(ke, oh, a); });
       return SmallVector<Value>();
     };
     if (w.rowBegin)
-      kn.loop(w.rowBegin, w.rowEnd, 1, {}, row);
+      kn.loop(w.rowBegin, w.rowEnd, 1, {}, rowsBody);
     else
-      kn.loop(0, w.outH, 1, {}, row);
+      kn.loop(0, w.outH, 1, {}, rowsBody);
     return SmallVector<Value>();
   });
 }
@@ -182,7 +217,7 @@ void forEachChannelBlock(KernelBuilder &k, int64_t channels, int64_t block,
 void forEachRegisterBlock(KernelBuilder &k, const Window &w,
                           int64_t outChannels, int64_t pixelBlock,
                           int64_t channelBlock, RegisterBlockFn fn,
-                          int64_t groups) {
+                          int64_t groups, bool specialiseRows) {
   forEachPixelBlock(
       k, w, pixelBlock,
       [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
@@ -198,7 +233,8 @@ void forEachRegisterBlock(KernelBuilder &k, const Window &w,
                       });
                   return SmallVector<Value>();
                 });
-      });
+      },
+      specialiseRows);
 }
 
 } // namespace dnp::arena

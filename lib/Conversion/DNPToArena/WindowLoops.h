@@ -22,10 +22,11 @@ struct TapRange {
 };
 
 /// The in-range kernel rows of one output row: the same static range for
-/// every row (no vertical padding in play), or computed per row. Rows are
-/// not specialised like columns: one loop over all rows keeps the code
-/// small, and the tap loop's dynamic bounds cost a few instructions per
-/// block of outputs.
+/// every row (no vertical padding in play, or the interior rows a kernel
+/// asked forEachPixelBlock to specialise), or computed per row. By default
+/// rows are not specialised like columns: one loop over all rows keeps the
+/// code small, and the tap loop's dynamic bounds cost a few instructions
+/// per block of outputs.
 struct RowTaps {
   std::optional<TapRange> fixed;
   mlir::Value lo, hi;
@@ -50,8 +51,12 @@ using PixelBlockFn = llvm::function_ref<void(
 /// Visits the output as blocks of up to `pixelBlock` consecutive pixels of
 /// one row whose windows have the same in-range taps: static columns
 /// (border columns one by one, the interior in blocks), rows as above.
+/// `specialiseRows`: the rows whose windows take every kernel row are
+/// visited by a loop of their own with static row taps (the border rows
+/// keep computed ones), which lets the kernel unroll its taps there at
+/// the price of a second copy of its code.
 void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
-                       PixelBlockFn fn);
+                       PixelBlockFn fn, bool specialiseRows = false);
 
 /// Flat indices of the first input element of each window (before the tap
 /// offsets) and of each output pixel of a block.
@@ -146,7 +151,7 @@ using RegisterBlockFn =
 void forEachRegisterBlock(KernelBuilder &k, const Window &w,
                           int64_t outChannels, int64_t pixelBlock,
                           int64_t channelBlock, RegisterBlockFn fn,
-                          int64_t groups = 1);
+                          int64_t groups = 1, bool specialiseRows = false);
 
 } // namespace dnp::arena
 

@@ -44,25 +44,34 @@ def main():
     ap.add_argument("--calibration", type=int, default=8)
     ap.add_argument("--output-type", default="f32", choices=["f32", "int8"])
     ap.add_argument("--compile-flags", default="")
+    ap.add_argument("--quantized", action="store_true",
+                    help="the model is quantized already (no --dnp-quantize)")
+    ap.add_argument("--sweep", action="store_true",
+                    help="input 0 takes every int8 value: pixel p holds p mod 256 - 128 in each channel")
     args = ap.parse_args()
     dnp_opt, dnp_run, dnp_compile = args.tools
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"\W", "_", Path(args.model).stem)
 
-    # The f32 model's input shape, from its function signature.
+    # The model's input shape, from its function signature.
     text = Path(args.model).read_text()
-    sig = re.search(r"func\.func @\w+\(%\w+: tensor<([0-9x]+)xf32>", text)
+    element = r"x!quant\.uniform<i8:" if args.quantized else r"xf32>"
+    sig = re.search(r"func\.func @\w+\(%\w+: tensor<([0-9x]+)" + element, text)
     if not sig:
-        sys.exit("e2e_int8: cannot find the model's f32 tensor argument")
+        sys.exit("e2e_int8: cannot find the model's " +
+                 ("int8" if args.quantized else "f32") + " tensor argument")
     shape = [int(d) for d in sig.group(1).split("x")]
     rng = np.random.default_rng(args.seed)
-    cal = rng.normal(0, 1, [args.calibration * shape[0]] + shape[1:]).astype(np.float32)
-    np.save(work / "cal.npy", cal)
-    model = work / f"{name}.q.mlir"
-    run([dnp_opt, args.model,
-         f"--dnp-quantize=calibration={work / 'cal.npy'} output-type={args.output_type}",
-         "-o", model])
+    if args.quantized:
+        model = Path(args.model)
+    else:
+        cal = rng.normal(0, 1, [args.calibration * shape[0]] + shape[1:]).astype(np.float32)
+        np.save(work / "cal.npy", cal)
+        model = work / f"{name}.q.mlir"
+        run([dnp_opt, args.model,
+             f"--dnp-quantize=calibration={work / 'cal.npy'} output-type={args.output_type}",
+             "-o", model])
 
     run([dnp_compile, model, f"--target={args.target}", "-o", work, "--name", name]
         + args.compile_flags.split())
@@ -75,6 +84,9 @@ def main():
     pairs = []
     for i in range(args.inputs):
         x = rng.integers(-128, 128, shape, dtype=np.int8)
+        if args.sweep and i == 0:
+            pixels = np.arange(x.size // shape[-1]) % 256 - 128
+            x = np.repeat(pixels, shape[-1]).astype(np.int8).reshape(shape)
         np.save(work / f"in{i}.npy", x)
         run([dnp_run, model, "--input", work / f"in{i}.npy", "--output", work / f"ref{i}.npy"])
         pairs += [work / f"in{i}.npy", work / f"out{i}.npy"]
