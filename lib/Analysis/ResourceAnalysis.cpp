@@ -25,8 +25,11 @@ int64_t storageBytes(Value v) {
 /// output channel, the int32 multiplier and shift of its requantization (the
 /// op's `multiplier` and `shift` attributes, which dnp-compile emits as
 /// constant tables); the IR types decide, not the caller's assumption.
+/// With `kernels`' halfword weights, int8 conv2d and dense weights take two
+/// bytes each, as dnp-compile stores them then.
 cost::ResourceOptions weightBytesOf(func::FuncOp func,
-                                    cost::ResourceOptions fallback) {
+                                    cost::ResourceOptions fallback,
+                                    const KernelOptions &kernels) {
   cost::ResourceOptions result = fallback;
   func.walk([&](Operation *op) {
     Value weight, bias;
@@ -59,6 +62,9 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
       result.biasBytes = b;
     return WalkResult::advance();
   });
+  if (kernels.halfwordWeights && kernels.dsp && !kernels.mve &&
+      result.weightBytes == 1)
+    result.macWeightBytes = 2;
   return result;
 }
 } // namespace
@@ -206,8 +212,8 @@ FailureOr<ResourceSummary>
         summary.patchedPlan = std::move(*patched);
     }
   }
-  auto resources =
-      cost::summarizeResources(g, weightBytesOf(func, options.weights), *target);
+  auto resources = cost::summarizeResources(
+      g, weightBytesOf(func, options.weights, summary.kernels), *target);
   if (!resources)
     return fail("resource estimation", resources.message());
   summary.resources = std::move(*resources);

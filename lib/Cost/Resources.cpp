@@ -75,8 +75,8 @@ dnp::cost::summarizeResources(const Graph &graph,
     int64_t weights = op.weights.eval(ch), biases = op.biases.eval(ch);
     r.params = weights + biases;
     r.requantBytes = biases * options.requantBytesPerChannel;
-    r.flashBytes = weights * options.weightBytes + biases * options.biasBytes +
-                   r.requantBytes + op.tableBytes;
+    r.flashBytes = weights * options.weightBytesOf(op.type) +
+                   biases * options.biasBytes + r.requantBytes + op.tableBytes;
     r.macs = op.macs.eval(ch);
     r.elementOps = op.elementOps.eval(ch);
     r.cycles = opCycles(op, static_cast<double>(r.macs),
@@ -97,7 +97,8 @@ Expected<ValueGrad> dnp::cost::flashBytes(const Graph &graph,
                                           const std::vector<double> &channels,
                                           const ResourceOptions &options) {
   return sumOverOps(graph, channels, [&](const Op &op, ValueGrad &r) {
-    addTerm(op.weights, static_cast<double>(options.weightBytes), channels, r);
+    addTerm(op.weights, static_cast<double>(options.weightBytesOf(op.type)),
+            channels, r);
     // One bias and one requantization entry per output channel.
     addTerm(
         op.biases,

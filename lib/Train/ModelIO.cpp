@@ -191,6 +191,7 @@ bool finishModel(func::FuncOp func, const Model &model,
   // the IR written here is still f32 (as the trainer's accesses).
   ra.kernels = ::dnp::KernelOptions::forCore(model.target);
   ra.kernels->int8 = options.elementBytes == 1;
+  ra.kernels->halfwordWeights = options.halfwordWeights;
   ::dnp::ChannelGroupAnalysis prunedGroups(func);
   FailureOr<::dnp::ResourceSummary> summary =
       ::dnp::analyzeResources(func, prunedGroups, ra);

@@ -80,6 +80,13 @@ static cl::opt<int64_t> outputBlock("output-block",
 static cl::opt<int64_t> pixelBlock("pixel-block",
                                    cl::desc("output pixels per register block"),
                                    cl::init(4), cl::cat(category));
+static cl::opt<bool> halfwordWeights(
+    "halfword-weights",
+    cl::desc("cortex-m4/m7: store int8 conv2d and dense weights as int16, in "
+             "the halfword pairs SMLAD multiplies (no unpacking in the inner "
+             "loop; those weights take twice the flash, and the plan's flash "
+             "figure counts it)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool>
     overlap("overlap",
             cl::desc("place outputs partly over the inputs that die at their "
@@ -214,6 +221,11 @@ int main(int argc, char **argv) {
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";
   options.mve = target->name == "cortex-m55";
+  if (halfwordWeights && !options.dsp)
+    return fail("--halfword-weights needs a core with the DSP extension "
+                "(cortex-m4, cortex-m7), not " +
+                llvm::Twine(std::string(target->name)));
+  options.halfwordWeights = halfwordWeights;
 
   // 1. Plan the arena, then check it and the weights against the MCU.
   {

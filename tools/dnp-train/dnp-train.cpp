@@ -16,6 +16,7 @@
 // and the report (TrainReport.h).
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Train/Distributed.h"
 #include "dnp/Train/Import.h"
 #include "dnp/Train/ModelIO.h"
@@ -137,6 +138,12 @@ static cl::opt<int64_t> elementBytes(
     cl::desc("bytes per deployed element: 4 (f32) or 1 (int8 activations "
              "and weights, int32 biases)"),
     cl::init(4), cl::cat(cat));
+static cl::opt<bool> halfwordWeights(
+    "halfword-weights",
+    cl::desc("with --element-bytes 1 on cortex-m4/m7: count int8 conv2d and "
+             "dense weights at two bytes each, as dnp-compile "
+             "--halfword-weights stores them"),
+    cl::init(false), cl::cat(cat));
 static cl::opt<std::string>
     methodName("method",
                cl::desc("dnp (differentiable pruning) | none (no pruning) | "
@@ -265,6 +272,9 @@ int main(int argc, char **argv) {
   if (elementBytes != 4 && elementBytes != 1)
     return fail("--element-bytes must be 4 or 1, got " +
                 llvm::Twine(elementBytes));
+  if (halfwordWeights && elementBytes != 1)
+    return fail("--halfword-weights counts int8 weights: it needs "
+                "--element-bytes 1");
   if (epochs < 0)
     return fail("--epochs must be >= 0");
   if (batchSize < 2)
@@ -378,6 +388,14 @@ int main(int argc, char **argv) {
   ::dnp::cost::ResourceOptions weights = elementBytes == 1
                                       ? ::dnp::cost::ResourceOptions::int8()
                                       : ::dnp::cost::ResourceOptions();
+  if (halfwordWeights) {
+    ::dnp::KernelOptions kernels = ::dnp::KernelOptions::forCore(model.target);
+    if (!kernels.dsp || kernels.mve)
+      return fail("--halfword-weights needs a core with the DSP extension "
+                  "(cortex-m4, cortex-m7); the model's target is " +
+                  model.target);
+    weights.macWeightBytes = 2;
+  }
   auto resources = ResourceModel::create(model.costGraph, weights, model.target,
                                          {}, model.accessesFor(model.target));
   if (!resources)
@@ -517,6 +535,7 @@ int main(int argc, char **argv) {
   OutputOptions output;
   output.budget = budget;
   output.elementBytes = elementBytes;
+  output.halfwordWeights = halfwordWeights;
   output.normalizeInModel = normalizeInModel;
   WrittenModel written;
   if (!finishModel(func, model, result, data, output, written, error))

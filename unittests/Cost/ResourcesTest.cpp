@@ -85,6 +85,45 @@ TEST(Resources, GradientsInClosedForm) {
                    2.5 * 1728 + 1.5 * 64 + 3.0 * 10);
 }
 
+// int8 conv2d and dense weights stored as int16 (dnp-compile
+// --halfword-weights): two bytes each, depthwise weights still one.
+TEST(Resources, HalfwordWeightsOfConvAndDenseOnly) {
+  Graph g;
+  GraphBuilder b(g);
+  GroupId rgb = b.group("rgb", 3, false);
+  GroupId c = b.group("c", 8);
+  b.input("image", Shape{1, 8, 8, Poly::group(rgb)});
+  b.conv2d("pw", "image", Poly::group(c), Window::square(1));
+  b.depthwiseConv2d("dw", "pw", Window::square(3));
+  b.globalAvgPool2d("gap", "dw");
+  b.flatten("flat", "gap");
+  b.dense("fc", "flat", Poly(10));
+  b.markOutput("fc");
+  ASSERT_TRUE(b.status().ok()) << b.status().message();
+  ASSERT_TRUE(g.verify().ok());
+  const TargetDesc *m4 = findTarget("cortex-m4");
+  ASSERT_NE(m4, nullptr);
+  ResourceOptions half = ResourceOptions::int8();
+  half.macWeightBytes = 2;
+  Expected<ResourceReport> i8 =
+      summarizeResources(g, ResourceOptions::int8(), *m4);
+  Expected<ResourceReport> i16 = summarizeResources(g, half, *m4);
+  ASSERT_TRUE(i8.ok() && i16.ok());
+  // pw: 3*8 = 24 weights, dw: 9*8 = 72, fc: 8*10 = 80.
+  EXPECT_EQ(i16->flashBytes - i8->flashBytes, 24 + 80);
+  ASSERT_EQ(i16->ops.size(), 5u);
+  EXPECT_EQ(i16->ops[0].flashBytes - i8->ops[0].flashBytes, 24);
+  EXPECT_EQ(i16->ops[1].flashBytes, i8->ops[1].flashBytes);
+  EXPECT_EQ(i16->ops[4].flashBytes - i8->ops[4].flashBytes, 80);
+  // The relaxation agrees with the report, its gradient counts the
+  // halfwords: d/dc = 3*2 (pw) + 9*1 (dw) + 10*2 (fc) + 2 biases * (4 + 8).
+  std::vector<double> ch = {3.0, 8.0};
+  Expected<ValueGrad> flash = flashBytes(g, ch, half);
+  ASSERT_TRUE(flash.ok());
+  EXPECT_DOUBLE_EQ(flash->value, static_cast<double>(i16->flashBytes));
+  EXPECT_DOUBLE_EQ(flash->grad[c], 6.0 + 9.0 + 20.0 + 2 * 12.0);
+}
+
 TEST(Resources, TargetTable) {
   ASSERT_EQ(targets().size(), 3u);
   for (const char *name : {"cortex-m4", "cortex-m7", "cortex-m55"}) {

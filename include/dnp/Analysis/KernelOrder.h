@@ -34,6 +34,10 @@ struct KernelOptions {
   bool dsp = false;
   /// int8 kernels use Helium (MVE) vector code (Cortex-M55).
   bool mve = false;
+  /// With `dsp` (and not `mve`): int8 conv2d and dense layers store their
+  /// weights as int16, two bytes each, already in the halfword pairs SMLAD
+  /// multiplies (flash for speed; the cost model counts the bytes).
+  bool halfwordWeights = false;
   /// Treat f32 ops as the int8 ops they will become (a model dnp-train
   /// prunes for int8 deployment is still f32 in the IR).
   bool int8 = false;

@@ -195,6 +195,10 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
            "vector<4xi32> taps, 4 channels requantized per step, and "
            "same-shape adds 4 elements per step (Armv8.1-M): Cortex-M55 "
            "only">,
+    Option<"halfwordWeights", "halfword-weights", "bool", /*default=*/"false",
+           "With `dsp`: int8 conv2d/dense weights stored as int16, already "
+           "in the halfword pairs SMLAD multiplies (no unpacking in the "
+           "inner loop, twice the flash for those weights)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

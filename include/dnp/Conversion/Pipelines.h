@@ -27,6 +27,9 @@ struct LowerToLLVMOptions {
   bool dsp = false;
   /// int8 depthwise kernels use MVE vector MACs (Cortex-M55).
   bool mve = false;
+  /// With `dsp`: int8 conv2d/dense weights as int16 (planner's flash and
+  /// lowering alike).
+  bool halfwordWeights = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
   unsigned indexBitwidth = 32;
   /// The arena overlaps outputs with dying inputs (--dnp-plan-memory's

@@ -46,6 +46,16 @@ struct ResourceOptions {
   /// int32 multiplier and int32 shift. Every layer with parameters has one
   /// bias per output channel, so these bytes are counted per bias.
   int64_t requantBytesPerChannel = 0;
+  /// Bytes per weight of conv2d and dense ops when not 0 (weightBytes
+  /// otherwise): 2 where int8 layers keep their weights as int16
+  /// (KernelOptions::halfwordWeights).
+  int64_t macWeightBytes = 0;
+  /// The bytes per weight of `opType`'s weights.
+  int64_t weightBytesOf(std::string_view opType) const {
+    return macWeightBytes && (opType == "conv2d" || opType == "dense")
+               ? macWeightBytes
+               : weightBytes;
+  }
   /// int8 weights with int32 biases and requantization tables, as
   /// TFLite/CMSIS-NN and dnp-compile store them.
   static ResourceOptions int8() { return {1, 4, 8}; }

@@ -99,6 +99,9 @@ struct OutputOptions {
   Budget budget;
   /// Bytes per deployed element (4 or 1), as the resources count them.
   int64_t elementBytes = 4;
+  /// int8 conv2d and dense weights count two bytes each
+  /// (KernelOptions::halfwordWeights).
+  bool halfwordWeights = false;
   /// Prepend the data's normalisation (insertInputNormalization), so that
   /// the written model takes the inputs as they are stored.
   bool normalizeInModel = true;

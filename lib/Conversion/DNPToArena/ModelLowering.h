@@ -37,9 +37,11 @@ bool isQuantized(mlir::Value v);
 class ModelLowering {
 public:
   ModelLowering(mlir::ModuleOp module, mlir::func::FuncOp func,
-                std::string name, const Blocking &blocking, bool dsp, bool mve)
+                std::string name, const Blocking &blocking, bool dsp, bool mve,
+                bool halfwordWeights = false)
       : module(module), func(func), name(std::move(name)), blocking(blocking),
         dsp(dsp), mve(mve) {
+    kernels.halfwordWeights = halfwordWeights;
     kernels.outputBlock = blocking.outputs;
     kernels.pixelBlock = blocking.pixels;
     kernels.channelBlock = blocking.channels;

@@ -53,12 +53,15 @@ struct QuantEpilogue {
 /// folded -z_in * sum(w) into the bias (every window reads every tap);
 /// with `mve` and mve::dotProductConv(cin) the bias always holds that term
 /// and `inputZeroPoint` is z_in, for the taps border windows miss.
+/// `halfwordWeights` (with `dsp`): the packed weights are int16, each
+/// 4-channel step's as the pairs (w0, w2), (w1, w3) SMLAD multiplies, the
+/// channels after the last step one by one (QuantLowering.cpp).
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
                    const Blocking &blocking, bool dsp, int64_t groups = 1,
-                   bool mve = false);
+                   bool mve = false, bool halfwordWeights = false);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are

@@ -25,6 +25,17 @@ Value loadWord(KernelBuilder &k, Value buffer, Value i) {
                                 /*nontemporal=*/false, llvm::MaybeAlign(1));
 }
 
+/// The int16 at byte i of an int8 buffer, sign-extended to i32.
+Value loadHalf(KernelBuilder &k, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value half = memref::ViewOp::create(
+      b, loc, MemRefType::get({1}, b.getI16Type()), buffer, i, ValueRange{});
+  Value v = memref::LoadOp::create(b, loc, half, ValueRange{k.index(0)},
+                                   /*nontemporal=*/false, llvm::MaybeAlign(2));
+  return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+}
+
 Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
   OpBuilder &b = k.builder();
   return LLVM::CallIntrinsicOp::create(b, k.getLoc(), b.getI32Type(),
@@ -267,7 +278,7 @@ constexpr int64_t kInlineWindowChunks = 72;
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
-                   bool dsp, int64_t groups, bool mve) {
+                   bool dsp, int64_t groups, bool mve, bool halfwordWeights) {
   w = asPixelRow(w);
   // Per group (emitConv): `cin` input channels, groupOut outputs.
   const int64_t cin = w.channels / groups;
@@ -316,9 +327,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
-        const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
-                          width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
-                          w.sw == 1 && blk.cols.lo == 0 && blk.cols.hi == 3;
+        const bool stem = dsp && !mve && !halfwordWeights && cin == 1 &&
+                          groups == 1 && width == 2 && count == 2 &&
+                          w.kw == 3 && w.dw == 1 && w.sw == 1 &&
+                          blk.cols.lo == 0 && blk.cols.hi == 3;
         // One SMLAD step: 4 input channels from `at` on of every pixel's
         // tap (xTap) times `width` output channels' weights (from tapW).
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
@@ -330,9 +342,15 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
             xs.push_back(
                 unpackPairs(ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
           for (int64_t j = 0; j < width; ++j) {
-            auto [w02, w13] = unpackPairs(
-                ki, loadWord(ki, weights, ki.add(ki.add(tapW, j * cin), at)),
-                Value());
+            Value wAt = ki.add(ki.add(tapW, j * cin), at);
+            auto [w02, w13] =
+                halfwordWeights
+                    ? std::pair<Value, Value>{loadWord(ki, weights,
+                                                       ki.mul(wAt, 2)),
+                                              loadWord(
+                                                  ki, weights,
+                                                  ki.add(ki.mul(wAt, 2), 4))}
+                    : unpackPairs(ki, loadWord(ki, weights, wAt), Value());
             for (int64_t p = 0; p < count; ++p) {
               Value &sum = s[p * width + j];
               sum = intrinsic(ki, "llvm.arm.smlad", {xs[p].first, w02, sum});
@@ -403,9 +421,11 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                         : xi);
                               }
                               for (int64_t j = 0; j < width; ++j) {
-                                Value wv = fi.fromInt8(
-                                    ki.load(weights,
-                                            ki.add(ki.add(tapW, j * cin), ic)));
+                                Value wAt = ki.add(ki.add(tapW, j * cin), ic);
+                                Value wv =
+                                    halfwordWeights
+                                        ? loadHalf(ki, weights, ki.mul(wAt, 2))
+                                        : fi.fromInt8(ki.load(weights, wAt));
                                 for (int64_t p = 0; p < count; ++p)
                                   s[p * width + j] = fi.add(s[p * width + j],
                                                             fi.mul(xv[p], wv));

@@ -42,6 +42,7 @@ void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   plan.patch = o.patch;
   plan.patchHalo = o.patchHalo;
   plan.excludeInput = o.excludeInput;
+  plan.halfwordWeights = o.halfwordWeights;
   pm.addNestedPass<func::FuncOp>(mlir::dnp::createDNPPlanMemory(plan));
 }
 
@@ -58,6 +59,7 @@ void buildArenaToLLVMPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   arena.unroll = o.unroll;
   arena.dsp = o.dsp;
   arena.mve = o.mve;
+  arena.halfwordWeights = o.halfwordWeights;
   pm.addPass(mlir::dnp::createConvertDNPToArena(arena));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
@@ -118,6 +120,10 @@ struct LowerToLLVMPipelineOptions
                    llvm::cl::desc("int8 depthwise kernels use MVE vector "
                                   "MACs (Cortex-M55)"),
                    llvm::cl::init(false)};
+  Option<bool> halfwordWeights{
+      *this, "halfword-weights",
+      llvm::cl::desc("With dsp: int8 conv2d/dense weights stored as int16"),
+      llvm::cl::init(false)};
   Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
       llvm::cl::desc("Bit width of index in the LLVM dialect"),
@@ -141,6 +147,7 @@ void registerDNPPipelines() {
         o.unroll = opts.unroll;
         o.dsp = opts.dsp;
         o.mve = opts.mve;
+        o.halfwordWeights = opts.halfwordWeights;
         o.indexBitwidth = opts.indexBitwidth;
         buildLowerToLLVMPipeline(pm, o);
       });

@@ -36,6 +36,7 @@ struct PlanMemoryPass : public mlir::dnp::impl::DNPPlanMemoryBase<PlanMemoryPass
         ::dnp::KernelOptions::forCore(::dnp::targetOf(func, target));
     kernels.outputBlock = outputBlock;
     kernels.pixelBlock = pixelBlock;
+    kernels.halfwordWeights = halfwordWeights;
     options.kernels = kernels;
     options.overlap = overlap;
     options.patch = patch;

@@ -41,6 +41,12 @@ struct ReportResourcesPass
       if (func.isExternal())
         continue;
       ::dnp::ChannelGroupAnalysis groups(func);
+      if (halfwordWeights) {
+        ::dnp::KernelOptions kernels =
+            ::dnp::KernelOptions::forCore(::dnp::targetOf(func, target));
+        kernels.halfwordWeights = true;
+        options.kernels = kernels;
+      }
       FailureOr<::dnp::ResourceSummary> summary =
           ::dnp::analyzeResources(func, groups, options);
       if (failed(summary))

@@ -140,6 +140,10 @@ def DNPReportResources : Pass<"dnp-report-resources", "ModuleOp"> {
            "Rows two bands share: 'recompute' them, 'cache' them (moved "
            "within the band buffers, which then live through the segment), "
            "or the 'best' of both">,
+    Option<"halfwordWeights", "halfword-weights", "bool", /*default=*/"false",
+           "On Cortex-M4/M7 int8 conv2d and dense weights are stored as "
+           "int16 (two bytes each, as dnp-compile --halfword-weights stores "
+           "them): the flash figures count them so">,
   ];
 }
 
@@ -226,6 +230,10 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
     Option<"pixelBlock", "pixel-block", "int64_t", /*default=*/"4",
            "Output pixels per register block of the kernels (as "
            "--convert-dnp-to-arena's option)">,
+    Option<"halfwordWeights", "halfword-weights", "bool", /*default=*/"false",
+           "On Cortex-M4/M7 int8 conv2d and dense weights are stored as "
+           "int16 (two bytes each, as dnp-compile --halfword-weights stores "
+           "them): the flash figures count them so">,
   ];
 }
 
