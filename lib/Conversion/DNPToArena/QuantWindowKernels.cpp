@@ -143,11 +143,12 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
 /// channel, pixel 0 is SMLAD((x0,x2),(w0,w2)) + x1*w1 and pixel 1
 /// SMLAD((x1,x3),(w0,w2)) + x2*w1. The packed kernel row [w0(o), w0(o+1),
 /// w1(o), w1(o+1), w2(o), w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2) by
-/// one PKHBT.
+/// one PKHBT. With halfword weights the row is those six values as int16:
+/// three word loads (w0, w1, w2 of both channels) and four PKHBT/PKHTB.
 SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
                                const RegisterBlock &blk, Value x,
                                int32_t halfOffset, Value weights, Value wBase,
-                               SmallVector<Value> acc) {
+                               bool halfwordWeights, SmallVector<Value> acc) {
   constexpr int64_t width = 2;
   return blk.rows.loop(
       kb, acc,
@@ -158,10 +159,35 @@ SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
         SmallVector<Value> s(a);
         Value rowX = tapOffset(kr, w, r, kr.index(0));
         Value rowW = kr.add(wBase, kr.mul(r, 3 * width));
-        auto [w01a, w01b] =
-            unpackPairs(kr, loadWord(kr, weights, rowW), Value());
-        Value w01[2] = {w01a, w01b}, w02[2];
-        for (int64_t j = 0; j < width; ++j) {
+        Value w01[2], w02[2];
+        if (halfwordWeights) {
+          // Words (t(o), t(o+1)) of taps t = w0, w1, w2; bottom halves
+          // pair up by PKHBT (a | b << 16), top halves by PKHTB
+          // (b & 0xFFFF0000 | a >> 16).
+          Value t[3];
+          for (int64_t i = 0; i < 3; ++i)
+            t[i] = loadWord(kr, weights, kr.add(kr.mul(rowW, 2), 4 * i));
+          auto bottoms = [&](Value a, Value b) {
+            return arith::OrIOp::create(
+                ob, loc, arith::AndIOp::create(ob, loc, a, fr.c(0xFFFF)),
+                arith::ShLIOp::create(ob, loc, b, fr.c(16)));
+          };
+          auto tops = [&](Value a, Value b) {
+            return arith::OrIOp::create(
+                ob, loc,
+                arith::AndIOp::create(ob, loc, b,
+                                      fr.c(static_cast<int32_t>(0xFFFF0000u))),
+                arith::ShRUIOp::create(ob, loc, a, fr.c(16)));
+          };
+          w01[0] = bottoms(t[0], t[1]);
+          w01[1] = tops(t[0], t[1]);
+          w02[0] = bottoms(t[0], t[2]);
+          w02[1] = tops(t[0], t[2]);
+        } else {
+          std::tie(w01[0], w01[1]) =
+              unpackPairs(kr, loadWord(kr, weights, rowW), Value());
+        }
+        for (int64_t j = 0; j < width && !halfwordWeights; ++j) {
           Value w2 = fr.fromInt8(kr.load(weights, kr.add(rowW, 2 * width + j)));
           // PKHBT: w0 (the low half of w01) | w2 << 16.
           w02[j] = arith::OrIOp::create(
@@ -327,10 +353,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
-        const bool stem = dsp && !mve && !halfwordWeights && cin == 1 &&
-                          groups == 1 && width == 2 && count == 2 &&
-                          w.kw == 3 && w.dw == 1 && w.sw == 1 &&
-                          blk.cols.lo == 0 && blk.cols.hi == 3;
+        const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
+                          width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
+                          w.sw == 1 && blk.cols.lo == 0 && blk.cols.hi == 3;
         // One SMLAD step: 4 input channels from `at` on of every pixel's
         // tap (xTap) times `width` output channels' weights (from tapW).
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
@@ -390,7 +415,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         }
         SmallVector<Value> acc =
             stem
-                ? stemTapsDsp(kb, w, blk, x, halfOffset, weights, wBase, init)
+                ? stemTapsDsp(kb, w, blk, x, halfOffset, weights, wBase,
+                              halfwordWeights, init)
                 : loopOverTaps(
                       kb, w, blk.rows, blk.cols, init, smallReduction,
                       [&](KernelBuilder &kw, Value r, Value c, ValueRange a) {
