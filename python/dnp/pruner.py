@@ -82,13 +82,16 @@ class Pruner:
     """Budgeted, MCU-aware channel pruning of `module` (see the module
     docstring). `budget`: "sram=16KiB,flash=64KiB,macs=1M,cycles=2M" or
     {"sram": bytes, ...}. `precision`: the deployed element type the
-    resources are counted in ("int8" or "f32"). `total_steps` (the steps
+    resources are counted in ("int8" or "f32"). `halfword_weights`
+    (int8 on cortex-m4/m7): conv and dense weights count two bytes each,
+    as `dnp-compile --halfword-weights` stores them. `total_steps` (the steps
     you will train) lets the size learning rate be chosen as dnp-train
     chooses it; `size_lr` sets it."""
 
     def __init__(self, module: nn.Module, example_input,
                  budget: Union[str, Dict[str, float]], *,
                  precision: str = "int8", target: str = "",
+                 halfword_weights: bool = False,
                  salience: str = "taylor", lam: float = 2.0,
                  target_ratio: float = 0.97, pull: float = 0.1,
                  pmu_temperature: float = 0.002,
@@ -126,7 +129,8 @@ class Pruner:
         self._imported = imported
         try:
             self.native = _native.Model(imported.mlir, precision)
-            self.resources = self.native.resource_model(target)
+            self.resources = self.native.resource_model(
+                target, halfword_weights=halfword_weights)
         except ValueError as e:
             raise PrunerError(str(e)) from None
         self.budget = self._parse_budget(budget)

@@ -90,6 +90,26 @@ def test_int8_counts_bytes_as_dnp_train():
     assert a["flash"] / 4 < b["flash"] < a["flash"]
 
 
+def test_halfword_weights_count_conv_and_dense_twice():
+    # dnp-compile --halfword-weights: int8 conv2d/dense weights as int16,
+    # one byte more per weight: DS-CNN has 32*9 + 32*64 + 3*64*64 + 64*10
+    # = 15,264 of them (its depthwise weights stay int8).
+    model = native.Model(_text("dscnn_fmnist"), precision="int8")
+    channels = [g["channels"] for g in model.groups]
+    plain = model.resource_model("cortex-m4").exact(channels)
+    half = model.resource_model("cortex-m4", halfword_weights=True)
+    usage = half.exact(channels)
+    assert usage["flash"] - plain["flash"] == 15264
+    assert usage["sram"] == plain["sram"] and usage["macs"] == plain["macs"]
+    value, grad = half.evaluate("flash", [float(c) for c in channels], 0.0)
+    assert value == usage["flash"]
+    with pytest.raises(ValueError, match="DSP extension"):
+        model.resource_model("cortex-m55", halfword_weights=True)
+    with pytest.raises(ValueError, match="precision 'int8'"):
+        native.Model(_text("dscnn_fmnist")).resource_model(
+            "cortex-m4", halfword_weights=True)
+
+
 def _central(rm, resource, x, g, h, temperature=0.0):
     up, down = list(x), list(x)
     up[g] += h

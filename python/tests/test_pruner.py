@@ -312,6 +312,22 @@ def test_errors():
         pruner.prune_to_counts(counts, optimizer)
 
 
+def test_halfword_weights_count_conv_and_linear_twice():
+    # halfword_weights: conv and linear weights at two bytes each (as
+    # dnp-compile --halfword-weights stores them on the M4/M7), depthwise
+    # weights still one: _plain() has 1*9*16 + 16*9*24 + 24*8*8*10
+    # = 18,960 of them.
+    torch.manual_seed(0)
+    x = torch.zeros(1, 1, 16, 16)
+    plain = Pruner(_plain(), x, "flash=1MiB", target="cortex-m4")
+    half = Pruner(_plain(), x, "flash=1MiB", target="cortex-m4",
+                  halfword_weights=True)
+    assert half.usage()["flash"] - plain.usage()["flash"] == 18960
+    with pytest.raises(PrunerError, match="DSP extension"):
+        Pruner(_plain(), x, "flash=1MiB", target="cortex-m55",
+               halfword_weights=True)
+
+
 @requires_dnp_run
 def test_parity_with_dnp_train(tmp_path):
     """Three steps on one batch (so both see the same data in the same

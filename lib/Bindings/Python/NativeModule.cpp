@@ -10,8 +10,10 @@
 //     slices, the nodes, each value's channel layout, and the MCU cost graph.
 //     (int8: 1-byte activations, int8 weights with int32 biases and
 //     requantization tables, as dnp-train --precision int8 counts them).
-//   * Model.resource_model(target=""): a dnp::train::ResourceModel (the
-//     function's #dnp.mcu core by default): exact resources at integer
+//   * Model.resource_model(target="", halfword_weights=False): a
+//     dnp::train::ResourceModel (the function's #dnp.mcu core by default;
+//     halfword_weights: int8 conv2d/dense weights at two bytes, as
+//     dnp-compile --halfword-weights stores them): exact resources at integer
 //     channel counts,
 //     and each budgeted resource at real channel counts with its exact
 //     gradient (PMU: the peak of a fixed order, smooth with a temperature).
@@ -23,12 +25,13 @@
 // ValueError with the MLIR diagnostics or the cost model's message.
 //
 //===----------------------------------------------------------------------===//
+#include "dnp/Analysis/KernelOrder.h"
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
+#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 #include "dnp/Train/Budget.h"
 #include "dnp/Train/Import.h"
 #include "dnp/Train/Model.h"
 #include "dnp/Train/ModelIO.h"
-#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
-#include "dnp/Dialect/DNP/IR/ModelFunction.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -273,7 +276,8 @@ struct NativeResourceModel {
 };
 
 NativeResourceModel makeResourceModel(const NativeModel &m,
-                                      const std::string &target) {
+                                      const std::string &target,
+                                      bool halfwordWeights) {
   cost::ResourceOptions options = m.precision == "int8"
                                       ? cost::ResourceOptions::int8()
                                       : cost::ResourceOptions();
@@ -281,6 +285,17 @@ NativeResourceModel makeResourceModel(const NativeModel &m,
     throw py::value_error("unknown target '" + target +
                           "' (cortex-m4, cortex-m7 or cortex-m55)");
   const std::string core = target.empty() ? m.model.target : target;
+  if (halfwordWeights) {
+    ::dnp::KernelOptions kernels = ::dnp::KernelOptions::forCore(core);
+    if (m.precision != "int8")
+      throw py::value_error("halfword_weights counts int8 weights: it needs "
+                            "precision 'int8'");
+    if (!kernels.dsp || kernels.mve)
+      throw py::value_error("halfword_weights needs a core with the DSP "
+                            "extension (cortex-m4, cortex-m7), not " +
+                            core);
+    options.macWeightBytes = 2;
+  }
   auto rm = ResourceModel::create(m.model.costGraph, options, core, {},
                                   m.model.accessesFor(core));
   if (!rm)
@@ -299,21 +314,23 @@ PYBIND11_MODULE(_native, m) {
            py::arg("ir"), py::arg("precision") = "f32",
            py::arg("function") = "")
       .def_readonly("precision", &NativeModel::precision)
-      .def_property_readonly("function",
-                             [](const NativeModel &n) { return n.model.function; })
-      .def_property_readonly("target",
-                             [](const NativeModel &n) { return n.model.target; })
       .def_property_readonly(
-          "input_shape", [](const NativeModel &n) { return n.model.inputShape; })
-      .def_property_readonly("output",
-                             [](const NativeModel &n) { return n.model.output; })
+          "function", [](const NativeModel &n) { return n.model.function; })
+      .def_property_readonly(
+          "target", [](const NativeModel &n) { return n.model.target; })
+      .def_property_readonly(
+          "input_shape",
+          [](const NativeModel &n) { return n.model.inputShape; })
+      .def_property_readonly(
+          "output", [](const NativeModel &n) { return n.model.output; })
       .def_property_readonly("groups", &NativeModel::groups)
       .def_property_readonly("params", &NativeModel::params)
       .def_property_readonly("nodes", &NativeModel::nodes)
       .def_property_readonly("layouts", &NativeModel::layouts)
       .def("param_values", &NativeModel::paramValues, py::arg("index"))
       .def("budget", &NativeModel::budget, py::arg("spec") = "")
-      .def("resource_model", &makeResourceModel, py::arg("target") = "");
+      .def("resource_model", &makeResourceModel, py::arg("target") = "",
+           py::arg("halfword_weights") = false);
 
   py::class_<NativeResourceModel>(m, "ResourceModel")
       .def_property_readonly("target",
