@@ -226,6 +226,20 @@ int main(int argc, char **argv) {
                 "(cortex-m4, cortex-m7), not " +
                 llvm::Twine(std::string(target->name)));
   options.halfwordWeights = halfwordWeights;
+  if (halfwordWeights) {
+    // Only int8 conv2d and dense layers store halfwords.
+    bool any = false;
+    module->walk([&](Operation *op) {
+      if (isa<mlir::dnp::Conv2DOp, mlir::dnp::DenseOp>(op) &&
+          isa<mlir::quant::QuantizedType>(
+              getElementTypeOrSelf(op->getResult(0).getType())))
+        any = true;
+    });
+    if (!any)
+      llvm::errs() << "dnp-compile: warning: --halfword-weights: the model "
+                      "has no int8 conv2d or dense layer, so no weight is "
+                      "stored as int16\n";
+  }
 
   // 1. Plan the arena, then check it and the weights against the MCU.
   {

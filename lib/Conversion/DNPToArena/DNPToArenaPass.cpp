@@ -641,6 +641,11 @@ struct ConvertDNPToArenaPass
     }
     if (models.empty())
       return;
+    if (halfwordWeights && (!dsp || mve)) {
+      module.emitError() << "halfword-weights needs the DSP kernels (dsp=true, "
+                            "mve=false): only they read int16 weights";
+      return signalPassFailure();
+    }
     if (!modelName.empty() && models.size() > 1) {
       module.emitError() << "--name needs a module with one model function, "
                             "this one has "

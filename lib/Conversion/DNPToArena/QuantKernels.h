@@ -38,8 +38,9 @@ struct QuantEpilogue {
   bool shiftsNegative = false;
   /// Whether every multiplier is in [2^30, 2^31) and every shift in
   /// [-kMaxFoldedShift, -1]: the rounding high multiply, the rounding
-  /// shift's nudge and the zero point then fold into one SMMLAR and one
-  /// add per value (requantize()).
+  /// shift's nudge and the zero point then fold into one SMMLAR, two adds
+  /// and a shift per value (requantize(); every scalar epilogue, the
+  /// Cortex-M4/M7 kernels' and the host's alike).
   bool foldedRounding = false;
   static constexpr int32_t kMaxFoldedShift = 21;
   int32_t zeroPoint = 0, actMin = -128, actMax = 127;

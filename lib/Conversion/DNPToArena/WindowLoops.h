@@ -51,10 +51,12 @@ using PixelBlockFn = llvm::function_ref<void(
 /// Visits the output as blocks of up to `pixelBlock` consecutive pixels of
 /// one row whose windows have the same in-range taps: static columns
 /// (border columns one by one, the interior in blocks), rows as above.
-/// `specialiseRows`: the rows whose windows take every kernel row are
-/// visited by a loop of their own with static row taps (the border rows
-/// keep computed ones), which lets the kernel unroll its taps there at
-/// the price of a second copy of its code.
+/// `specialiseRows`: the rows whose windows take every kernel row get code
+/// of their own with static row taps (the border rows keep computed ones),
+/// which lets the kernel unroll its taps there at the price of a second
+/// copy of its code. Both copies sit in one loop over the rows (an scf.if
+/// picks one), since rows must run in order: the planner may have put the
+/// output over input rows that later rows still read.
 void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
                        PixelBlockFn fn, bool specialiseRows = false);
 

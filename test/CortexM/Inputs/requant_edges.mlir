@@ -5,7 +5,8 @@
 //    ch0 one-hot weight 1, real 0.25 (m = 2^30, shift -1): x + 1 takes every
 //    small value, -1 included, so both roundings meet their ties;
 //    ch1 one-hot weight -3, real 0.125 (m = 2^30, shift -2);
-//    ch2 dense weights, real 2^-21 (large products) (m = 2^30, shift -20), z_out = -3;
+//    ch2 dense weights, real 2^-21 (m = 2^30, shift -20, z_out = -3):
+//    every output is z_out, the folded constant's zero-point term alone;
 //    ch3 dense weights, real 0.0859375 (m = 11 * 2^27, shift -3).
 //  * %b (not folded: ch0 has shift 0; ch1 real 2^-22, shift -21).
 func.func @requant_edges(%x: tensor<1x16x16x4x!quant.uniform<i8:f32, 1.0:-1>>) -> tensor<1x16x16x2x!quant.uniform<i8:f32, 1.0:5>> {
