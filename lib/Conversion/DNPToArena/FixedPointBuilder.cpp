@@ -73,20 +73,8 @@ Value FixedPointBuilder::srdhm(Value x, Value y, bool bMayBeMin) {
   return select(overflow, c(kInt32Max), result);
 }
 
-Value FixedPointBuilder::srdhmBounded(Value x, Value y) {
-  // floor((p + 2^30) / 2^31) = floor((2p + 2^31) / 2^32) with 2p = (2x) y:
-  // the high word of a rounding 32x32 multiply (SMMULR on Armv7E-M).
-  Type i64 = b.getI64Type();
-  Value twice = arith::ExtSIOp::create(b, loc, i64, add(x, x));
-  Value product = arith::MulIOp::create(b, loc, twice,
-                                        arith::ExtSIOp::create(b, loc, i64, y));
-  Value high = arith::ShRSIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, product, c64(int64_t(1) << 31)),
-      c64(32));
-  return arith::TruncIOp::create(b, loc, b.getI32Type(), high);
-}
-
-Value FixedPointBuilder::roundingHighMultiplyAdd(Value a, Value x, Value y) {
+Value FixedPointBuilder::roundingHighWord(Value x, Value y) {
+  // floor((x y + 2^31) / 2^32): SMMULR on Armv7E-M (SMMLAR with an add).
   Type i64 = b.getI64Type();
   Value product =
       arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, x),
@@ -94,7 +82,17 @@ Value FixedPointBuilder::roundingHighMultiplyAdd(Value a, Value x, Value y) {
   Value high = arith::ShRSIOp::create(
       b, loc, arith::AddIOp::create(b, loc, product, c64(int64_t(1) << 31)),
       c64(32));
-  return add(a, arith::TruncIOp::create(b, loc, b.getI32Type(), high));
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), high);
+}
+
+Value FixedPointBuilder::srdhmBounded(Value x, Value y) {
+  // floor((p + 2^30) / 2^31) = floor((2p + 2^31) / 2^32) with 2p = (2x) y
+  // (2x is exact for |x| < 2^30).
+  return roundingHighWord(add(x, x), y);
+}
+
+Value FixedPointBuilder::roundingHighMultiplyAdd(Value a, Value x, Value y) {
+  return add(a, roundingHighWord(x, y));
 }
 
 Value FixedPointBuilder::rdbpot(Value x, Value exponent) {

@@ -82,6 +82,8 @@ public:
                          mlir::Value &bitsOverUnit);
 
 private:
+  /// The high word of the rounding 64-bit product x * y (no doubling).
+  mlir::Value roundingHighWord(mlir::Value x, mlir::Value y);
   mlir::Value c64(int64_t v);
   mlir::Value select(mlir::Value cond, mlir::Value x, mlir::Value y);
 
