@@ -453,6 +453,13 @@ LogicalResult(::dnp::train::importModel)(func::FuncOp func,
     SramModel &sram = model.kernelAccesses[core];
     sram.accesses = ::dnp::accessPatterns(*graph, kernels);
     sram.rowAccesses = ::dnp::accessPatterns(*graph, kernels, /*rows=*/true);
+    // dnp-compile --halfword-weights's blocks, for int8 on DSP cores.
+    if (kernels.int8 && kernels.dsp && !kernels.mve) {
+      kernels.halfwordWeights = true;
+      SramModel &half = model.kernelAccesses[std::string(core) + "+halfword"];
+      half.accesses = ::dnp::accessPatterns(*graph, kernels);
+      half.rowAccesses = ::dnp::accessPatterns(*graph, kernels, /*rows=*/true);
+    }
   }
   if (auto mcu = func->getAttrOfType<ddnp::McuAttr>(ddnp::kMcuAttrName))
     model.target = mcu.getCore().str();

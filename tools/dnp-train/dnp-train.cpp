@@ -396,8 +396,9 @@ int main(int argc, char **argv) {
                   model.target);
     weights.macWeightBytes = 2;
   }
-  auto resources = ResourceModel::create(model.costGraph, weights, model.target,
-                                         {}, model.accessesFor(model.target));
+  auto resources =
+      ResourceModel::create(model.costGraph, weights, model.target, {},
+                            model.accessesFor(model.target, halfwordWeights));
   if (!resources)
     return fail("cost model: " + resources.message());
 

@@ -65,7 +65,8 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 /// depthwise_conv2d, max_pool2d, avg_pool2d), or nullopt for any other op:
 ///  * int8 conv2d/dense: 1 x 4 on MVE when mveDotProductConv; otherwise at
 ///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
-///    weights fit the registers); otherwise pixelBlock x outputBlock;
+///    weights fit the registers), 2 x 3 for 1x1 convs and dense layers
+///    with halfwordWeights; otherwise pixelBlock x outputBlock;
 ///  * f32 conv2d/dense: pixelBlock x outputBlock;
 ///  * depthwise and pools (f32 and int8): pixelBlock x channelBlock.
 /// Every size is at least 1.

@@ -163,9 +163,11 @@ struct Model {
   /// outputs by and runs in bands.
   std::map<std::string, SramModel> kernelAccesses;
 
-  /// kernelAccesses of `core`, or nullptr.
-  const SramModel *accessesFor(const std::string &core) const {
-    auto it = kernelAccesses.find(core);
+  /// kernelAccesses of `core` (with KernelOptions::halfwordWeights, whose
+  /// blocks differ: the key `core + "+halfword"`), or nullptr.
+  const SramModel *accessesFor(const std::string &core,
+                               bool halfwordWeights = false) const {
+    auto it = kernelAccesses.find(halfwordWeights ? core + "+halfword" : core);
     return it == kernelAccesses.end() ? nullptr : &it->second;
   }
 

@@ -297,7 +297,7 @@ NativeResourceModel makeResourceModel(const NativeModel &m,
     options.macWeightBytes = 2;
   }
   auto rm = ResourceModel::create(m.model.costGraph, options, core, {},
-                                  m.model.accessesFor(core));
+                                  m.model.accessesFor(core, halfwordWeights));
   if (!rm)
     throw py::value_error("cost model: " + rm.message());
   return NativeResourceModel{std::move(*rm), m.model.groups.size()};
