@@ -62,8 +62,7 @@ cost::ResourceOptions weightBytesOf(func::FuncOp func,
       result.biasBytes = b;
     return WalkResult::advance();
   });
-  if (kernels.halfwordWeights && kernels.dsp && !kernels.mve &&
-      result.weightBytes == 1)
+  if (kernels.storesHalfwordWeights() && result.weightBytes == 1)
     result.macWeightBytes = 2;
   return result;
 }

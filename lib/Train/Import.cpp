@@ -454,7 +454,7 @@ LogicalResult(::dnp::train::importModel)(func::FuncOp func,
     sram.accesses = ::dnp::accessPatterns(*graph, kernels);
     sram.rowAccesses = ::dnp::accessPatterns(*graph, kernels, /*rows=*/true);
     // dnp-compile --halfword-weights's blocks, for int8 on DSP cores.
-    if (kernels.int8 && kernels.dsp && !kernels.mve) {
+    if (kernels.int8 && kernels.halfwordCapable()) {
       kernels.halfwordWeights = true;
       SramModel &half = model.kernelAccesses[std::string(core) + "+halfword"];
       half.accesses = ::dnp::accessPatterns(*graph, kernels);

@@ -390,7 +390,7 @@ int main(int argc, char **argv) {
                                       : ::dnp::cost::ResourceOptions();
   if (halfwordWeights) {
     ::dnp::KernelOptions kernels = ::dnp::KernelOptions::forCore(model.target);
-    if (!kernels.dsp || kernels.mve)
+    if (!kernels.halfwordCapable())
       return fail("--halfword-weights needs a core with the DSP extension "
                   "(cortex-m4, cortex-m7); the model's target is " +
                   model.target);

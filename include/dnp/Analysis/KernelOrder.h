@@ -38,6 +38,13 @@ struct KernelOptions {
   /// weights as int16, two bytes each, already in the halfword pairs SMLAD
   /// multiplies (flash for speed; the cost model counts the bytes).
   bool halfwordWeights = false;
+
+  /// Whether these kernels can read halfword weights (the DSP ones), and
+  /// whether they do.
+  bool halfwordCapable() const { return dsp && !mve; }
+  bool storesHalfwordWeights() const {
+    return halfwordWeights && halfwordCapable();
+  }
   /// Treat f32 ops as the int8 ops they will become (a model dnp-train
   /// prunes for int8 deployment is still f32 in the IR).
   bool int8 = false;

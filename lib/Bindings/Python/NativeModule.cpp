@@ -290,7 +290,7 @@ NativeResourceModel makeResourceModel(const NativeModel &m,
     if (m.precision != "int8")
       throw py::value_error("halfword_weights counts int8 weights: it needs "
                             "precision 'int8'");
-    if (!kernels.dsp || kernels.mve)
+    if (!kernels.halfwordCapable())
       throw py::value_error("halfword_weights needs a core with the DSP "
                             "extension (cortex-m4, cortex-m7), not " +
                             core);

@@ -73,6 +73,12 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
                                          int64_t cout, int64_t taps,
                                          int64_t block, int64_t groups = 1);
 
+/// packQuantConvWeights' rows of `cin` weights as little-endian int16
+/// (--halfword-weights): each 4-channel step (w0..w3) as the pairs
+/// (w0, w2), (w1, w3) SMLAD multiplies with SXTB16-unpacked inputs, the
+/// channels past the last step one by one.
+std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin);
+
 /// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
 /// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps
 /// and `mve` the vector block of QuantMve.h (VLDRB.S32, VMUL/VADD.I32,

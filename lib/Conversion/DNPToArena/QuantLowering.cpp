@@ -294,32 +294,10 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     std::vector<int8_t> ohwi(w.begin(), w.end());
     std::vector<int8_t> bytes = packQuantConvWeights(
         ohwi, outChannels, taps, convBlocking.outputs, groups);
-    const int64_t cinG = perChannel / taps;
     // --halfword-weights: every int8 conv2d/dense weight as an int16.
-    const bool halfwords = kernels.halfwordWeights && dsp && !mve;
-    if (halfwords) {
-      // Each 4-channel chunk of a packed row (x0..x3) as int16 (w0, w2),
-      // (w1, w3); the channels past the last chunk as int16 each.
-      std::vector<int8_t> wide(2 * bytes.size());
-      auto put = [&](size_t at, int8_t v) {
-        uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));
-        wide[2 * at] = static_cast<int8_t>(u & 0xFF);
-        wide[2 * at + 1] = static_cast<int8_t>(u >> 8);
-      };
-      const int64_t chunks = cinG / 4;
-      for (size_t row = 0; row < bytes.size(); row += cinG) {
-        for (int64_t q = 0; q < chunks; ++q) {
-          size_t o = row + 4 * q;
-          put(o + 0, bytes[o + 0]);
-          put(o + 1, bytes[o + 2]);
-          put(o + 2, bytes[o + 1]);
-          put(o + 3, bytes[o + 3]);
-        }
-        for (int64_t i = 4 * chunks; i < cinG; ++i)
-          put(row + i, bytes[row + i]);
-      }
-      bytes = std::move(wide);
-    }
+    const bool halfwords = kernels.storesHalfwordWeights();
+    if (halfwords)
+      bytes = halfwordPairs(bytes, perChannel / taps);
     Value packed = constantGlobal(b, loc, "weight", layer, i8Attr(b, bytes),
                                   /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,

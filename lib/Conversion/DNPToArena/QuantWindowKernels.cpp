@@ -284,6 +284,28 @@ std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
   return packed;
 }
 
+std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin) {
+  std::vector<int8_t> wide(2 * packed.size());
+  auto put = [&](size_t at, int8_t v) {
+    uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));
+    wide[2 * at] = static_cast<int8_t>(u & 0xFF);
+    wide[2 * at + 1] = static_cast<int8_t>(u >> 8);
+  };
+  const int64_t chunks = cin / 4;
+  for (size_t row = 0; row < packed.size(); row += cin) {
+    for (int64_t q = 0; q < chunks; ++q) {
+      size_t o = row + 4 * q;
+      put(o + 0, packed[o + 0]);
+      put(o + 1, packed[o + 2]);
+      put(o + 2, packed[o + 1]);
+      put(o + 3, packed[o + 3]);
+    }
+    for (int64_t i = 4 * chunks; i < cin; ++i)
+      put(row + i, packed[row + i]);
+  }
+  return wide;
+}
+
 /// SMLAD steps of a tap emitted inline rather than as a loop (up to 64
 /// input channels): without the loop counter and pointer increments the
 /// 2x2 block's accumulators, unpacked inputs and weights stay in registers
