@@ -190,7 +190,8 @@ def measured_sizes(name, elf):
             arena = size
         elif re.fullmatch(r"dnp_%s_l\d+_(weight|bias|scale|shift)" % name, sym):
             weights += size
-        elif re.fullmatch(r"dnp_%s_l\d+_requant_(mult|shift)" % name, sym):
+        # _requant: the prepared table of the M4/M7's folded epilogue.
+        elif re.fullmatch(r"dnp_%s_l\d+_requant(_mult|_shift)?" % name, sym):
             requant += size
     return arena, weights + requant, requant
 

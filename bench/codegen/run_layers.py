@@ -5,6 +5,7 @@
     /usr/bin/python3 bench/codegen/run_layers.py --quick    # dscnn_fmnist, cortex-m4, int8 only, to stdout
         [--models vgg_fmnist,...] [--targets cortex-m4,cortex-m55] [--f32-targets cortex-m55]
         [--layers 1,3,...] [--build build] [--work /tmp/dnp-layers] [--out FILE] [--calibration 64]
+        [--dnp-flags="--halfword-weights"]
 
 For every example model, every layer that does work (conv2d 1x1 / kxk,
 depthwise_conv2d, dense, pools, add, concat, standalone activations; flatten
@@ -322,7 +323,7 @@ def measure(model, target, d, name, inp, ref, int8):
     """Compiles `model`, runs it once in QEMU on `inp`; returns (count,
     .text bytes, exact / rel err). Stops when the output is wrong."""
     d.mkdir(parents=True, exist_ok=True)
-    run([rb_bin("dnp-compile"), model, f"--target={target}", "-o", d, "--name", name])
+    run([rb_bin("dnp-compile"), model, f"--target={target}", "-o", d, "--name", name] + BIN.get("flags", []))
     count, y = rb.run_firmware(d / f"{name}.o", target, d / f"{name}.elf", inp, d / f"{name}.out.npy")
     code = rb.text_size(d / f"{name}.o")
     if int8:
@@ -396,11 +397,13 @@ def main():
     ap.add_argument("--out", default=None, help="Markdown file (default bench/results/codegen_layers.md; "
                                                 "stdout with --quick)")
     ap.add_argument("--calibration", type=int, default=64)
+    ap.add_argument("--dnp-flags", default="", help="extra dnp-compile flags (layers and whole models)")
     args = ap.parse_args()
     if args.quick:
         args.models, args.targets, args.f32_targets = "dscnn_fmnist", "cortex-m4", ""
     out_path = Path(args.out) if args.out else (None if args.quick else ROOT / "bench/results/codegen_layers.md")
     BIN["dir"] = Path(args.build) / "bin"
+    BIN["flags"] = args.dnp_flags.split()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     targets = [t for t in args.targets.split(",") if t]
@@ -443,7 +446,7 @@ def main():
         for t in targets:
             d = mw / "whole" / f"{t}-i8"
             d.mkdir(parents=True, exist_ok=True)
-            run([rb_bin("dnp-compile"), qwhole, f"--target={t}", "-o", d, "--name", model])
+            run([rb_bin("dnp-compile"), qwhole, f"--target={t}", "-o", d, "--name", model] + BIN.get("flags", []))
             inp = rb.int8_input(d / f"{model}.h", model, work / "input.npy", qwhole, d)
             c, y = rb.run_firmware(d / f"{model}.o", t, d / f"{model}.elf", inp, d / f"{model}.out.npy")
             if not rb.same_as(y, qref):

@@ -225,10 +225,6 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
   auto epilogue = [&](auto producer) {
     QuantEpilogue ep;
     ArrayRef<int32_t> m = producer.getMultiplier(), s = producer.getShift();
-    ep.multipliers = constantGlobal(b, loc, "requant_mult", layer,
-                                    i32Attr(b, m), /*weight=*/false);
-    ep.shifts = constantGlobal(b, loc, "requant_shift", layer, i32Attr(b, s),
-                               /*weight=*/false);
     ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
     ep.shiftsNegative = llvm::all_of(s, [](int32_t x) { return x < 0; });
     ep.foldedRounding =
@@ -240,6 +236,23 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
                                   ep.actMax);
+    if (ep.foldedRounding && !mve) {
+      // QuantEpilogue::prepared: (2m mod 2^32, (2 z_out + 1) << (e - 1))
+      // per channel, as many bytes as the two tables it replaces.
+      std::vector<int32_t> prepared;
+      for (auto [mc, sc] : llvm::zip_equal(m, s)) {
+        prepared.push_back(static_cast<int32_t>(2 * static_cast<uint32_t>(mc)));
+        prepared.push_back(static_cast<int32_t>(
+            (2 * int64_t{ep.zeroPoint} + 1) * (int64_t{1} << (-sc - 1))));
+      }
+      ep.prepared = constantGlobal(b, loc, "requant", layer,
+                                   i32Attr(b, prepared), /*weight=*/false);
+      return ep;
+    }
+    ep.multipliers = constantGlobal(b, loc, "requant_mult", layer,
+                                    i32Attr(b, m), /*weight=*/false);
+    ep.shifts = constantGlobal(b, loc, "requant_shift", layer, i32Attr(b, s),
+                               /*weight=*/false);
     return ep;
   };
   auto storedBias = [&](const std::vector<int64_t> &values) -> Value {

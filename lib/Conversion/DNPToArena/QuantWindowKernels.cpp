@@ -214,6 +214,17 @@ SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
 ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
                               const QuantEpilogue &ep, Value channel) {
   ChannelRequant r;
+  if (ep.prepared) {
+    OpBuilder &b = k.builder();
+    Location loc = k.getLoc();
+    Value at = k.mul(channel, 2);
+    r.doubledMultiplier = k.load(ep.prepared, at);
+    r.nudgedZeroPoint = k.load(ep.prepared, k.add(at, 1));
+    Value eMinusOne = LLVM::CountTrailingZerosOp::create(
+        b, loc, r.nudgedZeroPoint, /*is_zero_poison=*/true);
+    r.right.exponent = f.add(eMinusOne, f.c(1));
+    return r;
+  }
   r.multiplier = k.load(ep.multipliers, channel);
   r.shift = k.load(ep.shifts, channel);
   r.right = f.rightShift(r.shift, ep.shiftsNegative);

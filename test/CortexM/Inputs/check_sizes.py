@@ -10,8 +10,9 @@ default) and lie between its patched_pmu_bytes (the lowest peak of the
 report, never above overlapped_pmu_bytes) and its layer-by-layer
 arena_bytes == pmu_bytes, and the
 sizes of the weight symbols dnp_NAME_l<k>_{weight,bias,scale,shift,table,slope,const} and of
-the int8 requantization tables dnp_NAME_l<k>_requant_{mult,shift} must add
-up to its flash_bytes (the tables alone to its requant_bytes). Prints the numbers; exits non-zero on a mismatch.
+the int8 requantization tables (dnp_NAME_l<k>_requant_{mult,shift}, or
+dnp_NAME_l<k>_requant where the Cortex-M4/M7 and host kernels read them
+prepared for the folded epilogue) must add up to its flash_bytes (the tables alone to its requant_bytes). Prints the numbers; exits non-zero on a mismatch.
 """
 
 import json
@@ -36,7 +37,7 @@ def main():
     weights = {s: n for s, n in sizes.items()
                if re.fullmatch(rf"dnp_{name}_l\d+_(weight|bias|scale|shift|table|slope|const)", s)}
     requant = {s: n for s, n in sizes.items()
-               if re.fullmatch(rf"dnp_{name}_l\d+_requant_(mult|shift)", s)}
+               if re.fullmatch(rf"dnp_{name}_l\d+_requant(_mult|_shift)?", s)}
     weights.update(requant)
     flash = sum(weights.values())
     print(f"arena {sizes[arena]} B in {kinds[arena]}: "
