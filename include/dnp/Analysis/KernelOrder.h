@@ -74,7 +74,9 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 ///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
 ///    weights fit the registers), 2 x 3 for 1x1 convs and dense layers
 ///    with halfwordWeights; otherwise pixelBlock x outputBlock;
-///  * f32 conv2d/dense: pixelBlock x outputBlock;
+///  * f32 conv2d/dense: pixelBlock x outputBlock; on MVE, where
+///    outputBlock is at least 4, at most 3 pixels x 8 channels (the Helium
+///    f32 blocks, lib/Conversion/DNPToArena/MveF32.h);
 ///  * depthwise and pools (f32 and int8): pixelBlock x channelBlock.
 /// Every size is at least 1.
 std::optional<KernelBlocks> kernelBlocks(mlir::Operation *op,

@@ -253,7 +253,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
                    conv.getStrides(), conv.getPadding(), conv.getDilations());
         ::dnp::arena::emitConv(k, win, cout, view(b, conv.getInput()), packed,
                                bias, result(), conv.getAct(), opBlocking,
-                               groups);
+                               groups, mve);
         return success();
       })
       .Case([&](DenseOp dense) -> LogicalResult {
@@ -272,7 +272,8 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
         win.inW = win.outW = in[0];
         win.channels = in[1];
         ::dnp::arena::emitConv(k, win, units, view(b, dense.getInput()), packed,
-                               bias, result(), dense.getAct(), opBlocking);
+                               bias, result(), dense.getAct(), opBlocking,
+                               /*groups=*/1, mve);
         return success();
       })
       .Case([&](DepthwiseConv2DOp dw) -> LogicalResult {
@@ -285,7 +286,7 @@ LogicalResult ModelLowering::lower(OpBuilder &b, Operation *op,
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
         ::dnp::arena::emitDepthwise(k, win, view(b, dw.getInput()), w, bias,
-                                    result(), dw.getAct(), opBlocking);
+                                    result(), dw.getAct(), opBlocking, mve);
         return success();
       })
       .Case([&](BatchNormOp bn) -> LogicalResult {

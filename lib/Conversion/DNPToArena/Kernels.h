@@ -62,7 +62,7 @@ struct Window {
 void emitConv(KernelBuilder &k, Window w, int64_t outChannels, mlir::Value x,
               mlir::Value packedWeights, mlir::Value bias, mlir::Value y,
               mlir::dnp::Activation act, const Blocking &blocking,
-              int64_t groups = 1);
+              int64_t groups = 1, bool mve = false);
 
 /// OHWI weights ([cout][perChannel]) regrouped into blocks of `block`
 /// output channels, each block [perChannel][block-or-remainder wide];
@@ -73,7 +73,8 @@ std::vector<float> packConvWeights(llvm::ArrayRef<float> ohwi, int64_t cout,
 /// depthwise_conv2d with [Kh][Kw][C] weights (used as they are).
 void emitDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                    mlir::Value weights, mlir::Value bias, mlir::Value y,
-                   mlir::dnp::Activation act, const Blocking &blocking);
+                   mlir::dnp::Activation act, const Blocking &blocking,
+                   bool mve = false);
 
 enum class PoolKind { Max, Average, AverageIncludePad };
 

@@ -1,5 +1,6 @@
 //===- WindowKernels.cpp - conv2d, dense, depthwise, pooling loop nests ---===//
 #include "Kernels.h"
+#include "MveF32.h"
 #include "WindowLoops.h"
 
 using namespace mlir;
@@ -28,7 +29,7 @@ std::vector<float> packConvWeights(ArrayRef<float> ohwi, int64_t cout,
 
 void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
               Value weights, Value bias, Value y, Activation act,
-              const Blocking &blocking, int64_t groups) {
+              const Blocking &blocking, int64_t groups, bool mve) {
   w = asPixelRow(w);
   // Per group: `cin` input channels (the reduction) and groupOut outputs,
   // whose packed weights follow the previous group's.
@@ -49,6 +50,9 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                              blk.channels.first(kb, perChannel));
         Value cBase = kb.add(groupOutFirst, blk.channels.first(kb));
         Value inFirst = kb.mul(blk.group, cin);
+        if (mve && mve::f32Lanes(width))
+          return mve::f32ConvBlock(kb, w, blk, cin, x, weights, wBase, inFirst,
+                                   bias, cBase, act, y, unroll, smallReduction);
         SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols,
             biasAccumulators(kb, bias, cBase, width, count), smallReduction,
@@ -87,13 +91,16 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
 
 void emitDepthwise(KernelBuilder &k, const Window &w, Value x, Value weights,
                    Value bias, Value y, Activation act,
-                   const Blocking &blocking) {
+                   const Blocking &blocking, bool mve) {
   const int64_t c = w.channels;
   forEachRegisterBlock(
       k, w, c, blocking.pixels, blocking.channels,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
         Value ch = blk.channels.first(kb);
+        if (mve && mve::f32Lanes(width))
+          return mve::f32DepthwiseBlock(kb, w, blk, ch, x, weights, bias, act,
+                                        y);
         SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols,
             biasAccumulators(kb, bias, ch, width, count),
