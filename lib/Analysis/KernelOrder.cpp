@@ -33,7 +33,7 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
     if (!isQuantized(result) && !options.int8) {
       // f32 on Helium (MveF32.h): 3 pixels x 8 channels, whose six
       // vector accumulators and two weight vectors fill the 8 Q registers
-      // (VGG -20%, DS-CNN -10%, MobileNetV2 -12% M55 instructions against
+      // (VGG -20%, DS-CNN -10%, MobileNetV2 -13% M55 instructions against
       // 4 x 4). Smaller requested blocks stay as asked.
       if (options.mve && outputs >= 4)
         return {std::min<int64_t>(pixels, 3), 8};

@@ -32,7 +32,8 @@ struct KernelOptions {
   int64_t channelBlock = 4;
   /// int8 kernels use the Armv7E-M DSP instructions (Cortex-M4/M7).
   bool dsp = false;
-  /// int8 kernels use Helium (MVE) vector code (Cortex-M55).
+  /// int8 kernels, and the f32 conv2d/dense/depthwise blocks, use Helium
+  /// (MVE) vector code (Cortex-M55).
   bool mve = false;
   /// With `dsp` (and not `mve`): int8 conv2d and dense layers store their
   /// weights as int16, two bytes each, already in the halfword pairs SMLAD
@@ -75,8 +76,8 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 ///    weights fit the registers), 2 x 3 for 1x1 convs and dense layers
 ///    with halfwordWeights; otherwise pixelBlock x outputBlock;
 ///  * f32 conv2d/dense: pixelBlock x outputBlock; on MVE, where
-///    outputBlock is at least 4, at most 3 pixels x 8 channels (the Helium
-///    f32 blocks, lib/Conversion/DNPToArena/MveF32.h);
+///    outputBlock is at least 4, min(pixelBlock, 3) pixels x 8 channels
+///    (the Helium f32 blocks, lib/Conversion/DNPToArena/MveF32.h);
 ///  * depthwise and pools (f32 and int8): pixelBlock x channelBlock.
 /// Every size is at least 1.
 std::optional<KernelBlocks> kernelBlocks(mlir::Operation *op,

@@ -157,7 +157,9 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
 
     Quantized models (docs/Quantization.md) lower to integer code that is
     bit-exact with dnp-run: int8 arena views, int8 weight and int32 bias
-    globals, per-channel `_requant_mult`/`_requant_shift` tables,
+    globals, per-channel `_requant_mult`/`_requant_shift` tables (one
+    `_requant` table of the folded epilogue's parameters, prepared at
+    compile time, where no Helium block reads them),
     `quant.qcast`/`quant.dcast` loops at f32 edges; with `dsp` the int8
     conv2d/dense inner loops use SMLAD.
 

@@ -67,10 +67,16 @@ public:
   }
 
 private:
-  /// The address of element `i` of an f32 buffer.
+  /// The address of element `i` of an f32 buffer: its aligned pointer
+  /// plus 4 i, which needs the identity layout of an arena view or a
+  /// weight global (offset 0; a view's shift is in its aligned pointer).
+  /// Cast through i64, which inttoptr truncates or keeps for the target's
+  /// pointers.
   Value address(Value buffer, Value i) {
+    assert(cast<MemRefType>(buffer.getType()).getLayout().isIdentity() &&
+           "f32 lanes need a buffer with the identity layout");
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
-    Value at = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+    Value at = arith::IndexCastOp::create(b, loc, b.getI64Type(),
                                           k.add(base, k.mul(i, 4)));
     return LLVM::IntToPtrOp::create(
         b, loc, LLVM::LLVMPointerType::get(b.getContext()), at);

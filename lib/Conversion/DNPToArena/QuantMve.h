@@ -13,7 +13,11 @@
 //    whose windows miss taps at the border adds z_in times the weight sums
 //    of the missing taps (VADDVA.S8) back.
 //  * conv2d with one input channel per group (image stems) and depthwise:
-//    the output channels are the lanes of vector<4xi32> accumulators.
+//    the output channels are the lanes of vector<4xi32> accumulators. The
+//    depthwise bias holds the zero point's term over all taps (blocks a
+//    multiple of 4 channels wide; QuantLowering.cpp), so interior blocks
+//    multiply the int8 values as they are and border blocks add the
+//    missing taps' share back.
 //  * int8 add of operands with the result's shape: 4 elements at a time.
 //  * Every block requantizes 4 channels at once (VQRDMULH, a sign fix-up
 //    and VRSHL for gemmlowp's rounding, VMAX/VMIN) and stores them with one

@@ -290,6 +290,15 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
                     Value y) {
   const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
   const int64_t groups = width / 4;
+  // The stored bias holds -z_in times the sum of all the channel's weights
+  // (QuantLowering.cpp), which is the whole zero-point term of a window
+  // that takes every tap: such blocks (the interior, whose rows
+  // forEachRegisterBlock specialises) multiply-accumulate the int8 values
+  // as they are. A border block sums the weights of its in-range taps and
+  // adds z_in times the missing ones' share back.
+  const bool full = blk.rows.fixed && blk.rows.fixed->size() == w.kh &&
+                    blk.cols.size() == w.kw;
+  const bool weightSums = inputZeroPoint && !full;
   Value ch = blk.channels.first(kb);
   SmallVector<Value> init;
   {
@@ -302,16 +311,14 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
           v.fromScalars(ArrayRef<Value>(biases).slice(4 * g, 4)));
     for (int64_t p = 0; p < count; ++p)
       init.append(perGroup);
-    // The weight sums of the in-range taps, for the zero point.
-    if (inputZeroPoint)
+    if (weightSums)
       for (int64_t g = 0; g < groups; ++g)
         init.push_back(v.splat(0));
   }
   // Per tap and group of 4 channels, one VLDRB.S32 sign-extends the 4
   // weights, and per pixel one more its 4 inputs, multiplied and added
   // (VMUL.I32 + VADD.I32: MVE multiply-accumulates integer vectors only by
-  // a scalar): 4 MACs in 3 instructions. sum (x - z) w = sum x w - z sum w
-  // over the same taps, so the inner loop has no subtraction.
+  // a scalar): 4 MACs in 3 instructions.
   SmallVector<Value> acc = loopOverTaps(
       kb, w, blk.rows, blk.cols, init, /*inlineTaps=*/true,
       [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
@@ -321,7 +328,7 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
         Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
         for (int64_t g = 0; g < groups; ++g) {
           Value wv = v.load(weights, kw.add(tapW, g * 4), 4);
-          if (inputZeroPoint)
+          if (weightSums)
             next[count * groups + g] = v.add(next[count * groups + g], wv);
           for (int64_t p = 0; p < count; ++p) {
             Value xv =
@@ -331,13 +338,17 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
         }
         return next;
       });
-  if (inputZeroPoint) {
+  if (weightSums) {
+    // z_in (sum over all taps - sum over the in-range ones) per channel.
     Lanes v(kb);
     Value zero = v.splat(inputZeroPoint);
     for (int64_t g = 0; g < groups; ++g) {
-      Value correction = v.mul(acc[count * groups + g], zero);
+      Value all = v.splat(0);
+      for (int64_t t = 0; t < w.kh * w.kw; ++t)
+        all = v.add(all, v.load(weights, kb.add(ch, t * c + g * 4), 4));
+      Value correction = v.mul(v.sub(all, acc[count * groups + g]), zero);
       for (int64_t p = 0; p < count; ++p)
-        acc[p * groups + g] = v.sub(acc[p * groups + g], correction);
+        acc[p * groups + g] = v.add(acc[p * groups + g], correction);
     }
   }
   storeBlock(kb, blk, ArrayRef<Value>(acc).take_front(count * groups), groups,

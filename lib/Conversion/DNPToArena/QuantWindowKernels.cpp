@@ -530,7 +530,10 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                      kb.add(blk.idx.output[p], channel));
           }
         }
-      });
+      },
+      // The Helium blocks fold the zero point where windows take every
+      // tap: the interior rows get code of their own (QuantMve.h).
+      /*groups=*/1, /*specialiseRows=*/mve);
 }
 
 namespace {

@@ -82,8 +82,8 @@ std::string renderHeader(const ModelInterface &m, const TargetInfo &target) {
   os << "#define " << prefix << "_ARENA_BYTES " << m.arenaBytes << "u\n";
   os << "#define " << prefix << "_WEIGHT_BYTES " << m.weightBytes << "u\n";
   if (m.requantBytes)
-    os << "/* int8 requantization tables (multiplier and shift per "
-          "channel, 8 bytes),\n * const data besides the weights. */\n"
+    os << "/* int8 requantization tables (8 bytes of parameters per "
+          "output channel),\n * const data besides the weights. */\n"
        << "#define " << prefix << "_REQUANT_BYTES " << m.requantBytes << "u\n";
   if (m.macs >= 0)
     os << "#define " << prefix << "_MACS " << m.macs << "u\n";
