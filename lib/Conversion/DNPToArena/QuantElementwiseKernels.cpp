@@ -8,6 +8,7 @@
 #include "FixedPointBuilder.h"
 #include "QuantKernels.h"
 #include "QuantMve.h"
+#include "Requantize.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -19,21 +20,61 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
                   ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
                   Value lhs, Value rhs, const QuantAddParams &params, Value y,
                   const Blocking &blocking, bool mve) {
+  // The output's requantization in the folded form of Requantize.h (one
+  // SMMLAR, the zero point inside) where its multiplier and shift allow;
+  // the sum it scales is below 2^29 in magnitude.
+  const int32_t outShift = params.shift[2];
+  const bool foldedOutput = params.multiplier[2] >= (int32_t(1) << 30) &&
+                            outShift < 0 &&
+                            outShift >= -QuantEpilogue::kMaxFoldedShift;
   auto element = [&](KernelBuilder &ki, Value l, Value r, Value o) {
     FixedPointBuilder f(ki.builder(), ki.getLoc());
     // (q - z) * 2^20 fits easily: |q - z| <= 255.
     auto scaled = [&](Value buffer, Value at, int32_t zeroPoint, int input) {
       Value centred = f.sub(f.fromInt8(ki.load(buffer, at)), f.c(zeroPoint));
-      Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
-      return f.mbqm(shifted, f.c(params.multiplier[input]),
-                    f.c(params.shift[input]), params.shift[input] > 0);
+      const int32_t m = params.multiplier[input], shift = params.shift[input];
+      if (shift > 0) {
+        Value shifted = f.mul(centred, f.c(int32_t(1) << 20));
+        return f.mbqm(shifted, f.c(m), f.c(shift), /*mayShiftLeft=*/true);
+      }
+      // mbqm with a static multiplier and right shift on |x| < 2^30:
+      // srdhm(x 2^20, m) is the rounded high word of (x 2^21) m (SMMULR,
+      // srdhmBounded), then a rounding shift by the static exponent
+      // (rdbpotBounded).
+      Value high =
+          f.srdhmBounded(f.mul(centred, f.c(int32_t(1) << 20)), f.c(m));
+      if (shift == 0)
+        return high;
+      FixedPointBuilder::RightShift right;
+      right.exponent = f.c(-shift);
+      right.nudge = f.c(int32_t(1) << (-shift - 1));
+      return f.rdbpotBounded(high, right);
     };
     // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
     // so the sum cannot overflow.
     Value sum = f.add(scaled(lhs, l, params.lhsZeroPoint, 0),
                       scaled(rhs, r, params.rhsZeroPoint, 1));
-    Value res = f.mbqm(sum, f.c(params.multiplier[2]), f.c(params.shift[2]),
-                       params.shift[2] > 0);
+    if (foldedOutput) {
+      // requantize()'s folded form with the parameters as constants; its
+      // clamp to the activation's range is requantizedOutput's, whose
+      // clamp to +-1024 changes nothing without a left shift.
+      QuantEpilogue ep;
+      ep.foldedRounding = true;
+      ep.zeroPoint = params.outputZeroPoint;
+      ep.actMin = params.actMin;
+      ep.actMax = params.actMax;
+      const int32_t e = -outShift;
+      ChannelRequant rq;
+      rq.doubledMultiplier = f.c(static_cast<int32_t>(
+          2 * static_cast<uint32_t>(params.multiplier[2])));
+      rq.nudgedZeroPoint = f.c(static_cast<int32_t>(
+          (2 * int64_t{ep.zeroPoint} + 1) * (int64_t{1} << (e - 1))));
+      rq.right.exponent = f.c(e);
+      ki.store(requantize(f, sum, rq, ep), y, o);
+      return;
+    }
+    Value res =
+        f.mbqm(sum, f.c(params.multiplier[2]), f.c(outShift), outShift > 0);
     ki.store(f.toInt8(f.requantizedOutput(res, params.outputZeroPoint,
                                           params.actMin, params.actMax)),
              y, o);
