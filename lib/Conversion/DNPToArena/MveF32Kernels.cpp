@@ -152,7 +152,7 @@ void f32ConvBlock(KernelBuilder &kb, const Window &w, const RegisterBlock &blk,
 void f32DepthwiseBlock(KernelBuilder &kb, const Window &w,
                        const RegisterBlock &blk, Value ch, Value x,
                        Value weights, Value bias, Activation act, Value y) {
-  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  const int64_t count = blk.pixels, width = blk.channels.width;
   const int64_t groups = width / 4;
   F32Lanes l(kb);
   SmallVector<Value> acc = loopOverTaps(
@@ -162,7 +162,7 @@ void f32DepthwiseBlock(KernelBuilder &kb, const Window &w,
         F32Lanes lw(kw);
         SmallVector<Value> next(a);
         Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
         for (int64_t g = 0; g < groups; ++g) {
           Value wv = lw.load(weights, kw.add(tapW, 4 * g));
           for (int64_t p = 0; p < count; ++p) {

@@ -260,11 +260,6 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     return constantGlobal(b, loc, "bias", layer, i32Attr(b, data),
                           /*weight=*/true);
   };
-  auto biasGlobal = [&](Value v, std::vector<int64_t> &values) -> Value {
-    if (failed(readStored(v, op, 32, values)))
-      return {};
-    return storedBias(values);
-  };
   // conv2d and dense: packed int8 weights, SMLAD where the core has it.
   auto convLike = [&](auto producer, Window win, int64_t outChannels,
                       int64_t taps, int64_t groups) -> LogicalResult {

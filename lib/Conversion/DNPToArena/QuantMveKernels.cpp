@@ -325,7 +325,7 @@ void depthwiseBlock(KernelBuilder &kb, const Window &w,
         Lanes v(kw);
         SmallVector<Value> next(a);
         Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
         for (int64_t g = 0; g < groups; ++g) {
           Value wv = v.load(weights, kw.add(tapW, g * 4), 4);
           if (weightSums)

@@ -72,7 +72,7 @@ std::pair<Value, Value> unpackPairs(KernelBuilder &k, Value word,
 SmallVector<Value> depthwiseTaps(KernelBuilder &kb, const Window &w,
                                  const RegisterBlock &blk, Value ch, Value x,
                                  Value weights, SmallVector<Value> acc) {
-  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  const int64_t count = blk.pixels, width = blk.channels.width;
   FixedPointBuilder f(kb.builder(), kb.getLoc());
   for (int64_t j = 0; j < width; ++j)
     acc.push_back(f.c(0));
@@ -82,7 +82,7 @@ SmallVector<Value> depthwiseTaps(KernelBuilder &kb, const Window &w,
         FixedPointBuilder fw(kw.builder(), kw.getLoc());
         SmallVector<Value> next(a);
         Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
         for (int64_t j = 0; j < width; ++j) {
           Value wv = fw.fromInt8(kw.load(weights, kw.add(tapW, j)));
           Value &wsum = next[count * width + j];
@@ -107,7 +107,7 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
                                     const RegisterBlock &blk, Value ch, Value x,
                                     int32_t inputZeroPoint, Value weights,
                                     SmallVector<Value> acc) {
-  const int64_t c = w.channels, count = blk.pixels, width = blk.channels.width;
+  const int64_t count = blk.pixels, width = blk.channels.width;
   const int32_t halfOffset = static_cast<int32_t>(
       (static_cast<uint32_t>(-inputZeroPoint) & 0xFFFFu) * 0x10001u);
   return loopOverTaps(
@@ -117,7 +117,7 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
         Value offset = halfOffset ? fw.c(halfOffset) : Value();
         SmallVector<Value> next(a);
         Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+        Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
         for (int64_t g = 0; g < width; g += 4) {
           auto [w02, w13] =
               unpackPairs(kw, loadWord(kw, weights, kw.add(tapW, g)), Value());

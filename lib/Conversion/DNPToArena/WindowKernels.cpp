@@ -108,8 +108,7 @@ void emitDepthwise(KernelBuilder &k, const Window &w, Value x, Value weights,
             [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
               SmallVector<Value> next(a);
               Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-              Value tapW =
-                  kw.add(kw.add(kw.mul(r, w.kw * c), kw.mul(q, c)), ch);
+              Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
               for (int64_t j = 0; j < width; ++j) {
                 Value wv = kw.load(weights, kw.add(tapW, j));
                 for (int64_t p = 0; p < count; ++p) {

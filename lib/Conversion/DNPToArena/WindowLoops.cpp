@@ -162,6 +162,12 @@ Value tapOffset(KernelBuilder &k, const Window &w, Value r, Value c) {
                k.mul(c, w.dw * w.channels));
 }
 
+Value depthwiseWeightIndex(KernelBuilder &k, const Window &w, Value r, Value q,
+                           Value ch) {
+  const int64_t c = w.channels;
+  return k.add(k.add(k.mul(r, w.kw * c), k.mul(q, c)), ch);
+}
+
 SmallVector<Value> loopOverTaps(KernelBuilder &k, const Window &w,
                                 const RowTaps &rows, TapRange cols,
                                 ValueRange init, bool inlineTaps,

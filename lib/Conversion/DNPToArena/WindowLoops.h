@@ -74,6 +74,11 @@ BlockIndices blockIndices(KernelBuilder &k, const Window &w,
 mlir::Value tapOffset(KernelBuilder &k, const Window &w, mlir::Value r,
                       mlir::Value c);
 
+/// Index of tap (r, q)'s weight for channel `ch` in depthwise weights
+/// stored [Kh][Kw][C] (every depthwise kernel reads them so).
+mlir::Value depthwiseWeightIndex(KernelBuilder &k, const Window &w,
+                                 mlir::Value r, mlir::Value q, mlir::Value ch);
+
 using TapBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(
     KernelBuilder &, mlir::Value r, mlir::Value c, mlir::ValueRange acc)>;
 
