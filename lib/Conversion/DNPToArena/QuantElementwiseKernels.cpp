@@ -24,9 +24,8 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
   // SMMLAR, the zero point inside) where its multiplier and shift allow;
   // the sum it scales is below 2^29 in magnitude.
   const int32_t outShift = params.shift[2];
-  const bool foldedOutput = params.multiplier[2] >= (int32_t(1) << 30) &&
-                            outShift < 0 &&
-                            outShift >= -QuantEpilogue::kMaxFoldedShift;
+  const bool foldedOutput =
+      QuantEpilogue::folds(params.multiplier[2], outShift);
   auto element = [&](KernelBuilder &ki, Value l, Value r, Value o) {
     FixedPointBuilder f(ki.builder(), ki.getLoc());
     // (q - z) * 2^20 fits easily: |q - z| <= 255.
@@ -63,13 +62,12 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
       ep.zeroPoint = params.outputZeroPoint;
       ep.actMin = params.actMin;
       ep.actMax = params.actMax;
-      const int32_t e = -outShift;
+      auto [m2, nudge] = QuantEpilogue::foldedParameters(
+          params.multiplier[2], outShift, ep.zeroPoint);
       ChannelRequant rq;
-      rq.doubledMultiplier = f.c(static_cast<int32_t>(
-          2 * static_cast<uint32_t>(params.multiplier[2])));
-      rq.nudgedZeroPoint = f.c(static_cast<int32_t>(
-          (2 * int64_t{ep.zeroPoint} + 1) * (int64_t{1} << (e - 1))));
-      rq.right.exponent = f.c(e);
+      rq.doubledMultiplier = f.c(m2);
+      rq.nudgedZeroPoint = f.c(nudge);
+      rq.right.exponent = f.c(-outShift);
       ki.store(requantize(f, sum, rq, ep), y, o);
       return;
     }

@@ -24,6 +24,8 @@
 
 #include "Kernels.h"
 
+#include <utility>
+
 namespace dnp::arena {
 
 /// Requantization of an int32 accumulator to the int8 result:
@@ -51,6 +53,19 @@ struct QuantEpilogue {
   /// count of trailing zeros instead of two loads and five instructions.
   mlir::Value prepared;
   static constexpr int32_t kMaxFoldedShift = 21;
+  /// Whether a multiplier and shift take the folded form.
+  static bool folds(int32_t multiplier, int32_t shift) {
+    return multiplier >= (int32_t(1) << 30) && shift < 0 &&
+           shift >= -kMaxFoldedShift;
+  }
+  /// The folded form's parameters of a multiplier and shift that fold():
+  /// 2m wrapped to int32 and (2 z_out + 1) << (e - 1), e = -shift.
+  static std::pair<int32_t, int32_t>
+  foldedParameters(int32_t multiplier, int32_t shift, int32_t zeroPoint) {
+    return {static_cast<int32_t>(2 * static_cast<uint32_t>(multiplier)),
+            static_cast<int32_t>((2 * int64_t{zeroPoint} + 1) *
+                                 (int64_t{1} << (-shift - 1)))};
+  }
   int32_t zeroPoint = 0, actMin = -128, actMax = 127;
 };
 

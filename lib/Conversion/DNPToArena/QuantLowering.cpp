@@ -227,11 +227,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     ArrayRef<int32_t> m = producer.getMultiplier(), s = producer.getShift();
     ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
     ep.shiftsNegative = llvm::all_of(s, [](int32_t x) { return x < 0; });
-    ep.foldedRounding =
-        llvm::all_of(m, [](int32_t x) { return x >= (int32_t(1) << 30); }) &&
-        llvm::all_of(s, [](int32_t x) {
-          return x < 0 && x >= -QuantEpilogue::kMaxFoldedShift;
-        });
+    ep.foldedRounding = llvm::all_of(llvm::zip_equal(m, s), [](auto ms) {
+      return QuantEpilogue::folds(std::get<0>(ms), std::get<1>(ms));
+    });
     ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
@@ -241,9 +239,10 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       // per channel, as many bytes as the two tables it replaces.
       std::vector<int32_t> prepared;
       for (auto [mc, sc] : llvm::zip_equal(m, s)) {
-        prepared.push_back(static_cast<int32_t>(2 * static_cast<uint32_t>(mc)));
-        prepared.push_back(static_cast<int32_t>(
-            (2 * int64_t{ep.zeroPoint} + 1) * (int64_t{1} << (-sc - 1))));
+        auto [m2, nudge] =
+            QuantEpilogue::foldedParameters(mc, sc, ep.zeroPoint);
+        prepared.push_back(m2);
+        prepared.push_back(nudge);
       }
       ep.prepared = constantGlobal(b, loc, "requant", layer,
                                    i32Attr(b, prepared), /*weight=*/false);
