@@ -8,6 +8,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
+#include <map>
+
 using namespace mlir;
 
 namespace dnp::arena {
@@ -102,38 +104,50 @@ SmallVector<Value> depthwiseTaps(KernelBuilder &kb, const Window &w,
 /// input pixel (or of a tap's weights), SXTAB16 subtracts the zero point
 /// while it sign-extends them to halfword pairs (channels 0/2 and 1/3), and
 /// SMLABB/SMLATT multiply-accumulate each half into its channel. No weight
-/// sums: the zero point is applied per tap, at no cost.
+/// sums: the zero point is applied per tap, at no cost. Per kernel row,
+/// each input column the block's windows read is loaded and unpacked once
+/// and multiplied into every pixel that reads it (with stride 1, two
+/// pixels' 3 taps read 4 columns, not 6).
 SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
                                     const RegisterBlock &blk, Value ch, Value x,
                                     int32_t inputZeroPoint, Value weights,
                                     SmallVector<Value> acc) {
   const int64_t count = blk.pixels, width = blk.channels.width;
+  const int64_t c = w.channels;
   const int32_t halfOffset = static_cast<int32_t>(
       (static_cast<uint32_t>(-inputZeroPoint) & 0xFFFFu) * 0x10001u);
-  return loopOverTaps(
-      kb, w, blk.rows, blk.cols, acc, /*inlineTaps=*/true,
-      [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
-        FixedPointBuilder fw(kw.builder(), kw.getLoc());
-        Value offset = halfOffset ? fw.c(halfOffset) : Value();
+  // The (pixel, tap column) pairs that read each input column, keyed by
+  // the column's distance from pixel 0's window start in columns.
+  std::map<int64_t, SmallVector<std::pair<int64_t, int64_t>>> readers;
+  for (int64_t p = 0; p < count; ++p)
+    for (int64_t q = blk.cols.lo; q < blk.cols.hi; ++q)
+      readers[p * w.sw + q * w.dw].push_back({p, q});
+  return blk.rows.loop(
+      kb, acc,
+      [&](KernelBuilder &kr, Value r, ValueRange a) {
+        FixedPointBuilder fr(kr.builder(), kr.getLoc());
+        Value offset = halfOffset ? fr.c(halfOffset) : Value();
         SmallVector<Value> next(a);
-        Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
-        Value tapW = depthwiseWeightIndex(kw, w, r, q, ch);
-        for (int64_t g = 0; g < width; g += 4) {
-          auto [w02, w13] =
-              unpackPairs(kw, loadWord(kw, weights, kw.add(tapW, g)), Value());
-          for (int64_t p = 0; p < count; ++p) {
+        Value rowX = kr.add(
+            kr.add(blk.idx.input[0], tapOffset(kr, w, r, kr.index(0))), ch);
+        Value rowW = depthwiseWeightIndex(kr, w, r, kr.index(0), ch);
+        for (int64_t g = 0; g < width; g += 4)
+          for (const auto &[column, uses] : readers) {
             auto [x02, x13] = unpackPairs(
-                kw, loadWord(kw, x, kw.add(kw.add(blk.idx.input[p], tapX), g)),
-                offset);
-            Value *s = &next[p * width + g];
-            s[0] = intrinsic(kw, "llvm.arm.smlabb", {x02, w02, s[0]});
-            s[1] = intrinsic(kw, "llvm.arm.smlabb", {x13, w13, s[1]});
-            s[2] = intrinsic(kw, "llvm.arm.smlatt", {x02, w02, s[2]});
-            s[3] = intrinsic(kw, "llvm.arm.smlatt", {x13, w13, s[3]});
+                kr, loadWord(kr, x, kr.add(rowX, column * c + g)), offset);
+            for (auto [p, q] : uses) {
+              auto [w02, w13] = unpackPairs(
+                  kr, loadWord(kr, weights, kr.add(rowW, q * c + g)), Value());
+              Value *s = &next[p * width + g];
+              s[0] = intrinsic(kr, "llvm.arm.smlabb", {x02, w02, s[0]});
+              s[1] = intrinsic(kr, "llvm.arm.smlabb", {x13, w13, s[1]});
+              s[2] = intrinsic(kr, "llvm.arm.smlatt", {x02, w02, s[2]});
+              s[3] = intrinsic(kr, "llvm.arm.smlatt", {x13, w13, s[3]});
+            }
           }
-        }
         return next;
-      });
+      },
+      /*inlineUpTo=*/w.kh);
 }
 
 /// The taps of a 2x2 register block of a stride-1 convolution with one
