@@ -150,14 +150,16 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
       /*inlineUpTo=*/w.kh);
 }
 
-/// The taps of a 2x2 register block of a stride-1 convolution with one
-/// input channel and three in-range taps per row (an image stem) on a core
-/// with the DSP extension: one word holds both windows' inputs x0..x3 (no
-/// byte past them), SXTAB16 gives (x0,x2) and (x1,x3); with (w0,w2) per
-/// channel, pixel 0 is SMLAD((x0,x2),(w0,w2)) + x1*w1 and pixel 1
-/// SMLAD((x1,x3),(w0,w2)) + x2*w1. The packed kernel row [w0(o), w0(o+1),
-/// w1(o), w1(o+1), w2(o), w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2) by
-/// one PKHBT. With halfword weights the row is those six values as int16:
+/// The taps of a 2x2 register block of a stride-1 or stride-2 convolution
+/// with one input channel and three in-range taps per row (an image stem)
+/// on a core with the DSP extension. With stride 1 one word holds both
+/// windows' inputs x0..x3 (no byte past them), SXTAB16 gives (x0,x2) and
+/// (x1,x3); with (w0,w2) per channel, pixel 0 is SMLAD((x0,x2),(w0,w2)) +
+/// x1*w1 and pixel 1 SMLAD((x1,x3),(w0,w2)) + x2*w1. With stride 2 the
+/// windows read x0..x4: pixel 1 takes the word x1..x4 instead, whose
+/// (x2,x4) and x3 it needs in the same places. The packed kernel row [w0(o),
+/// w0(o+1), w1(o), w1(o+1), w2(o), w2(o+1)] gives (w0,w1) by SXTB16 and (w0,w2)
+/// by one PKHBT. With halfword weights the row is those six values as int16:
 /// three word loads (w0, w1, w2 of both channels) and four PKHBT/PKHTB.
 SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
                                const RegisterBlock &blk, Value x,
@@ -209,14 +211,22 @@ SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
               arith::ShLIOp::create(ob, loc, w2, fr.c(16)));
         }
         Value offset = halfOffset ? fr.c(halfOffset) : Value();
-        auto [x02, x13] = unpackPairs(
-            kr, loadWord(kr, x, kr.add(blk.idx.input[0], rowX)), offset);
+        Value first = kr.add(blk.idx.input[0], rowX);
+        auto [x02, x13] = unpackPairs(kr, loadWord(kr, x, first), offset);
+        // Pixel 1 takes (y1,y3) and y2 of the word y from column sw - 1:
+        // with stride 1 that is x itself, with stride 2 the word x1..x4
+        // (its (x2,x4) and x3).
+        auto [y02, y13] =
+            w.sw == 1
+                ? std::pair<Value, Value>{x02, x13}
+                : unpackPairs(kr, loadWord(kr, x, kr.add(first, w.sw - 1)),
+                              offset);
         for (int64_t j = 0; j < width; ++j) {
           Value &s0 = s[j], &s1 = s[width + j];
           s0 = intrinsic(kr, "llvm.arm.smlad", {x02, w02[j], s0});
           s0 = intrinsic(kr, "llvm.arm.smlabt", {x13, w01[j], s0});
-          s1 = intrinsic(kr, "llvm.arm.smlad", {x13, w02[j], s1});
-          s1 = intrinsic(kr, "llvm.arm.smlatt", {x02, w01[j], s1});
+          s1 = intrinsic(kr, "llvm.arm.smlad", {y13, w02[j], s1});
+          s1 = intrinsic(kr, "llvm.arm.smlatt", {y02, w01[j], s1});
         }
         return s;
       },
@@ -369,6 +379,11 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   const bool unrollWindows = dsp && !mve && chunks > 0 && tail == 0 &&
                              w.kh * w.kw > 1 &&
                              w.kh * w.kw * chunks <= kInlineWindowChunks;
+  // An image stem (stemTapsDsp) has its interior rows' three kernel rows
+  // inline, without the row loop's counter and spills (M4: VGG's c1 -25%,
+  // DS-CNN's stride-2 stem -16% instructions, for about 1 KB of code).
+  const bool stemRows = dsp && !mve && cin == 1 && groups == 1 && w.kw == 3 &&
+                        w.dw == 1 && (w.sw == 1 || w.sw == 2);
 
   forEachRegisterBlock(
       k, w, outChannels, blocking.pixels, blocking.outputs,
@@ -402,7 +417,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
             biasAccumulators(kb, bias, cBase, width, count);
         const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
                           width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
-                          w.sw == 1 && blk.cols.lo == 0 && blk.cols.hi == 3;
+                          (w.sw == 1 || w.sw == 2) && blk.cols.lo == 0 &&
+                          blk.cols.hi == 3;
         // One SMLAD step: 4 input channels from `at` on of every pixel's
         // tap (xTap) times `width` output channels' weights (from tapW).
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
@@ -509,7 +525,7 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                       });
         storeRequantized(kb, f, acc, cBase);
       },
-      groups, /*specialiseRows=*/unrollWindows);
+      groups, /*specialiseRows=*/unrollWindows || stemRows);
 }
 
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
