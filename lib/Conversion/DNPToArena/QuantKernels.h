@@ -80,12 +80,14 @@ struct QuantEpilogue {
 /// `halfwordWeights` (with `dsp`): the packed weights are int16, each
 /// 4-channel step's as the pairs (w0, w2), (w1, w3) SMLAD multiplies, the
 /// channels after the last step one by one (QuantLowering.cpp).
+/// `interleavedWeights` (with `dsp`): in interleaveSteps' order.
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
                    const Blocking &blocking, bool dsp, int64_t groups = 1,
-                   bool mve = false, bool halfwordWeights = false);
+                   bool mve = false, bool halfwordWeights = false,
+                   bool interleavedWeights = false);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are
@@ -101,6 +103,26 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
 /// (w0, w2), (w1, w3) SMLAD multiplies with SXTB16-unpacked inputs, the
 /// channels past the last step one by one.
 std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin);
+
+/// The DSP kernels' order of packed weights (after halfwordPairs where it
+/// applies, `elemBytes` 2): within each block and tap, the 4-channel SMLAD
+/// steps of the block's output channels side by side ([step][channel][4]),
+/// so that one step's words are consecutive (LDRD/LDM pairs, one pointer,
+/// small offsets), then each channel's last cin % 4 weights ([channel]
+/// [tail]). Same bytes, only reordered.
+/// Whether a DSP conv2d/dense layer stores its weights in interleaveSteps'
+/// order: a k x k window (its unrolled interior reads every step's words
+/// from one base: VGG's 3x3 convs 0.5-1% fewer M4 instructions), or where
+/// a block's channel rows lie too far apart for the loads' 12-bit offsets
+/// (VGG's d1: 1568 inputs x 4 channels, -13%). The 1x1 convs keep rows:
+/// interleaved, those with a loop over the steps spilled more (MobileNetV2
+/// b5_p +7%) and the others moved within +-2%.
+bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
+                            int64_t elemBytes);
+
+std::vector<int8_t> interleaveSteps(llvm::ArrayRef<int8_t> packed, int64_t cout,
+                                    int64_t taps, int64_t cin, int64_t block,
+                                    int64_t groups, int64_t elemBytes);
 
 /// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
 /// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps

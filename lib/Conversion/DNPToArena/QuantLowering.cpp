@@ -305,11 +305,18 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     const bool halfwords = kernels.storesHalfwordWeights();
     if (halfwords)
       bytes = halfwordPairs(bytes, perChannel / taps);
+    const int64_t cin = perChannel / taps, elemBytes = halfwords ? 2 : 1;
+    const bool interleaved =
+        dsp &&
+        interleavesWeightSteps(taps, cin, convBlocking.outputs, elemBytes);
+    if (interleaved)
+      bytes = interleaveSteps(bytes, outChannels, taps, cin,
+                              convBlocking.outputs, groups, elemBytes);
     Value packed = constantGlobal(b, loc, "weight", layer, i8Attr(b, bytes),
                                   /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
                   packed, bias, epilogue(producer), result(), convBlocking, dsp,
-                  groups, mve, halfwords);
+                  groups, mve, halfwords, interleaved);
     return success();
   };
 

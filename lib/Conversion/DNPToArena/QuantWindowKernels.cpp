@@ -18,13 +18,13 @@ namespace {
 /// Four consecutive int8 values as one i32: a one-word view of the
 /// buffer at byte i, read with alignment 1 (one LDR on Armv7E-M, which
 /// allows unaligned word loads).
-Value loadWord(KernelBuilder &k, Value buffer, Value i) {
+Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align = 1) {
   OpBuilder &b = k.builder();
   Location loc = k.getLoc();
   Value word = memref::ViewOp::create(
       b, loc, MemRefType::get({1}, b.getI32Type()), buffer, i, ValueRange{});
   return memref::LoadOp::create(b, loc, word, ValueRange{k.index(0)},
-                                /*nontemporal=*/false, llvm::MaybeAlign(1));
+                                /*nontemporal=*/false, llvm::MaybeAlign(align));
 }
 
 /// The int16 at byte i of an int8 buffer, sign-extended to i32.
@@ -341,6 +341,38 @@ std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin) {
   return wide;
 }
 
+bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
+                            int64_t elemBytes) {
+  return cin >= 4 && (taps > 1 || (block - 1) * cin * elemBytes > 4095);
+}
+
+std::vector<int8_t> interleaveSteps(ArrayRef<int8_t> packed, int64_t cout,
+                                    int64_t taps, int64_t cin, int64_t block,
+                                    int64_t groups, int64_t elemBytes) {
+  std::vector<int8_t> out(packed.size());
+  const int64_t groupOut = cout / groups, perChannel = taps * cin;
+  const int64_t steps = cin / 4, tail = cin - 4 * steps;
+  auto copy = [&](int64_t to, int64_t from, int64_t elems) {
+    for (int64_t b = 0; b < elems * elemBytes; ++b)
+      out[to * elemBytes + b] = packed[from * elemBytes + b];
+  };
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t first = 0; first < groupOut; first += block) {
+      const int64_t width = std::min(block, groupOut - first);
+      const int64_t start = (g * groupOut + first) * perChannel;
+      for (int64_t t = 0; t < taps; ++t) {
+        const int64_t tap = start + t * width * cin;
+        for (int64_t j = 0; j < width; ++j) {
+          const int64_t row = tap + j * cin;
+          for (int64_t q = 0; q < steps; ++q)
+            copy(tap + (q * width + j) * 4, row + 4 * q, 4);
+          copy(tap + 4 * steps * width + j * tail, row + 4 * steps, tail);
+        }
+      }
+    }
+  return out;
+}
+
 /// SMLAD steps of a tap emitted inline rather than as a loop (up to 64
 /// input channels): without the loop counter and pointer increments the
 /// 2x2 block's accumulators, unpacked inputs and weights stay in registers
@@ -361,7 +393,8 @@ constexpr int64_t kInlineWindowChunks = 72;
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
-                   bool dsp, int64_t groups, bool mve, bool halfwordWeights) {
+                   bool dsp, int64_t groups, bool mve, bool halfwordWeights,
+                   bool interleavedWeights) {
   w = asPixelRow(w);
   // Per group (emitConv): `cin` input channels, groupOut outputs.
   const int64_t cin = w.channels / groups;
@@ -379,6 +412,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   const bool unrollWindows = dsp && !mve && chunks > 0 && tail == 0 &&
                              w.kh * w.kw > 1 &&
                              w.kh * w.kw * chunks <= kInlineWindowChunks;
+  // The packed weights' words are 4-byte aligned when every row of them
+  // is a whole number of SMLAD steps: LLVM may then pair two loads into
+  // one LDRD (which needs the alignment).
+  const unsigned weightAlign = dsp && tail == 0 ? 4 : 1;
   // An image stem (stemTapsDsp) has its interior rows' three kernel rows
   // inline, without the row loop's counter and spills (M4: VGG's c1 -25%,
   // DS-CNN's stride-2 stem -16% instructions, for about 1 KB of code).
@@ -430,15 +467,22 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
             xs.push_back(
                 unpackPairs(ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
           for (int64_t j = 0; j < width; ++j) {
-            Value wAt = ki.add(ki.add(tapW, j * cin), at);
+            // interleaveSteps: step `at`'s words of the block's channels
+            // side by side; otherwise each channel's row of cin.
+            Value wAt = interleavedWeights
+                            ? ki.add(ki.add(tapW, ki.mul(at, width)), 4 * j)
+                            : ki.add(ki.add(tapW, j * cin), at);
             auto [w02, w13] =
                 halfwordWeights
                     ? std::pair<Value, Value>{loadWord(ki, weights,
-                                                       ki.mul(wAt, 2)),
+                                                       ki.mul(wAt, 2),
+                                                       weightAlign),
                                               loadWord(
                                                   ki, weights,
-                                                  ki.add(ki.mul(wAt, 2), 4))}
-                    : unpackPairs(ki, loadWord(ki, weights, wAt), Value());
+                                                  ki.add(ki.mul(wAt, 2), 4),
+                                                  weightAlign)}
+                    : unpackPairs(ki, loadWord(ki, weights, wAt, weightAlign),
+                                  Value());
             for (int64_t p = 0; p < count; ++p) {
               Value &sum = s[p * width + j];
               sum = intrinsic(ki, "llvm.arm.smlad", {xs[p].first, w02, sum});
@@ -510,7 +554,16 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                         : xi);
                               }
                               for (int64_t j = 0; j < width; ++j) {
-                                Value wAt = ki.add(ki.add(tapW, j * cin), ic);
+                                // Interleaved: after the block's SMLAD
+                                // steps, each channel's last `tail`.
+                                Value wAt =
+                                    interleavedWeights
+                                        ? ki.add(
+                                              ki.add(tapW, 4 * chunks * width +
+                                                               j * tail -
+                                                               4 * chunks),
+                                              ic)
+                                        : ki.add(ki.add(tapW, j * cin), ic);
                                 Value wv =
                                     halfwordWeights
                                         ? loadHalf(ki, weights, ki.mul(wAt, 2))
