@@ -69,10 +69,12 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
         // with halfword weights 2 x 3 stays better, VGG +0.3% at 4). Only
         // where 4 divides the outputs: a remainder block is a second copy
         // of the code (VGG's 10 logits ran 14% slower in 4 + 4 + 2).
-        int64_t cout = dense.getResult().getType().getShape().back();
+        auto out = dyn_cast<ShapedType>(dense.getResult().getType());
+        const int64_t cout =
+            out && out.hasRank() && out.getRank() == 2 ? out.getDimSize(1) : 0;
         if (options.dsp && !options.storesHalfwordWeights() &&
-            in.getDimSize(0) == 1 && outputs >= 4 && cout % 4 == 0 &&
-            (isQuantized(dense.getResult()) || options.int8))
+            in.getDimSize(0) == 1 && outputs >= 4 && cout > 0 &&
+            cout % 4 == 0 && (isQuantized(dense.getResult()) || options.int8))
           b = {1, 4};
         return b;
       })

@@ -104,12 +104,6 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
 /// channels past the last step one by one.
 std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin);
 
-/// The DSP kernels' order of packed weights (after halfwordPairs where it
-/// applies, `elemBytes` 2): within each block and tap, the 4-channel SMLAD
-/// steps of the block's output channels side by side ([step][channel][4]),
-/// so that one step's words are consecutive (LDRD/LDM pairs, one pointer,
-/// small offsets), then each channel's last cin % 4 weights ([channel]
-/// [tail]). Same bytes, only reordered.
 /// Whether a DSP conv2d/dense layer stores its weights in interleaveSteps'
 /// order: a k x k window (its unrolled interior reads every step's words
 /// from one base: VGG's 3x3 convs 0.5-1% fewer M4 instructions), or where
@@ -120,6 +114,12 @@ std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin);
 bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
                             int64_t elemBytes);
 
+/// The DSP kernels' order of packed weights (after halfwordPairs where it
+/// applies, `elemBytes` 2): within each block and tap, the 4-channel SMLAD
+/// steps of the block's output channels side by side ([step][channel][4]),
+/// so that one step's words are consecutive (LDRD/LDM pairs, one pointer,
+/// small offsets), then each channel's last cin % 4 weights ([channel]
+/// [tail]). Same bytes, only reordered.
 std::vector<int8_t> interleaveSteps(llvm::ArrayRef<int8_t> packed, int64_t cout,
                                     int64_t taps, int64_t cin, int64_t block,
                                     int64_t groups, int64_t elemBytes);

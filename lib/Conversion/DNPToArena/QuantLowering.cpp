@@ -294,9 +294,10 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     Value bias = storedBias(biasValues);
     // The blocks come from KernelOrder.h: 2 x 2 for SMLAD (accumulators,
     // unpacked inputs and weights fit the 13 usable registers; 4 x 4, as
-    // for f32, spills and costs 10% more instructions), 1 pixel x 4
-    // channels (one requantized vector) for VMLADAVA, whose accumulators
-    // must be even-numbered registers. Any other blocks are correct too.
+    // for f32, spills and costs 10% more instructions; 1 x 4 for a dense
+    // layer over one input row), 1 pixel x 4 channels (one requantized
+    // vector) for VMLADAVA, whose accumulators must be even-numbered
+    // registers. Any other blocks are correct too.
     const Blocking &convBlocking = opBlocking;
     std::vector<int8_t> ohwi(w.begin(), w.end());
     std::vector<int8_t> bytes = packQuantConvWeights(
@@ -306,8 +307,10 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     if (halfwords)
       bytes = halfwordPairs(bytes, perChannel / taps);
     const int64_t cin = perChannel / taps, elemBytes = halfwords ? 2 : 1;
+    // Not for the Helium blocks, which read the rows (a pass run with both
+    // dsp and mve options lowers for the M55).
     const bool interleaved =
-        dsp &&
+        dsp && !mve &&
         interleavesWeightSteps(taps, cin, convBlocking.outputs, elemBytes);
     if (interleaved)
       bytes = interleaveSteps(bytes, outChannels, taps, cin,

@@ -16,8 +16,9 @@ namespace dnp::arena {
 namespace {
 
 /// Four consecutive int8 values as one i32: a one-word view of the
-/// buffer at byte i, read with alignment 1 (one LDR on Armv7E-M, which
-/// allows unaligned word loads).
+/// buffer at byte i, read with alignment `align` (1 by default: one LDR on
+/// Armv7E-M, which allows unaligned word loads; 4 where i is known to be
+/// a multiple of 4, which lets LLVM pair loads into LDRD).
 Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align = 1) {
   OpBuilder &b = k.builder();
   Location loc = k.getLoc();
@@ -420,7 +421,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   // inline, without the row loop's counter and spills (M4: VGG's c1 -25%,
   // DS-CNN's stride-2 stem -16% instructions, for about 1 KB of code).
   const bool stemRows = dsp && !mve && cin == 1 && groups == 1 && w.kw == 3 &&
-                        w.dw == 1 && (w.sw == 1 || w.sw == 2);
+                        w.kh <= 3 && w.dw == 1 && (w.sw == 1 || w.sw == 2) &&
+                        blocking.pixels == 2 && blocking.outputs == 2;
 
   forEachRegisterBlock(
       k, w, outChannels, blocking.pixels, blocking.outputs,
