@@ -136,10 +136,11 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
 
 /// max_pool2d / avg_pool2d on stored values (input and output share their
 /// parameters); `zeroPoint` is what a padded position adds with
-/// count_include_pad.
+/// count_include_pad. `dsp`: max pooling over blocks of a multiple of 4
+/// channels takes 4 channels per word (SSUB8 + SEL).
 void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
                    int32_t zeroPoint, mlir::Value x, mlir::Value y,
-                   const Blocking &blocking);
+                   const Blocking &blocking, bool dsp = false);
 
 /// global_avg_pool2d: [N, pixels, C] -> [N, C].
 void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,

@@ -384,9 +384,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         if (failed(win))
           return failure();
         // The zero point is what count_include_pad's padding adds.
-        emitQuantPool(k, win->first, win->second,
-                      paramsOf(pool.getInput()).zeroPoint,
-                      view(b, pool.getInput()), result(), opBlocking);
+        emitQuantPool(
+            k, win->first, win->second, paramsOf(pool.getInput()).zeroPoint,
+            view(b, pool.getInput()), result(), opBlocking, dsp && !mve);
         return success();
       })
       .Case([&](GlobalAvgPool2DOp pool) -> LogicalResult {

@@ -28,6 +28,17 @@ Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align = 1) {
                                 /*nontemporal=*/false, llvm::MaybeAlign(align));
 }
 
+/// Stores the i32 `word` as four consecutive int8 values at byte i of the
+/// buffer (alignment 1: one STR on Armv7E-M).
+void storeWord(KernelBuilder &k, Value word, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value view = memref::ViewOp::create(
+      b, loc, MemRefType::get({1}, b.getI32Type()), buffer, i, ValueRange{});
+  memref::StoreOp::create(b, loc, word, view, ValueRange{k.index(0)},
+                          /*nontemporal=*/false, llvm::MaybeAlign(1));
+}
+
 /// The int16 at byte i of an int8 buffer, sign-extended to i32.
 Value loadHalf(KernelBuilder &k, Value buffer, Value i) {
   OpBuilder &b = k.builder();
@@ -637,7 +648,7 @@ Value roundedDivide(FixedPointBuilder &f, OpBuilder &b, Location loc, Value sum,
 
 void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
                    int32_t zeroPoint, Value x, Value y,
-                   const Blocking &blocking) {
+                   const Blocking &blocking, bool dsp) {
   const int64_t c = w.channels;
   forEachRegisterBlock(
       k, w, c, blocking.pixels, blocking.channels,
@@ -647,6 +658,36 @@ void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
         OpBuilder &b = kb.builder();
         Location loc = kb.getLoc();
         FixedPointBuilder f(b, loc);
+        if (dsp && kind == PoolKind::Max && width % 4 == 0) {
+          // Four channels per word: SSUB8 sets each byte's GE flag where
+          // the running maximum is at least the tap's value, SEL keeps
+          // those bytes and takes the tap's elsewhere (a signed max of 4
+          // int8 lanes in two instructions); one word store per 4 outputs.
+          const int64_t groups = width / 4;
+          SmallVector<Value> acc = loopOverTaps(
+              kb, w, blk.rows, blk.cols,
+              SmallVector<Value>(count * groups,
+                                 f.c(static_cast<int32_t>(0x80808080u))),
+              /*inlineTaps=*/true,
+              [&](KernelBuilder &kw, Value r, Value q, ValueRange a) {
+                SmallVector<Value> next(a);
+                Value tapX = kw.add(tapOffset(kw, w, r, q), ch);
+                for (int64_t p = 0; p < count; ++p)
+                  for (int64_t g = 0; g < groups; ++g) {
+                    Value word = loadWord(
+                        kw, x, kw.add(kw.add(blk.idx.input[p], tapX), 4 * g));
+                    Value &m = next[p * groups + g];
+                    intrinsic(kw, "llvm.arm.ssub8", {m, word});
+                    m = intrinsic(kw, "llvm.arm.sel", {m, word});
+                  }
+                return next;
+              });
+          for (int64_t p = 0; p < count; ++p)
+            for (int64_t g = 0; g < groups; ++g)
+              storeWord(kb, acc[p * groups + g], y,
+                        kb.add(kb.add(blk.idx.output[p], ch), 4 * g));
+          return;
+        }
         SmallVector<Value> acc = loopOverTaps(
             kb, w, blk.rows, blk.cols,
             SmallVector<Value>(count * width,
