@@ -45,12 +45,13 @@ struct QuantEpilogue {
   /// Cortex-M4/M7 kernels' and the host's alike).
   bool foldedRounding = false;
   /// With foldedRounding, where no MVE block reads the op's tables (every
-  /// core but the M55): instead of `multipliers` and `shifts`, one i32
-  /// table of what the folded epilogue uses, prepared at compile time, two
-  /// entries per channel (the same 8 bytes): 2m wrapped to int32 and
-  /// (2 z_out + 1) << (e - 1), whose trailing zeros give e - 1 (2 z_out + 1
-  /// is odd). A channel's parameters are then one double-word load and a
-  /// count of trailing zeros instead of two loads and five instructions.
+  /// core but the M55): instead of `multipliers` and `shifts`, one table
+  /// of what the folded epilogue uses, prepared at compile time, one i64
+  /// per channel (the same 8 bytes): 2m wrapped to int32 in its low word
+  /// and (2 z_out + 1) << (e - 1), whose trailing zeros give e - 1
+  /// (2 z_out + 1 is odd), in its high word. A channel's parameters are then
+  /// one double-word load and a count of trailing zeros instead of two loads
+  /// and five instructions.
   mlir::Value prepared;
   static constexpr int32_t kMaxFoldedShift = 21;
   /// Whether a multiplier and shift take the folded form.

@@ -237,15 +237,22 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     if (ep.foldedRounding && !mve) {
       // QuantEpilogue::prepared: (2m mod 2^32, (2 z_out + 1) << (e - 1))
       // per channel, as many bytes as the two tables it replaces.
-      std::vector<int32_t> prepared;
+      // One little-endian i64 per channel (2m wrapped in the low word), so
+      // that a channel's pair is one aligned 8-byte load (LDRD).
+      std::vector<int64_t> prepared;
       for (auto [mc, sc] : llvm::zip_equal(m, s)) {
         auto [m2, nudge] =
             QuantEpilogue::foldedParameters(mc, sc, ep.zeroPoint);
-        prepared.push_back(m2);
-        prepared.push_back(nudge);
+        prepared.push_back(static_cast<int64_t>(
+            (uint64_t{static_cast<uint32_t>(nudge)} << 32) |
+            static_cast<uint32_t>(m2)));
       }
-      ep.prepared = constantGlobal(b, loc, "requant", layer,
-                                   i32Attr(b, prepared), /*weight=*/false);
+      auto type = RankedTensorType::get({static_cast<int64_t>(prepared.size())},
+                                        b.getI64Type());
+      ep.prepared =
+          constantGlobal(b, loc, "requant", layer,
+                         DenseElementsAttr::get(type, ArrayRef(prepared)),
+                         /*weight=*/false);
       return ep;
     }
     ep.multipliers = constantGlobal(b, loc, "requant_mult", layer,

@@ -253,9 +253,15 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
   if (ep.prepared) {
     OpBuilder &b = k.builder();
     Location loc = k.getLoc();
-    Value at = k.mul(channel, 2);
-    r.doubledMultiplier = k.load(ep.prepared, at);
-    r.nudgedZeroPoint = k.load(ep.prepared, k.add(at, 1));
+    // The channel's i64: 2m wrapped in the low word, the nudged zero
+    // point in the high one.
+    Value pair = k.load(ep.prepared, channel);
+    r.doubledMultiplier = arith::TruncIOp::create(b, loc, b.getI32Type(), pair);
+    r.nudgedZeroPoint = arith::TruncIOp::create(
+        b, loc, b.getI32Type(),
+        arith::ShRUIOp::create(
+            b, loc, pair,
+            arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(32))));
     Value eMinusOne = LLVM::CountTrailingZerosOp::create(
         b, loc, r.nudgedZeroPoint, /*is_zero_poison=*/true);
     r.right.exponent = f.add(eMinusOne, f.c(1));
