@@ -86,9 +86,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
-                   const Blocking &blocking, bool dsp, int64_t groups = 1,
-                   bool mve = false, bool halfwordWeights = false,
-                   bool interleavedWeights = false);
+                   const Blocking &blocking, bool dsp, int64_t groups, bool mve,
+                   bool halfwordWeights, bool interleavedWeights);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are
@@ -141,7 +140,7 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
 /// channels takes 4 channels per word (SSUB8 + SEL).
 void emitQuantPool(KernelBuilder &k, const Window &w, PoolKind kind,
                    int32_t zeroPoint, mlir::Value x, mlir::Value y,
-                   const Blocking &blocking, bool dsp = false);
+                   const Blocking &blocking, bool dsp);
 
 /// global_avg_pool2d: [N, pixels, C] -> [N, C].
 void emitQuantGlobalAvgPool(KernelBuilder &k, int64_t batch, int64_t pixels,

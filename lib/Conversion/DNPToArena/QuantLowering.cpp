@@ -358,20 +358,23 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // the second term over all taps in the stored bias (the blocks
         // whose windows miss taps add their share back, QuantMve.h), as
         // for the conv blocks. The int32 sums wrap identically.
-        // Only the channels of blocks a multiple of 4 wide: a last
-        // narrower block is scalar code, which applies z per tap.
+        // Only the channels of the vector blocks: the scalar ones apply z
+        // per tap.
         int32_t zeroPoint = paramsOf(dw.getInput()).zeroPoint;
         if (mve && zeroPoint) {
           const int64_t channels = ws[2], taps = ws[0] * ws[1];
           const int64_t block = std::max<int64_t>(opBlocking.channels, 1);
-          const int64_t rest = channels % block;
-          const int64_t folded = rest % 4 ? channels - rest : channels;
-          for (int64_t ch = 0; ch < folded; ++ch) {
-            int64_t sum = 0;
-            for (int64_t t = 0; t < taps; ++t)
-              sum += w[t * channels + ch];
-            biasValues[ch] = static_cast<int32_t>(static_cast<uint32_t>(
-                biasValues[ch] - int64_t{zeroPoint} * sum));
+          for (int64_t first = 0; first < channels; first += block) {
+            const int64_t width = std::min(block, channels - first);
+            if (!mve::vectorDepthwiseBlock(width))
+              continue;
+            for (int64_t ch = first; ch < first + width; ++ch) {
+              int64_t sum = 0;
+              for (int64_t t = 0; t < taps; ++t)
+                sum += w[t * channels + ch];
+              biasValues[ch] = static_cast<int32_t>(static_cast<uint32_t>(
+                  biasValues[ch] - int64_t{zeroPoint} * sum));
+            }
           }
         }
         Value bias = storedBias(biasValues);

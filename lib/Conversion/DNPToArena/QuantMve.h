@@ -47,6 +47,12 @@ inline bool dotProductConv(int64_t cin) {
   return ::dnp::mveDotProductConv(cin);
 }
 
+/// Whether a depthwise register block `width` channels wide runs as the
+/// vector block (depthwiseBlock); narrower leftovers are scalar code. The
+/// lowering folds the input zero point into the bias of exactly these
+/// blocks' channels, so both ask here.
+inline bool vectorDepthwiseBlock(int64_t width) { return width % 4 == 0; }
+
 /// One conv2d/dense register block: bias, the taps' dot products, the
 /// border correction (`inputZeroPoint` is folded in the bias for all taps),
 /// requantization and stores. `wBase`: the block's packed weights

@@ -15,38 +15,41 @@ using namespace mlir;
 namespace dnp::arena {
 namespace {
 
-/// Four consecutive int8 values as one i32: a one-word view of the
-/// buffer at byte i, read with alignment `align` (1 by default: one LDR on
-/// Armv7E-M, which allows unaligned word loads; 4 where i is known to be
-/// a multiple of 4, which lets LLVM pair loads into LDRD).
+/// A one-element view of type `type` at byte i of an int8 buffer: how the
+/// DSP kernels read and write several int8 (or one int16) at once.
+Value elementView(KernelBuilder &k, Value buffer, Value i, Type type) {
+  return memref::ViewOp::create(k.builder(), k.getLoc(),
+                                MemRefType::get({1}, type), buffer, i,
+                                ValueRange{});
+}
+
+/// Four consecutive int8 values as one i32, read with alignment `align`
+/// (1 by default: one LDR on Armv7E-M, which allows unaligned word loads;
+/// 4 where i is known to be a multiple of 4, which lets LLVM pair loads
+/// into LDRD).
 Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align = 1) {
   OpBuilder &b = k.builder();
-  Location loc = k.getLoc();
-  Value word = memref::ViewOp::create(
-      b, loc, MemRefType::get({1}, b.getI32Type()), buffer, i, ValueRange{});
-  return memref::LoadOp::create(b, loc, word, ValueRange{k.index(0)},
-                                /*nontemporal=*/false, llvm::MaybeAlign(align));
+  return memref::LoadOp::create(
+      b, k.getLoc(), elementView(k, buffer, i, b.getI32Type()),
+      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(align));
 }
 
 /// Stores the i32 `word` as four consecutive int8 values at byte i of the
 /// buffer (alignment 1: one STR on Armv7E-M).
 void storeWord(KernelBuilder &k, Value word, Value buffer, Value i) {
   OpBuilder &b = k.builder();
-  Location loc = k.getLoc();
-  Value view = memref::ViewOp::create(
-      b, loc, MemRefType::get({1}, b.getI32Type()), buffer, i, ValueRange{});
-  memref::StoreOp::create(b, loc, word, view, ValueRange{k.index(0)},
-                          /*nontemporal=*/false, llvm::MaybeAlign(1));
+  memref::StoreOp::create(
+      b, k.getLoc(), word, elementView(k, buffer, i, b.getI32Type()),
+      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(1));
 }
 
 /// The int16 at byte i of an int8 buffer, sign-extended to i32.
 Value loadHalf(KernelBuilder &k, Value buffer, Value i) {
   OpBuilder &b = k.builder();
   Location loc = k.getLoc();
-  Value half = memref::ViewOp::create(
-      b, loc, MemRefType::get({1}, b.getI16Type()), buffer, i, ValueRange{});
-  Value v = memref::LoadOp::create(b, loc, half, ValueRange{k.index(0)},
-                                   /*nontemporal=*/false, llvm::MaybeAlign(2));
+  Value v = memref::LoadOp::create(
+      b, loc, elementView(k, buffer, i, b.getI16Type()), ValueRange{k.index(0)},
+      /*nontemporal=*/false, llvm::MaybeAlign(2));
   return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
 }
 
@@ -437,9 +440,12 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   // An image stem (stemTapsDsp) has its interior rows' three kernel rows
   // inline, without the row loop's counter and spills (M4: VGG's c1 -25%,
   // DS-CNN's stride-2 stem -16% instructions, for about 1 KB of code).
-  const bool stemRows = dsp && !mve && cin == 1 && groups == 1 && w.kw == 3 &&
-                        w.kh <= 3 && w.dw == 1 && (w.sw == 1 || w.sw == 2) &&
-                        blocking.pixels == 2 && blocking.outputs == 2;
+  // A layer whose 2 x 2 blocks may take stemTapsDsp: one input channel,
+  // three unit-dilation taps per row, stride 1 or 2.
+  const bool stemLayer = dsp && !mve && cin == 1 && groups == 1 && w.kw == 3 &&
+                         w.dw == 1 && (w.sw == 1 || w.sw == 2);
+  const bool stemRows =
+      stemLayer && w.kh <= 3 && blocking.pixels == 2 && blocking.outputs == 2;
 
   forEachRegisterBlock(
       k, w, outChannels, blocking.pixels, blocking.outputs,
@@ -471,10 +477,21 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         FixedPointBuilder f(kb.builder(), kb.getLoc());
         SmallVector<Value> init =
             biasAccumulators(kb, bias, cBase, width, count);
-        const bool stem = dsp && !mve && cin == 1 && groups == 1 &&
-                          width == 2 && count == 2 && w.kw == 3 && w.dw == 1 &&
-                          (w.sw == 1 || w.sw == 2) && blk.cols.lo == 0 &&
-                          blk.cols.hi == 3;
+        const bool stem = stemLayer && width == 2 && count == 2 &&
+                          blk.cols.lo == 0 && blk.cols.hi == 3;
+        // Index of output channel j's weight for input channel `at` of a
+        // tap whose weights start at tapW: rows of cin, or interleaveSteps'
+        // order (the block's channels side by side in each SMLAD step,
+        // then each channel's last `tail` weights).
+        auto weightIndex = [&](KernelBuilder &ki, Value tapW, int64_t j,
+                               Value at, bool inSteps) -> Value {
+          if (!interleavedWeights)
+            return ki.add(ki.add(tapW, j * cin), at);
+          if (inSteps)
+            return ki.add(ki.add(tapW, ki.mul(at, width)), 4 * j);
+          return ki.add(
+              ki.add(tapW, 4 * chunks * width + j * tail - 4 * chunks), at);
+        };
         // One SMLAD step: 4 input channels from `at` on of every pixel's
         // tap (xTap) times `width` output channels' weights (from tapW).
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
@@ -486,11 +503,7 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
             xs.push_back(
                 unpackPairs(ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
           for (int64_t j = 0; j < width; ++j) {
-            // interleaveSteps: step `at`'s words of the block's channels
-            // side by side; otherwise each channel's row of cin.
-            Value wAt = interleavedWeights
-                            ? ki.add(ki.add(tapW, ki.mul(at, width)), 4 * j)
-                            : ki.add(ki.add(tapW, j * cin), at);
+            Value wAt = weightIndex(ki, tapW, j, at, /*inSteps=*/true);
             auto [w02, w13] =
                 halfwordWeights
                     ? std::pair<Value, Value>{loadWord(ki, weights,
@@ -573,16 +586,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                         : xi);
                               }
                               for (int64_t j = 0; j < width; ++j) {
-                                // Interleaved: after the block's SMLAD
-                                // steps, each channel's last `tail`.
-                                Value wAt =
-                                    interleavedWeights
-                                        ? ki.add(
-                                              ki.add(tapW, 4 * chunks * width +
-                                                               j * tail -
-                                                               4 * chunks),
-                                              ic)
-                                        : ki.add(ki.add(tapW, j * cin), ic);
+                                Value wAt = weightIndex(ki, tapW, j, ic,
+                                                        /*inSteps=*/false);
                                 Value wv =
                                     halfwordWeights
                                         ? loadHalf(ki, weights, ki.mul(wAt, 2))
@@ -608,7 +613,7 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
       k, w, w.channels, blocking.pixels, blocking.channels,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
-        if (mve && width % 4 == 0)
+        if (mve && mve::vectorDepthwiseBlock(width))
           return mve::depthwiseBlock(kb, w, blk, x, inputZeroPoint, weights,
                                      bias, ep, y);
         Value ch = blk.channels.first(kb);
