@@ -15,8 +15,7 @@ import run_bench as rb
 HERE = Path(__file__).resolve().parent
 
 
-def run(cmd, **kw):
-    return rb.run(cmd, **kw)
+run = rb.run
 
 def readme_counts():
     """bench/codegen/README.md: (model, target) -> dnp f32 instr, dnp int8 instr."""

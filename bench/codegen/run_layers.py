@@ -78,8 +78,7 @@ OVERHEAD_F32 = """func.func @model(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
 """
 
 
-def run(cmd, **kw):
-    return rb.run(cmd, **kw)
+run = rb.run
 
 
 # --- the example's IR --------------------------------------------------------
