@@ -124,6 +124,25 @@ std::vector<int8_t> interleaveSteps(llvm::ArrayRef<int8_t> packed, int64_t cout,
                                     int64_t taps, int64_t cin, int64_t block,
                                     int64_t groups, int64_t elemBytes);
 
+/// Most bytes of stack scratch the depthwise channel-rows kernel takes.
+constexpr int64_t kMaxDepthwiseScratch = 512;
+
+/// Whether emitQuantDepthwise may run `w` with its input transposed to
+/// channel rows (`channelRows`) on a core with the DSP extension but no
+/// MVE: a 3x3 kernel with unit dilation, stride 1 or 2 and a multiple of 4
+/// channels whose output row's windows fit kMaxDepthwiseScratch as int16
+/// (2 x 3 x 4 x their columns rounded up to even: 384 B for 14 columns,
+/// 240 B for 7). The lowering takes it only for an op the planner did not
+/// place over its input (the kernel's order is not one of Access.h's), and
+/// stores the weights in depthwiseRowsWeights' order for it.
+bool depthwiseChannelRows(const Window &w, bool dsp, bool mve);
+
+/// [3][3][C] int8 depthwise weights as the channel-rows kernel reads them:
+/// per channel 9 bytes w00 w02 w01 w12 w10 w20 w11 w21 w22 (row, tap), the
+/// same bytes reordered.
+std::vector<int8_t> depthwiseRowsWeights(llvm::ArrayRef<int8_t> hwc,
+                                         int64_t channels);
+
 /// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
 /// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps
 /// and `mve` the vector block of QuantMve.h (VLDRB.S32, VMUL/VADD.I32,
@@ -132,7 +151,7 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,
                         mlir::Value y, const Blocking &blocking, bool dsp,
-                        bool mve = false);
+                        bool mve = false, bool channelRows = false);
 
 /// max_pool2d / avg_pool2d on stored values (input and output share their
 /// parameters); `zeroPoint` is what a padded position adds with

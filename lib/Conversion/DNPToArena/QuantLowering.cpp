@@ -379,14 +379,22 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         }
         Value bias = storedBias(biasValues);
         std::vector<int8_t> data(w.begin(), w.end());
-        Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),
-                                       /*weight=*/true);
         Window win =
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
+        // The channel-rows kernel reads every input row of an output row
+        // before it writes any of its outputs only channel group by channel
+        // group: not where the planner put the output over the input.
+        const bool channelRows =
+            depthwiseChannelRows(win, dsp, mve) && !::dnp::recordedBlocks(op);
+        if (channelRows)
+          data = depthwiseRowsWeights(data, ws[2]);
+        Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),
+                                       /*weight=*/true);
         emitQuantDepthwise(k, win, view(b, dw.getInput()),
                            paramsOf(dw.getInput()).zeroPoint, weights, bias,
-                           epilogue(dw), result(), opBlocking, dsp, mve);
+                           epilogue(dw), result(), opBlocking, dsp, mve,
+                           channelRows);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {

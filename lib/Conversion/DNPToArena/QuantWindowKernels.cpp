@@ -5,6 +5,7 @@
 #include "Requantize.h"
 #include "WindowLoops.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -163,6 +164,213 @@ SmallVector<Value> depthwiseTapsDsp(KernelBuilder &kb, const Window &w,
         return next;
       },
       /*inlineUpTo=*/w.kh);
+}
+
+/// PKHBT(lo, hi << 16): the low halfword of `lo` below the low halfword of
+/// `hi` (null: 0).
+Value packLow(KernelBuilder &k, Value lo, Value hi) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  Value low =
+      lo ? arith::AndIOp::create(b, loc, lo, f.c(0xFFFF)).getResult() : Value();
+  Value high =
+      hi ? arith::ShLIOp::create(b, loc, hi, f.c(16)).getResult() : Value();
+  if (!low || !high)
+    return low ? low : high ? high : f.c(0);
+  return arith::OrIOp::create(b, loc, low, high);
+}
+
+/// PKHTB(hi, lo >> 16): the high halfword of `lo` below the high halfword
+/// of `hi` (null: 0).
+Value packHigh(KernelBuilder &k, Value lo, Value hi) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  Value low =
+      lo ? arith::ShRUIOp::create(b, loc, lo, f.c(16)).getResult() : Value();
+  Value high = hi ? arith::AndIOp::create(
+                        b, loc, hi, f.c(static_cast<int32_t>(0xFFFF0000u)))
+                        .getResult()
+                  : Value();
+  if (!low || !high)
+    return low ? low : high ? high : f.c(0);
+  return arith::OrIOp::create(b, loc, low, high);
+}
+
+/// A compiler barrier (an empty asm that clobbers memory): LLVM keeps the
+/// stores before it and the loads after it, instead of forwarding stored
+/// words to the loads in registers.
+void memoryBarrier(KernelBuilder &k) {
+  OpBuilder &b = k.builder();
+  LLVM::InlineAsmOp::create(b, k.getLoc(), /*resultTypes=*/TypeRange{},
+                            /*operands=*/ValueRange{},
+                            /*asm_string=*/"", /*constraints=*/"~{memory}",
+                            /*has_side_effects=*/true, /*is_align_stack=*/false,
+                            LLVM::tailcallkind::TailCallKind::None,
+                            /*asm_dialect=*/LLVM::AsmDialectAttr(),
+                            /*operand_attrs=*/ArrayAttr());
+}
+
+/// Halfwords per row of emitQuantDepthwiseRows' scratch: the columns an
+/// output row's windows read, rounded up to even.
+int64_t scratchColumns(const Window &w) {
+  int64_t u = (w.outW - 1) * w.sw + w.kw;
+  return u + u % 2;
+}
+
+/// Bytes of that scratch: kh rows x 4 channels x the columns, int16.
+int64_t scratchBytes(const Window &w) {
+  return 2 * w.kh * 4 * scratchColumns(w);
+}
+
+/// depthwiseChannelRows' kernel (QuantKernels.h). Output row by output
+/// row and 4 channels at a time, the row's input rows are transposed to
+/// channel rows in `scratch`: one row of int16 (x - z_in) per kernel row
+/// and channel (SXTAB16, then PKHBT/PKHTB pair two columns' halves, one
+/// word store per channel and column pair; zeros where a tap lies outside
+/// the image, so every window takes all 9 taps). A channel's pixels then
+/// read any two adjacent columns with one word load, in the halfword pairs
+/// SMLAD multiplies by two taps' weights (the third tap with SMLABB or a
+/// variant), one channel at a time: its weights stay in 5 registers and
+/// 4 pixels' accumulators in 4, where the SMLABB/SMLATT blocks of 4 pixels
+/// x 4 channels kept 16 accumulators (and spilled). Each output row reads
+/// every channel's input rows before it writes that channel's outputs, in
+/// channel groups, which the overlap planner's blocked orders do not
+/// describe: the lowering takes this kernel only for an op it did not
+/// place over its input.
+void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
+                            int32_t inputZeroPoint, Value weights, Value bias,
+                            const QuantEpilogue &ep, Value y, Value scratch) {
+  const int64_t c = w.channels;
+  const int64_t columns = scratchColumns(w);
+  const int64_t used = (w.outW - 1) * w.sw + w.kw;
+  const int32_t halfOffset = static_cast<int32_t>(
+      (static_cast<uint32_t>(-inputZeroPoint) & 0xFFFFu) * 0x10001u);
+  // Scratch columns inside the image (the others hold zeros).
+  auto inside = [&](int64_t u) {
+    return u < used && u - w.padLeft >= 0 && u - w.padLeft < w.inW;
+  };
+  // Byte offset of kernel row r, channel j's column u in the scratch.
+  auto at = [&](int64_t r, int64_t j, int64_t u) {
+    return 2 * ((r * 4 + j) * columns + u);
+  };
+  auto rowBody = [&](KernelBuilder &kr, Value n, Value oh) {
+    BlockIndices idx = blockIndices(kr, w, c, n, oh, kr.index(0), 1);
+    kr.loop(0, c / 4, 1, {}, [&](KernelBuilder &kg, Value group, ValueRange) {
+      Value first = kg.mul(group, 4);
+      // The group's kernel rows, transposed.
+      for (int64_t r = 0; r < w.kh; ++r) {
+        auto transpose = [&](KernelBuilder &kt) {
+          FixedPointBuilder ft(kt.builder(), kt.getLoc());
+          Value offset = halfOffset ? ft.c(halfOffset) : Value();
+          Value rowX = kt.add(
+              kt.add(idx.input[0], tapOffset(kt, w, kt.index(r), kt.index(0))),
+              first);
+          for (int64_t u = 0; u < used; u += 2) {
+            std::pair<Value, Value> lo, hi;
+            if (inside(u))
+              lo =
+                  unpackPairs(kt, loadWord(kt, x, kt.add(rowX, u * c)), offset);
+            if (inside(u + 1))
+              hi = unpackPairs(kt, loadWord(kt, x, kt.add(rowX, (u + 1) * c)),
+                               offset);
+            // (channel 0, 2) in the first halves, (1, 3) in the second.
+            Value words[4] = {packLow(kt, lo.first, hi.first),
+                              packLow(kt, lo.second, hi.second),
+                              packHigh(kt, lo.first, hi.first),
+                              packHigh(kt, lo.second, hi.second)};
+            for (int64_t j = 0; j < 4; ++j)
+              storeWord(kt, words[j], scratch, kt.index(at(r, j, u)));
+          }
+        };
+        auto zeros = [&](KernelBuilder &kz) {
+          FixedPointBuilder fz(kz.builder(), kz.getLoc());
+          for (int64_t j = 0; j < 4; ++j)
+            for (int64_t u = 0; u < used; u += 2)
+              storeWord(kz, fz.c(0), scratch, kz.index(at(r, j, u)));
+        };
+        // Input row oh * sh - padTop + r, when it is one.
+        if (w.rowBegin || w.outH > 1 || w.padTop > 0) {
+          OpBuilder &b = kg.builder();
+          Location loc = kg.getLoc();
+          Value row = kg.add(kg.mul(oh, w.sh), r - w.padTop);
+          Value in = arith::AndIOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
+                                    kg.index(0)),
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
+                                    kg.index(w.inH)));
+          kg.ifElse(in, transpose, zeros);
+        } else if (r - w.padTop >= 0 && r - w.padTop < w.inH) {
+          transpose(kg);
+        } else {
+          zeros(kg);
+        }
+      }
+      memoryBarrier(kg);
+      // One channel at a time: SMLAD takes taps 0 and 1 of a kernel row,
+      // SMLABB (or a variant) tap 2.
+      kg.loop(0, 4, 1, {}, [&](KernelBuilder &kc, Value j, ValueRange) {
+        FixedPointBuilder f(kc.builder(), kc.getLoc());
+        Value channel = kc.add(first, j);
+        // depthwiseRowsWeights' 9 bytes: (w00 w01) and (w02 w12) from one
+        // word, (w10 w11) and (w20 w21) from the next, w22 alone.
+        Value wAt = kc.mul(channel, 9);
+        auto [p0, s01] = unpackPairs(kc, loadWord(kc, weights, wAt), Value());
+        auto [p1, p2] =
+            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 4)), Value());
+        Value s2 = f.fromInt8(kc.load(weights, kc.add(wAt, 8)));
+        Value pairs[3] = {p0, p1, p2};
+        Value b0 = kc.load(bias, channel);
+        ChannelRequant rq = channelRequant(kc, f, ep, channel);
+        Value rowsOf = kc.mul(j, 2 * columns);
+        for (int64_t p0px = 0; p0px < w.outW; p0px += 4) {
+          const int64_t count = std::min<int64_t>(4, w.outW - p0px);
+          SmallVector<Value> acc(count, b0);
+          for (int64_t r = 0; r < w.kh; ++r) {
+            std::map<int64_t, Value> word;
+            auto load = [&](int64_t h) {
+              Value &v = word[h];
+              if (!v)
+                v = loadWord(kc, scratch, kc.add(rowsOf, at(r, 0, h)));
+              return v;
+            };
+            for (int64_t p = 0; p < count; ++p)
+              acc[p] = intrinsic(kc, "llvm.arm.smlad",
+                                 {load((p0px + p) * w.sw), pairs[r], acc[p]});
+            for (int64_t p = 0; p < count; ++p) {
+              // Tap 2's column: the low half of a loaded word at it, or
+              // the high half of the word before it.
+              int64_t h = (p0px + p) * w.sw + 2;
+              bool low = word.count(h);
+              Value xv = low ? word[h] : load(h - 1);
+              // Its weight: w02 / w12 in s01's halves, w22 in s2's low one.
+              std::string name = std::string("llvm.arm.smla") +
+                                 (low ? "b" : "t") + (r == 1 ? "t" : "b");
+              acc[p] = intrinsic(kc, name, {xv, r == 2 ? s2 : s01, acc[p]});
+            }
+          }
+          for (int64_t p = 0; p < count; ++p)
+            kc.store(requantize(f, acc[p], rq, ep), y,
+                     kc.add(kc.add(idx.output[0], (p0px + p) * c), channel));
+        }
+        return SmallVector<Value>();
+      });
+      return SmallVector<Value>();
+    });
+  };
+  k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
+    auto body = [&](KernelBuilder &kr, Value oh, ValueRange) {
+      rowBody(kr, n, oh);
+      return SmallVector<Value>();
+    };
+    if (w.rowBegin)
+      kn.loop(w.rowBegin, w.rowEnd, 1, {}, body);
+    else
+      kn.loop(0, w.outH, 1, {}, body);
+    return SmallVector<Value>();
+  });
 }
 
 /// The taps of a 2x2 register block of a stride-1 or stride-2 convolution
@@ -605,10 +813,50 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
       groups, /*specialiseRows=*/unrollWindows || stemRows);
 }
 
+bool depthwiseChannelRows(const Window &w, bool dsp, bool mve) {
+  return dsp && !mve && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1 &&
+         w.sw <= 2 && w.channels % 4 == 0 &&
+         scratchBytes(w) <= kMaxDepthwiseScratch;
+}
+
+std::vector<int8_t> depthwiseRowsWeights(ArrayRef<int8_t> hwc,
+                                         int64_t channels) {
+  std::vector<int8_t> out(hwc.size());
+  auto tap = [&](int64_t r, int64_t t, int64_t ch) {
+    return hwc[(r * 3 + t) * channels + ch];
+  };
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    int8_t *o = &out[9 * ch];
+    // SXTB16 takes bytes 0 and 2, SXTB16 of the word rotated by 8 bytes 1
+    // and 3: (w00, w01) (w02, w12) from the first word, (w10, w11)
+    // (w20, w21) from the second.
+    o[0] = tap(0, 0, ch), o[1] = tap(0, 2, ch), o[2] = tap(0, 1, ch);
+    o[3] = tap(1, 2, ch), o[4] = tap(1, 0, ch), o[5] = tap(2, 0, ch);
+    o[6] = tap(1, 1, ch), o[7] = tap(2, 1, ch), o[8] = tap(2, 2, ch);
+  }
+  return out;
+}
+
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                         int32_t inputZeroPoint, Value weights, Value bias,
                         const QuantEpilogue &ep, Value y,
-                        const Blocking &blocking, bool dsp, bool mve) {
+                        const Blocking &blocking, bool dsp, bool mve,
+                        bool channelRows) {
+  if (channelRows) {
+    // The scratch on the layer function's stack.
+    Block *entry = &k.builder()
+                        .getInsertionBlock()
+                        ->getParent()
+                        ->getParentOfType<func::FuncOp>()
+                        .getBody()
+                        .front();
+    OpBuilder eb = OpBuilder::atBlockBegin(entry);
+    Value scratch = memref::AllocaOp::create(
+        eb, k.getLoc(), MemRefType::get({scratchBytes(w)}, eb.getI8Type()),
+        eb.getI64IntegerAttr(4));
+    return emitQuantDepthwiseRows(k, w, x, inputZeroPoint, weights, bias, ep, y,
+                                  scratch);
+  }
   forEachRegisterBlock(
       k, w, w.channels, blocking.pixels, blocking.channels,
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
