@@ -117,6 +117,15 @@ Status dnp::cost::checkAccess(const Access &a) {
                                "without a pixel buffer, got ") +
                    (a.reverse ? "reverse" : "pixelBuffer")};
   }
+  if (a.rowChannelGroup < 0 || a.rowChannelGroup > kMaxBytes)
+    return Error{"access: rowChannelGroup is " + str(a.rowChannelGroup) +
+                 "; it must lie in [0, 2^40]"};
+  if (a.rowChannelGroup > 0 && (a.kind != Access::Window || !a.perChannel ||
+                                isBlocked(a) || a.reverse || a.pixelBuffer))
+    return Error{"access: the channel-rows order (rowChannelGroup " +
+                 str(a.rowChannelGroup) +
+                 ") needs a forward, unblocked per-channel window without a "
+                 "pixel buffer"};
   if (a.kind == Access::Window)
     return checkWindow(a);
   return Status::success();
@@ -408,6 +417,9 @@ Expected<std::vector<DistanceRange>>
 dnp::cost::unsafeDistances(const Access &a) {
   if (Status s = checkAccess(a); !s)
     return s;
+  if (a.rowChannelGroup > 0)
+    return Error{"access: the channel-rows order has no closed form of its "
+                 "unsafe distances; check a placement with simulateAccess"};
   const int64_t inB = a.inBytes(), outB = a.outBytes();
   if (a.kind == Access::None)
     return std::vector<DistanceRange>{{1 - outB, inB - 1}};
@@ -482,6 +494,7 @@ private:
   Status runWindow();
   Status runBlockedWindow();
   Status runBlockedDense();
+  Status runChannelRows();
   Status readWindow(int64_t oy, int64_t ox, int64_t co);
   Status writePixel(int64_t pixel);
   std::string inName(int64_t e) const;
@@ -519,6 +532,8 @@ std::string Simulator::where() const {
   if (isBlocked(a_))
     order += ", blocks of " + str(a_.pixelBlock) + " pixels x " +
              str(a_.channelBlock) + " channels";
+  if (a_.rowChannelGroup > 0)
+    order += ", channel rows in groups of " + str(a_.rowChannelGroup);
   return " (" + std::string(toString(a_.kind)) + " access, " + order +
          ", input at " + str(inBase_) +
          ", output at " + str(outBase_) + ", distance " +
@@ -678,7 +693,25 @@ Status Simulator::runBlockedWindow() {
   return Status::success();
 }
 
+Status Simulator::runChannelRows() {
+  for (int64_t oy = 0; oy < a_.outH; ++oy)
+    for (int64_t c0 = 0; c0 < a_.outC; c0 += a_.rowChannelGroup) {
+      int64_t c1 = std::min(c0 + a_.rowChannelGroup, a_.outC);
+      for (int64_t co = c0; co < c1; ++co)
+        for (int64_t ox = 0; ox < a_.outW; ++ox)
+          if (Status s = readWindow(oy, ox, co); !s)
+            return s;
+      for (int64_t co = c0; co < c1; ++co)
+        for (int64_t ox = 0; ox < a_.outW; ++ox)
+          if (Status s = write((oy * a_.outW + ox) * a_.outC + co); !s)
+            return s;
+    }
+  return Status::success();
+}
+
 Status Simulator::run() {
+  if (a_.rowChannelGroup > 0)
+    return runChannelRows();
   if (isBlocked(a_))
     return a_.kind == Access::Dense ? runBlockedDense() : runBlockedWindow();
   switch (a_.kind) {

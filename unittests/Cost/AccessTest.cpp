@@ -183,6 +183,46 @@ TEST(AccessHand, Depthwise3x3NeedsOneRowAndOnePixel) {
         << part << " not in: " << s.message();
 }
 
+TEST(AccessHand, ChannelRowsDepthwise) {
+  // 5x6x8 int8 depthwise, 3x3, stride 1, pad 1, channel rows in groups of
+  // 4: output row oy reads input rows oy-1 .. oy+1 group by group, then
+  // writes the group. One row behind (D = -48), output (oy, ox, co) lands
+  // on input (oy - 1, ox, co), which its own group read last: safe. One
+  // byte closer, output row 0's last element (group 1) lands on input
+  // (0, 0, 0), which output row 1's group 0 still reads.
+  Access a = window(5, 6, 8, 8, 3, 1, 1, 1);
+  a.perChannel = true;
+  a.rowChannelGroup = 4;
+  ASSERT_TRUE(checkAccess(a).ok());
+  EXPECT_FALSE(unsafeDistances(a).ok());
+  EXPECT_TRUE(simulateAt(a, -48).ok());
+  EXPECT_TRUE(simulateAt(a, -200).ok());
+  Status s = simulateAt(a, -47);
+  ASSERT_FALSE(s.ok());
+  for (const char *part :
+       {"output element (0, 5, 7)", "overwrote input element (0, 0, 0)",
+        "before its read for output element (1, 0, 0)",
+        "channel rows in groups of 4", "distance -47"})
+    EXPECT_NE(s.message().find(part), std::string::npos)
+        << part << " not in: " << s.message();
+  // One group of all 8 channels: row 0 still ends on input (0, 0, 0).
+  a.rowChannelGroup = 8;
+  EXPECT_FALSE(simulateAt(a, -47).ok());
+  // The order exists only for forward, unblocked per-channel windows.
+  Access blocked = a;
+  blocked.channelBlock = 4;
+  EXPECT_FALSE(checkAccess(blocked).ok());
+  Access mixing = a;
+  mixing.perChannel = false;
+  EXPECT_FALSE(checkAccess(mixing).ok());
+  Access reverse = a;
+  reverse.reverse = true;
+  EXPECT_FALSE(checkAccess(reverse).ok());
+  Access negative = a;
+  negative.rowChannelGroup = -1;
+  EXPECT_FALSE(checkAccess(negative).ok());
+}
+
 TEST(AccessHand, NarrowingPointwiseForwardIsInPlace) {
   // 1x1 conv, 5x5, 16 -> 8 channels f32, pixel buffer, forward. Input
   // pixel q (64 B, at 64q) is last read by output pixel q, after q output

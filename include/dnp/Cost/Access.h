@@ -52,6 +52,15 @@
 //    pixels (blocks run across image rows): describe it with inH = outH = 1.
 //  * Dense: the one pixel, in channel blocks as above.
 //
+// The channel-rows order (rowChannelGroup > 0; a per-channel Window,
+// forward, unblocked, no pixelBuffer): output rows in order; each row's
+// channels in groups of rowChannelGroup from channel 0 (the last group
+// shorter); for each group, first every read of the row's outputs in the
+// group (all columns), then their writes. It is the int8 depthwise kernel
+// of the Cortex-M4/M7 that transposes input rows to channel rows. No
+// closed form: unsafeDistances refuses it, and simulateAccess checks a
+// placement made for another order.
+//
 //===----------------------------------------------------------------------===//
 #ifndef DNP_COST_ACCESS_H
 #define DNP_COST_ACCESS_H
@@ -100,6 +109,9 @@ struct Access {
   /// pixelBlock > 1 needs channelBlock > 0.
   int64_t pixelBlock = 1;
   int64_t channelBlock = 0;
+  /// The channel-rows order of the file comment when > 0 (a per-channel
+  /// Window): channel groups of this many channels per output row.
+  int64_t rowChannelGroup = 0;
   int64_t inElemBytes = 4, outElemBytes = 4;
 
   /// Bytes of the input and of the output.
@@ -115,7 +127,9 @@ const char *toString(Access::Kind kind);
 /// bytes, equal element counts for Elementwise, inC == outC for a
 /// perChannel Window, perChannel/pixelBuffer only where they mean
 /// something (perChannel on Window, pixelBuffer on Window and Dense), and
-/// blocks only on forward Window and Dense orders without pixelBuffer.
+/// blocks only on forward Window and Dense orders without pixelBuffer,
+/// rowChannelGroup only on forward unblocked per-channel Windows without
+/// pixelBuffer.
 Status checkAccess(const Access &a);
 
 /// Whether `a` uses the blocked order (channelBlock > 0).
@@ -130,7 +144,7 @@ struct DistanceRange {
 /// overwrites some input element before its last read, as disjoint ranges
 /// in increasing order (every D outside them is safe). Computed in closed
 /// form per input pixel, O(inH*inW + outH*kH + outW*kW); the derivation is
-/// in Access.cpp.
+/// in Access.cpp. An error for the channel-rows order, which has none.
 Expected<std::vector<DistanceRange>> unsafeDistances(const Access &a);
 
 /// The safe distance D = outBase - inBase with the smallest combined

@@ -81,6 +81,10 @@ private:
   std::optional<::dnp::KernelBlocks> blocksFor(mlir::Operation *op) const;
   /// `blocking` with those blocks.
   Blocking blockingFor(mlir::Operation *op) const;
+  /// Whether the int8 depthwise channel-rows kernel (QuantKernels.h) may
+  /// run `op` where the plan put it: the op is not placed over its input,
+  /// or cost::simulateAccess finds that kernel's order safe there.
+  bool channelRowsFitPlacement(mlir::Operation *op) const;
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);

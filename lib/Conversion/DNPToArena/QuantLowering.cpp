@@ -201,6 +201,26 @@ ModelLowering::binaryOperands(OpBuilder &b, Operation *op, unsigned layer) {
   return std::make_pair(*l, *r);
 }
 
+bool ModelLowering::channelRowsFitPlacement(Operation *op) const {
+  if (!::dnp::recordedBlocks(op))
+    return true; // Its output shares no byte with its input.
+  for (const ::dnp::ArenaProgram::Step &step : program->getSteps()) {
+    if (step.op != op)
+      continue;
+    if (!step.access || step.streamed < 0 || step.writes < 0)
+      return false;
+    ::dnp::cost::Access rows = *step.access;
+    rows.pixelBlock = 1;
+    rows.channelBlock = 0;
+    rows.rowChannelGroup = 4;
+    return ::dnp::cost::simulateAccess(rows,
+                                       program->buffer(step.streamed).offset,
+                                       program->buffer(step.writes).offset)
+        .ok();
+  }
+  return false;
+}
+
 LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                             unsigned layer) {
   Location loc = op->getLoc();
@@ -382,11 +402,13 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Window win =
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
-        // The channel-rows kernel reads every input row of an output row
-        // before it writes any of its outputs only channel group by channel
-        // group: not where the planner put the output over the input.
+        // The channel-rows kernel reads an output row's input rows and
+        // writes its outputs channel group by channel group, an order the
+        // planner does not place outputs for: where it put this one over
+        // its input (for the SMLABB/SMLATT blocks), that order is walked
+        // over the placement first.
         const bool channelRows =
-            depthwiseChannelRows(win, dsp, mve) && !::dnp::recordedBlocks(op);
+            depthwiseChannelRows(win, dsp, mve) && channelRowsFitPlacement(op);
         if (channelRows)
           data = depthwiseRowsWeights(data, ws[2]);
         Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),
