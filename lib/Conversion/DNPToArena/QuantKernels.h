@@ -138,7 +138,7 @@ constexpr int64_t kMaxDepthwiseScratch = 512;
 bool depthwiseChannelRows(const Window &w, bool dsp, bool mve);
 
 /// [3][3][C] int8 depthwise weights as the channel-rows kernel reads them:
-/// per channel 9 bytes w00 w02 w01 w12 w10 w20 w11 w21 w22 (row, tap), the
+/// per channel 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21 (row, tap), the
 /// same bytes reordered.
 std::vector<int8_t> depthwiseRowsWeights(llvm::ArrayRef<int8_t> hwc,
                                          int64_t channels);

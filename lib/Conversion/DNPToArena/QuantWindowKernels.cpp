@@ -309,19 +309,29 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
         }
       }
       memoryBarrier(kg);
-      // One channel at a time: SMLAD takes taps 0 and 1 of a kernel row,
-      // SMLABB (or a variant) tap 2.
+      // One channel at a time, from the words at even columns only
+      // (LDRD pairs): a pixel at an even column q takes taps 0 and 1 of a
+      // kernel row with SMLAD from word q and tap 2 from the low half of
+      // word q + 2; at an odd column, tap 0 from the high half of word
+      // q - 1 and taps 1 and 2 with SMLAD from word q + 1. Each kernel row
+      // needs (w0, w1) and (w1, w2) for that.
       kg.loop(0, 4, 1, {}, [&](KernelBuilder &kc, Value j, ValueRange) {
         FixedPointBuilder f(kc.builder(), kc.getLoc());
         Value channel = kc.add(first, j);
-        // depthwiseRowsWeights' 9 bytes: (w00 w01) and (w02 w12) from one
-        // word, (w10 w11) and (w20 w21) from the next, w22 alone.
+        // depthwiseRowsWeights' 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21:
+        // the word at 0 gives (w00, w01) (w10, w11), the word at 2 (w01,
+        // w02) (w11, w12), the word at 5 (w12, w22) (w20, w21); (w21, w22)
+        // is one PKHTB of the last two.
         Value wAt = kc.mul(channel, 9);
-        auto [p0, s01] = unpackPairs(kc, loadWord(kc, weights, wAt), Value());
-        auto [p1, p2] =
-            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 4)), Value());
-        Value s2 = f.fromInt8(kc.load(weights, kc.add(wAt, 8)));
-        Value pairs[3] = {p0, p1, p2};
+        auto [w01r0, w01r1] =
+            unpackPairs(kc, loadWord(kc, weights, wAt), Value());
+        auto [w12r0, w12r1] =
+            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 2)), Value());
+        auto [w12w22, w01r2] =
+            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 5)), Value());
+        Value w12r2 = packHigh(kc, w01r2, w12w22);
+        Value taps01[3] = {w01r0, w01r1, w01r2};
+        Value taps12[3] = {w12r0, w12r1, w12r2};
         Value b0 = kc.load(bias, channel);
         ChannelRequant rq = channelRequant(kc, f, ep, channel);
         Value rowsOf = kc.mul(j, 2 * columns);
@@ -333,27 +343,40 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
             auto load = [&](int64_t h) {
               Value &v = word[h];
               if (!v)
-                v = loadWord(kc, scratch, kc.add(rowsOf, at(r, 0, h)));
+                v = loadWord(kc, scratch, kc.add(rowsOf, at(r, 0, h)),
+                             /*align=*/4);
               return v;
             };
-            for (int64_t p = 0; p < count; ++p)
-              acc[p] = intrinsic(kc, "llvm.arm.smlad",
-                                 {load((p0px + p) * w.sw), pairs[r], acc[p]});
+            // The block's words first, in order (adjacent loads pair).
             for (int64_t p = 0; p < count; ++p) {
-              // Tap 2's column: the low half of a loaded word at it, or
-              // the high half of the word before it.
-              int64_t h = (p0px + p) * w.sw + 2;
-              bool low = word.count(h);
-              Value xv = low ? word[h] : load(h - 1);
-              // Its weight: w02 / w12 in s01's halves, w22 in s2's low one.
-              std::string name = std::string("llvm.arm.smla") +
-                                 (low ? "b" : "t") + (r == 1 ? "t" : "b");
-              acc[p] = intrinsic(kc, name, {xv, r == 2 ? s2 : s01, acc[p]});
+              int64_t q = (p0px + p) * w.sw;
+              load(q - q % 2), load(q - q % 2 + 2);
+            }
+            for (int64_t p = 0; p < count; ++p) {
+              int64_t q = (p0px + p) * w.sw;
+              if (q % 2 == 0) {
+                acc[p] = intrinsic(kc, "llvm.arm.smlad",
+                                   {load(q), taps01[r], acc[p]});
+                acc[p] = intrinsic(kc, "llvm.arm.smlabt",
+                                   {load(q + 2), taps12[r], acc[p]});
+              } else {
+                acc[p] = intrinsic(kc, "llvm.arm.smlatb",
+                                   {load(q - 1), taps01[r], acc[p]});
+                acc[p] = intrinsic(kc, "llvm.arm.smlad",
+                                   {load(q + 1), taps12[r], acc[p]});
+              }
             }
           }
           for (int64_t p = 0; p < count; ++p)
             kc.store(requantize(f, acc[p], rq, ep), y,
                      kc.add(kc.add(idx.output[0], (p0px + p) * c), channel));
+          // At most two blocks at a time: LLVM interleaves the blocks it
+          // sees together (no value flows between them), and spills their
+          // accumulators when there are more (M4: one block at a time
+          // took 6-8% more instructions on 7-pixel rows, all four blocks
+          // of a 14-pixel row together 4% more than two and two).
+          if (p0px % 8 == 4 && p0px + 4 < w.outW)
+            memoryBarrier(kc);
         }
         return SmallVector<Value>();
       });
@@ -827,12 +850,12 @@ std::vector<int8_t> depthwiseRowsWeights(ArrayRef<int8_t> hwc,
   };
   for (int64_t ch = 0; ch < channels; ++ch) {
     int8_t *o = &out[9 * ch];
-    // SXTB16 takes bytes 0 and 2, SXTB16 of the word rotated by 8 bytes 1
-    // and 3: (w00, w01) (w02, w12) from the first word, (w10, w11)
-    // (w20, w21) from the second.
-    o[0] = tap(0, 0, ch), o[1] = tap(0, 2, ch), o[2] = tap(0, 1, ch);
-    o[3] = tap(1, 2, ch), o[4] = tap(1, 0, ch), o[5] = tap(2, 0, ch);
-    o[6] = tap(1, 1, ch), o[7] = tap(2, 1, ch), o[8] = tap(2, 2, ch);
+    // SXTB16 takes bytes 0 and 2 of a word, SXTB16 of the word rotated by
+    // 8 bytes 1 and 3: the words at bytes 0, 2 and 5 give (w00, w01)
+    // (w10, w11), (w01, w02) (w11, w12) and (w12, w22) (w20, w21).
+    o[0] = tap(0, 0, ch), o[1] = tap(1, 0, ch), o[2] = tap(0, 1, ch);
+    o[3] = tap(1, 1, ch), o[4] = tap(0, 2, ch), o[5] = tap(1, 2, ch);
+    o[6] = tap(2, 0, ch), o[7] = tap(2, 2, ch), o[8] = tap(2, 1, ch);
   }
   return out;
 }
