@@ -120,12 +120,12 @@ Status dnp::cost::checkAccess(const Access &a) {
   if (a.rowChannelGroup < 0 || a.rowChannelGroup > kMaxBytes)
     return Error{"access: rowChannelGroup is " + str(a.rowChannelGroup) +
                  "; it must lie in [0, 2^40]"};
-  if (a.rowChannelGroup > 0 && (a.kind != Access::Window || !a.perChannel ||
-                                isBlocked(a) || a.reverse || a.pixelBuffer))
+  if (a.rowChannelGroup > 0 &&
+      (a.kind != Access::Window || isBlocked(a) || a.reverse || a.pixelBuffer))
     return Error{"access: the channel-rows order (rowChannelGroup " +
                  str(a.rowChannelGroup) +
-                 ") needs a forward, unblocked per-channel window without a "
-                 "pixel buffer"};
+                 ") needs a forward, unblocked window without a pixel "
+                 "buffer"};
   if (a.kind == Access::Window)
     return checkWindow(a);
   return Status::success();

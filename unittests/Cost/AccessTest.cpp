@@ -208,19 +208,40 @@ TEST(AccessHand, ChannelRowsDepthwise) {
   // One group of all 8 channels: row 0 still ends on input (0, 0, 0).
   a.rowChannelGroup = 8;
   EXPECT_FALSE(simulateAt(a, -47).ok());
-  // The order exists only for forward, unblocked per-channel windows.
+  // The order exists only for forward, unblocked windows.
   Access blocked = a;
   blocked.channelBlock = 4;
   EXPECT_FALSE(checkAccess(blocked).ok());
-  Access mixing = a;
-  mixing.perChannel = false;
-  EXPECT_FALSE(checkAccess(mixing).ok());
+  Access dense = a;
+  dense.kind = Access::Dense;
+  dense.perChannel = false;
+  EXPECT_FALSE(checkAccess(dense).ok());
   Access reverse = a;
   reverse.reverse = true;
   EXPECT_FALSE(checkAccess(reverse).ok());
   Access negative = a;
   negative.rowChannelGroup = -1;
   EXPECT_FALSE(checkAccess(negative).ok());
+}
+
+TEST(AccessHand, ChannelRowsStem) {
+  // A 3x3 stem, 6x6x1 -> 6x6x4 int8, pad 1, all 4 output channels in one
+  // group: output row oy reads input rows oy-1 .. oy+1, then writes its 24
+  // bytes at D + 24 oy. Input row oy (at 6 oy) is read again by row oy + 1,
+  // so for oy <= 4 the row must end by 6 oy: D <= -18 oy - 24, i.e.
+  // D <= -96 (oy = 4; row 5 has no later reader). One byte closer, output
+  // (4, 5, 3) lands on input (4, 0, 0), which row 5 still reads.
+  Access a = window(6, 6, 1, 4, 3, 1, 1, 1);
+  a.rowChannelGroup = 4;
+  ASSERT_TRUE(checkAccess(a).ok());
+  EXPECT_TRUE(simulateAt(a, -96).ok());
+  Status s = simulateAt(a, -95);
+  ASSERT_FALSE(s.ok());
+  for (const char *part :
+       {"output element (4, 5, 3)", "overwrote input element (4, 0, 0)",
+        "before its read for output element (5, 0, 0)"})
+    EXPECT_NE(s.message().find(part), std::string::npos)
+        << part << " not in: " << s.message();
 }
 
 TEST(AccessHand, NarrowingPointwiseForwardIsInPlace) {

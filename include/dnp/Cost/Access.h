@@ -52,14 +52,15 @@
 //    pixels (blocks run across image rows): describe it with inH = outH = 1.
 //  * Dense: the one pixel, in channel blocks as above.
 //
-// The channel-rows order (rowChannelGroup > 0; a per-channel Window,
-// forward, unblocked, no pixelBuffer): output rows in order; each row's
+// The channel-rows order (rowChannelGroup > 0; a Window, forward,
+// unblocked, no pixelBuffer): output rows in order; each row's output
 // channels in groups of rowChannelGroup from channel 0 (the last group
 // shorter); for each group, first every read of the row's outputs in the
-// group (all columns), then their writes. It is the int8 depthwise kernel
-// of the Cortex-M4/M7 that transposes input rows to channel rows. No
-// closed form: unsafeDistances refuses it, and simulateAccess checks a
-// placement made for another order.
+// group (all columns), then their writes. It is how the Cortex-M4/M7 int8
+// kernels that transpose input rows run: 3x3 depthwise convs in groups of
+// 4 channels, image stems (one input channel) with all output channels in
+// one group. No closed form: unsafeDistances refuses it, and
+// simulateAccess checks a placement made for another order.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DNP_COST_ACCESS_H
@@ -109,8 +110,8 @@ struct Access {
   /// pixelBlock > 1 needs channelBlock > 0.
   int64_t pixelBlock = 1;
   int64_t channelBlock = 0;
-  /// The channel-rows order of the file comment when > 0 (a per-channel
-  /// Window): channel groups of this many channels per output row.
+  /// The channel-rows order of the file comment when > 0 (a Window):
+  /// output channel groups of this many channels per output row.
   int64_t rowChannelGroup = 0;
   int64_t inElemBytes = 4, outElemBytes = 4;
 
@@ -128,8 +129,7 @@ const char *toString(Access::Kind kind);
 /// perChannel Window, perChannel/pixelBuffer only where they mean
 /// something (perChannel on Window, pixelBuffer on Window and Dense), and
 /// blocks only on forward Window and Dense orders without pixelBuffer,
-/// rowChannelGroup only on forward unblocked per-channel Windows without
-/// pixelBuffer.
+/// rowChannelGroup only on forward unblocked Windows without pixelBuffer.
 Status checkAccess(const Access &a);
 
 /// Whether `a` uses the blocked order (channelBlock > 0).

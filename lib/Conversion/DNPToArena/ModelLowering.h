@@ -81,10 +81,12 @@ private:
   std::optional<::dnp::KernelBlocks> blocksFor(mlir::Operation *op) const;
   /// `blocking` with those blocks.
   Blocking blockingFor(mlir::Operation *op) const;
-  /// Whether the int8 depthwise channel-rows kernel (QuantKernels.h) may
-  /// run `op` where the plan put it: the op is not placed over its input,
-  /// or cost::simulateAccess finds that kernel's order safe there.
-  bool channelRowsFitPlacement(mlir::Operation *op) const;
+  /// Whether an int8 channel-rows kernel (QuantKernels.h: depthwise with
+  /// `group` 4, a stem with all its output channels) may run `op` where
+  /// the plan put it: the op is not placed over its input, or
+  /// cost::simulateAccess finds that kernel's order (Access::
+  /// rowChannelGroup) safe there.
+  bool channelRowsFitPlacement(mlir::Operation *op, int64_t group) const;
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);

@@ -201,7 +201,8 @@ ModelLowering::binaryOperands(OpBuilder &b, Operation *op, unsigned layer) {
   return std::make_pair(*l, *r);
 }
 
-bool ModelLowering::channelRowsFitPlacement(Operation *op) const {
+bool ModelLowering::channelRowsFitPlacement(Operation *op,
+                                            int64_t group) const {
   if (!::dnp::recordedBlocks(op))
     return true; // Its output shares no byte with its input.
   for (const ::dnp::ArenaProgram::Step &step : program->getSteps()) {
@@ -212,7 +213,7 @@ bool ModelLowering::channelRowsFitPlacement(Operation *op) const {
     ::dnp::cost::Access rows = *step.access;
     rows.pixelBlock = 1;
     rows.channelBlock = 0;
-    rows.rowChannelGroup = 4;
+    rows.rowChannelGroup = group;
     return ::dnp::cost::simulateAccess(rows,
                                        program->buffer(step.streamed).offset,
                                        program->buffer(step.writes).offset)
@@ -254,6 +255,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
                                   ep.actMax);
+    ep.smmlar = ep.foldedRounding && dsp && !mve;
     if (ep.foldedRounding && !mve) {
       // QuantEpilogue::prepared: (2m mod 2^32, (2 z_out + 1) << (e - 1))
       // per channel, as many bytes as the two tables it replaces.
@@ -319,6 +321,24 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       zeroPoint = borderZeroPoint;
     }
     Value bias = storedBias(biasValues);
+    const bool halfwords = kernels.storesHalfwordWeights();
+    const int64_t cin = perChannel / taps;
+    // An image stem in the channel-rows kernel (QuantKernels.h), whose
+    // order, all channels of an output row after its input rows, is walked
+    // over the placement where the planner put the output over the input.
+    if (stemChannelRows(win, cin, groups, dsp, mve, halfwords) &&
+        channelRowsFitPlacement(op, outChannels)) {
+      std::vector<int8_t> hwc(w.size());
+      for (int64_t o = 0; o < outChannels; ++o)
+        for (int64_t t = 0; t < taps; ++t)
+          hwc[t * outChannels + o] = static_cast<int8_t>(w[o * taps + t]);
+      Value packed = constantGlobal(
+          b, loc, "weight", layer,
+          i8Attr(b, depthwiseRowsWeights(hwc, outChannels)), /*weight=*/true);
+      emitQuantStem(k, win, outChannels, view(b, producer.getInput()),
+                    zeroPoint, packed, bias, epilogue(producer), result());
+      return success();
+    }
     // The blocks come from KernelOrder.h: 2 x 2 for SMLAD (accumulators,
     // unpacked inputs and weights fit the 13 usable registers; 4 x 4, as
     // for f32, spills and costs 10% more instructions; 1 x 4 for a dense
@@ -330,10 +350,9 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     std::vector<int8_t> bytes = packQuantConvWeights(
         ohwi, outChannels, taps, convBlocking.outputs, groups);
     // --halfword-weights: every int8 conv2d/dense weight as an int16.
-    const bool halfwords = kernels.storesHalfwordWeights();
     if (halfwords)
       bytes = halfwordPairs(bytes, perChannel / taps);
-    const int64_t cin = perChannel / taps, elemBytes = halfwords ? 2 : 1;
+    const int64_t elemBytes = halfwords ? 2 : 1;
     // Not for the Helium blocks, which read the rows (a pass run with both
     // dsp and mve options lowers for the M55).
     const bool interleaved =
@@ -407,8 +426,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // planner does not place outputs for: where it put this one over
         // its input (for the SMLABB/SMLATT blocks), that order is walked
         // over the placement first.
-        const bool channelRows =
-            depthwiseChannelRows(win, dsp, mve) && channelRowsFitPlacement(op);
+        const bool channelRows = depthwiseChannelRows(win, dsp, mve) &&
+                                 channelRowsFitPlacement(op, 4);
         if (channelRows)
           data = depthwiseRowsWeights(data, ws[2]);
         Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),

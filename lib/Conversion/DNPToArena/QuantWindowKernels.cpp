@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
 
 #include <map>
 
@@ -52,6 +53,16 @@ Value loadHalf(KernelBuilder &k, Value buffer, Value i) {
       b, loc, elementView(k, buffer, i, b.getI16Type()), ValueRange{k.index(0)},
       /*nontemporal=*/false, llvm::MaybeAlign(2));
   return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+}
+
+/// Stores the low 16 bits of the i32 `v` at byte i of an int8 buffer.
+void storeHalf(KernelBuilder &k, Value v, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  memref::StoreOp::create(
+      b, loc, arith::TruncIOp::create(b, loc, b.getI16Type(), v),
+      elementView(k, buffer, i, b.getI16Type()), ValueRange{k.index(0)},
+      /*nontemporal=*/false, llvm::MaybeAlign(2));
 }
 
 Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
@@ -212,6 +223,22 @@ void memoryBarrier(KernelBuilder &k) {
                             /*operand_attrs=*/ArrayAttr());
 }
 
+/// `bytes` of scratch on the stack of the layer function `k` emits into
+/// (one alloca in its entry block, 4-byte aligned): live only while the
+/// layer runs, outside the arena.
+Value stackScratch(KernelBuilder &k, int64_t bytes) {
+  Block *entry = &k.builder()
+                      .getInsertionBlock()
+                      ->getParent()
+                      ->getParentOfType<func::FuncOp>()
+                      .getBody()
+                      .front();
+  OpBuilder eb = OpBuilder::atBlockBegin(entry);
+  return memref::AllocaOp::create(eb, k.getLoc(),
+                                  MemRefType::get({bytes}, eb.getI8Type()),
+                                  eb.getI64IntegerAttr(4));
+}
+
 /// Halfwords per row of emitQuantDepthwiseRows' scratch: the columns an
 /// output row's windows read, rounded up to even.
 int64_t scratchColumns(const Window &w) {
@@ -222,6 +249,122 @@ int64_t scratchColumns(const Window &w) {
 /// Bytes of that scratch: kh rows x 4 channels x the columns, int16.
 int64_t scratchBytes(const Window &w) {
   return 2 * w.kh * 4 * scratchColumns(w);
+}
+
+/// One output channel's row from int16 input rows in `scratch` (kernel
+/// row r, column h at byte rowsOf + r * rowBytes + 2 h; zeros where a tap
+/// lies outside the image), with the channel's weights in
+/// depthwiseRowsWeights' 9 bytes at 9 x channel: output pixel p at
+/// outRow + p * outStride + channel. One channel at a time, from the words
+/// at even columns only (LDRD pairs): a pixel at an even column q takes
+/// taps 0 and 1 of a kernel row with SMLAD from word q and tap 2 from the
+/// low half of word q + 2; at an odd column, tap 0 from the high half of
+/// word q - 1 and taps 1 and 2 with SMLAD from word q + 1. Each kernel row
+/// needs (w0, w1) and (w1, w2) for that.
+void channelRowOutputs(KernelBuilder &kc, const Window &w, Value scratch,
+                       Value rowsOf, int64_t rowBytes, Value weights,
+                       Value channel, Value bias, const QuantEpilogue &ep,
+                       Value y, Value outRow, int64_t outStride) {
+  FixedPointBuilder f(kc.builder(), kc.getLoc());
+  // depthwiseRowsWeights' 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21:
+  // the word at 0 gives (w00, w01) (w10, w11), the word at 2 (w01, w02)
+  // (w11, w12), the word at 5 (w12, w22) (w20, w21); (w21, w22) is one
+  // PKHTB of the last two.
+  Value wAt = kc.mul(channel, 9);
+  auto [w01r0, w01r1] = unpackPairs(kc, loadWord(kc, weights, wAt), Value());
+  auto [w12r0, w12r1] =
+      unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 2)), Value());
+  auto [w12w22, w01r2] =
+      unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 5)), Value());
+  Value w12r2 = packHigh(kc, w01r2, w12w22);
+  Value taps01[3] = {w01r0, w01r1, w01r2};
+  Value taps12[3] = {w12r0, w12r1, w12r2};
+  Value b0 = kc.load(bias, channel);
+  ChannelRequant rq = channelRequant(kc, f, ep, channel);
+  for (int64_t p0px = 0; p0px < w.outW; p0px += 4) {
+    const int64_t count = std::min<int64_t>(4, w.outW - p0px);
+    SmallVector<Value> acc(count, b0);
+    for (int64_t r = 0; r < w.kh; ++r) {
+      std::map<int64_t, Value> word;
+      auto load = [&](int64_t h) {
+        Value &v = word[h];
+        if (!v)
+          v = loadWord(kc, scratch, kc.add(rowsOf, r * rowBytes + 2 * h),
+                       /*align=*/4);
+        return v;
+      };
+      // The block's words first, in order (adjacent loads pair).
+      for (int64_t p = 0; p < count; ++p) {
+        int64_t q = (p0px + p) * w.sw;
+        load(q - q % 2), load(q - q % 2 + 2);
+      }
+      for (int64_t p = 0; p < count; ++p) {
+        int64_t q = (p0px + p) * w.sw;
+        if (q % 2 == 0) {
+          acc[p] =
+              intrinsic(kc, "llvm.arm.smlad", {load(q), taps01[r], acc[p]});
+          acc[p] = intrinsic(kc, "llvm.arm.smlabt",
+                             {load(q + 2), taps12[r], acc[p]});
+        } else {
+          acc[p] = intrinsic(kc, "llvm.arm.smlatb",
+                             {load(q - 1), taps01[r], acc[p]});
+          acc[p] =
+              intrinsic(kc, "llvm.arm.smlad", {load(q + 1), taps12[r], acc[p]});
+        }
+      }
+    }
+    for (int64_t p = 0; p < count; ++p)
+      kc.store(requantize(f, acc[p], rq, ep), y,
+               kc.add(kc.add(outRow, (p0px + p) * outStride), channel));
+    // At most two blocks at a time: LLVM interleaves the blocks it sees
+    // together (no value flows between them), and spills their
+    // accumulators when there are more (M4: one block at a time took 6-8%
+    // more instructions on 7-pixel rows, all four blocks of a 14-pixel row
+    // together 4% more than two and two).
+    if (p0px % 8 == 4 && p0px + 4 < w.outW)
+      memoryBarrier(kc);
+  }
+}
+
+/// The rows of a channel-rows kernel, in order, batch by batch (a band's
+/// rows in a band).
+void forEachOutputRow(
+    KernelBuilder &k, const Window &w,
+    llvm::function_ref<void(KernelBuilder &, Value n, Value oh)> fn) {
+  k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
+    auto body = [&](KernelBuilder &kr, Value oh, ValueRange) {
+      fn(kr, n, oh);
+      return SmallVector<Value>();
+    };
+    if (w.rowBegin)
+      kn.loop(w.rowBegin, w.rowEnd, 1, {}, body);
+    else
+      kn.loop(0, w.outH, 1, {}, body);
+    return SmallVector<Value>();
+  });
+}
+
+/// Input row oh * sh - padTop + r of an output row's windows: `inside`
+/// where it is one of the image's rows, `outside` elsewhere (statically
+/// where it can be).
+void forKernelRow(KernelBuilder &k, const Window &w, Value oh, int64_t r,
+                  KernelBuilder::BranchBody inside,
+                  KernelBuilder::BranchBody outside) {
+  if (w.rowBegin || w.outH > 1 || w.padTop > 0) {
+    OpBuilder &b = k.builder();
+    Location loc = k.getLoc();
+    Value row = k.add(k.mul(oh, w.sh), r - w.padTop);
+    Value in = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
+                              k.index(0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
+                              k.index(w.inH)));
+    return k.ifElse(in, inside, outside);
+  }
+  if (r - w.padTop >= 0 && r - w.padTop < w.inH)
+    return inside(k);
+  outside(k);
 }
 
 /// depthwiseChannelRows' kernel (QuantKernels.h). Output row by output
@@ -290,109 +433,64 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
             for (int64_t u = 0; u < used; u += 2)
               storeWord(kz, fz.c(0), scratch, kz.index(at(r, j, u)));
         };
-        // Input row oh * sh - padTop + r, when it is one.
-        if (w.rowBegin || w.outH > 1 || w.padTop > 0) {
-          OpBuilder &b = kg.builder();
-          Location loc = kg.getLoc();
-          Value row = kg.add(kg.mul(oh, w.sh), r - w.padTop);
-          Value in = arith::AndIOp::create(
-              b, loc,
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
-                                    kg.index(0)),
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
-                                    kg.index(w.inH)));
-          kg.ifElse(in, transpose, zeros);
-        } else if (r - w.padTop >= 0 && r - w.padTop < w.inH) {
-          transpose(kg);
-        } else {
-          zeros(kg);
-        }
+        forKernelRow(kg, w, oh, r, transpose, zeros);
       }
       memoryBarrier(kg);
-      // One channel at a time, from the words at even columns only
-      // (LDRD pairs): a pixel at an even column q takes taps 0 and 1 of a
-      // kernel row with SMLAD from word q and tap 2 from the low half of
-      // word q + 2; at an odd column, tap 0 from the high half of word
-      // q - 1 and taps 1 and 2 with SMLAD from word q + 1. Each kernel row
-      // needs (w0, w1) and (w1, w2) for that.
+      // One channel at a time (channelRowOutputs).
       kg.loop(0, 4, 1, {}, [&](KernelBuilder &kc, Value j, ValueRange) {
-        FixedPointBuilder f(kc.builder(), kc.getLoc());
-        Value channel = kc.add(first, j);
-        // depthwiseRowsWeights' 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21:
-        // the word at 0 gives (w00, w01) (w10, w11), the word at 2 (w01,
-        // w02) (w11, w12), the word at 5 (w12, w22) (w20, w21); (w21, w22)
-        // is one PKHTB of the last two.
-        Value wAt = kc.mul(channel, 9);
-        auto [w01r0, w01r1] =
-            unpackPairs(kc, loadWord(kc, weights, wAt), Value());
-        auto [w12r0, w12r1] =
-            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 2)), Value());
-        auto [w12w22, w01r2] =
-            unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 5)), Value());
-        Value w12r2 = packHigh(kc, w01r2, w12w22);
-        Value taps01[3] = {w01r0, w01r1, w01r2};
-        Value taps12[3] = {w12r0, w12r1, w12r2};
-        Value b0 = kc.load(bias, channel);
-        ChannelRequant rq = channelRequant(kc, f, ep, channel);
-        Value rowsOf = kc.mul(j, 2 * columns);
-        for (int64_t p0px = 0; p0px < w.outW; p0px += 4) {
-          const int64_t count = std::min<int64_t>(4, w.outW - p0px);
-          SmallVector<Value> acc(count, b0);
-          for (int64_t r = 0; r < w.kh; ++r) {
-            std::map<int64_t, Value> word;
-            auto load = [&](int64_t h) {
-              Value &v = word[h];
-              if (!v)
-                v = loadWord(kc, scratch, kc.add(rowsOf, at(r, 0, h)),
-                             /*align=*/4);
-              return v;
-            };
-            // The block's words first, in order (adjacent loads pair).
-            for (int64_t p = 0; p < count; ++p) {
-              int64_t q = (p0px + p) * w.sw;
-              load(q - q % 2), load(q - q % 2 + 2);
-            }
-            for (int64_t p = 0; p < count; ++p) {
-              int64_t q = (p0px + p) * w.sw;
-              if (q % 2 == 0) {
-                acc[p] = intrinsic(kc, "llvm.arm.smlad",
-                                   {load(q), taps01[r], acc[p]});
-                acc[p] = intrinsic(kc, "llvm.arm.smlabt",
-                                   {load(q + 2), taps12[r], acc[p]});
-              } else {
-                acc[p] = intrinsic(kc, "llvm.arm.smlatb",
-                                   {load(q - 1), taps01[r], acc[p]});
-                acc[p] = intrinsic(kc, "llvm.arm.smlad",
-                                   {load(q + 1), taps12[r], acc[p]});
-              }
-            }
-          }
-          for (int64_t p = 0; p < count; ++p)
-            kc.store(requantize(f, acc[p], rq, ep), y,
-                     kc.add(kc.add(idx.output[0], (p0px + p) * c), channel));
-          // At most two blocks at a time: LLVM interleaves the blocks it
-          // sees together (no value flows between them), and spills their
-          // accumulators when there are more (M4: one block at a time
-          // took 6-8% more instructions on 7-pixel rows, all four blocks
-          // of a 14-pixel row together 4% more than two and two).
-          if (p0px % 8 == 4 && p0px + 4 < w.outW)
-            memoryBarrier(kc);
-        }
+        channelRowOutputs(kc, w, scratch, kc.mul(j, 2 * columns), 8 * columns,
+                          weights, kc.add(first, j), bias, ep, y, idx.output[0],
+                          c);
         return SmallVector<Value>();
       });
       return SmallVector<Value>();
     });
   };
-  k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
-    auto body = [&](KernelBuilder &kr, Value oh, ValueRange) {
-      rowBody(kr, n, oh);
-      return SmallVector<Value>();
-    };
-    if (w.rowBegin)
-      kn.loop(w.rowBegin, w.rowEnd, 1, {}, body);
-    else
-      kn.loop(0, w.outH, 1, {}, body);
-    return SmallVector<Value>();
+  forEachOutputRow(k, w, rowBody);
+}
+
+/// stemChannelRows' kernel (QuantKernels.h): per output row, the kernel
+/// rows' input columns as int16 (x - z_in) rows in `scratch` (zeros
+/// outside the image), then channelRowOutputs for each output channel.
+void emitQuantStemRows(KernelBuilder &k, const Window &w, int64_t outChannels,
+                       Value x, int32_t inputZeroPoint, Value weights,
+                       Value bias, const QuantEpilogue &ep, Value y,
+                       Value scratch) {
+  const int64_t columns = scratchColumns(w);
+  const int64_t used = (w.outW - 1) * w.sw + w.kw;
+  forEachOutputRow(k, w, [&](KernelBuilder &kr, Value n, Value oh) {
+    BlockIndices idx = blockIndices(kr, w, outChannels, n, oh, kr.index(0), 1);
+    for (int64_t r = 0; r < w.kh; ++r) {
+      auto column = [&](int64_t u) { return kr.index(2 * (r * columns + u)); };
+      auto rows = [&](KernelBuilder &kt) {
+        FixedPointBuilder ft(kt.builder(), kt.getLoc());
+        Value rowX =
+            kt.add(idx.input[0], tapOffset(kt, w, kt.index(r), kt.index(0)));
+        for (int64_t u = 0; u < used; ++u) {
+          Value v = ft.c(0);
+          if (u - w.padLeft >= 0 && u - w.padLeft < w.inW) {
+            v = ft.fromInt8(kt.load(x, kt.add(rowX, u)));
+            if (inputZeroPoint)
+              v = ft.sub(v, ft.c(inputZeroPoint));
+          }
+          storeHalf(kt, v, scratch, column(u));
+        }
+      };
+      auto zeros = [&](KernelBuilder &kz) {
+        FixedPointBuilder fz(kz.builder(), kz.getLoc());
+        for (int64_t u = 0; u < used; u += 2)
+          storeWord(kz, fz.c(0), scratch, column(u));
+      };
+      forKernelRow(kr, w, oh, r, rows, zeros);
+    }
+    memoryBarrier(kr);
+    kr.loop(0, outChannels, 1, {},
+            [&](KernelBuilder &kc, Value channel, ValueRange) {
+              channelRowOutputs(kc, w, scratch, kc.index(0), 2 * columns,
+                                weights, channel, bias, ep, y, idx.output[0],
+                                outChannels);
+              return SmallVector<Value>();
+            });
   });
 }
 
@@ -484,6 +582,7 @@ SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
 ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
                               const QuantEpilogue &ep, Value channel) {
   ChannelRequant r;
+  r.constantChannel = matchPattern(channel, m_Constant());
   if (ep.prepared) {
     OpBuilder &b = k.builder();
     Location loc = k.getLoc();
@@ -531,9 +630,18 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
     Location loc = f.getLoc();
     Value sign = arith::ShRSIOp::create(b, loc, acc, f.c(31));
     Value t = f.add(f.add(acc, r.nudgedZeroPoint), sign);
-    Value v = arith::ShRSIOp::create(
-        b, loc, f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier),
-        r.right.exponent);
+    Value high = ep.smmlar && r.constantChannel
+                     ? LLVM::InlineAsmOp::create(
+                           b, loc, b.getI32Type(),
+                           ValueRange{acc, r.doubledMultiplier, t},
+                           "smmlar $0, $1, $2, $3", "=r,r,r,r",
+                           /*has_side_effects=*/false, /*is_align_stack=*/false,
+                           LLVM::tailcallkind::TailCallKind::None,
+                           /*asm_dialect=*/LLVM::AsmDialectAttr(),
+                           /*operand_attrs=*/ArrayAttr())
+                           .getResult(0)
+                     : f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier);
+    Value v = arith::ShRSIOp::create(b, loc, high, r.right.exponent);
     return f.toInt8(f.clamp(v, ep.actMin, ep.actMax));
   }
   Value high;
@@ -677,9 +785,18 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                          w.dw == 1 && (w.sw == 1 || w.sw == 2);
   const bool stemRows =
       stemLayer && w.kh <= 3 && blocking.pixels == 2 && blocking.outputs == 2;
+  // A 1x1 conv on the DSP cores: each pixel block's inputs are unpacked
+  // once (SXTAB16, -z_in added) into halfword pairs on the stack, which
+  // every channel block then loads as they are, instead of unpacking each
+  // input word again for every block of output channels.
+  const bool int16Inputs = dsp && !mve && w.kh == 1 && w.kw == 1 &&
+                           groups == 1 && chunks > 0 && tail == 0 &&
+                           2 * blocking.pixels * cin <= kMaxPointwiseScratch;
+  Value scratch;
+  if (int16Inputs)
+    scratch = stackScratch(k, 2 * blocking.pixels * cin);
 
-  forEachRegisterBlock(
-      k, w, outChannels, blocking.pixels, blocking.outputs,
+  auto blockBody =
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
         const int64_t count = blk.pixels, width = blk.channels.width;
         // The block's int8 results: accumulators pixel-major.
@@ -730,9 +847,16 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
           FixedPointBuilder fi(ki.builder(), ki.getLoc());
           Value offset = halfOffset ? fi.c(halfOffset) : Value();
           SmallVector<std::pair<Value, Value>> xs;
-          for (int64_t p = 0; p < count; ++p)
+          for (int64_t p = 0; p < count; ++p) {
+            if (int16Inputs) {
+              Value half = ki.add(ki.mul(at, 2), 2 * p * cin);
+              xs.push_back({loadWord(ki, scratch, half, /*align=*/4),
+                            loadWord(ki, scratch, ki.add(half, 4), 4)});
+              continue;
+            }
             xs.push_back(
                 unpackPairs(ki, loadWord(ki, x, ki.add(xTap[p], at)), offset));
+          }
           for (int64_t j = 0; j < width; ++j) {
             Value wAt = weightIndex(ki, tapW, j, at, /*inSteps=*/true);
             auto [w02, w13] =
@@ -832,8 +956,54 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                             /*inlineUpTo=*/dsp || smallReduction ? 4 : 1);
                       });
         storeRequantized(kb, f, acc, cBase);
-      },
-      groups, /*specialiseRows=*/unrollWindows || stemRows);
+      };
+  if (!int16Inputs)
+    return forEachRegisterBlock(k, w, outChannels, blocking.pixels,
+                                blocking.outputs, blockBody, groups,
+                                /*specialiseRows=*/unrollWindows || stemRows);
+  forEachPixelBlock(
+      k, w, blocking.pixels,
+      [&](KernelBuilder &kp, Value n, Value oh, Value ow0, int64_t count,
+          const RowTaps &rows, TapRange cols) {
+        BlockIndices idx = blockIndices(kp, w, outChannels, n, oh, ow0, count);
+        kp.loop(
+            0, chunks, 1, {},
+            [&](KernelBuilder &ku, Value q, ValueRange) {
+              FixedPointBuilder fu(ku.builder(), ku.getLoc());
+              Value offset = halfOffset ? fu.c(halfOffset) : Value();
+              for (int64_t p = 0; p < count; ++p) {
+                auto [x02, x13] = unpackPairs(
+                    ku, loadWord(ku, x, ku.add(idx.input[p], ku.mul(q, 4))),
+                    offset);
+                Value at = ku.add(ku.mul(q, 8), 2 * p * cin);
+                storeWord(ku, x02, scratch, at);
+                storeWord(ku, x13, scratch, ku.add(at, 4));
+              }
+              return SmallVector<Value>();
+            },
+            /*inlineUpTo=*/kInlineChunks);
+        memoryBarrier(kp);
+        Value group = kp.index(0);
+        forEachChannelBlock(
+            kp, outChannels, blocking.outputs,
+            [&](KernelBuilder &kb, const ChannelBlock &cb) {
+              blockBody(kb, {count, rows, cols, idx, cb, group});
+            });
+      });
+}
+
+bool stemChannelRows(const Window &w, int64_t cin, int64_t groups, bool dsp,
+                     bool mve, bool halfwordWeights) {
+  return dsp && !mve && !halfwordWeights && cin == 1 && groups == 1 &&
+         w.channels == 1 && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1 &&
+         w.sw <= 2 && 2 * w.kh * scratchColumns(w) <= kMaxDepthwiseScratch;
+}
+
+void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
+                   Value x, int32_t inputZeroPoint, Value weights, Value bias,
+                   const QuantEpilogue &ep, Value y) {
+  emitQuantStemRows(k, w, outChannels, x, inputZeroPoint, weights, bias, ep, y,
+                    stackScratch(k, 2 * w.kh * scratchColumns(w)));
 }
 
 bool depthwiseChannelRows(const Window &w, bool dsp, bool mve) {
@@ -866,19 +1036,8 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                         const Blocking &blocking, bool dsp, bool mve,
                         bool channelRows) {
   if (channelRows) {
-    // The scratch on the layer function's stack.
-    Block *entry = &k.builder()
-                        .getInsertionBlock()
-                        ->getParent()
-                        ->getParentOfType<func::FuncOp>()
-                        .getBody()
-                        .front();
-    OpBuilder eb = OpBuilder::atBlockBegin(entry);
-    Value scratch = memref::AllocaOp::create(
-        eb, k.getLoc(), MemRefType::get({scratchBytes(w)}, eb.getI8Type()),
-        eb.getI64IntegerAttr(4));
     return emitQuantDepthwiseRows(k, w, x, inputZeroPoint, weights, bias, ep, y,
-                                  scratch);
+                                  stackScratch(k, scratchBytes(w)));
   }
   forEachRegisterBlock(
       k, w, w.channels, blocking.pixels, blocking.channels,

@@ -21,6 +21,10 @@ struct ChannelRequant {
   /// With QuantEpilogue::foldedRounding: 2m wrapped to int32 (2m - 2^32)
   /// and (2 z_out + 1) << (e - 1), the nudge plus the zero point.
   mlir::Value doubledMultiplier, nudgedZeroPoint;
+  /// A constant channel (a remainder block, or a layer's only block): its
+  /// parameters do not change in the loops around it (QuantEpilogue::
+  /// smmlar).
+  bool constantChannel = false;
 };
 
 ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,

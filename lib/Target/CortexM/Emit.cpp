@@ -28,6 +28,9 @@ static void initializeTargets() {
     llvm::InitializeAllTargets();
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
+    // The DSP kernels write a few instructions as inline asm (SMMLAR in
+    // the requantization), which object emission parses.
+    llvm::InitializeAllAsmParsers();
     return true;
   }();
   (void)done;

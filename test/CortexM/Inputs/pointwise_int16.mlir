@@ -1,0 +1,26 @@
+// 1x1 convs whose inputs the Cortex-M4/M7 unpack once per pixel block into
+// halfword pairs on the stack: a padded one (its zero point stays in the
+// unpacking instead of the bias) into 12 outputs (blocks of 3), one into
+// 68 (blocks of 3 and a remainder of 2), one over those 68 input channels
+// (17 steps: a loop; blocks of 2 and a remainder of 1) into 5, and one
+// over 5 input channels (a scalar tail: its inputs are unpacked in the
+// step as before).
+func.func @pointwise_int16(%x: tensor<1x5x6x8xf32>) -> tensor<1x6x7x4xf32> {
+  %w0 = dnp.random seed 1 scale 0.4 : tensor<12x1x1x8xf32>
+  %b0 = dnp.random seed 2 scale 0.2 : tensor<12xf32>
+  %c0 = dnp.conv2d %x, %w0, %b0 padding [1, 0, 0, 1] act relu
+      : (tensor<1x5x6x8xf32>, tensor<12x1x1x8xf32>, tensor<12xf32>) -> tensor<1x6x7x12xf32>
+  %w1 = dnp.random seed 3 scale 0.4 : tensor<68x1x1x12xf32>
+  %b1 = dnp.random seed 4 scale 0.2 : tensor<68xf32>
+  %c1 = dnp.conv2d %c0, %w1, %b1 act relu
+      : (tensor<1x6x7x12xf32>, tensor<68x1x1x12xf32>, tensor<68xf32>) -> tensor<1x6x7x68xf32>
+  %w2 = dnp.random seed 5 scale 0.3 : tensor<5x1x1x68xf32>
+  %b2 = dnp.random seed 6 scale 0.2 : tensor<5xf32>
+  %c2 = dnp.conv2d %c1, %w2, %b2 act relu
+      : (tensor<1x6x7x68xf32>, tensor<5x1x1x68xf32>, tensor<5xf32>) -> tensor<1x6x7x5xf32>
+  %w3 = dnp.random seed 7 scale 0.4 : tensor<4x1x1x5xf32>
+  %b3 = dnp.random seed 8 scale 0.2 : tensor<4xf32>
+  %c3 = dnp.conv2d %c2, %w3, %b3
+      : (tensor<1x6x7x5xf32>, tensor<4x1x1x5xf32>, tensor<4xf32>) -> tensor<1x6x7x4xf32>
+  return %c3 : tensor<1x6x7x4xf32>
+}
