@@ -43,15 +43,18 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       return {1, 4};
     if (options.dsp) {
       // Halfword weights need no unpacking registers, nor do the inputs
-      // a 1x1 conv unpacks once per pixel block (QuantWindowKernels.cpp):
-      // a 1x1 conv or dense layer then keeps 3 output channels'
-      // accumulators (halfword weights: DS-CNN -4.3%, MobileNetV2 -2.7% M4
-      // instructions; int8 weights: 1x1 convs over up to 64 channels -2 to
-      // -6%). With int8 weights a longer reduction's step loop spills at 3
-      // (MobileNetV2's b5_p, 192 channels, +17%). The inline k x k windows
-      // run best at 2 (VGG +6% at 3).
+      // a 1x1 conv over a multiple of 4 channels unpacks once per pixel
+      // block (QuantWindowKernels.cpp): a 1x1 conv or dense layer then
+      // keeps 3 output channels' accumulators (halfword weights: DS-CNN
+      // -4.3%, MobileNetV2 -2.7% M4 instructions; int8 weights: 1x1 convs
+      // over up to 64 channels -2 to -6%, MobileNetV2's b3_p and b5_p over
+      // 96 and 192 channels, whose step loops run 8 steps an iteration,
+      // -2% and -7%; with 4 steps an iteration b5_p spilled at 3, +17%).
+      // The inline k x k windows run best at 2 (VGG +6% at 3).
       const int64_t cap =
-          taps == 1 && (options.halfwordWeights || cin <= 64) ? 3 : 2;
+          taps == 1 && (options.halfwordWeights || (cin % 4 == 0 && cin <= 192))
+              ? 3
+              : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};
     }
     return {pixels, outputs};
