@@ -29,7 +29,8 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
   const int64_t outputs = std::max<int64_t>(options.outputBlock, 1);
   const int64_t channels = std::max<int64_t>(options.channelBlock, 1);
   // conv2d and dense: `cin` input channels per group, `taps` kernel taps.
-  auto convLike = [&](Value result, int64_t cin, int64_t taps) -> KernelBlocks {
+  auto convLike = [&](Value result, int64_t cin, int64_t taps,
+                      int64_t groups = 1) -> KernelBlocks {
     if (!isQuantized(result) && !options.int8) {
       // f32 on Helium (MveF32.h): 3 pixels x 8 channels, whose six
       // vector accumulators and two weight vectors fill the 8 Q registers
@@ -52,7 +53,8 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // -2% and -7%; with 4 steps an iteration b5_p spilled at 3, +17%).
       // The inline k x k windows run best at 2 (VGG +6% at 3).
       const int64_t cap =
-          taps == 1 && (options.halfwordWeights || (cin % 4 == 0 && cin <= 192))
+          taps == 1 && (options.halfwordWeights ||
+                        (groups == 1 && cin % 4 == 0 && cin <= 192))
               ? 3
               : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};
@@ -64,7 +66,7 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
         ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
         if (w.size() != 4)
           return std::nullopt;
-        return convLike(conv.getResult(), w[3], w[1] * w[2]);
+        return convLike(conv.getResult(), w[3], w[1] * w[2], conv.getGroups());
       })
       .Case([&](mlir::dnp::DenseOp dense) -> std::optional<KernelBlocks> {
         auto in = dyn_cast<ShapedType>(dense.getInput().getType());

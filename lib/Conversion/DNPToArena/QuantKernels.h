@@ -144,9 +144,11 @@ constexpr int64_t kMaxPointwiseScratch = 1024;
 /// MVE: a 3x3 kernel with unit dilation, stride 1 or 2 and a multiple of 4
 /// channels whose output row's windows fit kMaxDepthwiseScratch as int16
 /// (2 x 3 x 4 x their columns rounded up to even: 384 B for 14 columns,
-/// 240 B for 7). The lowering takes it only for an op the planner did not
-/// place over its input (the kernel's order is not one of Access.h's), and
-/// stores the weights in depthwiseRowsWeights' order for it.
+/// 240 B for 7). The lowering takes it where the op's output shares no
+/// byte with its input, or where cost::simulateAccess finds the kernel's
+/// order (Access::rowChannelGroup, groups of 4) safe at the planner's
+/// placement, and stores the weights in depthwiseRowsWeights' order for
+/// it.
 bool depthwiseChannelRows(const Window &w, bool dsp, bool mve);
 
 /// Whether a conv2d over one input channel (an image stem) with window `w`
@@ -175,10 +177,12 @@ void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
 std::vector<int8_t> depthwiseRowsWeights(llvm::ArrayRef<int8_t> hwc,
                                          int64_t channels);
 
-/// depthwise_conv2d with [Kh][Kw][C] int8 weights. For blocks of a
-/// multiple of 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps
-/// and `mve` the vector block of QuantMve.h (VLDRB.S32, VMUL/VADD.I32,
-/// vector requantization).
+/// depthwise_conv2d with [Kh][Kw][C] int8 weights. With `channelRows`
+/// (where depthwiseChannelRows holds; weights in depthwiseRowsWeights'
+/// order) the channel-rows kernel. Otherwise, for blocks of a multiple of
+/// 4 channels, `dsp` selects the SXTAB16 + SMLABB/SMLATT taps and `mve`
+/// the vector block of QuantMve.h (VLDRB.S32, VMUL/VADD.I32, vector
+/// requantization).
 void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,

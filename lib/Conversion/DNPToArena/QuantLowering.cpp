@@ -203,12 +203,19 @@ ModelLowering::binaryOperands(OpBuilder &b, Operation *op, unsigned layer) {
 
 bool ModelLowering::channelRowsFitPlacement(Operation *op,
                                             int64_t group) const {
-  if (!::dnp::recordedBlocks(op))
-    return true; // Its output shares no byte with its input.
   for (const ::dnp::ArenaProgram::Step &step : program->getSteps()) {
     if (step.op != op)
       continue;
-    if (!step.access || step.streamed < 0 || step.writes < 0)
+    const int in = program->bufferOf(op->getOperand(0)), out = step.writes;
+    if (in < 0 || out < 0)
+      return false;
+    const ::dnp::ArenaProgram::Buffer &bi = program->buffer(in),
+                                      &bo = program->buffer(out);
+    if (in != out &&
+        (bi.external || bo.external || bo.offset + bo.size <= bi.offset ||
+         bi.offset + bi.size <= bo.offset))
+      return true; // Its output shares no byte with its input.
+    if (!step.access || step.streamed != in)
       return false;
     ::dnp::cost::Access rows = *step.access;
     rows.pixelBlock = 1;

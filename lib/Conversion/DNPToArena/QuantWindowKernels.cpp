@@ -375,14 +375,14 @@ void forKernelRow(KernelBuilder &k, const Window &w, Value oh, int64_t r,
 /// word store per channel and column pair; zeros where a tap lies outside
 /// the image, so every window takes all 9 taps). A channel's pixels then
 /// read any two adjacent columns with one word load, in the halfword pairs
-/// SMLAD multiplies by two taps' weights (the third tap with SMLABB or a
-/// variant), one channel at a time: its weights stay in 5 registers and
-/// 4 pixels' accumulators in 4, where the SMLABB/SMLATT blocks of 4 pixels
-/// x 4 channels kept 16 accumulators (and spilled). Each output row reads
-/// every channel's input rows before it writes that channel's outputs, in
-/// channel groups, which the overlap planner's blocked orders do not
-/// describe: the lowering takes this kernel only for an op it did not
-/// place over its input.
+/// SMLAD multiplies by two taps' weights (the third tap with SMLABT or
+/// SMLATB; channelRowOutputs), one channel at a time: its weights stay in
+/// 6 registers and 4 pixels' accumulators in 4, where the SMLABB/SMLATT
+/// blocks of 4 pixels x 4 channels kept 16 accumulators (and spilled).
+/// Each output row reads a channel group's input rows before it writes
+/// that group's outputs (Access::rowChannelGroup), an order the overlap
+/// planner does not place for: the lowering checks the placement first
+/// (ModelLowering::channelRowsFitPlacement).
 void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
                             int32_t inputZeroPoint, Value weights, Value bias,
                             const QuantEpilogue &ep, Value y, Value scratch) {
@@ -476,6 +476,9 @@ void emitQuantStemRows(KernelBuilder &k, const Window &w, int64_t outChannels,
           }
           storeHalf(kt, v, scratch, column(u));
         }
+        // The row's last word takes the round-up column as its high half.
+        if (used < columns)
+          storeHalf(kt, ft.c(0), scratch, column(used));
       };
       auto zeros = [&](KernelBuilder &kz) {
         FixedPointBuilder fz(kz.builder(), kz.getLoc());
@@ -797,8 +800,12 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   // once (SXTAB16, -z_in added) into halfword pairs on the stack, which
   // every channel block then loads as they are, instead of unpacking each
   // input word again for every block of output channels.
+  // Unpadded only: every pixel of a block is then inside the input (a
+  // padded one's border blocks have no taps, and their pixels no input).
   const bool int16Inputs = dsp && !mve && w.kh == 1 && w.kw == 1 &&
-                           groups == 1 && chunks > 0 && tail == 0 &&
+                           w.padTop == 0 && w.padLeft == 0 && w.outH == w.inH &&
+                           w.outW == w.inW && groups == 1 && chunks > 0 &&
+                           tail == 0 &&
                            2 * blocking.pixels * cin <= kMaxPointwiseScratch;
   Value scratch;
   if (int16Inputs)

@@ -1,10 +1,10 @@
-// 1x1 convs whose inputs the Cortex-M4/M7 unpack once per pixel block into
-// halfword pairs on the stack: a padded one (its zero point stays in the
-// unpacking instead of the bias) into 12 outputs (blocks of 3), one into
-// 68 (blocks of 3 and a remainder of 2), one over those 68 input channels
-// (17 steps: a loop; blocks of 2 and a remainder of 1) into 5, and one
-// over 5 input channels (a scalar tail: its inputs are unpacked in the
-// step as before).
+// 1x1 convs on the Cortex-M4/M7: a padded one (its border pixels have no
+// input, so it unpacks in the step as before, zero point included) into
+// 12 outputs; then those whose inputs are unpacked once per pixel block
+// into halfword pairs on the stack: one into 68 outputs (blocks of 3 and a
+// remainder of 2), one over those 68 input channels (17 steps: a loop of 8
+// steps an iteration and one more; blocks of 3 and a remainder of 2) into
+// 5; and one over 5 input channels (a scalar tail: unpacked in the step).
 func.func @pointwise_int16(%x: tensor<1x5x6x8xf32>) -> tensor<1x6x7x4xf32> {
   %w0 = dnp.random seed 1 scale 0.4 : tensor<12x1x1x8xf32>
   %b0 = dnp.random seed 2 scale 0.2 : tensor<12xf32>
