@@ -10,6 +10,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 
+#include <array>
 #include <map>
 
 using namespace mlir;
@@ -37,12 +38,14 @@ Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align = 1) {
 }
 
 /// Stores the i32 `word` as four consecutive int8 values at byte i of the
-/// buffer (alignment 1: one STR on Armv7E-M).
-void storeWord(KernelBuilder &k, Value word, Value buffer, Value i) {
+/// buffer (alignment 1 by default: one STR on Armv7E-M; 4 where i is a
+/// multiple of 4, which lets LLVM pair stores into STRD).
+void storeWord(KernelBuilder &k, Value word, Value buffer, Value i,
+               unsigned align = 1) {
   OpBuilder &b = k.builder();
   memref::StoreOp::create(
       b, k.getLoc(), word, elementView(k, buffer, i, b.getI32Type()),
-      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(1));
+      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(align));
 }
 
 /// The int16 at byte i of an int8 buffer, sign-extended to i32.
@@ -411,21 +414,29 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
           Value rowX = kt.add(
               kt.add(idx.input[0], tapOffset(kt, w, kt.index(r), kt.index(0))),
               first);
-          for (int64_t u = 0; u < used; u += 2) {
-            std::pair<Value, Value> lo, hi;
-            if (inside(u))
-              lo =
-                  unpackPairs(kt, loadWord(kt, x, kt.add(rowX, u * c)), offset);
-            if (inside(u + 1))
-              hi = unpackPairs(kt, loadWord(kt, x, kt.add(rowX, (u + 1) * c)),
-                               offset);
-            // (channel 0, 2) in the first halves, (1, 3) in the second.
-            Value words[4] = {packLow(kt, lo.first, hi.first),
-                              packLow(kt, lo.second, hi.second),
-                              packHigh(kt, lo.first, hi.first),
-                              packHigh(kt, lo.second, hi.second)};
+          // Two column pairs at a time: each channel's two words are
+          // adjacent (one STRD).
+          for (int64_t u0 = 0; u0 < used; u0 += 4) {
+            SmallVector<std::array<Value, 4>, 2> words;
+            for (int64_t u = u0; u < std::min(u0 + 4, used); u += 2) {
+              std::pair<Value, Value> lo, hi;
+              if (inside(u))
+                lo = unpackPairs(kt, loadWord(kt, x, kt.add(rowX, u * c)),
+                                 offset);
+              if (inside(u + 1))
+                hi = unpackPairs(kt, loadWord(kt, x, kt.add(rowX, (u + 1) * c)),
+                                 offset);
+              // (channel 0, 2) in the first halves, (1, 3) in the second.
+              words.push_back({packLow(kt, lo.first, hi.first),
+                               packLow(kt, lo.second, hi.second),
+                               packHigh(kt, lo.first, hi.first),
+                               packHigh(kt, lo.second, hi.second)});
+            }
             for (int64_t j = 0; j < 4; ++j)
-              storeWord(kt, words[j], scratch, kt.index(at(r, j, u)));
+              for (auto [i, pair] : llvm::enumerate(words))
+                storeWord(kt, pair[j], scratch,
+                          kt.index(at(r, j, u0 + 2 * static_cast<int64_t>(i))),
+                          /*align=*/4);
           }
         };
         auto zeros = [&](KernelBuilder &kz) {
