@@ -171,6 +171,14 @@ void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
                    mlir::Value bias, const QuantEpilogue &epilogue,
                    mlir::Value y);
 
+/// The depthwise channel-rows kernel (where depthwiseChannelRows holds;
+/// weights in depthwiseRowsWeights' order); emitQuantDepthwise with
+/// `channelRows` calls it.
+void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, mlir::Value x,
+                            int32_t inputZeroPoint, mlir::Value weights,
+                            mlir::Value bias, const QuantEpilogue &epilogue,
+                            mlir::Value y);
+
 /// [3][3][C] int8 depthwise weights as the channel-rows kernel reads them:
 /// per channel 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21 (row, tap), the
 /// same bytes reordered.

@@ -57,7 +57,7 @@ void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
       if (g.taps == TapRange{0, w.kh} &&
           (!interior || g.count > interior->count))
         interior = g;
-  k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
+  forEachOutputRow(k, w, [&](KernelBuilder &kn, Value n, Value row) {
     auto rowWith = [&](std::optional<TapRange> fixed) {
       return [&, fixed](KernelBuilder &kr, Value oh, ValueRange) {
         RowTaps taps;
@@ -115,10 +115,22 @@ void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
           [&](KernelBuilder &ke) { rowWith(std::nullopt)(ke, oh, a); });
       return SmallVector<Value>();
     };
+    rowsBody(kn, row, ValueRange{});
+  });
+}
+
+void forEachOutputRow(
+    KernelBuilder &k, const Window &w,
+    llvm::function_ref<void(KernelBuilder &, Value n, Value oh)> fn) {
+  k.loop(0, w.batch, 1, {}, [&](KernelBuilder &kn, Value n, ValueRange) {
+    auto body = [&](KernelBuilder &kr, Value oh, ValueRange) {
+      fn(kr, n, oh);
+      return SmallVector<Value>();
+    };
     if (w.rowBegin)
-      kn.loop(w.rowBegin, w.rowEnd, 1, {}, rowsBody);
+      kn.loop(w.rowBegin, w.rowEnd, 1, {}, body);
     else
-      kn.loop(0, w.outH, 1, {}, rowsBody);
+      kn.loop(0, w.outH, 1, {}, body);
     return SmallVector<Value>();
   });
 }

@@ -60,6 +60,13 @@ using PixelBlockFn = llvm::function_ref<void(
 void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
                        PixelBlockFn fn, bool specialiseRows = false);
 
+/// The output rows of `w` in order, batch by batch (a band's rows in a
+/// band).
+void forEachOutputRow(
+    KernelBuilder &k, const Window &w,
+    llvm::function_ref<void(KernelBuilder &, mlir::Value n, mlir::Value oh)>
+        fn);
+
 /// Flat indices of the first input element of each window (before the tap
 /// offsets) and of each output pixel of a block.
 struct BlockIndices {

@@ -1,0 +1,156 @@
+//===- DspOps.cpp - Armv7E-M DSP building blocks of the int8 kernels ------===//
+#include "DspOps.h"
+
+#include "FixedPointBuilder.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace dnp::arena {
+
+/// A one-element view of type `type` at byte i of an int8 buffer: how the
+/// DSP kernels read and write several int8 (or one int16) at once.
+Value elementView(KernelBuilder &k, Value buffer, Value i, Type type) {
+  return memref::ViewOp::create(k.builder(), k.getLoc(),
+                                MemRefType::get({1}, type), buffer, i,
+                                ValueRange{});
+}
+
+/// Four consecutive int8 values as one i32, read with alignment `align`
+/// (1 by default: one LDR on Armv7E-M, which allows unaligned word loads;
+/// 4 where i is known to be a multiple of 4, which lets LLVM pair loads
+/// into LDRD).
+Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align) {
+  OpBuilder &b = k.builder();
+  return memref::LoadOp::create(
+      b, k.getLoc(), elementView(k, buffer, i, b.getI32Type()),
+      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(align));
+}
+
+/// Stores the i32 `word` as four consecutive int8 values at byte i of the
+/// buffer (alignment 1 by default: one STR on Armv7E-M; 4 where i is a
+/// multiple of 4, which lets LLVM pair stores into STRD).
+void storeWord(KernelBuilder &k, Value word, Value buffer, Value i,
+               unsigned align) {
+  OpBuilder &b = k.builder();
+  memref::StoreOp::create(
+      b, k.getLoc(), word, elementView(k, buffer, i, b.getI32Type()),
+      ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(align));
+}
+
+/// The int16 at byte i of an int8 buffer, sign-extended to i32.
+Value loadHalf(KernelBuilder &k, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value v = memref::LoadOp::create(
+      b, loc, elementView(k, buffer, i, b.getI16Type()), ValueRange{k.index(0)},
+      /*nontemporal=*/false, llvm::MaybeAlign(2));
+  return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+}
+
+/// Stores the low 16 bits of the i32 `v` at byte i of an int8 buffer.
+void storeHalf(KernelBuilder &k, Value v, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  memref::StoreOp::create(
+      b, loc, arith::TruncIOp::create(b, loc, b.getI16Type(), v),
+      elementView(k, buffer, i, b.getI16Type()), ValueRange{k.index(0)},
+      /*nontemporal=*/false, llvm::MaybeAlign(2));
+}
+
+Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
+  OpBuilder &b = k.builder();
+  return LLVM::CallIntrinsicOp::create(b, k.getLoc(), b.getI32Type(),
+                                       b.getStringAttr(name), args)
+      .getResult(0);
+}
+
+/// The word rotated right by 8 bits (folds into SXTB16/SXTAB16's ROR).
+Value rotateBy8(KernelBuilder &k, Value word) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  return arith::OrIOp::create(b, loc,
+                              arith::ShRUIOp::create(b, loc, word, f.c(8)),
+                              arith::ShLIOp::create(b, loc, word, f.c(24)));
+}
+
+/// Bytes 0 and 2 / 1 and 3 of a word of int8 values as two int16 halves,
+/// each plus `offset`'s halves (SXTAB16; SXTB16 without an offset).
+std::pair<Value, Value> unpackPairs(KernelBuilder &k, Value word,
+                                    Value offset) {
+  Value odd = rotateBy8(k, word);
+  if (!offset)
+    return {intrinsic(k, "llvm.arm.sxtb16", {word}),
+            intrinsic(k, "llvm.arm.sxtb16", {odd})};
+  return {intrinsic(k, "llvm.arm.sxtab16", {offset, word}),
+          intrinsic(k, "llvm.arm.sxtab16", {offset, odd})};
+}
+
+/// low | high, where a null part is 0: one PKHBT/PKHTB for two halves.
+Value orHalves(KernelBuilder &k, Value low, Value high) {
+  if (!low || !high)
+    return low    ? low
+           : high ? high
+                  : FixedPointBuilder(k.builder(), k.getLoc()).c(0);
+  return arith::OrIOp::create(k.builder(), k.getLoc(), low, high);
+}
+
+/// PKHBT(lo, hi << 16): the low halfword of `lo` below the low halfword of
+/// `hi` (null: 0).
+Value packLow(KernelBuilder &k, Value lo, Value hi) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  return orHalves(
+      k,
+      lo ? arith::AndIOp::create(b, loc, lo, f.c(0xFFFF)).getResult() : Value(),
+      hi ? arith::ShLIOp::create(b, loc, hi, f.c(16)).getResult() : Value());
+}
+
+/// PKHTB(hi, lo >> 16): the high halfword of `lo` below the high halfword
+/// of `hi` (null: 0).
+Value packHigh(KernelBuilder &k, Value lo, Value hi) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  FixedPointBuilder f(b, loc);
+  Value mask = f.c(static_cast<int32_t>(0xFFFF0000u));
+  return orHalves(
+      k, lo ? arith::ShRUIOp::create(b, loc, lo, f.c(16)).getResult() : Value(),
+      hi ? arith::AndIOp::create(b, loc, hi, mask).getResult() : Value());
+}
+
+/// A compiler barrier (an empty asm that clobbers memory): LLVM keeps the
+/// stores before it and the loads after it, instead of forwarding stored
+/// words to the loads in registers.
+void memoryBarrier(KernelBuilder &k) {
+  OpBuilder &b = k.builder();
+  LLVM::InlineAsmOp::create(b, k.getLoc(), /*resultTypes=*/TypeRange{},
+                            /*operands=*/ValueRange{},
+                            /*asm_string=*/"", /*constraints=*/"~{memory}",
+                            /*has_side_effects=*/true, /*is_align_stack=*/false,
+                            LLVM::tailcallkind::TailCallKind::None,
+                            /*asm_dialect=*/LLVM::AsmDialectAttr(),
+                            /*operand_attrs=*/ArrayAttr());
+}
+
+/// `bytes` of scratch on the stack of the layer function `k` emits into
+/// (one alloca in its entry block, 4-byte aligned): live only while the
+/// layer runs, outside the arena.
+Value stackScratch(KernelBuilder &k, int64_t bytes) {
+  Block *entry = &k.builder()
+                      .getInsertionBlock()
+                      ->getParent()
+                      ->getParentOfType<func::FuncOp>()
+                      .getBody()
+                      .front();
+  OpBuilder eb = OpBuilder::atBlockBegin(entry);
+  return memref::AllocaOp::create(eb, k.getLoc(),
+                                  MemRefType::get({bytes}, eb.getI8Type()),
+                                  eb.getI64IntegerAttr(4));
+}
+
+} // namespace dnp::arena

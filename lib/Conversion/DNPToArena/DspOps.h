@@ -1,0 +1,56 @@
+//===- DspOps.h - Armv7E-M DSP building blocks of the int8 kernels -*- C++ -*-//
+//
+// Word and halfword access to int8 arena buffers, the llvm.arm.* DSP
+// intrinsics, halfword packing, a compiler barrier and stack scratch: what
+// the Cortex-M4/M7 kernels of QuantWindowKernels.cpp and
+// QuantChannelRows.cpp are written with.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DNP_LIB_CONVERSION_DNPTOARENA_DSPOPS_H
+#define DNP_LIB_CONVERSION_DNPTOARENA_DSPOPS_H
+
+#include "KernelBuilder.h"
+
+#include <utility>
+
+namespace dnp::arena {
+
+/// A one-element view of type `type` at byte i of an int8 buffer.
+mlir::Value elementView(KernelBuilder &k, mlir::Value buffer, mlir::Value i,
+                        mlir::Type type);
+/// Four consecutive int8 values as one i32, read with alignment `align`
+/// (1: one LDR on Armv7E-M, which allows unaligned word loads; 4 where i is
+/// a multiple of 4, which lets LLVM pair loads into LDRD).
+mlir::Value loadWord(KernelBuilder &k, mlir::Value buffer, mlir::Value i,
+                     unsigned align = 1);
+/// Stores the i32 `word` as four consecutive int8 values at byte i
+/// (alignment 1 by default; 4 lets LLVM pair stores into STRD).
+void storeWord(KernelBuilder &k, mlir::Value word, mlir::Value buffer,
+               mlir::Value i, unsigned align = 1);
+/// The int16 at byte i of an int8 buffer, sign-extended to i32.
+mlir::Value loadHalf(KernelBuilder &k, mlir::Value buffer, mlir::Value i);
+/// Stores the low 16 bits of the i32 `v` at byte i of an int8 buffer.
+void storeHalf(KernelBuilder &k, mlir::Value v, mlir::Value buffer,
+               mlir::Value i);
+/// An i32 llvm.arm.* intrinsic call.
+mlir::Value intrinsic(KernelBuilder &k, llvm::StringRef name,
+                      mlir::ValueRange args);
+/// Bytes 0 and 2 / 1 and 3 of a word of int8 values as two int16 halves,
+/// each plus `offset`'s halves (SXTAB16; SXTB16 without an offset).
+std::pair<mlir::Value, mlir::Value>
+unpackPairs(KernelBuilder &k, mlir::Value word, mlir::Value offset);
+/// PKHBT(lo, hi << 16) and PKHTB(hi, lo >> 16): the low (high) halfwords
+/// of `lo` and `hi` in one word; a null operand's half is 0.
+mlir::Value packLow(KernelBuilder &k, mlir::Value lo, mlir::Value hi);
+mlir::Value packHigh(KernelBuilder &k, mlir::Value lo, mlir::Value hi);
+/// A compiler barrier (an empty asm that clobbers memory): LLVM keeps the
+/// stores before it and the loads after it.
+void memoryBarrier(KernelBuilder &k);
+/// `bytes` of scratch on the stack of the layer function `k` emits into
+/// (one alloca in its entry block, 4-byte aligned): live only while the
+/// layer runs, outside the arena.
+mlir::Value stackScratch(KernelBuilder &k, int64_t bytes);
+
+} // namespace dnp::arena
+
+#endif // DNP_LIB_CONVERSION_DNPTOARENA_DSPOPS_H
