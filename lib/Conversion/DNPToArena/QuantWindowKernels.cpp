@@ -232,10 +232,17 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
     // from zero): s may use acc's sign rather than h's since m > 0 makes
     // them differ only for h = 0, which rounds to 0 either way (e >= 1).
     // |C| < 2^29 and |h| < 2^30 (|acc| < 2^30) keep every sum in int32.
+    //
+    // s only matters where the result is at most z_out: acc < 0 gives
+    // h <= 0, which rounds to at most 0 with or without s ((C + h) >> e
+    // <= z_out as h + 2^(e-1) < 2^e). Where the activation clamps at or
+    // above z_out (relu, relu6) those values all become act_min either
+    // way, so s is left out: one instruction less per value.
     OpBuilder &b = f.builder();
     Location loc = f.getLoc();
-    Value sign = arith::ShRSIOp::create(b, loc, acc, f.c(31));
-    Value t = f.add(f.add(acc, r.nudgedZeroPoint), sign);
+    Value t = f.add(acc, r.nudgedZeroPoint);
+    if (ep.actMin < ep.zeroPoint)
+      t = f.add(t, arith::ShRSIOp::create(b, loc, acc, f.c(31)));
     Value high = ep.smmlar && r.constantChannel
                      ? LLVM::InlineAsmOp::create(
                            b, loc, b.getI32Type(),
