@@ -43,25 +43,38 @@ int64_t scratchBytes(const Window &w) {
 /// taps 0 and 1 of a kernel row with SMLAD from word q and tap 2 from the
 /// low half of word q + 2; at an odd column, tap 0 from the high half of
 /// word q - 1 and taps 1 and 2 with SMLAD from word q + 1. Each kernel row
-/// needs (w0, w1) and (w1, w2) for that.
+/// needs (w0, w1) and (w1, w2) for that. `halfwordWeights`: the weights
+/// in stemHalfwordWeights' 18 bytes per channel instead.
 void channelRowOutputs(KernelBuilder &kc, const Window &w, Value scratch,
                        Value rowsOf, int64_t rowBytes, Value weights,
                        Value channel, Value bias, const QuantEpilogue &ep,
-                       Value y, Value outRow, int64_t outStride) {
+                       Value y, Value outRow, int64_t outStride,
+                       bool halfwordWeights = false) {
   FixedPointBuilder f(kc.builder(), kc.getLoc());
-  // depthwiseRowsWeights' 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21:
-  // the word at 0 gives (w00, w01) (w10, w11), the word at 2 (w01, w02)
-  // (w11, w12), the word at 5 (w12, w22) (w20, w21); (w21, w22) is one
-  // PKHTB of the last two.
-  Value wAt = kc.mul(channel, 9);
-  auto [w01r0, w01r1] = unpackPairs(kc, loadWord(kc, weights, wAt), Value());
-  auto [w12r0, w12r1] =
-      unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 2)), Value());
-  auto [w12w22, w01r2] =
-      unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 5)), Value());
-  Value w12r2 = packHigh(kc, w01r2, w12w22);
-  Value taps01[3] = {w01r0, w01r1, w01r2};
-  Value taps12[3] = {w12r0, w12r1, w12r2};
+  Value taps01[3], taps12[3];
+  if (halfwordWeights) {
+    // w_r0 w_r1 w_r2 as int16 per kernel row: the pairs are the words at
+    // 6 r and 6 r + 2.
+    Value wAt = kc.mul(channel, 18);
+    for (int64_t r = 0; r < 3; ++r) {
+      taps01[r] = loadWord(kc, weights, kc.add(wAt, 6 * r));
+      taps12[r] = loadWord(kc, weights, kc.add(wAt, 6 * r + 2));
+    }
+  } else {
+    // depthwiseRowsWeights' 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21:
+    // the word at 0 gives (w00, w01) (w10, w11), the word at 2 (w01, w02)
+    // (w11, w12), the word at 5 (w12, w22) (w20, w21); (w21, w22) is one
+    // PKHTB of the last two.
+    Value wAt = kc.mul(channel, 9);
+    std::tie(taps01[0], taps01[1]) =
+        unpackPairs(kc, loadWord(kc, weights, wAt), Value());
+    std::tie(taps12[0], taps12[1]) =
+        unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 2)), Value());
+    Value w12w22;
+    std::tie(w12w22, taps01[2]) =
+        unpackPairs(kc, loadWord(kc, weights, kc.add(wAt, 5)), Value());
+    taps12[2] = packHigh(kc, taps01[2], w12w22);
+  }
   Value b0 = kc.load(bias, channel);
   ChannelRequant rq = channelRequant(kc, f, ep, channel);
   for (int64_t p0px = 0; p0px < w.outW; p0px += 4) {
@@ -138,7 +151,7 @@ void forKernelRow(KernelBuilder &k, const Window &w, Value oh, int64_t r,
 void emitQuantStemRows(KernelBuilder &k, const Window &w, int64_t outChannels,
                        Value x, int32_t inputZeroPoint, Value weights,
                        Value bias, const QuantEpilogue &ep, Value y,
-                       Value scratch) {
+                       Value scratch, bool halfwordWeights) {
   const int64_t columns = scratchColumns(w);
   const int64_t used = (w.outW - 1) * w.sw + w.kw;
   forEachOutputRow(k, w, [&](KernelBuilder &kr, Value n, Value oh) {
@@ -174,7 +187,7 @@ void emitQuantStemRows(KernelBuilder &k, const Window &w, int64_t outChannels,
             [&](KernelBuilder &kc, Value channel, ValueRange) {
               channelRowOutputs(kc, w, scratch, kc.index(0), 2 * columns,
                                 weights, channel, bias, ep, y, idx.output[0],
-                                outChannels);
+                                outChannels, halfwordWeights);
               return SmallVector<Value>();
             });
   });
@@ -274,17 +287,18 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
 }
 
 bool stemChannelRows(const Window &w, int64_t cin, int64_t groups, bool dsp,
-                     bool mve, bool halfwordWeights) {
-  return dsp && !mve && !halfwordWeights && cin == 1 && groups == 1 &&
-         w.channels == 1 && w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1 &&
-         w.sw <= 2 && 2 * w.kh * scratchColumns(w) <= kMaxDepthwiseScratch;
+                     bool mve) {
+  return dsp && !mve && cin == 1 && groups == 1 && w.channels == 1 &&
+         w.kh == 3 && w.kw == 3 && w.dh == 1 && w.dw == 1 && w.sw <= 2 &&
+         2 * w.kh * scratchColumns(w) <= kMaxDepthwiseScratch;
 }
 
 void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
                    Value x, int32_t inputZeroPoint, Value weights, Value bias,
-                   const QuantEpilogue &ep, Value y) {
+                   const QuantEpilogue &ep, Value y, bool halfwordWeights) {
   emitQuantStemRows(k, w, outChannels, x, inputZeroPoint, weights, bias, ep, y,
-                    stackScratch(k, 2 * w.kh * scratchColumns(w)));
+                    stackScratch(k, 2 * w.kh * scratchColumns(w)),
+                    halfwordWeights);
 }
 
 bool depthwiseChannelRows(const Window &w, bool dsp, bool mve) {
@@ -308,6 +322,20 @@ std::vector<int8_t> depthwiseRowsWeights(ArrayRef<int8_t> hwc,
     o[3] = tap(1, 1, ch), o[4] = tap(0, 2, ch), o[5] = tap(1, 2, ch);
     o[6] = tap(2, 0, ch), o[7] = tap(2, 2, ch), o[8] = tap(2, 1, ch);
   }
+  return out;
+}
+
+std::vector<int8_t> stemHalfwordWeights(ArrayRef<int8_t> hwc,
+                                        int64_t channels) {
+  std::vector<int8_t> out(2 * hwc.size());
+  for (int64_t ch = 0; ch < channels; ++ch)
+    for (int64_t t = 0; t < 9; ++t) {
+      // Little-endian int16: the low byte first.
+      const auto v =
+          static_cast<uint16_t>(static_cast<int16_t>(hwc[t * channels + ch]));
+      out[2 * (9 * ch + t)] = static_cast<int8_t>(v & 0xFF);
+      out[2 * (9 * ch + t) + 1] = static_cast<int8_t>(v >> 8);
+    }
   return out;
 }
 

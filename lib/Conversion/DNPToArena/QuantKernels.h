@@ -153,23 +153,33 @@ bool depthwiseChannelRows(const Window &w, bool dsp, bool mve);
 
 /// Whether a conv2d over one input channel (an image stem) with window `w`
 /// may run as emitQuantStem on a core with the DSP extension but no MVE:
-/// a 3x3 kernel with unit dilation and stride 1 or 2, int8 weights, rows
-/// whose windows fit kMaxDepthwiseScratch as int16 (6 x their columns
-/// rounded up to even: 180 B for 28 columns). The lowering takes it where
-/// the planner did not put the output over the input, or where
-/// cost::simulateAccess finds its order safe there, and stores the weights
-/// in depthwiseRowsWeights' order (as [3][3][outChannels]).
+/// a 3x3 kernel with unit dilation and stride 1 or 2, rows whose windows
+/// fit kMaxDepthwiseScratch as int16 (6 x their columns rounded up to even:
+/// 180 B for 28 columns). The lowering takes it where the planner did not
+/// put the output over the input, or where cost::simulateAccess finds its
+/// order safe there, and stores the weights in depthwiseRowsWeights' order
+/// (as [3][3][outChannels]), or with halfword weights in
+/// stemHalfwordWeights' order.
 bool stemChannelRows(const Window &w, int64_t cin, int64_t groups, bool dsp,
-                     bool mve, bool halfwordWeights);
+                     bool mve);
 
 /// An image stem as the depthwise channel-rows kernel runs a channel: per
 /// output row, the three kernel rows' input columns become int16
 /// (x - z_in) rows on the stack, then each output channel's pixels take
-/// two taps of a kernel row per SMLAD from one word load.
+/// two taps of a kernel row per SMLAD from one word load. `halfwordWeights`:
+/// the weights in stemHalfwordWeights' order.
 void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint, mlir::Value weights,
                    mlir::Value bias, const QuantEpilogue &epilogue,
-                   mlir::Value y);
+                   mlir::Value y, bool halfwordWeights);
+
+/// [3][3][C] int8 stem weights as int16 for the stem kernel with halfword
+/// weights (the two bytes per weight --halfword-weights counts): per
+/// channel its three kernel rows' taps w_r0 w_r1 w_r2, so that the words at
+/// 6 r and 6 r + 2 are the pairs (w_r0, w_r1) and (w_r1, w_r2) SMLAD takes,
+/// with no unpacking.
+std::vector<int8_t> stemHalfwordWeights(llvm::ArrayRef<int8_t> hwc,
+                                        int64_t channels);
 
 /// The depthwise channel-rows kernel (where depthwiseChannelRows holds;
 /// weights in depthwiseRowsWeights' order); emitQuantDepthwise with

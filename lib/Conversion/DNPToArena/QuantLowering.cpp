@@ -333,7 +333,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     // An image stem in the channel-rows kernel (QuantKernels.h), whose
     // order, all channels of an output row after its input rows, is walked
     // over the placement where the planner put the output over the input.
-    if (stemChannelRows(win, cin, groups, dsp, mve, halfwords) &&
+    if (stemChannelRows(win, cin, groups, dsp, mve) &&
         channelRowsFitPlacement(op, outChannels)) {
       std::vector<int8_t> hwc(w.size());
       for (int64_t o = 0; o < outChannels; ++o)
@@ -341,9 +341,12 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
           hwc[t * outChannels + o] = static_cast<int8_t>(w[o * taps + t]);
       Value packed = constantGlobal(
           b, loc, "weight", layer,
-          i8Attr(b, depthwiseRowsWeights(hwc, outChannels)), /*weight=*/true);
+          i8Attr(b, halfwords ? stemHalfwordWeights(hwc, outChannels)
+                              : depthwiseRowsWeights(hwc, outChannels)),
+          /*weight=*/true);
       emitQuantStem(k, win, outChannels, view(b, producer.getInput()),
-                    zeroPoint, packed, bias, epilogue(producer), result());
+                    zeroPoint, packed, bias, epilogue(producer), result(),
+                    halfwords);
       return success();
     }
     // The blocks come from KernelOrder.h: 2 x 2 for SMLAD (accumulators,
