@@ -137,6 +137,20 @@ void memoryBarrier(KernelBuilder &k) {
                             /*operand_attrs=*/ArrayAttr());
 }
 
+Value opaqueIndex(OpBuilder &b, Location loc, Value index) {
+  Value word = arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+  // "=r,0": the result is the operand's register, unchanged.
+  Value same = LLVM::InlineAsmOp::create(
+                   b, loc, b.getI32Type(), ValueRange{word}, /*asm_string=*/"",
+                   /*constraints=*/"=r,0", /*has_side_effects=*/false,
+                   /*is_align_stack=*/false,
+                   LLVM::tailcallkind::TailCallKind::None,
+                   /*asm_dialect=*/LLVM::AsmDialectAttr(),
+                   /*operand_attrs=*/ArrayAttr())
+                   .getResult(0);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), same);
+}
+
 /// `bytes` of scratch on the stack of the layer function `k` emits into
 /// (one alloca in its entry block, 4-byte aligned): live only while the
 /// layer runs, outside the arena.

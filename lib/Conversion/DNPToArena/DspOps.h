@@ -46,6 +46,10 @@ mlir::Value packHigh(KernelBuilder &k, mlir::Value lo, mlir::Value hi);
 /// A compiler barrier (an empty asm that clobbers memory): LLVM keeps the
 /// stores before it and the loads after it.
 void memoryBarrier(KernelBuilder &k);
+/// `index` passed through an empty asm: the same value, which LLVM keeps
+/// in a register and folds no constant into.
+mlir::Value opaqueIndex(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value index);
 /// `bytes` of scratch on the stack of the layer function `k` emits into
 /// (one alloca in its entry block, 4-byte aligned): live only while the
 /// layer runs, outside the arena.
