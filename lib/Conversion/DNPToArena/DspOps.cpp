@@ -140,21 +140,21 @@ void memoryBarrier(KernelBuilder &k) {
 Value opaqueIndex(OpBuilder &b, Location loc, Value index) {
   Value word = arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
   // "=r,0": the result is the operand's register, unchanged.
-  Value same = LLVM::InlineAsmOp::create(
-                   b, loc, b.getI32Type(), ValueRange{word}, /*asm_string=*/"",
-                   /*constraints=*/"=r,0", /*has_side_effects=*/false,
-                   /*is_align_stack=*/false,
-                   LLVM::tailcallkind::TailCallKind::None,
-                   /*asm_dialect=*/LLVM::AsmDialectAttr(),
-                   /*operand_attrs=*/ArrayAttr())
-                   .getResult(0);
+  Value same =
+      LLVM::InlineAsmOp::create(
+          b, loc, b.getI32Type(), ValueRange{word}, /*asm_string=*/"",
+          /*constraints=*/"=r,0", /*has_side_effects=*/false,
+          /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+          /*asm_dialect=*/LLVM::AsmDialectAttr(),
+          /*operand_attrs=*/ArrayAttr())
+          .getResult(0);
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), same);
 }
 
 /// `bytes` of scratch on the stack of the layer function `k` emits into
 /// (one alloca in its entry block, 4-byte aligned): live only while the
 /// layer runs, outside the arena.
-Value stackScratch(KernelBuilder &k, int64_t bytes) {
+Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes) {
   Block *entry = &k.builder()
                       .getInsertionBlock()
                       ->getParent()
@@ -162,9 +162,21 @@ Value stackScratch(KernelBuilder &k, int64_t bytes) {
                       .getBody()
                       .front();
   OpBuilder eb = OpBuilder::atBlockBegin(entry);
-  return memref::AllocaOp::create(eb, k.getLoc(),
-                                  MemRefType::get({bytes}, eb.getI8Type()),
-                                  eb.getI64IntegerAttr(4));
+  Location loc = k.getLoc();
+  Value scratch = memref::AllocaOp::create(
+      eb, loc, MemRefType::get({bytes}, eb.getI8Type()),
+      eb.getI64IntegerAttr(4));
+  if (!escapes)
+    return scratch;
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(eb, loc, scratch);
+  LLVM::InlineAsmOp::create(
+      eb, loc, /*resultTypes=*/TypeRange{},
+      ValueRange{arith::IndexCastOp::create(eb, loc, eb.getI32Type(), address)},
+      /*asm_string=*/"", /*constraints=*/"r", /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      /*asm_dialect=*/LLVM::AsmDialectAttr(), /*operand_attrs=*/ArrayAttr());
+  return scratch;
 }
 
 } // namespace dnp::arena

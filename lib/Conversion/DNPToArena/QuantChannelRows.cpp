@@ -49,7 +49,7 @@ void channelRowOutputs(KernelBuilder &kc, const Window &w, Value scratch,
                        Value rowsOf, int64_t rowBytes, Value weights,
                        Value channel, Value bias, const QuantEpilogue &ep,
                        Value y, Value outRow, int64_t outStride,
-                       bool halfwordWeights = false) {
+                       bool halfwordWeights) {
   FixedPointBuilder f(kc.builder(), kc.getLoc());
   Value taps01[3], taps12[3];
   if (halfwordWeights) {
@@ -277,7 +277,7 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
       kg.loop(0, 4, 1, {}, [&](KernelBuilder &kc, Value j, ValueRange) {
         channelRowOutputs(kc, w, scratch, kc.mul(j, 2 * columns), 8 * columns,
                           weights, kc.add(first, j), bias, ep, y, idx.output[0],
-                          c);
+                          c, /*halfwordWeights=*/false);
         return SmallVector<Value>();
       });
       return SmallVector<Value>();
@@ -297,7 +297,8 @@ void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
                    Value x, int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, bool halfwordWeights) {
   emitQuantStemRows(k, w, outChannels, x, inputZeroPoint, weights, bias, ep, y,
-                    stackScratch(k, 2 * w.kh * scratchColumns(w)),
+                    stackScratch(k, 2 * w.kh * scratchColumns(w),
+                                 /*escapes=*/true),
                     halfwordWeights);
 }
 
@@ -325,14 +326,14 @@ std::vector<int8_t> depthwiseRowsWeights(ArrayRef<int8_t> hwc,
   return out;
 }
 
-std::vector<int8_t> stemHalfwordWeights(ArrayRef<int8_t> hwc,
-                                        int64_t channels) {
+std::vector<int8_t> stemHalfwordWeights(ArrayRef<int8_t> hwc, int64_t channels,
+                                        int16_t factor) {
   std::vector<int8_t> out(2 * hwc.size());
   for (int64_t ch = 0; ch < channels; ++ch)
     for (int64_t t = 0; t < 9; ++t) {
       // Little-endian int16: the low byte first.
-      const auto v =
-          static_cast<uint16_t>(static_cast<int16_t>(hwc[t * channels + ch]));
+      const auto v = static_cast<uint16_t>(
+          static_cast<int16_t>(factor * hwc[t * channels + ch]));
       out[2 * (9 * ch + t)] = static_cast<int8_t>(v & 0xFF);
       out[2 * (9 * ch + t) + 1] = static_cast<int8_t>(v >> 8);
     }

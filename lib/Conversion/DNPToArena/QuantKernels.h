@@ -62,6 +62,13 @@ struct QuantEpilogue {
   /// the asm measured worse (it hides the add from LLVM's scheduling:
   /// DS-CNN +0.7%, MobileNetV2 +0.7% M4 instructions).
   bool smmlar = false;
+  /// With `prepared`: the kernel accumulates twice the op's sum (its
+  /// weights or its unpacked inputs doubled, its bias stored doubled), and
+  /// the prepared table holds m itself in the low word instead of 2m. The
+  /// rounding high word of 2 acc and m is that of acc and 2m, so the
+  /// SMMLAR adds the nudged zero point alone: no add of acc per value.
+  /// The lowering's bound |acc| < 2^30 keeps 2 acc in int32.
+  bool doubledAccumulator = false;
   static constexpr int32_t kMaxFoldedShift = 21;
   /// Whether a multiplier and shift take the folded form.
   static bool folds(int32_t multiplier, int32_t shift) {
@@ -111,7 +118,17 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
 /// (--halfword-weights): each 4-channel step (w0..w3) as the pairs
 /// (w0, w2), (w1, w3) SMLAD multiplies with SXTB16-unpacked inputs, the
 /// channels past the last step one by one.
-std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin);
+/// `factor` (1, or 2 for a doubled accumulator) multiplies every weight
+/// (|2 w| <= 254 fits the int16).
+std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin,
+                                  int16_t factor = 1);
+
+/// Whether emitQuantConv unpacks a 1x1 conv's inputs once per pixel block
+/// into halfword pairs on the stack (the DSP cores; unpadded, no groups,
+/// input channels a multiple of 4, 2 x pixels x cin bytes at most
+/// kMaxPointwiseScratch).
+bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
+                          int64_t pixelBlock, bool dsp, bool mve);
 
 /// Whether a DSP conv2d/dense layer stores its weights in interleaveSteps'
 /// order: a k x k window (its unrolled interior reads every step's words
@@ -177,9 +194,10 @@ void emitQuantStem(KernelBuilder &k, const Window &w, int64_t outChannels,
 /// weights (the two bytes per weight --halfword-weights counts): per
 /// channel its three kernel rows' taps w_r0 w_r1 w_r2, so that the words at
 /// 6 r and 6 r + 2 are the pairs (w_r0, w_r1) and (w_r1, w_r2) SMLAD takes,
-/// with no unpacking.
+/// with no unpacking; `factor` (1, or 2 for a doubled accumulator)
+/// multiplies every weight.
 std::vector<int8_t> stemHalfwordWeights(llvm::ArrayRef<int8_t> hwc,
-                                        int64_t channels);
+                                        int64_t channels, int16_t factor = 1);
 
 /// The depthwise channel-rows kernel (where depthwiseChannelRows holds;
 /// weights in depthwiseRowsWeights' order); emitQuantDepthwise with

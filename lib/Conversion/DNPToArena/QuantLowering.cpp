@@ -250,14 +250,26 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
   auto result = [&]() { return view(b, op->getResult(0)); };
 
   // Requantization of conv2d / depthwise / dense: per-channel tables.
-  auto epilogue = [&](auto producer) {
+  auto folded = [&](auto producer) {
+    return llvm::all_of(
+        llvm::zip_equal(producer.getMultiplier(), producer.getShift()),
+        [](auto ms) {
+          return QuantEpilogue::folds(std::get<0>(ms), std::get<1>(ms));
+        });
+  };
+  // Whether a DSP kernel may accumulate twice the sum
+  // (QuantEpilogue::doubledAccumulator): the folded epilogue's prepared
+  // table, which then holds m.
+  auto doubles = [&](auto producer) { return dsp && !mve && folded(producer); };
+  auto epilogue = [&](auto producer, bool doubled = false) {
     QuantEpilogue ep;
     ArrayRef<int32_t> m = producer.getMultiplier(), s = producer.getShift();
     ep.mayShiftLeft = llvm::any_of(s, [](int32_t x) { return x > 0; });
     ep.shiftsNegative = llvm::all_of(s, [](int32_t x) { return x < 0; });
-    ep.foldedRounding = llvm::all_of(llvm::zip_equal(m, s), [](auto ms) {
-      return QuantEpilogue::folds(std::get<0>(ms), std::get<1>(ms));
-    });
+    ep.foldedRounding = folded(producer);
+    assert((!doubled || doubles(producer)) && "doubled without the folded "
+                                              "epilogue on a DSP core");
+    ep.doubledAccumulator = doubled;
     ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
@@ -265,16 +277,17 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     ep.smmlar = ep.foldedRounding && dsp && !mve;
     if (ep.foldedRounding && !mve) {
       // QuantEpilogue::prepared: (2m mod 2^32, (2 z_out + 1) << (e - 1))
-      // per channel, as many bytes as the two tables it replaces.
+      // per channel, as many bytes as the two tables it replaces (m
+      // itself for a doubled accumulator).
       // One little-endian i64 per channel (2m wrapped in the low word), so
       // that a channel's pair is one aligned 8-byte load (LDRD).
       std::vector<int64_t> prepared;
       for (auto [mc, sc] : llvm::zip_equal(m, s)) {
         auto [m2, nudge] =
             QuantEpilogue::foldedParameters(mc, sc, ep.zeroPoint);
+        const uint32_t low = static_cast<uint32_t>(doubled ? mc : m2);
         prepared.push_back(static_cast<int64_t>(
-            (uint64_t{static_cast<uint32_t>(nudge)} << 32) |
-            static_cast<uint32_t>(m2)));
+            (uint64_t{static_cast<uint32_t>(nudge)} << 32) | low));
       }
       auto type = RankedTensorType::get({static_cast<int64_t>(prepared.size())},
                                         b.getI64Type());
@@ -327,26 +340,45 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       }
       zeroPoint = borderZeroPoint;
     }
-    Value bias = storedBias(biasValues);
     const bool halfwords = kernels.storesHalfwordWeights();
     const int64_t cin = perChannel / taps;
     // An image stem in the channel-rows kernel (QuantKernels.h), whose
     // order, all channels of an output row after its input rows, is walked
     // over the placement where the planner put the output over the input.
-    if (stemChannelRows(win, cin, groups, dsp, mve) &&
-        channelRowsFitPlacement(op, outChannels)) {
+    const bool stemRows = stemChannelRows(win, cin, groups, dsp, mve) &&
+                          channelRowsFitPlacement(op, outChannels);
+    // A doubled accumulator (QuantEpilogue::doubledAccumulator) where the
+    // doubling is free or cheap: halfword weights are stored doubled, and
+    // a 1x1 conv whose inputs are unpacked once per pixel block doubles
+    // them there (one SADD16 per two inputs and pixel, against one add per
+    // output: fewer where cin < 2 cout; M4 DS-CNN's ds1_pw -7%, MobileNetV2's
+    // expansions -3%). The channel-rows kernels doubling a channel's
+    // weight pairs (6 SADD16 per channel and output row) measured worse on
+    // the examples' depthwise layers (+1-2%) and mixed on their stems
+    // (-1% to +3%), so they keep the plain accumulator with int8 weights.
+    const bool doubled =
+        doubles(producer) &&
+        (halfwords ||
+         (pointwiseInt16Inputs(win, cin, groups, opBlocking.pixels, dsp, mve) &&
+          cin < 2 * outChannels));
+    if (doubled)
+      for (int64_t &v : biasValues) // Wraps as the accumulator does.
+        v = static_cast<int32_t>(2 * static_cast<uint32_t>(v));
+    Value bias = storedBias(biasValues);
+    if (stemRows) {
       std::vector<int8_t> hwc(w.size());
       for (int64_t o = 0; o < outChannels; ++o)
         for (int64_t t = 0; t < taps; ++t)
           hwc[t * outChannels + o] = static_cast<int8_t>(w[o * taps + t]);
       Value packed = constantGlobal(
           b, loc, "weight", layer,
-          i8Attr(b, halfwords ? stemHalfwordWeights(hwc, outChannels)
-                              : depthwiseRowsWeights(hwc, outChannels)),
+          i8Attr(b, halfwords
+                        ? stemHalfwordWeights(hwc, outChannels, doubled ? 2 : 1)
+                        : depthwiseRowsWeights(hwc, outChannels)),
           /*weight=*/true);
       emitQuantStem(k, win, outChannels, view(b, producer.getInput()),
-                    zeroPoint, packed, bias, epilogue(producer), result(),
-                    halfwords);
+                    zeroPoint, packed, bias, epilogue(producer, doubled),
+                    result(), halfwords);
       return success();
     }
     // The blocks come from KernelOrder.h: 2 x 2 for SMLAD (accumulators,
@@ -361,7 +393,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         ohwi, outChannels, taps, convBlocking.outputs, groups);
     // --halfword-weights: every int8 conv2d/dense weight as an int16.
     if (halfwords)
-      bytes = halfwordPairs(bytes, perChannel / taps);
+      bytes = halfwordPairs(bytes, perChannel / taps, doubled ? 2 : 1);
     const int64_t elemBytes = halfwords ? 2 : 1;
     // Not for the Helium blocks, which read the rows (a pass run with both
     // dsp and mve options lowers for the M55).
@@ -374,8 +406,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     Value packed = constantGlobal(b, loc, "weight", layer, i8Attr(b, bytes),
                                   /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
-                  packed, bias, epilogue(producer), result(), convBlocking, dsp,
-                  groups, mve, halfwords, interleaved);
+                  packed, bias, epilogue(producer, doubled), result(),
+                  convBlocking, dsp, groups, mve, halfwords, interleaved);
     return success();
   };
 
@@ -426,7 +458,6 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
             }
           }
         }
-        Value bias = storedBias(biasValues);
         std::vector<int8_t> data(w.begin(), w.end());
         Window win =
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
@@ -438,6 +469,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // over the placement first.
         const bool channelRows = depthwiseChannelRows(win, dsp, mve) &&
                                  channelRowsFitPlacement(op, 4);
+        Value bias = storedBias(biasValues);
         if (channelRows)
           data = depthwiseRowsWeights(data, ws[2]);
         Value weights = constantGlobal(b, loc, "weight", layer, i8Attr(b, data),

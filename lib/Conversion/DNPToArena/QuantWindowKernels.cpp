@@ -238,9 +238,15 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
     // <= z_out as h + 2^(e-1) < 2^e). Where the activation clamps at or
     // above z_out (relu, relu6) those values all become act_min either
     // way, so s is left out: one instruction less per value.
+    //
+    // With a doubled accumulator (QuantEpilogue::doubledAccumulator) the
+    // table holds m and t = C + s: the rounded high word of 2 acc and m
+    // is the one of acc and 2m, so t needs no acc (and 2 acc has acc's
+    // sign).
     OpBuilder &b = f.builder();
     Location loc = f.getLoc();
-    Value t = f.add(acc, r.nudgedZeroPoint);
+    Value t = ep.doubledAccumulator ? r.nudgedZeroPoint
+                                    : f.add(acc, r.nudgedZeroPoint);
     if (ep.actMin < ep.zeroPoint)
       t = f.add(t, arith::ShRSIOp::create(b, loc, acc, f.c(31)));
     Value high = ep.smmlar && r.constantChannel
@@ -292,10 +298,11 @@ std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
   return packed;
 }
 
-std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin) {
+std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin,
+                                  int16_t factor) {
   std::vector<int8_t> wide(2 * packed.size());
   auto put = [&](size_t at, int8_t v) {
-    uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(v));
+    uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(factor * v));
     wide[2 * at] = static_cast<int8_t>(u & 0xFF);
     wide[2 * at + 1] = static_cast<int8_t>(u >> 8);
   };
@@ -312,6 +319,16 @@ std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin) {
       put(row + i, packed[row + i]);
   }
   return wide;
+}
+
+bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
+                          int64_t pixelBlock, bool dsp, bool mve) {
+  // Unpadded only: every pixel of a block is then inside the input (a
+  // padded one's border blocks have no taps, and their pixels no input).
+  return dsp && !mve && w.kh == 1 && w.kw == 1 && w.padTop == 0 &&
+         w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW && groups == 1 &&
+         cin >= 4 && cin % 4 == 0 &&
+         2 * pixelBlock * cin <= kMaxPointwiseScratch;
 }
 
 bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
@@ -409,13 +426,13 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   // once (SXTAB16, -z_in added) into halfword pairs on the stack, which
   // every channel block then loads as they are, instead of unpacking each
   // input word again for every block of output channels.
-  // Unpadded only: every pixel of a block is then inside the input (a
-  // padded one's border blocks have no taps, and their pixels no input).
-  const bool int16Inputs = dsp && !mve && w.kh == 1 && w.kw == 1 &&
-                           w.padTop == 0 && w.padLeft == 0 && w.outH == w.inH &&
-                           w.outW == w.inW && groups == 1 && chunks > 0 &&
-                           tail == 0 &&
-                           2 * blocking.pixels * cin <= kMaxPointwiseScratch;
+  const bool int16Inputs =
+      pointwiseInt16Inputs(w, cin, groups, blocking.pixels, dsp, mve);
+  // A doubled accumulator without doubled (halfword) weights: the unpacked
+  // inputs are doubled (SADD16), which the lowering asks for only here.
+  const bool doubleInputs = ep.doubledAccumulator && !halfwordWeights;
+  assert((!doubleInputs || int16Inputs) &&
+         "a doubled accumulator needs doubled weights or unpacked inputs");
   Value scratch;
   if (int16Inputs)
     scratch = stackScratch(k, 2 * blocking.pixels * cin);
@@ -602,6 +619,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                 auto [x02, x13] = unpackPairs(
                     ku, loadWord(ku, x, ku.add(idx.input[p], ku.mul(q, 4))),
                     offset);
+                if (doubleInputs) {
+                  x02 = intrinsic(ku, "llvm.arm.sadd16", {x02, x02});
+                  x13 = intrinsic(ku, "llvm.arm.sadd16", {x13, x13});
+                }
                 Value at = ku.add(ku.mul(q, 8), 2 * p * cin);
                 storeWord(ku, x02, scratch, at);
                 storeWord(ku, x13, scratch, ku.add(at, 4));
