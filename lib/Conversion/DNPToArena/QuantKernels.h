@@ -47,7 +47,8 @@ struct QuantEpilogue {
   /// With foldedRounding, where no MVE block reads the op's tables (every
   /// core but the M55): instead of `multipliers` and `shifts`, one table
   /// of what the folded epilogue uses, prepared at compile time, one i64
-  /// per channel (the same 8 bytes): 2m wrapped to int32 in its low word
+  /// per channel (the same 8 bytes): 2m wrapped to int32 (m itself with
+  /// doubledAccumulator) in its low word
   /// and (2 z_out + 1) << (e - 1), whose trailing zeros give e - 1
   /// (2 z_out + 1 is odd), in its high word. A channel's parameters are then
   /// one double-word load and a count of trailing zeros instead of two loads
@@ -119,7 +120,7 @@ std::vector<int8_t> packQuantConvWeights(llvm::ArrayRef<int8_t> ohwi,
 /// (w0, w2), (w1, w3) SMLAD multiplies with SXTB16-unpacked inputs, the
 /// channels past the last step one by one.
 /// `factor` (1, or 2 for a doubled accumulator) multiplies every weight
-/// (|2 w| <= 254 fits the int16).
+/// (|2 w| <= 256 fits the int16).
 std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin,
                                   int16_t factor = 1);
 

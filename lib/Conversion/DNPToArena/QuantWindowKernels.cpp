@@ -192,8 +192,8 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
   if (ep.prepared) {
     OpBuilder &b = k.builder();
     Location loc = k.getLoc();
-    // The channel's i64: 2m wrapped in the low word, the nudged zero
-    // point in the high one.
+    // The channel's i64: 2m wrapped (m for a doubled accumulator) in the
+    // low word, the nudged zero point in the high one.
     Value pair = k.load(ep.prepared, channel);
     r.doubledMultiplier = arith::TruncIOp::create(b, loc, b.getI32Type(), pair);
     r.nudgedZeroPoint = arith::TruncIOp::create(

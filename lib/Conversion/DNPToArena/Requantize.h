@@ -18,8 +18,10 @@ namespace dnp::arena {
 struct ChannelRequant {
   mlir::Value multiplier, shift;
   FixedPointBuilder::RightShift right;
-  /// With QuantEpilogue::foldedRounding: 2m wrapped to int32 (2m - 2^32)
-  /// and (2 z_out + 1) << (e - 1), the nudge plus the zero point.
+  /// With QuantEpilogue::foldedRounding: the multiplier SMMLAR takes, 2m
+  /// wrapped to int32 (2m - 2^32), or m with a doubled accumulator
+  /// (QuantEpilogue::doubledAccumulator); and (2 z_out + 1) << (e - 1), the
+  /// nudge plus the zero point.
   mlir::Value doubledMultiplier, nudgedZeroPoint;
   /// A constant channel (a remainder block, or a layer's only block): its
   /// parameters do not change in the loops around it (QuantEpilogue::

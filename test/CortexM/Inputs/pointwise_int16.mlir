@@ -2,9 +2,12 @@
 // input, so it unpacks in the step as before, zero point included) into
 // 12 outputs; then those whose inputs are unpacked once per pixel block
 // into halfword pairs on the stack: one into 68 outputs (blocks of 3 and a
-// remainder of 2), one over those 68 input channels (17 steps: a loop of 8
-// steps an iteration and one more; blocks of 3 and a remainder of 2) into
-// 5; and one over 5 input channels (a scalar tail: unpacked in the step).
+// remainder of 2), one over those 68 input channels into 68 (fewer input
+// channels than twice its outputs: the unpacking loop of 17 steps doubles
+// the inputs, QuantEpilogue::doubledAccumulator), one over those 68 (17
+// steps: a loop of 8 steps an iteration and one more; blocks of 3 and a
+// remainder of 2) into 5; and one over 5 input channels (a scalar tail:
+// unpacked in the step).
 func.func @pointwise_int16(%x: tensor<1x5x6x8xf32>) -> tensor<1x6x7x4xf32> {
   %w0 = dnp.random seed 1 scale 0.4 : tensor<12x1x1x8xf32>
   %b0 = dnp.random seed 2 scale 0.2 : tensor<12xf32>
@@ -14,9 +17,13 @@ func.func @pointwise_int16(%x: tensor<1x5x6x8xf32>) -> tensor<1x6x7x4xf32> {
   %b1 = dnp.random seed 4 scale 0.2 : tensor<68xf32>
   %c1 = dnp.conv2d %c0, %w1, %b1 act relu
       : (tensor<1x6x7x12xf32>, tensor<68x1x1x12xf32>, tensor<68xf32>) -> tensor<1x6x7x68xf32>
+  %w1d = dnp.random seed 9 scale 0.2 : tensor<68x1x1x68xf32>
+  %b1d = dnp.random seed 10 scale 0.2 : tensor<68xf32>
+  %c1d = dnp.conv2d %c1, %w1d, %b1d act relu
+      : (tensor<1x6x7x68xf32>, tensor<68x1x1x68xf32>, tensor<68xf32>) -> tensor<1x6x7x68xf32>
   %w2 = dnp.random seed 5 scale 0.3 : tensor<5x1x1x68xf32>
   %b2 = dnp.random seed 6 scale 0.2 : tensor<5xf32>
-  %c2 = dnp.conv2d %c1, %w2, %b2 act relu
+  %c2 = dnp.conv2d %c1d, %w2, %b2 act relu
       : (tensor<1x6x7x68xf32>, tensor<5x1x1x68xf32>, tensor<5xf32>) -> tensor<1x6x7x5xf32>
   %w3 = dnp.random seed 7 scale 0.4 : tensor<4x1x1x5xf32>
   %b3 = dnp.random seed 8 scale 0.2 : tensor<4xf32>
