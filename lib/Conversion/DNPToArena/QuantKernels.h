@@ -40,8 +40,9 @@ struct QuantEpilogue {
   bool shiftsNegative = false;
   /// Whether every multiplier is in [2^30, 2^31) and every shift in
   /// [-kMaxFoldedShift, -1]: the rounding high multiply, the rounding
-  /// shift's nudge and the zero point then fold into one SMMLAR, two adds
-  /// and a shift per value (requantize(); every scalar epilogue, the
+  /// shift's nudge and the zero point then fold into one SMMLAR, at most
+  /// two adds (none under relu with doubledAccumulator) and a shift per
+  /// value (requantize(); every scalar epilogue, the
   /// Cortex-M4/M7 kernels' and the host's alike).
   bool foldedRounding = false;
   /// With foldedRounding, where no MVE block reads the op's tables (every
