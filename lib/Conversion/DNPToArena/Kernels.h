@@ -20,6 +20,7 @@
 
 #include "KernelBuilder.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace dnp::arena {
@@ -63,6 +64,18 @@ void emitConv(KernelBuilder &k, Window w, int64_t outChannels, mlir::Value x,
               mlir::Value packedWeights, mlir::Value bias, mlir::Value y,
               mlir::dnp::Activation act, const Blocking &blocking,
               int64_t groups = 1, bool mve = false);
+
+/// fn(start, width) for each block of `block` output channels (the last
+/// of a group `width` < `block`), the blocks starting anew at each of
+/// `groups` equal groups of output channels, as the kernels visit them:
+/// the order the weight packings of every kernel share.
+template <typename Fn>
+void forEachOutputBlock(int64_t cout, int64_t block, int64_t groups, Fn fn) {
+  const int64_t groupOut = cout / groups;
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t first = 0; first < groupOut; first += block)
+      fn(g * groupOut + first, std::min(block, groupOut - first));
+}
 
 /// OHWI weights ([cout][perChannel]) regrouped into blocks of `block`
 /// output channels, each block [perChannel][block-or-remainder wide];

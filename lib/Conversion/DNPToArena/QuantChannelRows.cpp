@@ -308,36 +308,4 @@ bool depthwiseChannelRows(const Window &w, bool dsp, bool mve) {
          scratchBytes(w) <= kMaxDepthwiseScratch;
 }
 
-std::vector<int8_t> depthwiseRowsWeights(ArrayRef<int8_t> hwc,
-                                         int64_t channels) {
-  std::vector<int8_t> out(hwc.size());
-  auto tap = [&](int64_t r, int64_t t, int64_t ch) {
-    return hwc[(r * 3 + t) * channels + ch];
-  };
-  for (int64_t ch = 0; ch < channels; ++ch) {
-    int8_t *o = &out[9 * ch];
-    // SXTB16 takes bytes 0 and 2 of a word, SXTB16 of the word rotated by
-    // 8 bytes 1 and 3: the words at bytes 0, 2 and 5 give (w00, w01)
-    // (w10, w11), (w01, w02) (w11, w12) and (w12, w22) (w20, w21).
-    o[0] = tap(0, 0, ch), o[1] = tap(1, 0, ch), o[2] = tap(0, 1, ch);
-    o[3] = tap(1, 1, ch), o[4] = tap(0, 2, ch), o[5] = tap(1, 2, ch);
-    o[6] = tap(2, 0, ch), o[7] = tap(2, 2, ch), o[8] = tap(2, 1, ch);
-  }
-  return out;
-}
-
-std::vector<int8_t> stemHalfwordWeights(ArrayRef<int8_t> hwc, int64_t channels,
-                                        int16_t factor) {
-  std::vector<int8_t> out(2 * hwc.size());
-  for (int64_t ch = 0; ch < channels; ++ch)
-    for (int64_t t = 0; t < 9; ++t) {
-      // Little-endian int16: the low byte first.
-      const auto v = static_cast<uint16_t>(
-          static_cast<int16_t>(factor * hwc[t * channels + ch]));
-      out[2 * (9 * ch + t)] = static_cast<int8_t>(v & 0xFF);
-      out[2 * (9 * ch + t) + 1] = static_cast<int8_t>(v >> 8);
-    }
-  return out;
-}
-
 } // namespace dnp::arena

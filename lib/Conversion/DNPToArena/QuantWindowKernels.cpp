@@ -6,9 +6,7 @@
 #include "Requantize.h"
 #include "WindowLoops.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/IR/Matchers.h"
 
 #include <map>
 
@@ -185,142 +183,6 @@ SmallVector<Value> stemTapsDsp(KernelBuilder &kb, const Window &w,
 
 } // namespace
 
-ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
-                              const QuantEpilogue &ep, Value channel) {
-  ChannelRequant r;
-  r.constantChannel = matchPattern(channel, m_Constant());
-  if (ep.prepared) {
-    OpBuilder &b = k.builder();
-    Location loc = k.getLoc();
-    // The channel's i64: 2m wrapped (m for a doubled accumulator) in the
-    // low word, the nudged zero point in the high one.
-    Value pair = k.load(ep.prepared, channel);
-    r.doubledMultiplier = arith::TruncIOp::create(b, loc, b.getI32Type(), pair);
-    r.nudgedZeroPoint = arith::TruncIOp::create(
-        b, loc, b.getI32Type(),
-        arith::ShRUIOp::create(
-            b, loc, pair,
-            arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(32))));
-    Value eMinusOne = LLVM::CountTrailingZerosOp::create(
-        b, loc, r.nudgedZeroPoint, /*is_zero_poison=*/true);
-    r.right.exponent = f.add(eMinusOne, f.c(1));
-    return r;
-  }
-  r.multiplier = k.load(ep.multipliers, channel);
-  r.shift = k.load(ep.shifts, channel);
-  r.right = f.rightShift(r.shift, ep.shiftsNegative);
-  if (ep.foldedRounding) {
-    OpBuilder &b = k.builder();
-    Location loc = k.getLoc();
-    r.doubledMultiplier = f.add(r.multiplier, r.multiplier);
-    // e - 1 = -shift - 1 = ~shift.
-    Value eMinusOne = arith::XOrIOp::create(b, loc, r.shift, f.c(-1));
-    r.nudgedZeroPoint =
-        arith::ShLIOp::create(b, loc, f.c(2 * ep.zeroPoint + 1), eMinusOne);
-  }
-  return r;
-}
-
-Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
-                 const QuantEpilogue &ep) {
-  if (ep.foldedRounding) {
-    // With m in [2^30, 2^31), m2 = 2m - 2^32 as an int32 and h the
-    // rounding doubling high multiply of acc and m:
-    //   t + hi(acc * m2) = t - acc + hi(2 acc m) = C + s + h
-    // for t = acc + C + s, C = 2^(e-1) + z_out 2^e and s = -[acc < 0], so
-    // one SMMLAR and one shift give z_out + (h rounded by 2^e, half away
-    // from zero): s may use acc's sign rather than h's since m > 0 makes
-    // them differ only for h = 0, which rounds to 0 either way (e >= 1).
-    // |C| < 2^29 and |h| < 2^30 (|acc| < 2^30) keep every sum in int32.
-    //
-    // s only matters where the result is at most z_out: acc < 0 gives
-    // h <= 0, which rounds to at most 0 with or without s ((C + h) >> e
-    // <= z_out as h + 2^(e-1) < 2^e). Where the activation clamps at or
-    // above z_out (relu, relu6) those values all become act_min either
-    // way, so s is left out: one instruction less per value.
-    //
-    // With a doubled accumulator (QuantEpilogue::doubledAccumulator) the
-    // table holds m and t = C + s: the rounded high word of 2 acc and m
-    // is the one of acc and 2m, so t needs no acc (and 2 acc has acc's
-    // sign).
-    OpBuilder &b = f.builder();
-    Location loc = f.getLoc();
-    Value t = ep.doubledAccumulator ? r.nudgedZeroPoint
-                                    : f.add(acc, r.nudgedZeroPoint);
-    if (ep.actMin < ep.zeroPoint)
-      t = f.add(t, arith::ShRSIOp::create(b, loc, acc, f.c(31)));
-    Value high = ep.smmlar && r.constantChannel
-                     ? LLVM::InlineAsmOp::create(
-                           b, loc, b.getI32Type(),
-                           ValueRange{acc, r.doubledMultiplier, t},
-                           "smmlar $0, $1, $2, $3", "=r,r,r,r",
-                           /*has_side_effects=*/false, /*is_align_stack=*/false,
-                           LLVM::tailcallkind::TailCallKind::None,
-                           /*asm_dialect=*/LLVM::AsmDialectAttr(),
-                           /*operand_attrs=*/ArrayAttr())
-                           .getResult(0)
-                     : f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier);
-    Value v = arith::ShRSIOp::create(b, loc, high, r.right.exponent);
-    return f.toInt8(f.clamp(v, ep.actMin, ep.actMax));
-  }
-  Value high;
-  if (ep.mayShiftLeft)
-    high = f.srdhm(f.shiftLeftSaturating(acc, f.max(r.shift, f.c(0))),
-                   r.multiplier, /*bMayBeMin=*/false);
-  else
-    high = f.srdhmBounded(acc, r.multiplier);
-  Value v = f.rdbpotBounded(high, r.right);
-  if (ep.mayShiftLeft) // A left shift may have saturated.
-    v = f.clamp(v, -1024, 1024);
-  return f.toInt8(f.clamp(f.add(v, f.c(ep.zeroPoint)), ep.actMin, ep.actMax));
-}
-
-std::vector<int8_t> packQuantConvWeights(ArrayRef<int8_t> ohwi, int64_t cout,
-                                         int64_t taps, int64_t block,
-                                         int64_t groups) {
-  int64_t perChannel = static_cast<int64_t>(ohwi.size()) / cout;
-  int64_t cin = perChannel / taps;
-  int64_t groupOut = cout / groups;
-  std::vector<int8_t> packed(ohwi.size());
-  // Blocks restart at each group, as the kernel visits them.
-  for (int64_t g = 0; g < groups; ++g) {
-    for (int64_t first = 0; first < groupOut; first += block) {
-      int64_t width = std::min(block, groupOut - first);
-      int64_t start = g * groupOut + first;
-      int8_t *dst = packed.data() + start * perChannel;
-      for (int64_t t = 0; t < taps; ++t)
-        for (int64_t j = 0; j < width; ++j)
-          for (int64_t i = 0; i < cin; ++i)
-            dst[(t * width + j) * cin + i] =
-                ohwi[(start + j) * perChannel + t * cin + i];
-    }
-  }
-  return packed;
-}
-
-std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin,
-                                  int16_t factor) {
-  std::vector<int8_t> wide(2 * packed.size());
-  auto put = [&](size_t at, int8_t v) {
-    uint16_t u = static_cast<uint16_t>(static_cast<int16_t>(factor * v));
-    wide[2 * at] = static_cast<int8_t>(u & 0xFF);
-    wide[2 * at + 1] = static_cast<int8_t>(u >> 8);
-  };
-  const int64_t chunks = cin / 4;
-  for (size_t row = 0; row < packed.size(); row += cin) {
-    for (int64_t q = 0; q < chunks; ++q) {
-      size_t o = row + 4 * q;
-      put(o + 0, packed[o + 0]);
-      put(o + 1, packed[o + 2]);
-      put(o + 2, packed[o + 1]);
-      put(o + 3, packed[o + 3]);
-    }
-    for (int64_t i = 4 * chunks; i < cin; ++i)
-      put(row + i, packed[row + i]);
-  }
-  return wide;
-}
-
 bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
                           int64_t pixelBlock, bool dsp, bool mve) {
   // Unpadded only: every pixel of a block is then inside the input (a
@@ -329,38 +191,6 @@ bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
          w.padLeft == 0 && w.outH == w.inH && w.outW == w.inW && groups == 1 &&
          cin >= 4 && cin % 4 == 0 &&
          2 * pixelBlock * cin <= kMaxPointwiseScratch;
-}
-
-bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
-                            int64_t elemBytes) {
-  return cin >= 4 && (taps > 1 || (block - 1) * cin * elemBytes > 4095);
-}
-
-std::vector<int8_t> interleaveSteps(ArrayRef<int8_t> packed, int64_t cout,
-                                    int64_t taps, int64_t cin, int64_t block,
-                                    int64_t groups, int64_t elemBytes) {
-  std::vector<int8_t> out(packed.size());
-  const int64_t groupOut = cout / groups, perChannel = taps * cin;
-  const int64_t steps = cin / 4, tail = cin - 4 * steps;
-  auto copy = [&](int64_t to, int64_t from, int64_t elems) {
-    for (int64_t b = 0; b < elems * elemBytes; ++b)
-      out[to * elemBytes + b] = packed[from * elemBytes + b];
-  };
-  for (int64_t g = 0; g < groups; ++g)
-    for (int64_t first = 0; first < groupOut; first += block) {
-      const int64_t width = std::min(block, groupOut - first);
-      const int64_t start = (g * groupOut + first) * perChannel;
-      for (int64_t t = 0; t < taps; ++t) {
-        const int64_t tap = start + t * width * cin;
-        for (int64_t j = 0; j < width; ++j) {
-          const int64_t row = tap + j * cin;
-          for (int64_t q = 0; q < steps; ++q)
-            copy(tap + (q * width + j) * 4, row + 4 * q, 4);
-          copy(tap + 4 * steps * width + j * tail, row + 4 * steps, tail);
-        }
-      }
-    }
-  return out;
 }
 
 /// SMLAD steps of a tap emitted inline rather than as a loop (up to 64

@@ -11,19 +11,13 @@ namespace dnp::arena {
 std::vector<float> packConvWeights(ArrayRef<float> ohwi, int64_t cout,
                                    int64_t block, int64_t groups) {
   int64_t perChannel = static_cast<int64_t>(ohwi.size()) / cout;
-  int64_t groupOut = cout / groups;
   std::vector<float> packed(ohwi.size());
-  // Blocks restart at each group, as the kernel visits them.
-  for (int64_t g = 0; g < groups; ++g) {
-    for (int64_t first = 0; first < groupOut; first += block) {
-      int64_t width = std::min(block, groupOut - first);
-      int64_t start = g * groupOut + first;
-      float *dst = packed.data() + start * perChannel;
-      for (int64_t i = 0; i < perChannel; ++i)
-        for (int64_t j = 0; j < width; ++j)
-          dst[i * width + j] = ohwi[(start + j) * perChannel + i];
-    }
-  }
+  forEachOutputBlock(cout, block, groups, [&](int64_t start, int64_t width) {
+    float *dst = packed.data() + start * perChannel;
+    for (int64_t i = 0; i < perChannel; ++i)
+      for (int64_t j = 0; j < width; ++j)
+        dst[i * width + j] = ohwi[(start + j) * perChannel + i];
+  });
   return packed;
 }
 
