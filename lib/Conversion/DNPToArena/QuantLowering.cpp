@@ -113,7 +113,7 @@ LogicalResult readStored(Value v, Operation *user, unsigned width,
 
 /// int32 accumulation equals the reference's (int64, saturated) only
 /// without overflow; the requantization epilogue also relies on |acc| <
-/// 2^30 (QuantWindowKernels.cpp). Both hold while |bias| + terms * 255 *
+/// 2^30 (Requantize.cpp). Both hold while |bias| + terms * 255 *
 /// 128 stays below 2^30 (about 33,000 products per output).
 LogicalResult checkAccumulator(Operation *op, int64_t terms,
                                ArrayRef<int64_t> bias) {
