@@ -30,6 +30,33 @@ Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align) {
       ValueRange{k.index(0)}, /*nontemporal=*/false, llvm::MaybeAlign(align));
 }
 
+/// A volatile load of `type` at byte i of a buffer without a view offset.
+static Value volatileLoad(KernelBuilder &k, Type type, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  Value address =
+      arith::IndexCastOp::create(b, loc, b.getI32Type(), k.add(base, i));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+  return LLVM::LoadOp::create(b, loc, type, pointer, /*alignment=*/4,
+                              /*isVolatile=*/true);
+}
+
+Value loadWordOrdered(KernelBuilder &k, Value buffer, Value i) {
+  return volatileLoad(k, k.builder().getI32Type(), buffer, i);
+}
+
+std::pair<Value, Value> loadWordPair(KernelBuilder &k, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value pair = volatileLoad(k, b.getI64Type(), buffer, i);
+  Value high = arith::ShRUIOp::create(
+      b, loc, pair, arith::ConstantIntOp::create(b, loc, b.getI64Type(), 32));
+  return {arith::TruncIOp::create(b, loc, b.getI32Type(), pair),
+          arith::TruncIOp::create(b, loc, b.getI32Type(), high)};
+}
+
 /// Stores the i32 `word` as four consecutive int8 values at byte i of the
 /// buffer (alignment 1 by default: one STR on Armv7E-M; 4 where i is a
 /// multiple of 4, which lets LLVM pair stores into STRD).

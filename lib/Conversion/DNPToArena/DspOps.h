@@ -23,6 +23,19 @@ mlir::Value elementView(KernelBuilder &k, mlir::Value buffer, mlir::Value i,
 /// a multiple of 4, which lets LLVM pair loads into LDRD).
 mlir::Value loadWord(KernelBuilder &k, mlir::Value buffer, mlir::Value i,
                      unsigned align = 1);
+/// The two consecutive words at byte i (a multiple of 4) of a buffer that
+/// starts word-aligned (a stack scratch or a global, no view), read by one
+/// volatile 64-bit load: LLVM's ARM backend selects LDRD for a volatile i64
+/// load, one instruction where two LDRs are two (it pairs plain loads from
+/// the stack only now and then). Volatile also keeps LLVM from forwarding
+/// values stored to the buffer into registers (see stackScratch).
+std::pair<mlir::Value, mlir::Value>
+loadWordPair(KernelBuilder &k, mlir::Value buffer, mlir::Value i);
+/// The word at byte i (a multiple of 4) of such a buffer, by a volatile
+/// load: LLVM keeps it in order with loadWordPair's loads (it would
+/// otherwise hoist a block's weight loads ahead of the steps and spill).
+mlir::Value loadWordOrdered(KernelBuilder &k, mlir::Value buffer,
+                            mlir::Value i);
 /// Stores the i32 `word` as four consecutive int8 values at byte i
 /// (alignment 1 by default; 4 lets LLVM pair stores into STRD).
 void storeWord(KernelBuilder &k, mlir::Value word, mlir::Value buffer,
