@@ -95,6 +95,33 @@ Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
       .getResult(0);
 }
 
+Value armInstruction(OpBuilder &b, Location loc, StringRef mnemonic,
+                     ValueRange operands) {
+  std::string text = (mnemonic + " $0").str(), constraints = "=r";
+  for (size_t i = 0; i < operands.size(); ++i) {
+    text += ", $" + std::to_string(i + 1);
+    constraints += ",r";
+  }
+  return LLVM::InlineAsmOp::create(
+             b, loc, b.getI32Type(), operands, text, constraints,
+             /*has_side_effects=*/false, /*is_align_stack=*/false,
+             LLVM::tailcallkind::TailCallKind::None,
+             /*asm_dialect=*/LLVM::AsmDialectAttr(),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
+Value signedSaturate(OpBuilder &b, Location loc, Value v, unsigned bits) {
+  return LLVM::InlineAsmOp::create(
+             b, loc, b.getI32Type(), ValueRange{v},
+             "ssat $0, #" + std::to_string(bits) + ", $1", "=r,r",
+             /*has_side_effects=*/false, /*is_align_stack=*/false,
+             LLVM::tailcallkind::TailCallKind::None,
+             /*asm_dialect=*/LLVM::AsmDialectAttr(),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
 /// The word rotated right by 8 bits (folds into SXTB16/SXTAB16's ROR).
 Value rotateBy8(KernelBuilder &k, Value word) {
   OpBuilder &b = k.builder();

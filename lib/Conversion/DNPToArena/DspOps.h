@@ -48,6 +48,17 @@ void storeHalf(KernelBuilder &k, mlir::Value v, mlir::Value buffer,
 /// An i32 llvm.arm.* intrinsic call.
 mlir::Value intrinsic(KernelBuilder &k, llvm::StringRef name,
                       mlir::ValueRange args);
+/// One Armv7E-M instruction `mnemonic` on i32 `operands`, written out as
+/// inline asm ("smmulr $0, $1, $2"): for the multiplies whose 64-bit form
+/// LLVM expands rather than selects (a product with a constant, or whose
+/// operand's sign extension it hoisted out of the block).
+mlir::Value armInstruction(mlir::OpBuilder &b, mlir::Location loc,
+                           llvm::StringRef mnemonic, mlir::ValueRange operands);
+/// SSAT to `bits` bits, written out: LLVM selects SSAT from a clamp to
+/// [-2^(bits-1), 2^(bits-1)) only while no addition has been folded into
+/// the clamp's bounds.
+mlir::Value signedSaturate(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v, unsigned bits);
 /// Bytes 0 and 2 / 1 and 3 of a word of int8 values as two int16 halves,
 /// each plus `offset`'s halves (SXTAB16; SXTB16 without an offset).
 std::pair<mlir::Value, mlir::Value>

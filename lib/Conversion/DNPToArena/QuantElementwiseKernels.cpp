@@ -5,6 +5,7 @@
 // it writes any of it).
 //
 //===----------------------------------------------------------------------===//
+#include "DspOps.h"
 #include "FixedPointBuilder.h"
 #include "QuantKernels.h"
 #include "QuantMve.h"
@@ -19,7 +20,7 @@ namespace dnp::arena {
 void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
                   ArrayRef<int64_t> lhsShape, ArrayRef<int64_t> rhsShape,
                   Value lhs, Value rhs, const QuantAddParams &params, Value y,
-                  const Blocking &blocking, bool mve) {
+                  const Blocking &blocking, bool mve, bool dsp) {
   // The output's requantization in the folded form of Requantize.h (one
   // SMMLAR, the zero point inside) where its multiplier and shift allow;
   // the sum it scales is below 2^29 in magnitude.
@@ -40,8 +41,14 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
       // srdhm(x 2^20, m) is the rounded high word of (x 2^21) m (SMMULR,
       // srdhmBounded), then a rounding shift by the static exponent
       // (rdbpotBounded).
+      // On the DSP cores SMMULR is written out: LLVM expands the 64-bit
+      // product with a constant into UMLAL and corrections (a power of two
+      // it turns into a shift, which folds into the addition).
       Value high =
-          f.srdhmBounded(f.mul(centred, f.c(int32_t(1) << 20)), f.c(m));
+          dsp && !mve && !llvm::isPowerOf2_32(static_cast<uint32_t>(m))
+              ? armInstruction(ki.builder(), ki.getLoc(), "smmulr",
+                               {f.mul(centred, f.c(int32_t(1) << 21)), f.c(m)})
+              : f.srdhmBounded(f.mul(centred, f.c(int32_t(1) << 20)), f.c(m));
       if (shift == 0)
         return high;
       FixedPointBuilder::RightShift right;
@@ -62,12 +69,15 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
       ep.zeroPoint = params.outputZeroPoint;
       ep.actMin = params.actMin;
       ep.actMax = params.actMax;
+      // Constant parameters: the SMMLAR written out (QuantEpilogue::smmlar).
+      ep.smmlar = dsp && !mve;
       auto [m2, nudge] = QuantEpilogue::foldedParameters(
           params.multiplier[2], outShift, ep.zeroPoint);
       ChannelRequant rq;
       rq.doubledMultiplier = f.c(m2);
       rq.nudgedZeroPoint = f.c(nudge);
       rq.right.exponent = f.c(-outShift);
+      rq.constantChannel = true;
       ki.store(requantize(f, sum, rq, ep), y, o);
       return;
     }
@@ -148,7 +158,7 @@ void emitQuantPRelu(KernelBuilder &k, int64_t pixels, int64_t channels, Value x,
 
 void emitQuantConcat(KernelBuilder &k, int64_t pixels,
                      ArrayRef<QuantConcatInput> inputs, int32_t outputZeroPoint,
-                     Value y, const Blocking &blocking) {
+                     Value y, const Blocking &blocking, bool dsp) {
   int64_t total = 0;
   for (const QuantConcatInput &in : inputs)
     total += in.channels;
@@ -157,24 +167,61 @@ void emitQuantConcat(KernelBuilder &k, int64_t pixels,
     // quantizeMultiplier(1.0) = (2^30, 1), with which mbqm is exact.
     bool identity = in.zeroPoint == outputZeroPoint &&
                     in.multiplier == (int32_t(1) << 30) && in.shift == 1;
+    // On the DSP cores a copy moves words (unaligned LDR/STR are one
+    // instruction each on Armv7E-M; each word is read before it is
+    // written, as each byte is in the byte loop), and a rescaling with a
+    // shift of at most 1 is one written-out SMMULR of (q - z) 2^(s + 1)
+    // (|q - z| <= 255, so mbqm's clamp to +-1024 cannot act and is left
+    // out), the int8 clamp one written-out SSAT (LLVM merges the zero
+    // point into a clamp's bounds and then selects no SSAT).
+    const bool words = dsp && identity && in.channels % 4 == 0;
+    const bool smmulr = dsp && !identity && in.shift <= 1 && in.shift >= -30;
     k.loop(0, pixels, 1, {}, [&](KernelBuilder &kp, Value p, ValueRange) {
       Value src = kp.mul(p, in.channels);
       Value dst = kp.add(kp.mul(p, total), offset);
-      kp.unrolledLoop(in.channels, blocking.unroll, {},
-                      [&](KernelBuilder &ki, Value i, ValueRange) {
-                        Value v = ki.load(in.buffer, ki.add(src, i));
-                        if (!identity) {
-                          FixedPointBuilder f(ki.builder(), ki.getLoc());
-                          Value centred =
-                              f.sub(f.fromInt8(v), f.c(in.zeroPoint));
-                          Value scaled = f.mbqm(centred, f.c(in.multiplier),
-                                                f.c(in.shift), in.shift > 0);
-                          v = f.toInt8(f.requantizedOutput(
-                              scaled, outputZeroPoint, -128, 127));
-                        }
-                        ki.store(v, y, ki.add(dst, i));
-                        return SmallVector<Value>();
-                      });
+      if (words) {
+        kp.unrolledLoop(in.channels / 4, blocking.unroll, {},
+                        [&](KernelBuilder &ki, Value i, ValueRange) {
+                          Value at = ki.mul(i, 4);
+                          storeWord(ki,
+                                    loadWord(ki, in.buffer, ki.add(src, at)), y,
+                                    ki.add(dst, at));
+                          return SmallVector<Value>();
+                        });
+        return SmallVector<Value>();
+      }
+      kp.unrolledLoop(
+          in.channels, blocking.unroll, {},
+          [&](KernelBuilder &ki, Value i, ValueRange) {
+            Value v = ki.load(in.buffer, ki.add(src, i));
+            if (!identity) {
+              FixedPointBuilder f(ki.builder(), ki.getLoc());
+              Value centred = f.sub(f.fromInt8(v), f.c(in.zeroPoint));
+              if (smmulr) {
+                Value high = armInstruction(
+                    ki.builder(), ki.getLoc(), "smmulr",
+                    {f.mul(centred,
+                           f.c(int32_t(1) << (std::max(in.shift, 0) + 1))),
+                     f.c(in.multiplier)});
+                if (in.shift < 0) {
+                  FixedPointBuilder::RightShift right;
+                  right.exponent = f.c(-in.shift);
+                  right.nudge = f.c(int32_t(1) << (-in.shift - 1));
+                  high = f.rdbpotBounded(high, right);
+                }
+                v = f.toInt8(signedSaturate(ki.builder(), ki.getLoc(),
+                                            f.add(high, f.c(outputZeroPoint)),
+                                            8));
+              } else {
+                Value scaled = f.mbqm(centred, f.c(in.multiplier),
+                                      f.c(in.shift), in.shift > 0);
+                v = f.toInt8(
+                    f.requantizedOutput(scaled, outputZeroPoint, -128, 127));
+              }
+            }
+            ki.store(v, y, ki.add(dst, i));
+            return SmallVector<Value>();
+          });
       return SmallVector<Value>();
     });
     offset += in.channels;

@@ -252,7 +252,7 @@ void emitQuantAdd(KernelBuilder &k, llvm::ArrayRef<int64_t> out,
                   llvm::ArrayRef<int64_t> lhsShape,
                   llvm::ArrayRef<int64_t> rhsShape, mlir::Value lhs,
                   mlir::Value rhs, const QuantAddParams &params, mlir::Value y,
-                  const Blocking &blocking, bool mve = false);
+                  const Blocking &blocking, bool mve = false, bool dsp = false);
 
 /// TFLite's int8 prelu over [pixels, channels] with an int8 slope per
 /// channel: d = x - z_in, y = clamp(z_out + (d >= 0 ? mbqm(d, m[0], s[0])
@@ -275,7 +275,7 @@ struct QuantConcatInput {
 void emitQuantConcat(KernelBuilder &k, int64_t pixels,
                      llvm::ArrayRef<QuantConcatInput> inputs,
                      int32_t outputZeroPoint, mlir::Value y,
-                     const Blocking &blocking);
+                     const Blocking &blocking, bool dsp = false);
 
 /// y = clamp(x, lo, hi) (relu/relu6 with the input's parameters; a copy for
 /// [-128, 127]).

@@ -514,7 +514,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
           return failure();
         emitQuantAdd(k, shapeOf(add.getResult()), shapeOf(add.getLhs()),
                      shapeOf(add.getRhs()), operands->first, operands->second,
-                     params, result(), opBlocking, mve);
+                     params, result(), opBlocking, mve, dsp);
         return success();
       })
       .Case([&](PReluOp prelu) -> LogicalResult {
@@ -574,7 +574,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
             elementsOf(concat.getResult()) / shapeOf(concat.getResult()).back();
         emitQuantConcat(k, pixels, inputs,
                         paramsOf(concat.getOutput()).zeroPoint, result(),
-                        opBlocking);
+                        opBlocking, dsp && !mve);
         return success();
       })
       .Case<ReluOp, Relu6Op>([&](auto act) -> LogicalResult {

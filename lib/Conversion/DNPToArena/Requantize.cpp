@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Requantize.h"
+#include "DspOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Matchers.h"
@@ -78,17 +79,10 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
                                     : f.add(acc, r.nudgedZeroPoint);
     if (ep.actMin < ep.zeroPoint)
       t = f.add(t, arith::ShRSIOp::create(b, loc, acc, f.c(31)));
-    Value high = ep.smmlar && r.constantChannel
-                     ? LLVM::InlineAsmOp::create(
-                           b, loc, b.getI32Type(),
-                           ValueRange{acc, r.doubledMultiplier, t},
-                           "smmlar $0, $1, $2, $3", "=r,r,r,r",
-                           /*has_side_effects=*/false, /*is_align_stack=*/false,
-                           LLVM::tailcallkind::TailCallKind::None,
-                           /*asm_dialect=*/LLVM::AsmDialectAttr(),
-                           /*operand_attrs=*/ArrayAttr())
-                           .getResult(0)
-                     : f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier);
+    Value high =
+        ep.smmlar && r.constantChannel
+            ? armInstruction(b, loc, "smmlar", {acc, r.doubledMultiplier, t})
+            : f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier);
     Value v = arith::ShRSIOp::create(b, loc, high, r.right.exponent);
     return f.toInt8(f.clamp(v, ep.actMin, ep.actMax));
   }
