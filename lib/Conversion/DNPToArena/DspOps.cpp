@@ -32,6 +32,12 @@ Value loadWord(KernelBuilder &k, Value buffer, Value i, unsigned align) {
 
 /// A volatile load of `type` at byte i of a buffer without a view offset.
 static Value volatileLoad(KernelBuilder &k, Type type, Value buffer, Value i) {
+  // The aligned pointer is the buffer's first element only without a view
+  // offset: a stack scratch or a global (the index is 32-bit on the
+  // Cortex-M targets these loads are for).
+  assert((buffer.getDefiningOp<memref::AllocaOp>() ||
+          buffer.getDefiningOp<memref::GetGlobalOp>()) &&
+         "a volatile word load needs a stack scratch or a global");
   OpBuilder &b = k.builder();
   Location loc = k.getLoc();
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);

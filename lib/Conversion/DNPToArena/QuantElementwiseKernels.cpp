@@ -42,8 +42,8 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
       // srdhmBounded), then a rounding shift by the static exponent
       // (rdbpotBounded).
       // On the DSP cores SMMULR is written out: LLVM expands the 64-bit
-      // product with a constant into UMLAL and corrections (a power of two
-      // it turns into a shift, which folds into the addition).
+      // product with a constant into UMULL/UMLAL, MLA and carries (a power
+      // of two it turns into a shift, which folds into the addition).
       Value high =
           dsp && !mve && !llvm::isPowerOf2_32(static_cast<uint32_t>(m))
               ? armInstruction(ki.builder(), ki.getLoc(), "smmulr",
@@ -170,7 +170,9 @@ void emitQuantConcat(KernelBuilder &k, int64_t pixels,
     // On the DSP cores a copy moves words (unaligned LDR/STR are one
     // instruction each on Armv7E-M; each word is read before it is
     // written, as each byte is in the byte loop), and a rescaling with a
-    // shift of at most 1 is one written-out SMMULR of (q - z) 2^(s + 1)
+    // shift s in [-30, 1] is one written-out SMMULR of (q - z) 2^(s + 1)
+    // (for any multiplier: a power of two would be a shift and a rounding,
+    // no fewer instructions), a rounding shift where s < 0
     // (|q - z| <= 255, so mbqm's clamp to +-1024 cannot act and is left
     // out), the int8 clamp one written-out SSAT (LLVM merges the zero
     // point into a clamp's bounds and then selects no SSAT).

@@ -318,8 +318,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         // int8 weight words by ordered loads, so that LLVM neither splits
         // them nor hoists the block's weights ahead of the steps and spills
         // them (M4: DS-CNN -6.5%, MobileNetV2 -5%, VGG -2.6% instructions).
-        // Not in a step loop, whose plain loads LLVM post-increments:
-        // MobileNetV2's b3_p and b5_p measured 10-13% worse with pairs.
+        // Not in a loop over the steps (over 64 input channels), whose
+        // plain loads LLVM post-increments: MobileNetV2's b3_p and b5_p
+        // measured 10-13% worse with pairs; VGG's d1 (392 steps) the same.
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
                              Value tapW, Value at, SmallVector<Value> s,
                              bool pairs) {
@@ -413,12 +414,13 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                         Value tapW = tapWeights(kw, r, c);
                         SmallVector<Value> xTap = tapInputs(kw, r, c);
                         SmallVector<Value> next(a);
-                        const bool stepLoop =
-                            int16Inputs && chunks > kInlineChunks;
+                        const bool inlineSteps = chunks <= kInlineChunks;
+                        const bool stepLoop = int16Inputs && !inlineSteps;
                         auto step = [&](KernelBuilder &ki, Value q,
                                         ValueRange a2) {
                           return smladStep(ki, xTap, tapW, ki.mul(q, 4),
-                                           SmallVector<Value>(a2), !stepLoop);
+                                           SmallVector<Value>(a2),
+                                           /*pairs=*/inlineSteps);
                         };
                         next = stepLoop ? kw.unrolledLoop(chunks, kStepUnroll,
                                                           next, step)
