@@ -48,13 +48,16 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // block (QuantWindowKernels.cpp): a 1x1 conv or dense layer then
       // keeps 3 output channels' accumulators (halfword weights: DS-CNN
       // -4.3%, MobileNetV2 -2.7% M4 instructions; int8 weights: 1x1 convs
-      // over up to 64 channels -2 to -6%, MobileNetV2's b3_p and b5_p over
-      // 96 and 192 channels, whose step loops run 8 steps an iteration,
-      // -2% and -7%; with 4 steps an iteration b5_p spilled at 3, +17%).
-      // The inline k x k windows run best at 2 (VGG +6% at 3).
+      // over up to 64 channels -2 to -6%). Over more than 64 input
+      // channels the steps run in a loop, where 2 x 2 blocks leave the
+      // registers for the unpacked inputs' LDRD pairs: MobileNetV2's b3_p
+      // and b5_p (96 and 192 channels) 153,620 -> 148,260 and 550,460 ->
+      // 541,100 M4 instructions against 2 x 3 with plain loads (2 x 3 with
+      // pairs spilled: +3% on the whole model). The inline k x k windows
+      // run best at 2 (VGG +6% at 3).
       const int64_t cap =
           taps == 1 && (options.halfwordWeights ||
-                        (groups == 1 && cin % 4 == 0 && cin <= 192))
+                        (groups == 1 && cin % 4 == 0 && cin <= 4 * 16))
               ? 3
               : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};

@@ -205,9 +205,11 @@ constexpr int64_t kInlineChunks = 16;
 
 /// SMLAD steps per iteration of a 1x1 conv's step loop (over more than
 /// kInlineChunks steps) where its inputs come unpacked from the stack: M4,
-/// MobileNetV2's b5_p (192 channels, 2 x 3 blocks) 638,780 instructions at
-/// 4, 557,660 at 8 (2.1 KB of code), 529,100 with all 48 steps inline
-/// (9.7 KB); 731,300 with one step an iteration and 2 x 2 blocks.
+/// MobileNetV2's b5_p (192 channels, 2 x 3 blocks, plain loads) 638,780
+/// instructions at 4, 557,660 at 8 (2.1 KB of code), 529,100 with all 48
+/// steps inline (9.7 KB); 731,300 with one step an iteration and 2 x 2
+/// blocks. With int8 weights these loops now take 2 x 2 blocks and LDRD
+/// pairs (KernelOrder.cpp): 541,100 at 8.
 constexpr int64_t kStepUnroll = 8;
 
 /// SMLAD steps of a whole window emitted inline (every tap, up to this many
@@ -318,9 +320,12 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         // int8 weight words by ordered loads, so that LLVM neither splits
         // them nor hoists the block's weights ahead of the steps and spills
         // them (M4: DS-CNN -6.5%, MobileNetV2 -5%, VGG -2.6% instructions).
-        // Not in a loop over the steps (over 64 input channels), whose
-        // plain loads LLVM post-increments: MobileNetV2's b3_p and b5_p
-        // measured 10-13% worse with pairs; VGG's d1 (392 steps) the same.
+        // In a loop over the steps (over 64 input channels) only for the
+        // unpacked inputs of a 1x1 conv with int8 weights, whose 2 x 2
+        // blocks (KernelOrder.cpp) leave the registers for them: with 2 x 3
+        // blocks MobileNetV2's b3_p and b5_p measured 10-13% worse with
+        // pairs, with halfword weights MobileNetV2 1.9% worse on the M4;
+        // VGG's d1 (392 steps) gains nothing.
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
                              Value tapW, Value at, SmallVector<Value> s,
                              bool pairs) {
@@ -418,9 +423,11 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                         const bool stepLoop = int16Inputs && !inlineSteps;
                         auto step = [&](KernelBuilder &ki, Value q,
                                         ValueRange a2) {
-                          return smladStep(ki, xTap, tapW, ki.mul(q, 4),
-                                           SmallVector<Value>(a2),
-                                           /*pairs=*/inlineSteps);
+                          return smladStep(
+                              ki, xTap, tapW, ki.mul(q, 4),
+                              SmallVector<Value>(a2),
+                              /*pairs=*/inlineSteps ||
+                                  (int16Inputs && !halfwordWeights));
                         };
                         next = stepLoop ? kw.unrolledLoop(chunks, kStepUnroll,
                                                           next, step)

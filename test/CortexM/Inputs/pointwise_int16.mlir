@@ -5,9 +5,9 @@
 // remainder of 2), one over those 68 input channels into 68 (fewer input
 // channels than twice its outputs: the unpacking loop of 17 steps doubles
 // the inputs, QuantEpilogue::doubledAccumulator), one over those 68 (17
-// steps: a loop of 8 steps an iteration and one more; blocks of 3 and a
-// remainder of 2) into 5; and one over 5 input channels (a scalar tail:
-// unpacked in the step).
+// steps: a loop of 8 steps an iteration, LDRD pairs, and one more; over
+// more than 64 channels blocks of 2, and a remainder of 1) into 5; and one
+// over 5 input channels (a scalar tail: unpacked in the step).
 func.func @pointwise_int16(%x: tensor<1x5x6x8xf32>) -> tensor<1x6x7x4xf32> {
   %w0 = dnp.random seed 1 scale 0.4 : tensor<12x1x1x8xf32>
   %b0 = dnp.random seed 2 scale 0.2 : tensor<12xf32>
