@@ -53,13 +53,14 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // registers for the unpacked inputs' LDRD pairs: MobileNetV2's b3_p
       // and b5_p (96 and 192 channels) 153,620 -> 148,260 and 550,460 ->
       // 541,100 M4 instructions against 2 x 3 with plain loads (2 x 3 with
-      // pairs spilled: +3% on the whole model). The inline k x k windows
-      // run best at 2 (VGG +6% at 3).
-      const int64_t cap =
-          taps == 1 && (options.halfwordWeights ||
-                        (groups == 1 && cin % 4 == 0 && cin <= 4 * 16))
-              ? 3
-              : 2;
+      // pairs spilled: +3% on the whole model; dense layers over 65-192
+      // inputs take 2 x 2 as well: MobileNetV2's logits 2,578 -> 2,378).
+      // The inline k x k windows run best at 2 (VGG +6% at 3).
+      const int64_t cap = taps == 1 && (options.halfwordWeights ||
+                                        (groups == 1 && cin % 4 == 0 &&
+                                         cin <= 4 * kInlineSmladSteps))
+                              ? 3
+                              : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};
     }
     return {pixels, outputs};

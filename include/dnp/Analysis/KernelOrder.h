@@ -64,6 +64,12 @@ struct KernelBlocks {
   bool operator!=(const KernelBlocks &o) const { return !(*this == o); }
 };
 
+/// The DSP int8 conv kernels emit a tap's SMLAD steps (4 input channels
+/// each) inline up to this many, and loop over them beyond: the register
+/// blocks (kernelBlocks) and the lowering's loads
+/// (lib/Conversion/DNPToArena/QuantWindowKernels.cpp) depend on which.
+constexpr int64_t kInlineSmladSteps = 16;
+
 /// Whether the Helium conv block (VMLADAVA dot products over input
 /// channels) takes an int8 conv2d/dense with `cin` input channels per
 /// group; its blocks are 1 pixel x 4 channels.

@@ -5,6 +5,7 @@
 #include "QuantMve.h"
 #include "Requantize.h"
 #include "WindowLoops.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -200,8 +201,9 @@ bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
 /// use immediate offsets. On the M4, 17-21% fewer instructions in VGG's
 /// padded 3x3 convs and 2-9% in DS-CNN's pointwise ones, for 3-8 KB more
 /// code per model; inlining up to 192 channels gains 1% more on
-/// MobileNetV2 for 15 KB.
-constexpr int64_t kInlineChunks = 16;
+/// MobileNetV2 for 15 KB. KernelOrder.cpp chooses the register blocks by
+/// the same bound.
+constexpr int64_t kInlineChunks = kInlineSmladSteps;
 
 /// SMLAD steps per iteration of a 1x1 conv's step loop (over more than
 /// kInlineChunks steps) where its inputs come unpacked from the stack: M4,
@@ -315,7 +317,8 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         };
         // One SMLAD step: 4 input channels from `at` on of every pixel's
         // tap (xTap) times `width` output channels' weights (from tapW).
-        // `pairs` (steps emitted inline): the unpacked inputs' and the
+        // `pairs` (steps emitted inline, and the step loops below): the
+        // unpacked inputs' and the
         // halfword weights' two words by one LDRD each (loadWordPair), the
         // int8 weight words by ordered loads, so that LLVM neither splits
         // them nor hoists the block's weights ahead of the steps and spills
