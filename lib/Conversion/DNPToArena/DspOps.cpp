@@ -101,13 +101,10 @@ Value intrinsic(KernelBuilder &k, StringRef name, ValueRange args) {
       .getResult(0);
 }
 
-Value armInstruction(OpBuilder &b, Location loc, StringRef mnemonic,
-                     ValueRange operands) {
-  std::string text = (mnemonic + " $0").str(), constraints = "=r";
-  for (size_t i = 0; i < operands.size(); ++i) {
-    text += ", $" + std::to_string(i + 1);
-    constraints += ",r";
-  }
+/// An inline asm without side effects whose one i32 result is computed
+/// from `operands` (the asm string's $1, $2, ...).
+static Value asmValue(OpBuilder &b, Location loc, ValueRange operands,
+                      StringRef text, StringRef constraints) {
   return LLVM::InlineAsmOp::create(
              b, loc, b.getI32Type(), operands, text, constraints,
              /*has_side_effects=*/false, /*is_align_stack=*/false,
@@ -117,15 +114,19 @@ Value armInstruction(OpBuilder &b, Location loc, StringRef mnemonic,
       .getResult(0);
 }
 
+Value armInstruction(OpBuilder &b, Location loc, StringRef mnemonic,
+                     ValueRange operands) {
+  std::string text = (mnemonic + " $0").str(), constraints = "=r";
+  for (size_t i = 0; i < operands.size(); ++i) {
+    text += ", $" + std::to_string(i + 1);
+    constraints += ",r";
+  }
+  return asmValue(b, loc, operands, text, constraints);
+}
+
 Value signedSaturate(OpBuilder &b, Location loc, Value v, unsigned bits) {
-  return LLVM::InlineAsmOp::create(
-             b, loc, b.getI32Type(), ValueRange{v},
-             "ssat $0, #" + std::to_string(bits) + ", $1", "=r,r",
-             /*has_side_effects=*/false, /*is_align_stack=*/false,
-             LLVM::tailcallkind::TailCallKind::None,
-             /*asm_dialect=*/LLVM::AsmDialectAttr(),
-             /*operand_attrs=*/ArrayAttr())
-      .getResult(0);
+  return asmValue(b, loc, v, "ssat $0, #" + std::to_string(bits) + ", $1",
+                  "=r,r");
 }
 
 /// The word rotated right by 8 bits (folds into SXTB16/SXTAB16's ROR).
@@ -200,14 +201,7 @@ void memoryBarrier(KernelBuilder &k) {
 Value opaqueIndex(OpBuilder &b, Location loc, Value index) {
   Value word = arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
   // "=r,0": the result is the operand's register, unchanged.
-  Value same =
-      LLVM::InlineAsmOp::create(
-          b, loc, b.getI32Type(), ValueRange{word}, /*asm_string=*/"",
-          /*constraints=*/"=r,0", /*has_side_effects=*/false,
-          /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-          /*asm_dialect=*/LLVM::AsmDialectAttr(),
-          /*operand_attrs=*/ArrayAttr())
-          .getResult(0);
+  Value same = asmValue(b, loc, word, /*text=*/"", /*constraints=*/"=r,0");
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), same);
 }
 

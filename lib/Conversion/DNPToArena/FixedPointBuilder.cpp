@@ -128,6 +128,14 @@ FixedPointBuilder::RightShift FixedPointBuilder::rightShift(Value shift,
   return r;
 }
 
+FixedPointBuilder::RightShift FixedPointBuilder::rightShift(int exponent) {
+  assert(exponent >= 1 && exponent <= 31 && "a static right shift by 1..31");
+  RightShift r;
+  r.exponent = c(exponent);
+  r.nudge = c(int32_t(1) << (exponent - 1));
+  return r;
+}
+
 Value FixedPointBuilder::rdbpotBounded(Value x, const RightShift &r) {
   // x / 2^e rounded half away from zero = floor((x + 2^(e-1) - [x < 0]) /
   // 2^e) for e > 0, and x for e = 0 (nudge and fix are 0 then).

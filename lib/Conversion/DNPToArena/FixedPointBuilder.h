@@ -54,6 +54,8 @@ public:
     mlir::Value exponent, nudge, negativeFix;
   };
   RightShift rightShift(mlir::Value shift, bool negative = false);
+  /// The RightShift of a static exponent >= 1.
+  RightShift rightShift(int exponent);
   /// rdbpot for |x| < 2^30 (no int32 overflow in x + 2^(e-1)): five
   /// instructions per value instead of nine, four for an exponent >= 1.
   mlir::Value rdbpotBounded(mlir::Value x, const RightShift &r);

@@ -51,10 +51,7 @@ void emitQuantAdd(KernelBuilder &k, ArrayRef<int64_t> out,
               : f.srdhmBounded(f.mul(centred, f.c(int32_t(1) << 20)), f.c(m));
       if (shift == 0)
         return high;
-      FixedPointBuilder::RightShift right;
-      right.exponent = f.c(-shift);
-      right.nudge = f.c(int32_t(1) << (-shift - 1));
-      return f.rdbpotBounded(high, right);
+      return f.rdbpotBounded(high, f.rightShift(-shift));
     };
     // Both terms are at most 255 * 2^20 in magnitude (multipliers <= 1),
     // so the sum cannot overflow.
@@ -205,12 +202,8 @@ void emitQuantConcat(KernelBuilder &k, int64_t pixels,
                     {f.mul(centred,
                            f.c(int32_t(1) << (std::max(in.shift, 0) + 1))),
                      f.c(in.multiplier)});
-                if (in.shift < 0) {
-                  FixedPointBuilder::RightShift right;
-                  right.exponent = f.c(-in.shift);
-                  right.nudge = f.c(int32_t(1) << (-in.shift - 1));
-                  high = f.rdbpotBounded(high, right);
-                }
+                if (in.shift < 0)
+                  high = f.rdbpotBounded(high, f.rightShift(-in.shift));
                 v = f.toInt8(signedSaturate(ki.builder(), ki.getLoc(),
                                             f.add(high, f.c(outputZeroPoint)),
                                             8));
