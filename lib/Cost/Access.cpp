@@ -120,6 +120,12 @@ Status dnp::cost::checkAccess(const Access &a) {
   if (a.rowChannelGroup < 0 || a.rowChannelGroup > kMaxBytes)
     return Error{"access: rowChannelGroup is " + str(a.rowChannelGroup) +
                  "; it must lie in [0, 2^40]"};
+  if (a.rowStep < 1 || a.rowStep > kMaxBytes)
+    return Error{"access: rowStep is " + str(a.rowStep) +
+                 "; it must lie in [1, 2^40]"};
+  if (a.rowStep > 1 && a.rowChannelGroup == 0)
+    return Error{"access: rowStep " + str(a.rowStep) +
+                 " needs the channel-rows order (rowChannelGroup > 0)"};
   if (a.rowChannelGroup > 0 &&
       (a.kind != Access::Window || isBlocked(a) || a.reverse || a.pixelBuffer))
     return Error{"access: the channel-rows order (rowChannelGroup " +
@@ -533,7 +539,8 @@ std::string Simulator::where() const {
     order += ", blocks of " + str(a_.pixelBlock) + " pixels x " +
              str(a_.channelBlock) + " channels";
   if (a_.rowChannelGroup > 0)
-    order += ", channel rows in groups of " + str(a_.rowChannelGroup);
+    order += ", channel rows in groups of " + str(a_.rowChannelGroup) +
+             (a_.rowStep > 1 ? ", " + str(a_.rowStep) + " rows a step" : "");
   return " (" + std::string(toString(a_.kind)) + " access, " + order +
          ", input at " + str(inBase_) +
          ", output at " + str(outBase_) + ", distance " +
@@ -694,18 +701,22 @@ Status Simulator::runBlockedWindow() {
 }
 
 Status Simulator::runChannelRows() {
-  for (int64_t oy = 0; oy < a_.outH; ++oy)
+  for (int64_t y0 = 0; y0 < a_.outH; y0 += a_.rowStep) {
+    const int64_t y1 = std::min(y0 + a_.rowStep, a_.outH);
     for (int64_t c0 = 0; c0 < a_.outC; c0 += a_.rowChannelGroup) {
       int64_t c1 = std::min(c0 + a_.rowChannelGroup, a_.outC);
-      for (int64_t co = c0; co < c1; ++co)
-        for (int64_t ox = 0; ox < a_.outW; ++ox)
-          if (Status s = readWindow(oy, ox, co); !s)
-            return s;
-      for (int64_t co = c0; co < c1; ++co)
-        for (int64_t ox = 0; ox < a_.outW; ++ox)
-          if (Status s = write((oy * a_.outW + ox) * a_.outC + co); !s)
-            return s;
+      for (int64_t oy = y0; oy < y1; ++oy)
+        for (int64_t co = c0; co < c1; ++co)
+          for (int64_t ox = 0; ox < a_.outW; ++ox)
+            if (Status s = readWindow(oy, ox, co); !s)
+              return s;
+      for (int64_t oy = y0; oy < y1; ++oy)
+        for (int64_t co = c0; co < c1; ++co)
+          for (int64_t ox = 0; ox < a_.outW; ++ox)
+            if (Status s = write((oy * a_.outW + ox) * a_.outC + co); !s)
+              return s;
     }
+  }
   return Status::success();
 }
 

@@ -224,6 +224,46 @@ TEST(AccessHand, ChannelRowsDepthwise) {
   EXPECT_FALSE(checkAccess(negative).ok());
 }
 
+TEST(AccessHand, ChannelRowsInSteps) {
+  // The depthwise case above in steps of rows. At D = -92 output (oy, ox,
+  // c < 4) lands on input (oy - 2, ox, c + 4), group 1's channel. One row
+  // a step, group 1 reads rows oy - 1 .. oy + 1 after group 0 wrote: safe.
+  // Two rows a step, group 0 writes rows y0 and y0 + 1 before group 1
+  // reads y0 - 1 .. y0 + 2: step 2's output (3, 0, 0) lands on input
+  // (1, 0, 4), which output (2, 0, 4) of that step still reads.
+  Access a = window(5, 6, 8, 8, 3, 1, 1, 1);
+  a.perChannel = true;
+  a.rowChannelGroup = 4;
+  ASSERT_TRUE(checkAccess(a).ok());
+  EXPECT_TRUE(simulateAt(a, -92).ok());
+  a.rowStep = 2;
+  ASSERT_TRUE(checkAccess(a).ok());
+  Status s = simulateAt(a, -92);
+  ASSERT_FALSE(s.ok());
+  for (const char *part :
+       {"output element (3, 0, 0)", "overwrote input element (1, 0, 4)",
+        "before its read for output element (2, 0, 4)", "2 rows a step"})
+    EXPECT_NE(s.message().find(part), std::string::npos)
+        << part << " not in: " << s.message();
+  // In place (D = 0), a step of all 5 rows reads a group's whole input
+  // before it writes the group over it: safe, where a step of 4 rows
+  // leaves row 3 overwritten before the last step reads it.
+  a.rowStep = 5;
+  EXPECT_TRUE(simulateAt(a, 0).ok());
+  a.rowStep = 4;
+  EXPECT_FALSE(simulateAt(a, 0).ok());
+  a.rowStep = 1;
+  EXPECT_FALSE(simulateAt(a, 0).ok());
+  // rowStep needs the channel-rows order and lies in [1, 2^40].
+  Access zero = a;
+  zero.rowStep = 0;
+  EXPECT_FALSE(checkAccess(zero).ok());
+  Access plain = a;
+  plain.rowChannelGroup = 0;
+  plain.rowStep = 2;
+  EXPECT_FALSE(checkAccess(plain).ok());
+}
+
 TEST(AccessHand, ChannelRowsStem) {
   // A 3x3 stem, 6x6x1 -> 6x6x4 int8, pad 1, all 4 output channels in one
   // group: output row oy reads input rows oy-1 .. oy+1, then writes its 24

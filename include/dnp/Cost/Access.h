@@ -53,10 +53,11 @@
 //  * Dense: the one pixel, in channel blocks as above.
 //
 // The channel-rows order (rowChannelGroup > 0; a Window, forward,
-// unblocked, no pixelBuffer): output rows in order; each row's output
-// channels in groups of rowChannelGroup from channel 0 (the last group
-// shorter); for each group, first every read of the row's outputs in the
-// group (all columns), then their writes. It is how the Cortex-M4/M7 int8
+// unblocked, no pixelBuffer): output rows in order, rowStep rows at a
+// time (the last step shorter); each step's output channels in groups of
+// rowChannelGroup from channel 0 (the last group shorter); for each group,
+// first every read of the step's outputs in the group (all its rows and
+// columns), then their writes. It is how the Cortex-M4/M7 int8
 // kernels that transpose input rows run: 3x3 depthwise convs in groups of
 // 4 channels, image stems (one input channel) with all output channels in
 // one group. No closed form: unsafeDistances refuses it, and
@@ -111,8 +112,10 @@ struct Access {
   int64_t pixelBlock = 1;
   int64_t channelBlock = 0;
   /// The channel-rows order of the file comment when > 0 (a Window):
-  /// output channel groups of this many channels per output row.
+  /// output channel groups of this many channels per step of `rowStep`
+  /// output rows (at least 1; more only in that order).
   int64_t rowChannelGroup = 0;
+  int64_t rowStep = 1;
   int64_t inElemBytes = 4, outElemBytes = 4;
 
   /// Bytes of the input and of the output.
@@ -129,7 +132,8 @@ const char *toString(Access::Kind kind);
 /// perChannel Window, perChannel/pixelBuffer only where they mean
 /// something (perChannel on Window, pixelBuffer on Window and Dense), and
 /// blocks only on forward Window and Dense orders without pixelBuffer,
-/// rowChannelGroup only on forward unblocked Windows without pixelBuffer.
+/// rowChannelGroup only on forward unblocked Windows without pixelBuffer,
+/// rowStep in [1, 2^40] and above 1 only with rowChannelGroup.
 Status checkAccess(const Access &a);
 
 /// Whether `a` uses the blocked order (channelBlock > 0).

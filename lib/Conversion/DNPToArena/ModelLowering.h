@@ -85,8 +85,10 @@ private:
   /// `group` 4, a stem with all its output channels) may run `op` where
   /// the plan put it: the op is not placed over its input, or
   /// cost::simulateAccess finds that kernel's order (Access::
-  /// rowChannelGroup) safe there.
-  bool channelRowsFitPlacement(mlir::Operation *op, int64_t group) const;
+  /// rowChannelGroup, `rowStep` output rows a step: Access::rowStep) safe
+  /// there (steps of several rows not in a band).
+  bool channelRowsFitPlacement(mlir::Operation *op, int64_t group,
+                               int64_t rowStep = 1) const;
   /// A dnp op on quantized tensors, or a quant.qcast/dcast.
   mlir::LogicalResult lowerQuantized(mlir::OpBuilder &b, mlir::Operation *op,
                                      unsigned layer);

@@ -152,8 +152,17 @@ std::vector<int8_t> interleaveSteps(llvm::ArrayRef<int8_t> packed, int64_t cout,
                                     int64_t taps, int64_t cin, int64_t block,
                                     int64_t groups, int64_t elemBytes);
 
-/// Most bytes of stack scratch the depthwise channel-rows kernel takes.
+/// Most bytes of stack scratch the depthwise channel-rows kernel takes for
+/// one output row (whether it applies at all).
 constexpr int64_t kMaxDepthwiseScratch = 512;
+/// Most bytes of stack scratch it takes for a step of several output rows
+/// (depthwiseRowStep).
+constexpr int64_t kMaxDepthwiseStepScratch = 1024;
+/// The fewest rows a step of several takes: steps of 2 rows measured worse
+/// than rows one at a time (M4: DS-CNN +0.1%, MobileNetV2 +0.7%; the
+/// step's loops over input and output rows cost more than they save),
+/// steps of 3 better (-0.5%, -0.3%).
+constexpr int64_t kMinDepthwiseRowStep = 3;
 /// Most bytes of stack scratch a DSP 1x1 conv takes for its pixel block's
 /// inputs unpacked to halfword pairs (2 x pixels x input channels).
 constexpr int64_t kMaxPointwiseScratch = 1024;
@@ -169,6 +178,15 @@ constexpr int64_t kMaxPointwiseScratch = 1024;
 /// placement, and stores the weights in depthwiseRowsWeights' order for
 /// it.
 bool depthwiseChannelRows(const Window &w, bool dsp, bool mve);
+
+/// The most output rows the channel-rows kernel may run as one step of
+/// `w` (emitQuantDepthwiseRows): those whose input rows fit
+/// kMaxDepthwiseStepScratch as int16 (stride 1: 10 for rows of 7 output
+/// pixels, 6 for 14), at most the image's rows; 1 in a band. The lowering
+/// takes the largest step up to it that the placement allows (where the
+/// output shares bytes with the input, cost::simulateAccess with
+/// Access::rowStep), or rows one at a time below kMinDepthwiseRowStep.
+int64_t depthwiseRowStep(const Window &w);
 
 /// Whether a conv2d over one input channel (an image stem) with window `w`
 /// may run as emitQuantStem on a core with the DSP extension but no MVE:
@@ -202,12 +220,15 @@ std::vector<int8_t> stemHalfwordWeights(llvm::ArrayRef<int8_t> hwc,
                                         int64_t channels, int16_t factor = 1);
 
 /// The depthwise channel-rows kernel (where depthwiseChannelRows holds;
-/// weights in depthwiseRowsWeights' order); emitQuantDepthwise with
-/// `channelRows` calls it.
+/// weights in depthwiseRowsWeights' order), `rowStep` output rows at a
+/// time (1, or depthwiseRowStep's choice outside bands); emitQuantDepthwise
+/// with `channelRows` calls it. With a doubled accumulator
+/// (QuantEpilogue::doubledAccumulator) it doubles each channel's unpacked
+/// weights.
 void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, mlir::Value x,
                             int32_t inputZeroPoint, mlir::Value weights,
                             mlir::Value bias, const QuantEpilogue &epilogue,
-                            mlir::Value y);
+                            mlir::Value y, int64_t rowStep);
 
 /// [3][3][C] int8 depthwise weights as the channel-rows kernel reads them:
 /// per channel 9 bytes w00 w10 w01 w11 w02 w12 w20 w22 w21 (row, tap), the
@@ -225,7 +246,8 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, mlir::Value x,
                         int32_t inputZeroPoint, mlir::Value weights,
                         mlir::Value bias, const QuantEpilogue &epilogue,
                         mlir::Value y, const Blocking &blocking, bool dsp,
-                        bool mve = false, bool channelRows = false);
+                        bool mve = false, bool channelRows = false,
+                        int64_t rowStep = 1);
 
 /// max_pool2d / avg_pool2d on stored values (input and output share their
 /// parameters); `zeroPoint` is what a padded position adds with

@@ -201,9 +201,10 @@ ModelLowering::binaryOperands(OpBuilder &b, Operation *op, unsigned layer) {
   return std::make_pair(*l, *r);
 }
 
-bool ModelLowering::channelRowsFitPlacement(Operation *op,
-                                            int64_t group) const {
-  for (const ::dnp::ArenaProgram::Step &step : program->getSteps()) {
+bool ModelLowering::channelRowsFitPlacement(Operation *op, int64_t group,
+                                            int64_t rowStep) const {
+  for (int64_t s = 0; s < program->numSteps(); ++s) {
+    const ::dnp::ArenaProgram::Step &step = program->getSteps()[s];
     if (step.op != op)
       continue;
     const int in = program->bufferOf(op->getOperand(0)), out = step.writes;
@@ -215,12 +216,16 @@ bool ModelLowering::channelRowsFitPlacement(Operation *op,
         (bi.external || bo.external || bo.offset + bo.size <= bi.offset ||
          bi.offset + bi.size <= bo.offset))
       return true; // Its output shares no byte with its input.
-    if (!step.access || step.streamed != in)
+    // A band's access describes the whole tensors, not its band buffers
+    // (and bands take no steps of rows: depthwiseRowStep).
+    if (!step.access || step.streamed != in ||
+        (rowStep > 1 && program->patchOf(s)))
       return false;
     ::dnp::cost::Access rows = *step.access;
     rows.pixelBlock = 1;
     rows.channelBlock = 0;
     rows.rowChannelGroup = group;
+    rows.rowStep = rowStep;
     return ::dnp::cost::simulateAccess(rows,
                                        program->buffer(step.streamed).offset,
                                        program->buffer(step.writes).offset)
@@ -469,6 +474,21 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         // over the placement first.
         const bool channelRows = depthwiseChannelRows(win, dsp, mve) &&
                                  channelRowsFitPlacement(op, 4);
+        // The largest step of rows the placement allows (1 always fits
+        // where channelRows does), if it is worth its loop.
+        int64_t rowStep = channelRows ? depthwiseRowStep(win) : 1;
+        while (rowStep >= kMinDepthwiseRowStep &&
+               !channelRowsFitPlacement(op, 4, rowStep))
+          --rowStep;
+        if (rowStep < kMinDepthwiseRowStep)
+          rowStep = 1;
+        // A doubled accumulator where a channel's weights serve a step of
+        // several rows: the kernel doubles the channel's 6 weight pairs
+        // (SADD16) once per step, against one add per output.
+        const bool doubled = rowStep > 1 && doubles(dw);
+        if (doubled)
+          for (int64_t &v : biasValues) // Wraps as the accumulator does.
+            v = static_cast<int32_t>(2 * static_cast<uint32_t>(v));
         Value bias = storedBias(biasValues);
         if (channelRows)
           data = depthwiseRowsWeights(data, ws[2]);
@@ -476,8 +496,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                        /*weight=*/true);
         emitQuantDepthwise(k, win, view(b, dw.getInput()),
                            paramsOf(dw.getInput()).zeroPoint, weights, bias,
-                           epilogue(dw), result(), opBlocking, dsp, mve,
-                           channelRows);
+                           epilogue(dw, doubled), result(), opBlocking, dsp,
+                           mve, channelRows, rowStep);
         return success();
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](auto pool) -> LogicalResult {

@@ -512,10 +512,10 @@ void emitQuantDepthwise(KernelBuilder &k, const Window &w, Value x,
                         int32_t inputZeroPoint, Value weights, Value bias,
                         const QuantEpilogue &ep, Value y,
                         const Blocking &blocking, bool dsp, bool mve,
-                        bool channelRows) {
+                        bool channelRows, int64_t rowStep) {
   if (channelRows) {
-    return emitQuantDepthwiseRows(k, w, x, inputZeroPoint, weights, bias, ep,
-                                  y);
+    return emitQuantDepthwiseRows(k, w, x, inputZeroPoint, weights, bias, ep, y,
+                                  rowStep);
   }
   forEachRegisterBlock(
       k, w, w.channels, blocking.pixels, blocking.channels,
