@@ -1,11 +1,11 @@
 //===- QuantChannelRows.cpp - int8 kernels over transposed input rows ----===//
 //
-// The Cortex-M4/M7 int8 kernels that first transpose an output row's
-// input rows to int16 channel rows in a stack buffer (x - z_in, zeros
-// outside the image), so that SMLAD gets two taps of one channel from one
-// word load: 3x3 depthwise convs (4 channels at a time) and image stems
-// (one input channel for every output channel). QuantKernels.h says when
-// they apply.
+// The Cortex-M4/M7 int8 kernels that first transpose the input rows of
+// an output row (or of a step of several) to int16 channel rows in a stack
+// buffer (x - z_in, zeros outside the image), so that SMLAD gets two taps
+// of one channel from one word load: 3x3 depthwise convs (4 channels at a
+// time) and image stems (one input channel for every output channel).
+// QuantKernels.h says when they apply.
 //
 //===----------------------------------------------------------------------===//
 #include "DspOps.h"

@@ -59,7 +59,8 @@ struct QuantEpilogue {
   /// rounding high multiply-add written out as one SMMLAR (inline asm).
   /// LLVM selects SMMLAR from the 64-bit product only where the
   /// multiplier's sign extension sits in the multiply's block; a constant
-  /// channel's parameters do not change in the pixel loop, so it hoists
+  /// channel's parameters do not change in the pixel loop (nor do a
+  /// depthwise channel's in the loop over a step's rows), so it hoists
   /// that extension and expands the product (UMULL, MLA, ADCS). Elsewhere
   /// the asm measured worse (it hides the add from LLVM's scheduling:
   /// DS-CNN +0.7%, MobileNetV2 +0.7% M4 instructions).
@@ -161,7 +162,10 @@ constexpr int64_t kMaxDepthwiseStepScratch = 1024;
 /// The fewest rows a step of several takes: steps of 2 rows measured worse
 /// than rows one at a time (M4: DS-CNN +0.1%, MobileNetV2 +0.7%; the
 /// step's loops over input and output rows cost more than they save),
-/// steps of 3 better (-0.5%, -0.3%).
+/// steps of 3 better (-0.5%, -0.3%). At stride 2 a step saves less (2 R +
+/// 1 input rows against 3 R): MobileNetV2's b2_d in steps of 3 saves
+/// 2,000 instructions, DS-CNN's ds2_dw alone (outside its band) loses
+/// 4,000 (90,740 -> 94,780).
 constexpr int64_t kMinDepthwiseRowStep = 3;
 /// Most bytes of stack scratch a DSP 1x1 conv takes for its pixel block's
 /// inputs unpacked to halfword pairs (2 x pixels x input channels).

@@ -360,7 +360,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     // expansions -3%). The channel-rows kernels doubling a channel's
     // weight pairs (6 SADD16 per channel and output row) measured worse on
     // the examples' depthwise layers (+1-2%) and mixed on their stems
-    // (-1% to +3%), so they keep the plain accumulator with int8 weights.
+    // (-1% to +3%), so stems keep the plain accumulator with int8 weights
+    // (depthwise convs double where they run steps of several rows, below).
     const bool doubled =
         doubles(producer) &&
         (halfwords ||
@@ -467,11 +468,11 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         Window win =
             window(dw.getInput(), dw.getResult(), {ws[0], ws[1]},
                    dw.getStrides(), dw.getPadding(), dw.getDilations());
-        // The channel-rows kernel reads an output row's input rows and
-        // writes its outputs channel group by channel group, an order the
-        // planner does not place outputs for: where it put this one over
-        // its input (for the SMLABB/SMLATT blocks), that order is walked
-        // over the placement first.
+        // The channel-rows kernel reads a step's input rows and writes its
+        // outputs channel group by channel group, an order the planner does
+        // not place outputs for: where it put this one over its input (for
+        // the SMLABB/SMLATT blocks), that order is walked over the
+        // placement first, for single rows and then for each step tried.
         const bool channelRows = depthwiseChannelRows(win, dsp, mve) &&
                                  channelRowsFitPlacement(op, 4);
         // The largest step of rows the placement allows (1 always fits

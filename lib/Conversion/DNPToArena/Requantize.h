@@ -23,9 +23,10 @@ struct ChannelRequant {
   /// (QuantEpilogue::doubledAccumulator); and (2 z_out + 1) << (e - 1), the
   /// nudge plus the zero point.
   mlir::Value doubledMultiplier, nudgedZeroPoint;
-  /// A constant channel (a remainder block, or a layer's only block): its
-  /// parameters do not change in the loops around it (QuantEpilogue::
-  /// smmlar).
+  /// A constant channel (a remainder block, or a layer's only block), or
+  /// one whose parameters stay in registers through a loop (a depthwise
+  /// channel over a step's rows): its parameters do not change in the
+  /// loops around it (QuantEpilogue::smmlar).
   bool constantChannel = false;
 };
 
