@@ -201,6 +201,12 @@ def ConvertDNPToArena : Pass<"convert-dnp-to-arena", "ModuleOp"> {
            "With `dsp`: int8 conv2d/dense weights stored as int16, already "
            "in the halfword pairs SMLAD multiplies (no unpacking in the "
            "inner loop, twice the flash for those weights)">,
+    Option<"interiorBias", "interior-bias", "bool", /*default=*/"false",
+           "With `dsp`: padded k x k int8 convs start the windows that read "
+           "every tap from biases with the input zero point folded in (a "
+           "stack table computed per call), so those windows' inputs need "
+           "no offset register (Cortex-M4: fewer spills; on the M7 LLVM's "
+           "schedule spills more)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -30,6 +30,8 @@ struct LowerToLLVMOptions {
   /// With `dsp`: int8 conv2d/dense weights as int16 (planner's flash and
   /// lowering alike).
   bool halfwordWeights = false;
+  /// With `dsp`: --convert-dnp-to-arena's `interior-bias`.
+  bool interiorBias = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
   unsigned indexBitwidth = 32;
   /// The arena overlaps outputs with dying inputs (--dnp-plan-memory's

@@ -677,7 +677,7 @@ struct ConvertDNPToArenaPass
       std::string name = ::dnp::sanitizeCName(
           modelName.empty() ? func.getSymName() : StringRef(modelName));
       ::dnp::arena::ModelLowering lowering(module, func, name, blocking, dsp,
-                                           mve, halfwordWeights);
+                                           mve, halfwordWeights, interiorBias);
       if (failed(lowering.run()))
         return signalPassFailure();
       interfaces.push_back(::dnp::toAttr(&getContext(), lowering.interface));

@@ -38,9 +38,9 @@ class ModelLowering {
 public:
   ModelLowering(mlir::ModuleOp module, mlir::func::FuncOp func,
                 std::string name, const Blocking &blocking, bool dsp, bool mve,
-                bool halfwordWeights = false)
+                bool halfwordWeights = false, bool interiorBias = false)
       : module(module), func(func), name(std::move(name)), blocking(blocking),
-        dsp(dsp), mve(mve) {
+        dsp(dsp), mve(mve), interiorBias(interiorBias && dsp && !mve) {
     kernels.halfwordWeights = halfwordWeights;
     kernels.outputBlock = blocking.outputs;
     kernels.pixelBlock = blocking.pixels;
@@ -144,6 +144,9 @@ private:
   Blocking blocking;
   bool dsp;
   bool mve;
+  /// With the DSP kernels: padded k x k int8 convs start their interior
+  /// windows from biases with the zero point folded in (emitQuantConv).
+  bool interiorBias = false;
   ::dnp::KernelOptions kernels;
   std::optional<ArenaProgram> program;
   mlir::Value arena;

@@ -101,12 +101,18 @@ struct QuantEpilogue {
 /// 4-channel step's as the pairs (w0, w2), (w1, w3) SMLAD multiplies, the
 /// channels after the last step one by one (QuantLowering.cpp).
 /// `interleavedWeights` (with `dsp`): in interleaveSteps' order.
+/// `interiorBias` (with `dsp`): where the interior windows are inline
+/// (every tap in range) and the weights interleaved int8 without a tail,
+/// those windows start from b - z_in * sum(w), a stack table computed once
+/// per call, and take their inputs without the zero-point offset (one
+/// register fewer in the block).
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
                    const QuantEpilogue &epilogue, mlir::Value y,
                    const Blocking &blocking, bool dsp, int64_t groups, bool mve,
-                   bool halfwordWeights, bool interleavedWeights);
+                   bool halfwordWeights, bool interleavedWeights,
+                   bool interiorBias = false);
 
 /// OHWI int8 weights regrouped into blocks of `block` output channels;
 /// within a block, per kernel tap, each channel's `cin` weights are

@@ -413,7 +413,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
                                   /*weight=*/true);
     emitQuantConv(k, win, outChannels, view(b, producer.getInput()), zeroPoint,
                   packed, bias, epilogue(producer, doubled), result(),
-                  convBlocking, dsp, groups, mve, halfwords, interleaved);
+                  convBlocking, dsp, groups, mve, halfwords, interleaved,
+                  interiorBias);
     return success();
   };
 

@@ -221,11 +221,61 @@ constexpr int64_t kStepUnroll = 8;
 /// offset fit the registers and every load has an immediate offset.
 constexpr int64_t kInlineWindowChunks = 72;
 
+/// The biases of windows that read every tap (interior blocks) with the
+/// input zero point folded in, b - z_in * sum(w), as a stack table of
+/// int32 computed once per call from the stored biases and the weights in
+/// interleaveSteps' order (blocks of `block` channels, [tap][step][channel]
+/// words; no tail): USADA8 sums each word's bytes offset by 128.
+Value interiorBiasTable(KernelBuilder &k, Value weights, Value bias,
+                        int64_t outChannels, int64_t taps, int64_t cin,
+                        int64_t block, int32_t inputZeroPoint) {
+  const int64_t perChannel = taps * cin, words = taps * (cin / 4);
+  Value table = stackScratch(k, 4 * outChannels);
+  auto blockSums = [&](KernelBuilder &kb, Value first, int64_t width) {
+    FixedPointBuilder f(kb.builder(), kb.getLoc());
+    Value start = kb.mul(first, perChannel);
+    SmallVector<Value> zeros(width, f.c(0));
+    // A step's words of the block's channels are adjacent (LLVM pairs two
+    // channels' into one LDRD); unrolled by 4 steps.
+    SmallVector<Value> sums = kb.unrolledLoop(
+        words, 4, zeros, [&](KernelBuilder &ki, Value i, ValueRange s) {
+          FixedPointBuilder fi(ki.builder(), ki.getLoc());
+          SmallVector<Value> next;
+          Value at = ki.add(start, ki.mul(i, 4 * width));
+          for (int64_t j = 0; j < width; ++j) {
+            Value word = loadWord(ki, weights, ki.add(at, 4 * j), 4);
+            Value biased =
+                arith::XOrIOp::create(ki.builder(), ki.getLoc(), word,
+                                      fi.c(static_cast<int32_t>(0x80808080u)));
+            next.push_back(
+                intrinsic(ki, "llvm.arm.usada8", {biased, fi.c(0), s[j]}));
+          }
+          return next;
+        });
+    for (int64_t j = 0; j < width; ++j) {
+      Value c = kb.add(first, j);
+      // sum(w) = sum(w + 128) - 128 n; the products wrap as the
+      // accumulator does.
+      Value sumW = f.sub(sums[j], f.c(static_cast<int32_t>(128 * perChannel)));
+      Value folded = f.sub(kb.load(bias, c), f.mul(sumW, f.c(inputZeroPoint)));
+      storeWord(kb, folded, table, kb.mul(c, 4), 4);
+    }
+  };
+  const int64_t full = outChannels / block, rest = outChannels % block;
+  k.loop(0, full, 1, {}, [&](KernelBuilder &kb, Value b, ValueRange) {
+    blockSums(kb, kb.mul(b, block), block);
+    return SmallVector<Value>();
+  });
+  if (rest)
+    blockSums(k, k.index(full * block), rest);
+  return table;
+}
+
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                    int32_t inputZeroPoint, Value weights, Value bias,
                    const QuantEpilogue &ep, Value y, const Blocking &blocking,
                    bool dsp, int64_t groups, bool mve, bool halfwordWeights,
-                   bool interleavedWeights) {
+                   bool interleavedWeights, bool interiorBias) {
   w = asPixelRow(w);
   // Per group (emitConv): `cin` input channels, groupOut outputs.
   const int64_t cin = w.channels / groups;
@@ -243,6 +293,16 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   const bool unrollWindows = dsp && !mve && chunks > 0 && tail == 0 &&
                              w.kh * w.kw > 1 &&
                              w.kh * w.kw * chunks <= kInlineWindowChunks;
+  // Interior blocks read every tap: their bias takes the zero point
+  // (interiorBiasTable), so that their inputs need no offset register.
+  const bool foldInterior = interiorBias && unrollWindows &&
+                            inputZeroPoint != 0 && !halfwordWeights &&
+                            interleavedWeights && groups == 1;
+  Value interiorBiases =
+      foldInterior
+          ? interiorBiasTable(k, weights, bias, outChannels, w.kh * w.kw, cin,
+                              blocking.outputs, inputZeroPoint)
+          : Value();
   // The packed weights' words are 4-byte aligned when every row of them
   // is a whole number of SMLAD steps: LLVM may then pair two loads into
   // one LDRD (which needs the alignment).
@@ -331,9 +391,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         // VGG's d1 (392 steps) gains nothing.
         auto smladStep = [&](KernelBuilder &ki, ArrayRef<Value> xTap,
                              Value tapW, Value at, SmallVector<Value> s,
-                             bool pairs) {
+                             bool pairs, bool noOffset = false) {
           FixedPointBuilder fi(ki.builder(), ki.getLoc());
-          Value offset = halfOffset ? fi.c(halfOffset) : Value();
+          Value offset = halfOffset && !noOffset ? fi.c(halfOffset) : Value();
           SmallVector<std::pair<Value, Value>> xs;
           for (int64_t p = 0; p < count; ++p) {
             if (int16Inputs) {
@@ -403,13 +463,50 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
         // another copy of the window each: they keep the tap loops.
         if (unrollWindows && blk.rows.fixed && blk.rows.fixed->size() == w.kh &&
             blk.cols.size() == w.kw && count == blocking.pixels) {
+          // With interiorBias in a descending band buffer (the input rows
+          // of a patch-based segment), the window's lower rows lie at
+          // negative offsets beyond LDR's -255 and LLVM kept a pointer per
+          // tap (and spilled them): every tap is addressed from the lowest
+          // row instead, at positive offsets from one base that LLVM may
+          // not fold back (opaqueIndex). Without the zero-point offset's
+          // register it does not rematerialize constants for it (M4: VGG's
+          // c2 2,272,970 -> 2,198,480 instructions; with the offset VGG
+          // did not move).
+          Value lowest;
+          if (foldInterior && w.inRowsDescending)
+            lowest =
+                opaqueIndex(kb.builder(), kb.getLoc(),
+                            kb.add(kb.add(blk.idx.input[0],
+                                          tapOffset(kb, w, kb.index(w.kh - 1),
+                                                    kb.index(0))),
+                                   inFirst));
+          auto interiorTaps = [&](int64_t r, int64_t c) {
+            if (!lowest)
+              return tapInputs(kb, kb.index(r), kb.index(c));
+            SmallVector<Value> xTap;
+            for (int64_t p = 0; p < count; ++p)
+              xTap.push_back(
+                  kb.add(lowest, (w.kh - 1 - r) * w.dh * w.inW * w.channels +
+                                     (c * w.dw + p * w.sw) * w.channels));
+            return xTap;
+          };
           SmallVector<Value> acc = init;
+          if (foldInterior) {
+            acc.clear();
+            SmallVector<Value> perChannel;
+            for (int64_t j = 0; j < width; ++j)
+              perChannel.push_back(
+                  loadWord(kb, interiorBiases, kb.mul(kb.add(cBase, j), 4), 4));
+            for (int64_t p = 0; p < count; ++p)
+              acc.append(perChannel);
+          }
           for (int64_t q = 0; q < chunks; ++q)
             for (int64_t r = 0; r < w.kh; ++r)
               for (int64_t c = 0; c < w.kw; ++c)
-                acc = smladStep(kb, tapInputs(kb, kb.index(r), kb.index(c)),
+                acc = smladStep(kb, interiorTaps(r, c),
                                 tapWeights(kb, kb.index(r), kb.index(c)),
-                                kb.index(4 * q), acc, /*pairs=*/true);
+                                kb.index(4 * q), acc, /*pairs=*/true,
+                                /*noOffset=*/foldInterior);
           return storeRequantized(kb, f, acc, cBase);
         }
         SmallVector<Value> acc =

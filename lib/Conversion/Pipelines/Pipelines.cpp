@@ -60,6 +60,7 @@ void buildArenaToLLVMPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
   arena.dsp = o.dsp;
   arena.mve = o.mve;
   arena.halfwordWeights = o.halfwordWeights;
+  arena.interiorBias = o.interiorBias;
   pm.addPass(mlir::dnp::createConvertDNPToArena(arena));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
@@ -124,6 +125,11 @@ struct LowerToLLVMPipelineOptions
       *this, "halfword-weights",
       llvm::cl::desc("With dsp: int8 conv2d/dense weights stored as int16"),
       llvm::cl::init(false)};
+  Option<bool> interiorBias{
+      *this, "interior-bias",
+      llvm::cl::desc("With dsp: padded k x k int8 convs' interior windows "
+                     "from biases with the zero point folded in"),
+      llvm::cl::init(false)};
   Option<unsigned> indexBitwidth{
       *this, "index-bitwidth",
       llvm::cl::desc("Bit width of index in the LLVM dialect"),
@@ -148,6 +154,7 @@ void registerDNPPipelines() {
         o.dsp = opts.dsp;
         o.mve = opts.mve;
         o.halfwordWeights = opts.halfwordWeights;
+        o.interiorBias = opts.interiorBias;
         o.indexBitwidth = opts.indexBitwidth;
         buildLowerToLLVMPipeline(pm, o);
       });
