@@ -221,8 +221,8 @@ int main(int argc, char **argv) {
   // SMLAD & co. in the int8 kernels: the Armv7E-M DSP extension.
   options.dsp = target->name == "cortex-m4" || target->name == "cortex-m7";
   options.mve = target->name == "cortex-m55";
-  // Interior windows without the zero-point offset: VGG -2.2% on the M4,
-  // +1.1% on the M7 (bench/codegen/README.md, session 17).
+  // Interior windows without the zero-point offset: VGG -3.7% instructions
+  // on the M4, +1.1% on the M7 (bench/codegen/README.md, session 17).
   options.interiorBias = target->name == "cortex-m4";
   if (halfwordWeights && !options.dsp)
     return fail("--halfword-weights needs a core with the DSP extension "

@@ -653,6 +653,12 @@ struct ConvertDNPToArenaPass
     }
     if (models.empty())
       return;
+    if (interiorBias && (!dsp || mve)) {
+      module.emitError() << "interior-bias needs the DSP kernels (dsp=true, "
+                            "mve=false): only they fold the zero point into "
+                            "interior windows' biases";
+      return signalPassFailure();
+    }
     if (halfwordWeights && (!dsp || mve)) {
       module.emitError() << "halfword-weights needs the DSP kernels (dsp=true, "
                             "mve=false): only they read int16 weights";

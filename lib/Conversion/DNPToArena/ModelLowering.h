@@ -40,7 +40,7 @@ public:
                 std::string name, const Blocking &blocking, bool dsp, bool mve,
                 bool halfwordWeights = false, bool interiorBias = false)
       : module(module), func(func), name(std::move(name)), blocking(blocking),
-        dsp(dsp), mve(mve), interiorBias(interiorBias && dsp && !mve) {
+        dsp(dsp), mve(mve), interiorBias(interiorBias) {
     kernels.halfwordWeights = halfwordWeights;
     kernels.outputBlock = blocking.outputs;
     kernels.pixelBlock = blocking.pixels;

@@ -104,8 +104,8 @@ struct QuantEpilogue {
 /// `interiorBias` (with `dsp`): where the interior windows are inline
 /// (every tap in range) and the weights interleaved int8 without a tail,
 /// those windows start from b - z_in * sum(w), a stack table computed once
-/// per call, and take their inputs without the zero-point offset (one
-/// register fewer in the block).
+/// per call (at most kMaxInteriorBiasScratch), and take their inputs
+/// without the zero-point offset (one register fewer in the block).
 void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels,
                    mlir::Value x, int32_t inputZeroPoint,
                    mlir::Value packedWeights, mlir::Value bias,
@@ -173,6 +173,9 @@ constexpr int64_t kMaxDepthwiseStepScratch = 1024;
 /// 2,000 instructions, DS-CNN's ds2_dw alone (outside its band) loses
 /// 4,000 (90,740 -> 94,780).
 constexpr int64_t kMinDepthwiseRowStep = 3;
+/// Most bytes of stack scratch emitQuantConv's interior biases take (4 per
+/// output channel: up to 128 channels).
+constexpr int64_t kMaxInteriorBiasScratch = 512;
 /// Most bytes of stack scratch a DSP 1x1 conv takes for its pixel block's
 /// inputs unpacked to halfword pairs (2 x pixels x input channels).
 constexpr int64_t kMaxPointwiseScratch = 1024;

@@ -295,9 +295,24 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                              w.kh * w.kw * chunks <= kInlineWindowChunks;
   // Interior blocks read every tap: their bias takes the zero point
   // (interiorBiasTable), so that their inputs need no offset register.
-  const bool foldInterior = interiorBias && unrollWindows &&
-                            inputZeroPoint != 0 && !halfwordWeights &&
-                            interleavedWeights && groups == 1;
+  // Only where some window reads every tap, and the table (4 bytes per
+  // output channel) stays within kMaxInteriorBiasScratch. (A doubled
+  // accumulator needs halfword weights or a 1x1 conv: never here.)
+  auto interiorRange = [](int64_t out, int64_t in, int64_t k, int64_t s,
+                          int64_t d, int64_t pad) {
+    for (int64_t o = 0; o < out; ++o)
+      if (o * s - pad >= 0 && o * s - pad + (k - 1) * d < in)
+        return true;
+    return false;
+  };
+  const bool foldInterior =
+      interiorBias && unrollWindows && inputZeroPoint != 0 &&
+      !halfwordWeights && interleavedWeights && groups == 1 &&
+      4 * outChannels <= kMaxInteriorBiasScratch &&
+      interiorRange(w.outH, w.inH, w.kh, w.sh, w.dh, w.padTop) &&
+      interiorRange(w.outW, w.inW, w.kw, w.sw, w.dw, w.padLeft);
+  assert((!foldInterior || !ep.doubledAccumulator) &&
+         "a doubled accumulator would need the table doubled");
   Value interiorBiases =
       foldInterior
           ? interiorBiasTable(k, weights, bias, outChannels, w.kh * w.kw, cin,

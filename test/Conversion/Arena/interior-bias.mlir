@@ -1,5 +1,8 @@
 // RUN: dnp-opt %s --convert-dnp-to-arena="dsp interior-bias" | FileCheck %s
 // RUN: dnp-opt %s --convert-dnp-to-arena=dsp | FileCheck %s --check-prefix=PLAIN
+// RUN: dnp-opt %s --convert-dnp-to-arena="dsp interior-bias" | grep -c llvm.arm.sxtab16 | FileCheck %s --check-prefix=OFFSET
+// RUN: dnp-opt %s --convert-dnp-to-arena=dsp | grep -c llvm.arm.sxtab16 | FileCheck %s --check-prefix=OFFSET-PLAIN
+// RUN: not dnp-opt %s --convert-dnp-to-arena=interior-bias 2>&1 | FileCheck %s --check-prefix=NODSP
 //
 // --convert-dnp-to-arena's interior-bias (dnp-compile sets it for the
 // Cortex-M4): a padded 3x3 int8 conv whose input has a nonzero zero point
@@ -8,7 +11,13 @@
 // (8 bytes for these 2) computed once per call: USADA8 sums each weight
 // word's bytes offset by 128. Those windows then unpack their inputs with
 // SXTB16 instead of SXTAB16 with the zero-point offset; the border windows
-// keep the offset and the stored biases. Without the option: no table.
+// keep the offset and the stored biases: of the 104 SXTAB16 of the plain
+// kernel (2 pixels x 2 channels a block), 32 remain in the border blocks,
+// the interior block's 72 (9 taps x 2 steps x 2 pixels x 2) become SXTB16.
+// Without the option: no table; without the DSP kernels it is an error.
+// OFFSET: {{^}}32{{$}}
+// OFFSET-PLAIN: {{^}}104{{$}}
+// NODSP: interior-bias needs the DSP kernels (dsp=true, mve=false)
 
 // CHECK-LABEL: func.func private @dnp_interior_l0_conv2d
 // CHECK: memref.alloca() {alignment = 4 : i64} : memref<8xi8>
