@@ -153,24 +153,28 @@ void channelRowOutputs(KernelBuilder &kc, const Window &w, Value scratch,
   }
 }
 
+/// Whether input row `row` (may be negative) is one of the image's rows.
+Value insideImage(KernelBuilder &k, const Window &w, Value row) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  return arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
+                            k.index(0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
+                            k.index(w.inH)));
+}
+
 /// Input row oh * sh - padTop + r of an output row's windows: `inside`
 /// where it is one of the image's rows, `outside` elsewhere (statically
 /// where it can be).
 void forKernelRow(KernelBuilder &k, const Window &w, Value oh, int64_t r,
                   KernelBuilder::BranchBody inside,
                   KernelBuilder::BranchBody outside) {
-  if (w.rowBegin || w.outH > 1 || w.padTop > 0) {
-    OpBuilder &b = k.builder();
-    Location loc = k.getLoc();
-    Value row = k.add(k.mul(oh, w.sh), r - w.padTop);
-    Value in = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
-                              k.index(0)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
-                              k.index(w.inH)));
-    return k.ifElse(in, inside, outside);
-  }
+  if (w.rowBegin || w.outH > 1 || w.padTop > 0)
+    return k.ifElse(
+        insideImage(k, w, k.add(k.mul(oh, w.sh), r - w.padTop)), inside,
+        outside);
   if (r - w.padTop >= 0 && r - w.padTop < w.inH)
     return inside(k);
   outside(k);
@@ -314,16 +318,9 @@ void emitQuantDepthwiseRows(KernelBuilder &k, const Window &w, Value x,
             for (int64_t u = 0; u < used; u += 2)
               storeWord(kz, fz.c(0), scratch, kz.add(rowAt, at(j, u)));
         };
-        OpBuilder &b = ki.builder();
-        Location loc = ki.getLoc();
-        Value row = ki.add(ki.add(ki.mul(oh, w.sh), i), -w.padTop);
-        Value in = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, row,
-                                  ki.index(0)),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
-                                  ki.index(w.inH)));
-        ki.ifElse(in, transpose, zeros);
+        ki.ifElse(
+            insideImage(ki, w, ki.add(ki.add(ki.mul(oh, w.sh), i), -w.padTop)),
+            transpose, zeros);
         return SmallVector<Value>();
       };
       // One step's rows (3 at stride 1) inline: static scratch offsets,
