@@ -208,7 +208,8 @@ Value opaqueIndex(OpBuilder &b, Location loc, Value index) {
 /// `bytes` of scratch on the stack of the layer function `k` emits into
 /// (one alloca in its entry block, 4-byte aligned): live only while the
 /// layer runs, outside the arena.
-Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes) {
+Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes,
+                   Type element) {
   Block *entry = &k.builder()
                       .getInsertionBlock()
                       ->getParent()
@@ -217,8 +218,12 @@ Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes) {
                       .front();
   OpBuilder eb = OpBuilder::atBlockBegin(entry);
   Location loc = k.getLoc();
+  if (!element)
+    element = eb.getI8Type();
+  const int64_t size = element.getIntOrFloatBitWidth() / 8;
+  assert(size > 0 && bytes % size == 0 && "whole elements");
   Value scratch = memref::AllocaOp::create(
-      eb, loc, MemRefType::get({bytes}, eb.getI8Type()),
+      eb, loc, MemRefType::get({bytes / size}, element),
       eb.getI64IntegerAttr(4));
   if (!escapes)
     return scratch;

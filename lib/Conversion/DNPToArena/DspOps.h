@@ -84,7 +84,10 @@ mlir::Value opaqueIndex(mlir::OpBuilder &b, mlir::Location loc,
 /// (and spills them): M4 VGG's stem 266,000 -> 217,000 instructions with
 /// it, while the 1x1 convs' and depthwise layers' scratch measured 1-3%
 /// better without.
-mlir::Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes = false);
+/// `element`: the buffer's element type (i8 by default), `bytes` a
+/// multiple of its size.
+mlir::Value stackScratch(KernelBuilder &k, int64_t bytes, bool escapes = false,
+                         mlir::Type element = {});
 
 } // namespace dnp::arena
 

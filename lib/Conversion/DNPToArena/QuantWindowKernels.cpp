@@ -223,14 +223,16 @@ constexpr int64_t kInlineWindowChunks = 72;
 
 /// The biases of windows that read every tap (interior blocks) with the
 /// input zero point folded in, b - z_in * sum(w), as a stack table of
-/// int32 computed once per call from the stored biases and the weights in
+/// int32 (memref<outChannels x i32>) computed once per call from the stored biases and the weights in
 /// interleaveSteps' order (blocks of `block` channels, [tap][step][channel]
 /// words; no tail): USADA8 sums each word's bytes offset by 128.
 Value interiorBiasTable(KernelBuilder &k, Value weights, Value bias,
                         int64_t outChannels, int64_t taps, int64_t cin,
                         int64_t block, int32_t inputZeroPoint) {
   const int64_t perChannel = taps * cin, words = taps * (cin / 4);
-  Value table = stackScratch(k, 4 * outChannels);
+  Value table =
+      stackScratch(k, 4 * outChannels, /*escapes=*/false,
+                   k.builder().getI32Type());
   auto blockSums = [&](KernelBuilder &kb, Value first, int64_t width) {
     FixedPointBuilder f(kb.builder(), kb.getLoc());
     Value start = kb.mul(first, perChannel);
@@ -258,7 +260,7 @@ Value interiorBiasTable(KernelBuilder &k, Value weights, Value bias,
       // accumulator does.
       Value sumW = f.sub(sums[j], f.c(static_cast<int32_t>(128 * perChannel)));
       Value folded = f.sub(kb.load(bias, c), f.mul(sumW, f.c(inputZeroPoint)));
-      storeWord(kb, folded, table, kb.mul(c, 4), 4);
+      kb.store(folded, table, c);
     }
   };
   const int64_t full = outChannels / block, rest = outChannels % block;
@@ -298,19 +300,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   // Only where some window reads every tap, and the table (4 bytes per
   // output channel) stays within kMaxInteriorBiasScratch. (A doubled
   // accumulator needs halfword weights or a 1x1 conv: never here.)
-  auto interiorRange = [](int64_t out, int64_t in, int64_t k, int64_t s,
-                          int64_t d, int64_t pad) {
-    for (int64_t o = 0; o < out; ++o)
-      if (o * s - pad >= 0 && o * s - pad + (k - 1) * d < in)
-        return true;
-    return false;
-  };
   const bool foldInterior =
       interiorBias && unrollWindows && inputZeroPoint != 0 &&
       !halfwordWeights && interleavedWeights && groups == 1 &&
-      4 * outChannels <= kMaxInteriorBiasScratch &&
-      interiorRange(w.outH, w.inH, w.kh, w.sh, w.dh, w.padTop) &&
-      interiorRange(w.outW, w.inW, w.kw, w.sw, w.dw, w.padLeft);
+      4 * outChannels <= kMaxInteriorBiasScratch && hasInteriorWindow(w);
   assert((!foldInterior || !ep.doubledAccumulator) &&
          "a doubled accumulator would need the table doubled");
   Value interiorBiases =
@@ -505,16 +498,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                                      (c * w.dw + p * w.sw) * w.channels));
             return xTap;
           };
-          SmallVector<Value> acc = init;
-          if (foldInterior) {
-            acc.clear();
-            SmallVector<Value> perChannel;
-            for (int64_t j = 0; j < width; ++j)
-              perChannel.push_back(
-                  loadWord(kb, interiorBiases, kb.mul(kb.add(cBase, j), 4), 4));
-            for (int64_t p = 0; p < count; ++p)
-              acc.append(perChannel);
-          }
+          SmallVector<Value> acc =
+              foldInterior ? biasAccumulators(kb, interiorBiases, cBase, width,
+                                              count)
+                           : init;
           for (int64_t q = 0; q < chunks; ++q)
             for (int64_t r = 0; r < w.kh; ++r)
               for (int64_t c = 0; c < w.kw; ++c)

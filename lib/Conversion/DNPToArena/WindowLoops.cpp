@@ -44,6 +44,18 @@ SmallVector<Group> groups(int64_t outSize, int64_t stride, int64_t pad,
 
 } // namespace
 
+bool hasInteriorWindow(const Window &w) {
+  auto full = [](int64_t outSize, int64_t stride, int64_t pad, int64_t kernel,
+                 int64_t dilation, int64_t in) {
+    for (int64_t o = 0; o < outSize; ++o)
+      if (tapRange(o, stride, pad, kernel, dilation, in).size() == kernel)
+        return true;
+    return false;
+  };
+  return full(w.outH, w.sh, w.padTop, w.kh, w.dh, w.inH) &&
+         full(w.outW, w.sw, w.padLeft, w.kw, w.dw, w.inW);
+}
+
 void forEachPixelBlock(KernelBuilder &k, const Window &w, int64_t pixelBlock,
                        PixelBlockFn fn, bool specialiseRows) {
   SmallVector<Group> rows = groups(w.outH, w.sh, w.padTop, w.kh, w.dh, w.inH);

@@ -44,6 +44,10 @@ struct RowTaps {
   }
 };
 
+/// Whether some output pixel of `w` reads every tap (padding aside): the
+/// window kernels' interior blocks exist.
+bool hasInteriorWindow(const Window &w);
+
 using PixelBlockFn = llvm::function_ref<void(
     KernelBuilder &, mlir::Value n, mlir::Value oh, mlir::Value ow0,
     int64_t count, const RowTaps &rows, TapRange cols)>;

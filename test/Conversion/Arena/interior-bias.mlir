@@ -20,7 +20,7 @@
 // NODSP: interior-bias needs the DSP kernels (dsp=true, mve=false)
 
 // CHECK-LABEL: func.func private @dnp_interior_l0_conv2d
-// CHECK: memref.alloca() {alignment = 4 : i64} : memref<8xi8>
+// CHECK: memref.alloca() {alignment = 4 : i64} : memref<2xi32>
 // CHECK: llvm.arm.usada8
 // CHECK-LABEL: func.func @dnp_interior_invoke
 // PLAIN-LABEL: func.func private @dnp_interior_l0_conv2d
