@@ -1,8 +1,10 @@
 //===- CostGraphBuilder.cpp - dnp function -> MCU cost graph --------------===//
 #include "dnp/Analysis/CostGraphBuilder.h"
-#include "dnp/Dialect/DNP/IR/Weights.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Dialect/DNP/IR/Activations.h"
+#include "dnp/Dialect/DNP/IR/DNPAttrs.h"
 #include "dnp/Dialect/DNP/IR/DNPOps.h"
+#include "dnp/Dialect/DNP/IR/Weights.h"
 #include "dnp/Quant/UnaryTable.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -137,6 +139,9 @@ LogicalResult GraphBuilder::addOp(Operation *op) {
   c.outputs.push_back(nameOf(out));
   Poly outElements = elements(out);
 
+  if (options.halfwordCapable && takesHalfwordWeights(op) &&
+      op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName))
+    c.weightBytes = 2;
   bool ok =
       llvm::TypeSwitch<Operation *, bool>(op)
           .Case([&](mlir::dnp::Conv2DOp conv) {

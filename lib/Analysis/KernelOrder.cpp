@@ -23,6 +23,44 @@ bool isQuantized(Value v) {
 }
 } // namespace
 
+bool(::dnp::takesHalfwordWeights)(Operation *op) {
+  Value weight;
+  if (auto conv = dyn_cast<mlir::dnp::Conv2DOp>(op))
+    weight = conv.getWeight();
+  else if (auto dense = dyn_cast<mlir::dnp::DenseOp>(op))
+    weight = dense.getWeight();
+  else
+    return false;
+  auto q = dyn_cast<quant::QuantizedType>(
+      cast<ShapedType>(weight.getType()).getElementType());
+  return q && q.getStorageTypeIntegralWidth() == 8;
+}
+
+LogicalResult(::dnp::verifyHalfwordWeightsAttr)(Operation *op,
+                                                const KernelOptions &options) {
+  if (!op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName))
+    return success();
+  if (!takesHalfwordWeights(op))
+    return op->emitError()
+           << "'" << op->getName() << "' has #"
+           << mlir::dnp::kHalfwordWeightsAttrName
+           << " but only int8 conv2d and dense ops store halfword weights";
+  if (!options.halfwordCapable())
+    return op->emitError()
+           << "'" << op->getName() << "' has #"
+           << mlir::dnp::kHalfwordWeightsAttrName
+           << " but only the DSP kernels (Cortex-M4/M7) read int16 weights";
+  return success();
+}
+
+bool(::dnp::storesHalfwordWeights)(Operation *op,
+                                   const KernelOptions &options) {
+  if (!options.halfwordCapable() || !takesHalfwordWeights(op))
+    return false;
+  return options.halfwordWeights ||
+         op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName);
+}
+
 std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
     Operation *op, const KernelOptions &options) {
   const int64_t pixels = std::max<int64_t>(options.pixelBlock, 1);
@@ -31,6 +69,7 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
   // conv2d and dense: `cin` input channels per group, `taps` kernel taps.
   auto convLike = [&](Value result, int64_t cin, int64_t taps,
                       int64_t groups = 1) -> KernelBlocks {
+    const bool halfwords = storesHalfwordWeights(op, options);
     if (!isQuantized(result) && !options.int8) {
       // f32 on Helium (MveF32.h): 3 pixels x 8 channels, whose six
       // vector accumulators and two weight vectors fill the 8 Q registers
@@ -56,11 +95,11 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // pairs spilled: +3% on the whole model; dense layers over 65-192
       // inputs take 2 x 2 as well: MobileNetV2's logits 2,578 -> 2,378).
       // The inline k x k windows run best at 2 (VGG +6% at 3).
-      const int64_t cap = taps == 1 && (options.halfwordWeights ||
-                                        (groups == 1 && cin % 4 == 0 &&
-                                         cin <= 4 * kInlineSmladSteps))
-                              ? 3
-                              : 2;
+      const int64_t cap =
+          taps == 1 && (halfwords || (groups == 1 && cin % 4 == 0 &&
+                                      cin <= 4 * kInlineSmladSteps))
+              ? 3
+              : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};
     }
     return {pixels, outputs};
@@ -86,7 +125,7 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
         auto out = dyn_cast<ShapedType>(dense.getResult().getType());
         const int64_t cout =
             out && out.hasRank() && out.getRank() == 2 ? out.getDimSize(1) : 0;
-        if (options.dsp && !options.storesHalfwordWeights() &&
+        if (options.dsp && !storesHalfwordWeights(op, options) &&
             in.getDimSize(0) == 1 && outputs >= 4 && cout > 0 &&
             cout % 4 == 0 && (isQuantized(dense.getResult()) || options.int8))
           b = {1, 4};

@@ -104,8 +104,11 @@ FailureOr<ResourceSummary>
                             << "' (known: " << known << ")";
   }
 
+  summary.kernels = options.kernels ? *options.kernels
+                                    : KernelOptions::forCore(summary.target);
   CostGraphOptions graphOptions;
   graphOptions.activationBytes = options.activationBytes;
+  graphOptions.halfwordCapable = summary.kernels.halfwordCapable();
   FailureOr<CostGraph> graph = buildCostGraph(func, groups, graphOptions);
   if (failed(graph))
     return failure();
@@ -137,8 +140,6 @@ FailureOr<ResourceSummary>
   // plan is always sound, so it is a warning (the figures fall back to the
   // PMU and to dnp's plan, which --dnp-plan-memory then records) rather
   // than a failure of every pass that needs a plan.
-  summary.kernels = options.kernels ? *options.kernels
-                                    : KernelOptions::forCore(summary.target);
   const std::vector<std::optional<cost::OpAccess>> accesses =
       accessPatterns(summary.graph, summary.kernels);
   auto overlapped =

@@ -75,7 +75,7 @@ dnp::cost::summarizeResources(const Graph &graph,
     int64_t weights = op.weights.eval(ch), biases = op.biases.eval(ch);
     r.params = weights + biases;
     r.requantBytes = biases * options.requantBytesPerChannel;
-    r.flashBytes = weights * options.weightBytesOf(op.type) +
+    r.flashBytes = weights * options.weightBytesOf(op) +
                    biases * options.biasBytes + r.requantBytes + op.tableBytes;
     r.macs = op.macs.eval(ch);
     r.elementOps = op.elementOps.eval(ch);
@@ -97,7 +97,7 @@ Expected<ValueGrad> dnp::cost::flashBytes(const Graph &graph,
                                           const std::vector<double> &channels,
                                           const ResourceOptions &options) {
   return sumOverOps(graph, channels, [&](const Op &op, ValueGrad &r) {
-    addTerm(op.weights, static_cast<double>(options.weightBytesOf(op.type)),
+    addTerm(op.weights, static_cast<double>(options.weightBytesOf(op)),
             channels, r);
     // One bias and one requantization entry per output channel.
     addTerm(

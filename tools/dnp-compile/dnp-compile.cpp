@@ -87,6 +87,14 @@ static cl::opt<bool> halfwordWeights(
              "loop; those weights take twice the flash, and the plan's flash "
              "figure counts it)"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> flashBudget(
+    "flash-budget",
+    cl::desc("cortex-m4/m7: store the weights of the int8 conv2d and dense "
+             "layers that gain most as int16 (as --halfword-weights does for "
+             "all) while the model's weights, biases and requantization "
+             "tables stay within this many bytes of flash; 'mcu': the "
+             "function's #dnp.mcu flash"),
+    cl::value_desc("bytes|mcu"), cl::init(""), cl::cat(category));
 static cl::opt<bool>
     overlap("overlap",
             cl::desc("place outputs partly over the inputs that die at their "
@@ -229,6 +237,26 @@ int main(int argc, char **argv) {
                 "(cortex-m4, cortex-m7), not " +
                 llvm::Twine(std::string(target->name)));
   options.halfwordWeights = halfwordWeights;
+  if (!flashBudget.empty()) {
+    if (!options.dsp)
+      return fail("--flash-budget chooses halfword weights, which need a "
+                  "core with the DSP extension (cortex-m4, cortex-m7), not " +
+                  llvm::Twine(std::string(target->name)));
+    if (halfwordWeights)
+      return fail("--flash-budget and --halfword-weights both choose the "
+                  "halfword layers: give one");
+    if (flashBudget == "mcu") {
+      auto mcu =
+          func->getAttrOfType<mlir::dnp::McuAttr>(mlir::dnp::kMcuAttrName);
+      if (!mcu || mcu.getFlash() == 0)
+        return fail("--flash-budget=mcu: the model has no #dnp.mcu flash");
+      options.flashBudget = static_cast<int64_t>(mcu.getFlash());
+    } else if (StringRef(flashBudget).getAsInteger(10, options.flashBudget) ||
+               options.flashBudget < 0) {
+      return fail("--flash-budget must be a number of bytes or 'mcu', got '" +
+                  flashBudget + "'");
+    }
+  }
   if (halfwordWeights) {
     // Only int8 conv2d and dense layers store halfwords.
     bool any = false;

@@ -22,6 +22,10 @@ namespace dnp {
 struct CostGraphOptions {
   /// Bytes per activation element (4: f32, 1: int8).
   int64_t activationBytes = 4;
+  /// The kernels read halfword weights (KernelOptions::halfwordCapable):
+  /// conv2d and dense ops with #dnp.halfword_weights then store two bytes
+  /// per weight (cost::Op::weightBytes).
+  bool halfwordCapable = false;
 };
 
 struct CostGraph {

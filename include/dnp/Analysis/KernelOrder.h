@@ -55,6 +55,22 @@ struct KernelOptions {
   static KernelOptions forCore(llvm::StringRef core);
 };
 
+/// Whether the kernels store `op`'s weights as halfwords: every int8
+/// conv2d and dense op with `options`' halfwordWeights, or `op` alone
+/// where it carries #dnp.halfword_weights (mlir::dnp::
+/// kHalfwordWeightsAttrName), on cores whose kernels read halfword weights.
+bool storesHalfwordWeights(mlir::Operation *op, const KernelOptions &options);
+
+/// Whether `op` can keep halfword weights: an int8 conv2d or dense op (int8
+/// weight storage).
+bool takesHalfwordWeights(mlir::Operation *op);
+
+/// Checks #dnp.halfword_weights on `op`: only where takesHalfwordWeights
+/// and on cores whose kernels read halfwords (halfwordCapable); otherwise
+/// an error naming the op and why.
+mlir::LogicalResult verifyHalfwordWeightsAttr(mlir::Operation *op,
+                                              const KernelOptions &options);
+
 /// A register block: output pixels (of one row) x output channels.
 struct KernelBlocks {
   int64_t pixels = 1, channels = 1;

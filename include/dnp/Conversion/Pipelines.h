@@ -30,6 +30,11 @@ struct LowerToLLVMOptions {
   /// With `dsp`: int8 conv2d/dense weights as int16 (planner's flash and
   /// lowering alike).
   bool halfwordWeights = false;
+  /// With `dsp`, when not negative: the int8 conv2d/dense layers that gain
+  /// most take halfword weights while the flash of the model's constants
+  /// stays within this many bytes (--dnp-select-halfword-weights, before
+  /// planning).
+  int64_t flashBudget = -1;
   /// With `dsp`: --convert-dnp-to-arena's `interior-bias`.
   bool interiorBias = false;
   /// Bit width of `index` in the emitted code (32 for Cortex-M).
@@ -47,8 +52,9 @@ struct LowerToLLVMOptions {
   bool excludeInput = false;
 };
 
-/// dnp-plan-memory (unless the input is already planned), nothing else:
-/// the part before the fit check.
+/// dnp-select-halfword-weights (with a flashBudget) and dnp-plan-memory
+/// (unless the input is already planned), nothing else: the part before
+/// the fit check.
 void buildPlanPipeline(mlir::OpPassManager &pm, const LowerToLLVMOptions &o);
 
 /// Everything after planning: fold batch norms, fuse activations, lower to

@@ -79,6 +79,11 @@ struct Op {
   /// Constant flash bytes that do not depend on channel counts: the
   /// 256-entry lookup table of a quantized sigmoid, hard_swish, ...
   int64_t tableBytes = 0;
+  /// Bytes per weight this op stores when not 0, whatever the model's
+  /// ResourceOptions say: 2 for an int8 conv2d or dense layer that
+  /// dnp-compile keeps in halfword pairs (its #dnp.halfword_weights
+  /// attribute, chosen per layer under a flash budget).
+  int64_t weightBytes = 0;
 
   Poly params() const { return weights + biases; }
 };

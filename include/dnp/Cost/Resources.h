@@ -56,6 +56,10 @@ struct ResourceOptions {
                ? macWeightBytes
                : weightBytes;
   }
+  /// The bytes per weight of `op`: its own Op::weightBytes where set.
+  int64_t weightBytesOf(const Op &op) const {
+    return op.weightBytes ? op.weightBytes : weightBytesOf(op.type);
+  }
   /// int8 weights with int32 biases and requantization tables, as
   /// TFLite/CMSIS-NN and dnp-compile store them.
   static ResourceOptions int8() { return {1, 4, 8}; }

@@ -9,6 +9,7 @@
 #include "DspOps.h"
 #include "ModelLowering.h"
 #include "dnp/Analysis/CostGraphBuilder.h"
+#include "dnp/Analysis/KernelOrder.h"
 #include "dnp/Conversion/ArenaProgram.h"
 #include "dnp/Conversion/DNPToArena/ModelInterface.h"
 #include "dnp/Conversion/Passes.h"
@@ -663,6 +664,20 @@ struct ConvertDNPToArenaPass
       module.emitError() << "halfword-weights needs the DSP kernels (dsp=true, "
                             "mve=false): only they read int16 weights";
       return signalPassFailure();
+    }
+    {
+      // Layers chosen for halfword weights (--dnp-select-halfword-weights)
+      // need kernels that read them.
+      ::dnp::KernelOptions kernels;
+      kernels.dsp = dsp;
+      kernels.mve = mve;
+      bool ok = true;
+      for (func::FuncOp func : models)
+        func.walk([&](Operation *op) {
+          ok &= succeeded(::dnp::verifyHalfwordWeightsAttr(op, kernels));
+        });
+      if (!ok)
+        return signalPassFailure();
     }
     if (!modelName.empty() && models.size() > 1) {
       module.emitError() << "--name needs a module with one model function, "

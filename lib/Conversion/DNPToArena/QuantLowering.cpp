@@ -345,7 +345,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       }
       zeroPoint = borderZeroPoint;
     }
-    const bool halfwords = kernels.storesHalfwordWeights();
+    const bool halfwords = ::dnp::storesHalfwordWeights(op, kernels);
     const int64_t cin = perChannel / taps;
     // An image stem in the channel-rows kernel (QuantKernels.h), whose
     // order, all channels of an output row after its input rows, is walked

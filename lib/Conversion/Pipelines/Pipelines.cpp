@@ -33,6 +33,13 @@ void registerConversionDialects(DialectRegistry &registry) {
 }
 
 void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
+  if (o.flashBudget >= 0) {
+    mlir::dnp::DNPSelectHalfwordWeightsOptions select;
+    select.flashBudget = o.flashBudget;
+    select.target = o.target;
+    pm.addNestedPass<func::FuncOp>(
+        mlir::dnp::createDNPSelectHalfwordWeights(select));
+  }
   mlir::dnp::DNPPlanMemoryOptions plan;
   plan.target = o.target;
   // The arena overlaps outputs in the blocks the kernels will run.
@@ -125,6 +132,12 @@ struct LowerToLLVMPipelineOptions
       *this, "halfword-weights",
       llvm::cl::desc("With dsp: int8 conv2d/dense weights stored as int16"),
       llvm::cl::init(false)};
+  Option<int64_t> flashBudget{
+      *this, "flash-budget",
+      llvm::cl::desc("With dsp: halfword weights for the int8 layers that "
+                     "gain most within this many bytes of flash for the "
+                     "model's constants (-1: none)"),
+      llvm::cl::init(-1)};
   Option<bool> interiorBias{
       *this, "interior-bias",
       llvm::cl::desc("With dsp: padded k x k int8 convs' interior windows "
@@ -154,6 +167,7 @@ void registerDNPPipelines() {
         o.dsp = opts.dsp;
         o.mve = opts.mve;
         o.halfwordWeights = opts.halfwordWeights;
+        o.flashBudget = opts.flashBudget;
         o.interiorBias = opts.interiorBias;
         o.indexBitwidth = opts.indexBitwidth;
         buildLowerToLLVMPipeline(pm, o);

@@ -237,6 +237,47 @@ def DNPPlanMemory : Pass<"dnp-plan-memory", "func::FuncOp"> {
   ];
 }
 
+def DNPSelectHalfwordWeights
+    : Pass<"dnp-select-halfword-weights", "func::FuncOp"> {
+  let summary = "Keep the int8 layers that gain most as halfword weights "
+                "within a flash budget";
+  let description = [{
+    On the Cortex-M4/M7 the int8 conv2d and dense kernels run faster from
+    weights stored as int16 halfword pairs, which SMLAD multiplies without
+    unpacking (`dnp-compile --halfword-weights` stores every layer so), at
+    one more byte of flash per weight. This pass spends a flash budget on
+    that: starting from the function's flash as the cost model counts it
+    (weights, biases and requantization tables), it marks int8 conv2d and
+    dense ops with `dnp.halfword_weights` in the order of their MACs per
+    weight (how often the kernel reads each weight, the spatial size of
+    the output) while the total stays within `flash-budget` bytes, skipping
+    a layer that does not fit for a smaller one that does. The planner,
+    the resource report and the lowering read the attribute, so the
+    predicted flash still equals the compiled weights to the byte.
+
+    A budget below the flash the function needs with int8 weights is an
+    error; so is a core whose kernels do not read halfwords (only the DSP
+    kernels of cortex-m4 and cortex-m7 do). Ops that already carry the
+    attribute keep it and count as chosen.
+
+    ```mlir
+    // --dnp-select-halfword-weights=flash-budget=30000 on a model whose
+    // int8 constants take 27,000 bytes: the 28x28 conv's 2,304 weights fit
+    // (its 784 reads per weight beat the dense layer's 1).
+    %c = dnp.conv2d %x, %w, %b ... {dnp.halfword_weights}
+    %d = dnp.dense %f, %w2, %b2 ...
+    ```
+  }];
+  let options = [
+    Option<"flashBudget", "flash-budget", "int64_t", /*default=*/"-1",
+           "Bytes of flash the function's weights, biases and "
+           "requantization tables may take (required)">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Cortex-M core whose kernels run the model (default: the "
+           "function's #dnp.mcu core)">,
+  ];
+}
+
 def DNPQuantize : Pass<"dnp-quantize", "func::FuncOp"> {
   let summary = "Post-training static int8 quantization with a calibration set";
   let description = [{
