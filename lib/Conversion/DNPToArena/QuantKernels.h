@@ -72,6 +72,12 @@ struct QuantEpilogue {
   /// SMMLAR adds the nudged zero point alone: no add of acc per value.
   /// The lowering's bound |acc| < 2^30 keeps 2 acc in int32.
   bool doubledAccumulator = false;
+  /// With `prepared`, where every channel of the op has the same shift:
+  /// its exponent e = -shift (0 where the shifts differ). The kernels then
+  /// take e and the nudged zero point as constants rather than from each
+  /// channel's table entry, so the shift is an immediate (the Cortex-M4/M7
+  /// fold it into SSAT's shift) and a channel's parameters are one load.
+  int32_t uniformExponent = 0;
   static constexpr int32_t kMaxFoldedShift = 21;
   /// Whether a multiplier and shift take the folded form.
   static bool folds(int32_t multiplier, int32_t shift) {

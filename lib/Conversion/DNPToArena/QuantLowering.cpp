@@ -294,6 +294,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
         prepared.push_back(static_cast<int64_t>(
             (uint64_t{static_cast<uint32_t>(nudge)} << 32) | low));
       }
+      if (llvm::all_equal(s))
+        ep.uniformExponent = -s.front();
       auto type = RankedTensorType::get({static_cast<int64_t>(prepared.size())},
                                         b.getI64Type());
       ep.prepared =

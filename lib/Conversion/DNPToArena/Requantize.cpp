@@ -26,6 +26,14 @@ ChannelRequant channelRequant(KernelBuilder &k, FixedPointBuilder &f,
     // low word, the nudged zero point in the high one.
     Value pair = k.load(ep.prepared, channel);
     r.doubledMultiplier = arith::TruncIOp::create(b, loc, b.getI32Type(), pair);
+    if (ep.uniformExponent > 0) {
+      // The same e for every channel: the high word is the same constant.
+      r.nudgedZeroPoint = f.c(QuantEpilogue::foldedParameters(
+                                  1 << 30, -ep.uniformExponent, ep.zeroPoint)
+                                  .second);
+      r.right.exponent = f.c(ep.uniformExponent);
+      return r;
+    }
     r.nudgedZeroPoint = arith::TruncIOp::create(
         b, loc, b.getI32Type(),
         arith::ShRUIOp::create(
