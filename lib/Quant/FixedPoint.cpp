@@ -1,6 +1,7 @@
 //===- FixedPoint.cpp - Integer arithmetic of int8 inference --------------===//
 #include "dnp/Quant/FixedPoint.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -90,6 +91,45 @@ QuantizedMultiplier quantizeMultiplier(double real) {
   if (exponent > 30)
     return {kInt32Max, 30};
   return {static_cast<int32_t>(fixed), exponent};
+}
+
+QuantizedMultiplier quantizeMultiplierAtShift(double real, int shift) {
+  assert(std::isfinite(real) && real >= 0 && "multiplier must be >= 0");
+  const double fixed = roundHalfAwayFromZero(std::ldexp(real, 31 - shift));
+  assert(fixed < std::ldexp(1.0, 31) && "shift below the multiplier's own");
+  return {static_cast<int32_t>(fixed), shift};
+}
+
+std::vector<QuantizedMultiplier>
+quantizeChannelMultipliers(const std::vector<double> &reals) {
+  std::vector<QuantizedMultiplier> own;
+  int lowest = 31, highest = -32;
+  for (double real : reals) {
+    own.push_back(quantizeMultiplier(real));
+    if (own.back().multiplier == 0)
+      continue;
+    lowest = std::min<int>(lowest, own.back().shift);
+    highest = std::max<int>(highest, own.back().shift);
+  }
+  if (lowest >= highest || highest - lowest > kMaxSharedShiftBits)
+    return own;
+  std::vector<QuantizedMultiplier> shared;
+  for (size_t c = 0; c < reals.size(); ++c)
+    shared.push_back(own[c].multiplier == 0
+                         ? QuantizedMultiplier{0, highest}
+                         : quantizeMultiplierAtShift(reals[c], highest));
+  return shared;
+}
+
+bool isChannelMultiplier(QuantizedMultiplier m, double real) {
+  const QuantizedMultiplier own = quantizeMultiplier(real);
+  if (m == own)
+    return true;
+  if (own.multiplier == 0)
+    return m.multiplier == 0;
+  if (m.shift <= own.shift || m.shift - own.shift > kMaxSharedShiftBits)
+    return false;
+  return m == quantizeMultiplierAtShift(real, m.shift);
 }
 
 double dequantizeMultiplier(QuantizedMultiplier m) {

@@ -38,7 +38,10 @@
 // CHECK-DAG: %[[W:.*]] = quant.scast %[[WC]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {7.812500e-03,3.906250e-03}>>
 // CHECK-DAG: %[[BC:.*]] = arith.constant dense_resource<model_q0_b> : tensor<2xi32>
 // CHECK-DAG: %[[B:.*]] = quant.scast %[[BC]] : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {3.0517578125E-5,1.52587890625E-5}>>
-// CHECK: %[[Y:.*]] = dnp.conv2d %[[X]], %[[W]], %[[B]] act relu {multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: -8, -9>}
+// The channels' multipliers (2^-9 and 2^-10 as reals: 2^30 at shifts -8
+// and -9 each) share the shift -8, channel 1's then 2^29
+// (dnp::quant::quantizeChannelMultipliers).
+// CHECK: %[[Y:.*]] = dnp.conv2d %[[X]], %[[W]], %[[B]] act relu {multiplier = array<i32: 1073741824, 536870912>, shift = array<i32: -8, -8>}
 // CHECK-SAME: -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.562500e-02:-128>>
 // CHECK-NEXT: %[[D:.*]] = quant.dcast %[[Y]] : tensor<1x2x2x2x!quant.uniform<i8:f32, 1.562500e-02:-128>> to tensor<1x2x2x2xf32>
 // CHECK-NEXT: return %[[D]] : tensor<1x2x2x2xf32>

@@ -161,6 +161,41 @@ TEST(QuantizeMultiplier, RoundTripsWithinHalfAnUlp) {
   }
 }
 
+// A conv's channels share the largest of their shifts when no channel
+// loses more than kMaxSharedShiftBits of its multiplier for it.
+TEST(QuantizeChannelMultipliers, SharedShift) {
+  // 0.1 = 0.8 * 2^-3 and 0.03 = 0.96 * 2^-5: both at shift -3, 0.03 as
+  // round(0.03 * 2^34) = 515396076 (< 2^30: two bits fewer).
+  std::vector<QuantizedMultiplier> m = quantizeChannelMultipliers({0.1, 0.03});
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0], quantizeMultiplier(0.1));
+  EXPECT_EQ(m[1], (QuantizedMultiplier{515396076, -3}));
+  EXPECT_EQ(quantizeMultiplierAtShift(0.03, -3), m[1]);
+  EXPECT_NEAR(dequantizeMultiplier(m[1]), 0.03, std::ldexp(1.0, -35));
+  // A zero channel takes the shared shift with multiplier 0.
+  m = quantizeChannelMultipliers({0.1, 0.0, 0.03});
+  EXPECT_EQ(m[1], (QuantizedMultiplier{0, -3}));
+  // Equal shifts stay as they are; a spread above 8 bits keeps each its own.
+  EXPECT_EQ(quantizeChannelMultipliers({0.1, 0.11})[1],
+            quantizeMultiplier(0.11));
+  m = quantizeChannelMultipliers({0.5, std::ldexp(0.5, -9)});
+  EXPECT_EQ(m[1], quantizeMultiplier(std::ldexp(0.5, -9)));
+  m = quantizeChannelMultipliers({0.5, std::ldexp(0.5, -8)});
+  EXPECT_EQ(m[1], (QuantizedMultiplier{1 << 22, 0}));
+}
+
+TEST(IsChannelMultiplier, OwnOrSharedShift) {
+  EXPECT_TRUE(isChannelMultiplier(quantizeMultiplier(0.03), 0.03));
+  EXPECT_TRUE(isChannelMultiplier({515396076, -3}, 0.03));
+  // One off in the multiplier, a shift below its own or too far above.
+  EXPECT_FALSE(isChannelMultiplier({515396077, -3}, 0.03));
+  EXPECT_FALSE(isChannelMultiplier(quantizeMultiplierAtShift(0.03, -5), 0.1));
+  EXPECT_FALSE(isChannelMultiplier(quantizeMultiplierAtShift(0.03, 4), 0.03));
+  EXPECT_TRUE(isChannelMultiplier(quantizeMultiplierAtShift(0.03, 3), 0.03));
+  EXPECT_TRUE(isChannelMultiplier({0, -3}, 0.0));
+  EXPECT_FALSE(isChannelMultiplier({1, -3}, 0.0));
+}
+
 TEST(RoundHalfAwayFromZero, Ties) {
   EXPECT_EQ(roundHalfAwayFromZero(2.5), 3.0);
   EXPECT_EQ(roundHalfAwayFromZero(-2.5), -3.0);

@@ -20,6 +20,7 @@
 #define DNP_QUANT_FIXEDPOINT_H
 
 #include <cstdint>
+#include <vector>
 
 namespace dnp::quant {
 
@@ -69,6 +70,31 @@ struct QuantizedMultiplier {
 /// real == 0, and reals below 2^-32 (shift < -31), give {0, 0}; reals of
 /// 2^30 or more saturate to {INT32_MAX, 30}. real must be finite and >= 0.
 QuantizedMultiplier quantizeMultiplier(double real);
+
+/// The per-channel multipliers of a conv2d, depthwise_conv2d or dense op
+/// may share one shift: the largest of their quantizeMultiplier shifts,
+/// with each multiplier round(real * 2^(31 - shift)) (ties away from zero)
+/// at that shift, so below 2^30 for channels whose own shift is smaller.
+/// The Cortex-M4/M7 kernels then take the shift as an immediate
+/// (docs/Quantization.md). A channel gives up at most this many bits of
+/// its multiplier for it; with a wider spread the op keeps its own shifts.
+inline constexpr int kMaxSharedShiftBits = 8;
+
+/// `real` at `shift`: {round(real * 2^(31 - shift)), shift}. `shift` must
+/// be at least quantizeMultiplier(real).shift, so that the multiplier
+/// stays below 2^31.
+QuantizedMultiplier quantizeMultiplierAtShift(double real, int shift);
+
+/// quantizeMultiplier of each of `reals`, at one shared shift where that
+/// costs no channel more than kMaxSharedShiftBits (zero reals, whose
+/// multiplier is 0 at any shift, do not count); otherwise each its own.
+std::vector<QuantizedMultiplier>
+quantizeChannelMultipliers(const std::vector<double> &reals);
+
+/// Whether `m` stands for `real` as a channel multiplier may:
+/// quantizeMultiplier(real), or quantizeMultiplierAtShift(real, s) for a
+/// shift s at most kMaxSharedShiftBits above its own (0 for a zero real).
+bool isChannelMultiplier(QuantizedMultiplier m, double real);
 
 /// The real number a quantized multiplier stands for:
 /// multiplier * 2^(shift - 31).

@@ -78,11 +78,28 @@ struct QuantEpilogue {
   /// channel's table entry, so the shift is an immediate (the Cortex-M4/M7
   /// fold it into SSAT's shift) and a channel's parameters are one load.
   int32_t uniformExponent = 0;
+  /// With `prepared`, where some multiplier is below 2^30 (the channels
+  /// share one shift, dnp::quant::quantizeChannelMultipliers) and the
+  /// kernel does not double its accumulator: the table holds m, and the
+  /// epilogue doubles the accumulator (acc + acc in place of acc + the
+  /// nudged zero point, so no instruction more): 2m would not wrap to the
+  /// int32 the SMMLAR form needs.
+  bool epilogueDoubles = false;
   static constexpr int32_t kMaxFoldedShift = 21;
   /// Whether a multiplier and shift take the folded form.
   static bool folds(int32_t multiplier, int32_t shift) {
     return multiplier >= (int32_t(1) << 30) && shift < 0 &&
            shift >= -kMaxFoldedShift;
+  }
+  /// Whether an op's multipliers and shifts take the folded form with a
+  /// doubled accumulator (the kernel's or the epilogue's), which needs no
+  /// wrapped 2m: one shift for all channels, in the folded range, and any
+  /// multipliers in [0, 2^31).
+  static bool foldsDoubled(llvm::ArrayRef<int32_t> multipliers,
+                           llvm::ArrayRef<int32_t> shifts) {
+    return !shifts.empty() && llvm::all_equal(shifts) && shifts.front() < 0 &&
+           shifts.front() >= -kMaxFoldedShift &&
+           llvm::all_of(multipliers, [](int32_t m) { return m >= 0; });
   }
   /// The folded form's parameters of a multiplier and shift that fold():
   /// 2m wrapped to int32 and (2 z_out + 1) << (e - 1), e = -shift.

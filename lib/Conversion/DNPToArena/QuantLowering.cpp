@@ -255,12 +255,19 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
   auto result = [&]() { return view(b, op->getResult(0)); };
 
   // Requantization of conv2d / depthwise / dense: per-channel tables.
-  auto folded = [&](auto producer) {
+  auto normalized = [&](auto producer) {
     return llvm::all_of(
         llvm::zip_equal(producer.getMultiplier(), producer.getShift()),
         [](auto ms) {
           return QuantEpilogue::folds(std::get<0>(ms), std::get<1>(ms));
         });
+  };
+  // Shared shifts with smaller multipliers fold through the prepared
+  // table (not on the M55, whose vector blocks read m and the shift).
+  auto folded = [&](auto producer) {
+    return normalized(producer) ||
+           (!mve && QuantEpilogue::foldsDoubled(producer.getMultiplier(),
+                                                producer.getShift()));
   };
   // Whether a DSP kernel may accumulate twice the sum
   // (QuantEpilogue::doubledAccumulator): the folded epilogue's prepared
@@ -275,6 +282,7 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     assert((!doubled || doubles(producer)) && "doubled without the folded "
                                               "epilogue on a DSP core");
     ep.doubledAccumulator = doubled;
+    ep.epilogueDoubles = ep.foldedRounding && !doubled && !normalized(producer);
     ::dnp::quant::QuantParams out = paramsOf(producer.getOutput());
     ep.zeroPoint = out.zeroPoint;
     ::dnp::quant::activationRange(toQuant(producer.getAct()), out, ep.actMin,
@@ -290,7 +298,8 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
       for (auto [mc, sc] : llvm::zip_equal(m, s)) {
         auto [m2, nudge] =
             QuantEpilogue::foldedParameters(mc, sc, ep.zeroPoint);
-        const uint32_t low = static_cast<uint32_t>(doubled ? mc : m2);
+        const uint32_t low =
+            static_cast<uint32_t>(doubled || ep.epilogueDoubles ? mc : m2);
         prepared.push_back(static_cast<int64_t>(
             (uint64_t{static_cast<uint32_t>(nudge)} << 32) | low));
       }

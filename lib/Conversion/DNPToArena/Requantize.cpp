@@ -83,14 +83,19 @@ Value requantize(FixedPointBuilder &f, Value acc, const ChannelRequant &r,
     // sign).
     OpBuilder &b = f.builder();
     Location loc = f.getLoc();
-    Value t = ep.doubledAccumulator ? r.nudgedZeroPoint
-                                    : f.add(acc, r.nudgedZeroPoint);
+    //
+    // With epilogueDoubles (multipliers below 2^30, whose 2m does not wrap)
+    // the epilogue doubles acc itself and the table holds m, as for a
+    // doubled accumulator.
+    const bool doubledSum = ep.doubledAccumulator || ep.epilogueDoubles;
+    Value t = doubledSum ? r.nudgedZeroPoint : f.add(acc, r.nudgedZeroPoint);
     if (ep.actMin < ep.zeroPoint)
       t = f.add(t, arith::ShRSIOp::create(b, loc, acc, f.c(31)));
+    Value sum = ep.epilogueDoubles ? f.add(acc, acc) : acc;
     Value high =
         ep.smmlar && r.constantChannel
-            ? armInstruction(b, loc, "smmlar", {acc, r.doubledMultiplier, t})
-            : f.roundingHighMultiplyAdd(t, acc, r.doubledMultiplier);
+            ? armInstruction(b, loc, "smmlar", {sum, r.doubledMultiplier, t})
+            : f.roundingHighMultiplyAdd(t, sum, r.doubledMultiplier);
     Value v = arith::ShRSIOp::create(b, loc, high, r.right.exponent);
     return f.toInt8(f.clamp(v, ep.actMin, ep.actMax));
   }

@@ -87,9 +87,10 @@ LogicalResult verifyProducerQuantization(ProducerOp op, int32_t weightAxis,
         in->getScale(), w->getScales()[c], out->getScale()));
     reals.push_back(product / out->getScale());
   }
-  return verifyRequant(op, expected, reals, [](size_t c) {
-    return "output channel " + std::to_string(c);
-  });
+  return verifyRequant(
+      op, expected, reals,
+      [](size_t c) { return "output channel " + std::to_string(c); },
+      /*channelMultipliers=*/true);
 }
 
 } // namespace

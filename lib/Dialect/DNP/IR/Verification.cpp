@@ -211,11 +211,13 @@ LogicalResult verifyNoRequant(Operation *op) {
 }
 
 /// The op's multiplier/shift attributes must be exactly `expected`, the
-/// values dnp::quant computes from the types; `what(i)` names entry i.
-LogicalResult
-verifyRequant(Operation *op, ArrayRef<::dnp::quant::QuantizedMultiplier> expected,
-              ArrayRef<double> reals,
-              llvm::function_ref<std::string(size_t)> what) {
+/// values dnp::quant computes from the types (with `channelMultipliers`,
+/// what dnp::quant::isChannelMultiplier accepts for the reals: a shift
+/// shared by the channels); `what(i)` names entry i.
+LogicalResult verifyRequant(
+    Operation *op, ArrayRef<::dnp::quant::QuantizedMultiplier> expected,
+    ArrayRef<double> reals, llvm::function_ref<std::string(size_t)> what,
+    bool channelMultipliers) {
   auto multiplier = op->getAttrOfType<DenseI32ArrayAttr>("multiplier");
   auto shift = op->getAttrOfType<DenseI32ArrayAttr>("shift");
   if (!multiplier || !shift || multiplier.empty() || shift.empty())
@@ -229,7 +231,8 @@ verifyRequant(Operation *op, ArrayRef<::dnp::quant::QuantizedMultiplier> expecte
            << " shifts but needs " << expected.size();
   for (auto [i, e] : llvm::enumerate(expected)) {
     ::dnp::quant::QuantizedMultiplier actual{multiplier[i], shift[i]};
-    if (actual != e)
+    if (actual != e && !(channelMultipliers &&
+                         ::dnp::quant::isChannelMultiplier(actual, reals[i])))
       return op->emitOpError()
              << "multiplier/shift of " << what(i) << " are (" << actual.multiplier
              << ", " << actual.shift << ") but the types give " << reals[i]

@@ -58,12 +58,14 @@ channelQuant(Operation *op, Value v, StringRef what, int32_t axis,
              StringRef storage);
 /// f32 ops carry no requantization.
 LogicalResult verifyNoRequant(Operation *op);
-/// The op's multiplier/shift attributes are exactly `expected`.
-LogicalResult
-verifyRequant(Operation *op,
-              ArrayRef<::dnp::quant::QuantizedMultiplier> expected,
-              ArrayRef<double> reals,
-              llvm::function_ref<std::string(size_t)> what);
+/// The op's multiplier/shift attributes are exactly `expected`; with
+/// `channelMultipliers` (the per-channel requantization of conv2d,
+/// depthwise_conv2d and dense) they may instead share one shift
+/// (dnp::quant::isChannelMultiplier).
+LogicalResult verifyRequant(
+    Operation *op, ArrayRef<::dnp::quant::QuantizedMultiplier> expected,
+    ArrayRef<double> reals, llvm::function_ref<std::string(size_t)> what,
+    bool channelMultipliers = false);
 /// Pools, reshapes, relus, channel moves: all f32, or the result has
 /// exactly the input's per-tensor int8 type.
 LogicalResult verifySameQuantization(Operation *op, Value input,

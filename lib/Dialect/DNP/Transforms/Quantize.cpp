@@ -211,13 +211,18 @@ LogicalResult Quantizer::quantizeProducer(Operation *op, Value weight,
   SmallVector<double> wScales, bScales;
   const Params in = paramsOf(op->getOperand(0));
   const Params out = paramsOf(op->getResult(0));
-  SmallVector<q::QuantizedMultiplier> multipliers;
+  std::vector<double> reals;
   for (int64_t c = 0; c < channels; ++c) {
     wScales.push_back(
         q::chooseWeightScale(maxAbs[c], b[c], in.scale, block));
     bScales.push_back(in.scale * wScales[c]);
-    multipliers.push_back(q::convMultiplier(in.scale, wScales[c], out.scale));
+    // As convMultiplier computes it (the verifier checks against it).
+    reals.push_back(in.scale * wScales[c] / out.scale);
   }
+  // One shift for all channels where that costs little precision: the
+  // DSP kernels then shift by an immediate.
+  const std::vector<q::QuantizedMultiplier> multipliers =
+      q::quantizeChannelMultipliers(reals);
   std::vector<int8_t> wq(w.size());
   for (int64_t i = 0; i < wType.getNumElements(); ++i)
     wq[i] = static_cast<int8_t>(q::quantizeValue(
