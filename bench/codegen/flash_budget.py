@@ -94,7 +94,7 @@ def main():
                 print(f"{model} {target} budget {budget}: {count} instructions, {layers} halfword layers",
                       file=sys.stderr)
 
-    print("| model | target | flash budget B | constants B | vs int8 | halfword layers | int8 instr "
+    print("| model | target | flash budget B | constants B | vs int8 | halfword layers | instr "
           "| instr/MAC | code B | = dnp-run |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for model, target, budget, flash, f0, layers, candidates, count, macs, code in rows:

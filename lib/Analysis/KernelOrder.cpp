@@ -55,10 +55,16 @@ LogicalResult(::dnp::verifyHalfwordWeightsAttr)(Operation *op,
 
 bool(::dnp::storesHalfwordWeights)(Operation *op,
                                    const KernelOptions &options) {
-  if (!options.halfwordCapable() || !takesHalfwordWeights(op))
+  if (!options.halfwordCapable() ||
+      !isa<mlir::dnp::Conv2DOp, mlir::dnp::DenseOp>(op))
     return false;
-  return options.halfwordWeights ||
-         op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName);
+  // The model-wide option covers every conv2d and dense op, f32 ones too
+  // where they stand for the int8 ops they will become (`int8`: dnp-train's
+  // and resource_model's halfword access model).
+  if (options.halfwordWeights)
+    return true;
+  return op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName) &&
+         takesHalfwordWeights(op);
 }
 
 std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(

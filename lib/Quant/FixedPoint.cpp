@@ -113,6 +113,13 @@ quantizeChannelMultipliers(const std::vector<double> &reals) {
   }
   if (lowest >= highest || highest - lowest > kMaxSharedShiftBits)
     return own;
+  // A saturated multiplier ({INT32_MAX, 30} for reals of 2^30 and more)
+  // does not fit at any shift: each keeps its own then.
+  for (size_t c = 0; c < reals.size(); ++c)
+    if (own[c].multiplier != 0 &&
+        !(roundHalfAwayFromZero(std::ldexp(reals[c], 31 - highest)) <
+          std::ldexp(1.0, 31)))
+      return own;
   std::vector<QuantizedMultiplier> shared;
   for (size_t c = 0; c < reals.size(); ++c)
     shared.push_back(own[c].multiplier == 0
@@ -125,9 +132,16 @@ bool isChannelMultiplier(QuantizedMultiplier m, double real) {
   const QuantizedMultiplier own = quantizeMultiplier(real);
   if (m == own)
     return true;
+  // The shifts multiplyByQuantizedMultiplier takes.
+  if (m.shift < -31 || m.shift > 30)
+    return false;
   if (own.multiplier == 0)
     return m.multiplier == 0;
   if (m.shift <= own.shift || m.shift - own.shift > kMaxSharedShiftBits)
+    return false;
+  // A saturated own multiplier has no larger shift that holds it.
+  if (!(roundHalfAwayFromZero(std::ldexp(real, 31 - m.shift)) <
+        std::ldexp(1.0, 31)))
     return false;
   return m == quantizeMultiplierAtShift(real, m.shift);
 }

@@ -36,6 +36,13 @@
 // NONE-LABEL: func.func @halfword_choice
 // NONE-NOT: dnp.halfword_weights
 //
+// The lowering stores what was chosen: c0's 288 weights as bytes, c1's 64
+// and fc's 80 as halfwords.
+// RUN: dnp-opt %t/q.mlir --dnp-select-halfword-weights=flash-budget=1031 --dnp-plan-memory --convert-dnp-to-arena=dsp | FileCheck %s --check-prefix=STORED
+// STORED-DAG: @dnp_halfword_choice_l0_weight : memref<288xi8>
+// STORED-DAG: @dnp_halfword_choice_l2_weight : memref<128xi8>
+// STORED-DAG: @dnp_halfword_choice_l5_weight : memref<160xi8>
+//
 // The resource report counts what was chosen, two bytes per chosen weight.
 // RUN: dnp-opt %t/q.mlir --dnp-select-halfword-weights=flash-budget=1031 "--dnp-report-resources=json=- quiet=true" -o /dev/null | FileCheck %s --check-prefix=REPORT
 // REPORT: "flash_bytes": 888,

@@ -93,7 +93,8 @@ static cl::opt<std::string> flashBudget(
              "layers that gain most as int16 (as --halfword-weights does for "
              "all) while the model's weights, biases and requantization "
              "tables stay within this many bytes of flash; 'mcu': the "
-             "function's #dnp.mcu flash"),
+             "function's #dnp.mcu flash, which the fit check holds those "
+             "constants to (code and runtime not counted)"),
     cl::value_desc("bytes|mcu"), cl::init(""), cl::cat(category));
 static cl::opt<bool>
     overlap("overlap",

@@ -184,6 +184,21 @@ TEST(QuantizeChannelMultipliers, SharedShift) {
   EXPECT_EQ(m[1], (QuantizedMultiplier{1 << 22, 0}));
 }
 
+// A saturated multiplier (a real of 2^30 or more) fits no larger shift:
+// its channels keep their own shifts, and the verifier's rule says no
+// rather than overflowing.
+TEST(QuantizeChannelMultipliers, SaturatedKeepsOwn) {
+  std::vector<QuantizedMultiplier> m =
+      quantizeChannelMultipliers({std::ldexp(1.0, 31), std::ldexp(1.0, 23)});
+  EXPECT_EQ(m[0], (QuantizedMultiplier{kMax, 30}));
+  EXPECT_EQ(m[1], quantizeMultiplier(std::ldexp(1.0, 23)));
+  EXPECT_FALSE(isChannelMultiplier({kMax, 31}, std::ldexp(1.0, 35)));
+  EXPECT_FALSE(isChannelMultiplier({1 << 30, 31}, std::ldexp(1.0, 22)));
+  // Shifts outside [-31, 30] are never accepted, not even for zero.
+  EXPECT_FALSE(isChannelMultiplier({0, 1000}, 0.0));
+  EXPECT_FALSE(isChannelMultiplier({0, -32}, 0.0));
+}
+
 TEST(IsChannelMultiplier, OwnOrSharedShift) {
   EXPECT_TRUE(isChannelMultiplier(quantizeMultiplier(0.03), 0.03));
   EXPECT_TRUE(isChannelMultiplier({515396076, -3}, 0.03));

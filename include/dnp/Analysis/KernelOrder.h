@@ -55,10 +55,11 @@ struct KernelOptions {
   static KernelOptions forCore(llvm::StringRef core);
 };
 
-/// Whether the kernels store `op`'s weights as halfwords: every int8
-/// conv2d and dense op with `options`' halfwordWeights, or `op` alone
-/// where it carries #dnp.halfword_weights (mlir::dnp::
-/// kHalfwordWeightsAttrName), on cores whose kernels read halfword weights.
+/// Whether the kernels store `op`'s weights as halfwords, on cores whose
+/// kernels read them: every conv2d and dense op with `options`'
+/// halfwordWeights (f32 ones too, as the int8 ops they stand for under
+/// `int8`), or an int8 conv2d or dense op alone where it carries
+/// #dnp.halfword_weights (mlir::dnp::kHalfwordWeightsAttrName).
 bool storesHalfwordWeights(mlir::Operation *op, const KernelOptions &options);
 
 /// Whether `op` can keep halfword weights: an int8 conv2d or dense op (int8

@@ -9,7 +9,9 @@
 // Notation: a "Qm" value is an int32 whose real value is raw * 2^(m - 31),
 // i.e. m integer bits and 31 - m fractional bits. A quantized multiplier
 // (multiplier, shift) stands for the real number multiplier * 2^(shift - 31)
-// with multiplier in [2^30, 2^31) (or 0 for the real number 0).
+// with multiplier in [2^30, 2^31) (or 0 for the real number 0), except
+// where a conv's channels share one shift (quantizeChannelMultipliers),
+// whose smaller multipliers lie below 2^30.
 //
 // Nothing here has undefined behaviour: where TFLite's code would overflow a
 // signed int32 (it never does for parameters dnp produces), the functions

@@ -39,7 +39,9 @@ struct QuantEpilogue {
   /// needs no case for a zero shift).
   bool shiftsNegative = false;
   /// Whether every multiplier is in [2^30, 2^31) and every shift in
-  /// [-kMaxFoldedShift, -1]: the rounding high multiply, the rounding
+  /// [-kMaxFoldedShift, -1] (folds()), or, on every core but the M55, the
+  /// channels share one such shift with any multipliers (foldsDoubled(),
+  /// through the prepared table): the rounding high multiply, the rounding
   /// shift's nudge and the zero point then fold into one SMMLAR, at most
   /// two adds (none under relu with doubledAccumulator) and a shift per
   /// value (requantize(); every scalar epilogue, the
@@ -49,7 +51,7 @@ struct QuantEpilogue {
   /// core but the M55): instead of `multipliers` and `shifts`, one table
   /// of what the folded epilogue uses, prepared at compile time, one i64
   /// per channel (the same 8 bytes): 2m wrapped to int32 (m itself with
-  /// doubledAccumulator) in its low word
+  /// doubledAccumulator or epilogueDoubles) in its low word
   /// and (2 z_out + 1) << (e - 1), whose trailing zeros give e - 1
   /// (2 z_out + 1 is odd), in its high word. A channel's parameters are then
   /// one double-word load and a count of trailing zeros instead of two loads

@@ -33,7 +33,8 @@ void registerConversionDialects(DialectRegistry &registry) {
 }
 
 void buildPlanPipeline(OpPassManager &pm, const LowerToLLVMOptions &o) {
-  if (o.flashBudget >= 0) {
+  // halfwordWeights stores every layer so: nothing left to choose.
+  if (o.flashBudget >= 0 && !o.halfwordWeights) {
     mlir::dnp::DNPSelectHalfwordWeightsOptions select;
     select.flashBudget = o.flashBudget;
     select.target = o.target;
@@ -136,7 +137,8 @@ struct LowerToLLVMPipelineOptions
       *this, "flash-budget",
       llvm::cl::desc("With dsp: halfword weights for the int8 layers that "
                      "gain most within this many bytes of flash for the "
-                     "model's constants (-1: none)"),
+                     "model's constants (-1: none; ignored with "
+                     "halfword-weights, which widens every layer)"),
       llvm::cl::init(-1)};
   Option<bool> interiorBias{
       *this, "interior-bias",

@@ -319,11 +319,14 @@ def is_channel_multiplier(got, real):
     own = quantize_multiplier(real)
     if got == own:
         return True
+    if not -31 <= got[1] <= 30:
+        return False
     if own[0] == 0:
         return got[0] == 0
     if not own[1] < got[1] <= own[1] + MAX_SHARED_SHIFT_BITS:
         return False
-    return got == multiplier_at_shift(real, got[1])
+    m, _ = multiplier_at_shift(real, got[1])
+    return m < 1 << 31 and got[0] == m
 
 
 def check_requant(op, expected, per_channel=False):

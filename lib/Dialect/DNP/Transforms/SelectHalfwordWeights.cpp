@@ -27,7 +27,9 @@ struct Candidate {
   Operation *op;
   /// Its weights: the bytes halfwords add.
   int64_t weights;
-  int64_t macs;
+  /// How often its kernel reads each weight (MACs / weights): output
+  /// pixels, or a dense layer's batch rows.
+  int64_t reads;
   /// Program order, the tie-break.
   size_t index;
 };
@@ -63,7 +65,7 @@ struct SelectHalfwordWeightsPass
     const std::string core = ::dnp::targetOf(func, target);
     if (flashBudget < 0) {
       func.emitError() << "--dnp-select-halfword-weights needs flash-budget "
-                          "(bytes of flash for the weights, biases and "
+                          ">= 0 (bytes of flash for the weights, biases and "
                           "requantization tables)";
       return signalPassFailure();
     }
@@ -86,10 +88,15 @@ struct SelectHalfwordWeightsPass
       return signalPassFailure();
     const int64_t budget = flashBudget;
     if (*flash > budget) {
+      bool marked = false;
+      func.walk([&](Operation *op) {
+        marked |= op->hasAttr(mlir::dnp::kHalfwordWeightsAttrName);
+      });
       func.emitError() << "flash budget of " << budget << " bytes is below the "
                        << *flash
                        << " bytes the model's weights, biases and "
                           "requantization tables take with int8 weights"
+                       << (marked ? " (and the halfwords already marked)" : "")
                        << " (over by " << *flash - budget << ")";
       return signalPassFailure();
     }
@@ -109,13 +116,12 @@ struct SelectHalfwordWeightsPass
       const int64_t cout = out.getShape().back();
       const int64_t reads = cout ? out.getNumElements() / cout : 0;
       const int64_t weights = shape.getNumElements();
-      candidates.push_back({op, weights, weights * reads, candidates.size()});
+      candidates.push_back({op, weights, reads, candidates.size()});
     });
     // Most MACs per weight byte first; in program order among equals.
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const Candidate &a, const Candidate &b) {
-                       // a.macs / a.weights > b.macs / b.weights, exactly.
-                       return a.macs * b.weights > b.macs * a.weights;
+                       return a.reads > b.reads;
                      });
     int64_t chosen = *flash;
     for (const Candidate &c : candidates) {
