@@ -73,8 +73,10 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
   const int64_t outputs = std::max<int64_t>(options.outputBlock, 1);
   const int64_t channels = std::max<int64_t>(options.channelBlock, 1);
   // conv2d and dense: `cin` input channels per group, `taps` kernel taps.
-  auto convLike = [&](Value result, int64_t cin, int64_t taps,
-                      int64_t groups = 1) -> KernelBlocks {
+  // `unitWindow`: a dense layer or a 1x1 conv with unit strides and no
+  // padding (whose inputs the DSP kernels unpack once per pixel block).
+  auto convLike = [&](Value result, int64_t cin, int64_t taps, int64_t groups,
+                      bool unitWindow) -> KernelBlocks {
     const bool halfwords = storesHalfwordWeights(op, options);
     if (!isQuantized(result) && !options.int8) {
       // f32 on Helium (MveF32.h): 3 pixels x 8 channels, whose six
@@ -101,11 +103,18 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // pairs spilled: +3% on the whole model; dense layers over 65-192
       // inputs take 2 x 2 as well: MobileNetV2's logits 2,578 -> 2,378).
       // The inline k x k windows run best at 2 (VGG +6% at 3).
-      const int64_t cap =
-          taps == 1 && (halfwords || (groups == 1 && cin % 4 == 0 &&
-                                      cin <= 4 * kInlineSmladSteps))
-              ? 3
-              : 2;
+      const bool inlineUnpacked = taps == 1 && groups == 1 && cin % 4 == 0 &&
+                                  cin <= 4 * kInlineSmladSteps;
+      // With int8 weights those blocks run best as 3 pixels x 2 channels
+      // (pointwiseBlockByPixels): a step's two weight words (one LDRD)
+      // unpack once for three pixels, 20 instructions per 24 MACs against
+      // 23 for 2 x 3, whose three words unpack for two (M4: DS-CNN -5.1%,
+      // MobileNetV2 -3.4%). Their loop over more than 64 channels spilled
+      // the extra pixel's registers (b5_p -1%, for 128 B more scratch),
+      // where 2 x 2 stays.
+      if (inlineUnpacked && unitWindow && !halfwords)
+        return {std::min<int64_t>(pixels, 3), std::min<int64_t>(outputs, 2)};
+      const int64_t cap = taps == 1 && (halfwords || inlineUnpacked) ? 3 : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};
     }
     return {pixels, outputs};
@@ -115,13 +124,19 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
         ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
         if (w.size() != 4)
           return std::nullopt;
-        return convLike(conv.getResult(), w[3], w[1] * w[2], conv.getGroups());
+        const bool unitWindow =
+            w[1] == 1 && w[2] == 1 &&
+            llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+            llvm::all_of(conv.getPadding(), [](int64_t p) { return p == 0; });
+        return convLike(conv.getResult(), w[3], w[1] * w[2], conv.getGroups(),
+                        unitWindow);
       })
       .Case([&](mlir::dnp::DenseOp dense) -> std::optional<KernelBlocks> {
         auto in = dyn_cast<ShapedType>(dense.getInput().getType());
         if (!in || !in.hasRank() || in.getRank() != 2)
           return std::nullopt;
-        KernelBlocks b = convLike(dense.getResult(), in.getDimSize(1), 1);
+        KernelBlocks b = convLike(dense.getResult(), in.getDimSize(1), 1,
+                                  /*groups=*/1, /*unitWindow=*/true);
         // One input row (batch 1) on the DSP cores with int8 weights: no
         // second pixel shares a weight word, so 4 output channels share
         // each unpacked input word instead (VGG's d1 -9% M4 instructions;

@@ -96,12 +96,13 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 /// depthwise_conv2d, max_pool2d, avg_pool2d), or nullopt for any other op:
 ///  * int8 conv2d/dense: 1 x 4 on MVE when mveDotProductConv; otherwise at
 ///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
-///    weights fit the registers), 2 x 3 for 1x1 convs and dense layers
-///    with halfwordWeights or, with int8 weights, without groups and over a
-///    multiple of 4 input channels up to 64 (their inputs come unpacked
-///    from the stack, their steps inline), 1 x 4 for a dense layer with int8
-///    weights, one input row and a multiple of 4 outputs; otherwise pixelBlock
-///    x outputBlock;
+///    weights fit the registers); for 1x1 convs and dense layers without
+///    groups over a multiple of 4 input channels up to 64 (their inputs
+///    come unpacked from the stack, their steps inline) 3 x 2 with int8
+///    weights where the window has unit strides and no padding, 2 x 3
+///    otherwise, and 2 x 3 for any 1x1 conv or dense layer with
+///    halfwordWeights; 1 x 4 for a dense layer with int8 weights, one input
+///    row and a multiple of 4 outputs; otherwise pixelBlock x outputBlock;
 ///  * f32 conv2d/dense: pixelBlock x outputBlock; on MVE, where
 ///    outputBlock is at least 4, min(pixelBlock, 3) pixels x 8 channels
 ///    (the Helium f32 blocks, lib/Conversion/DNPToArena/MveF32.h);

@@ -164,15 +164,27 @@ std::vector<int8_t> halfwordPairs(llvm::ArrayRef<int8_t> packed, int64_t cin,
 bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
                           int64_t pixelBlock, bool dsp, bool mve);
 
+/// Whether emitQuantConv runs a 1x1 conv's register blocks pixel-major:
+/// with its inputs unpacked on the stack (pointwiseInt16Inputs), int8
+/// weights, its steps inline and more pixels than channels per block (3 x
+/// 2, dnp::kernelBlocks). Each step then unpacks the block's weight words
+/// once (one LDRD for two channels, in interleaveSteps' order) and
+/// multiplies them with one pixel's inputs after another.
+bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,
+                            const Blocking &blocking, bool dsp, bool mve,
+                            bool halfwordWeights);
+
 /// Whether a DSP conv2d/dense layer stores its weights in interleaveSteps'
 /// order: a k x k window (its unrolled interior reads every step's words
 /// from one base: VGG's 3x3 convs 0.5-1% fewer M4 instructions), or where
 /// a block's channel rows lie too far apart for the loads' 12-bit offsets
 /// (VGG's d1: 1568 inputs x 4 channels, -13%). The 1x1 convs keep rows:
 /// interleaved, those with a loop over the steps spilled more (MobileNetV2
-/// b5_p +7%) and the others moved within +-2%.
+/// b5_p +7%) and the others moved within +-2%, except pixel-major blocks
+/// (`byPixels`, pointwiseBlockByPixels), which load two channels' words
+/// with one LDRD.
 bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
-                            int64_t elemBytes);
+                            int64_t elemBytes, bool byPixels);
 
 /// The DSP kernels' order of packed weights (after halfwordPairs where it
 /// applies, `elemBytes` 2): within each block and tap, the 4-channel SMLAD

@@ -416,7 +416,10 @@ LogicalResult ModelLowering::lowerQuantized(OpBuilder &b, Operation *op,
     // dsp and mve options lowers for the M55).
     const bool interleaved =
         dsp && !mve &&
-        interleavesWeightSteps(taps, cin, convBlocking.outputs, elemBytes);
+        interleavesWeightSteps(taps, cin, convBlocking.outputs, elemBytes,
+                               pointwiseBlockByPixels(win, cin, groups,
+                                                      convBlocking, dsp, mve,
+                                                      halfwords));
     if (interleaved)
       bytes = interleaveSteps(bytes, outChannels, taps, cin,
                               convBlocking.outputs, groups, elemBytes);

@@ -58,8 +58,9 @@ std::vector<int8_t> halfwordPairs(ArrayRef<int8_t> packed, int64_t cin,
 }
 
 bool interleavesWeightSteps(int64_t taps, int64_t cin, int64_t block,
-                            int64_t elemBytes) {
-  return cin >= 4 && (taps > 1 || (block - 1) * cin * elemBytes > 4095);
+                            int64_t elemBytes, bool byPixels) {
+  return cin >= 4 &&
+         (byPixels || taps > 1 || (block - 1) * cin * elemBytes > 4095);
 }
 
 std::vector<int8_t> interleaveSteps(ArrayRef<int8_t> packed, int64_t cout,
