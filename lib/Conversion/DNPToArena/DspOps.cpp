@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -47,6 +48,96 @@ static Value volatileLoad(KernelBuilder &k, Type type, Value buffer, Value i) {
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
   return LLVM::LoadOp::create(b, loc, type, pointer, /*alignment=*/4,
                               /*isVolatile=*/true);
+}
+
+Value wordAddress(KernelBuilder &k, Value buffer, Value i) {
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  return arith::IndexCastOp::create(b, loc, b.getI32Type(), k.add(base, i));
+}
+
+SmallVector<Value> pixelMajorSmladStep(KernelBuilder &k, Value weightAddress,
+                                       int64_t weightOffset, int64_t channels,
+                                       Value inputAddress,
+                                       ArrayRef<int64_t> inputOffsets,
+                                       ArrayRef<Value> acc) {
+  const int64_t pixels = inputOffsets.size(), n = acc.size();
+  assert((channels == 1 || channels == 2) && pixels >= 1 &&
+         n == pixels * channels &&
+         "one or two channels' accumulators per pixel");
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  // Where every pixel starts from the same values (a block's biases, the
+  // first step), only the last pixel's accumulators take them (tied); the
+  // others' first SMLAD reads them there before the last pixel's overwrite
+  // them, so no accumulator needs a copy of its bias first (a MOV each).
+  const int64_t last = (pixels - 1) * channels;
+  bool shared = pixels > 1;
+  for (int64_t i = 0; i < last && shared; ++i)
+    shared = acc[i] == acc[last + i % channels];
+  // Operands: $0..$n-1 the accumulators, then four registers for the
+  // weight words and their unpacked halves, two for a pixel's inputs, the
+  // two addresses, and the accumulators' incoming values (tied to theirs,
+  // or shared: one per channel, tied to the last pixel's).
+  auto reg = [](int64_t i) { return "$" + std::to_string(i); };
+  const int64_t w0 = n, w1 = n + 1, t0 = n + 2, t1 = n + 3, x0 = n + 4,
+                x1 = n + 5, wAddr = n + 6, xAddr = n + 7, in = n + 8;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (channels == 2)
+    os << "ldrd\t" << reg(w0) << ", " << reg(w1) << ", [" << reg(wAddr) << ", #"
+       << weightOffset << "]";
+  else
+    os << "ldr\t" << reg(w0) << ", [" << reg(wAddr) << ", #" << weightOffset
+       << "]";
+  // SXTB16 of a word: its bytes 0 and 2 (the pair an input's first word
+  // holds); of the word rotated by 8: bytes 1 and 3 (its second word's).
+  const int64_t even[2] = {t0, t1}, odd[2] = {w0, w1};
+  for (int64_t j = 0; j < channels; ++j)
+    os << "\n\tsxtb16\t" << reg(even[j]) << ", " << reg(odd[j])
+       << "\n\tsxtb16\t" << reg(odd[j]) << ", " << reg(odd[j]) << ", ror #8";
+  for (int64_t p = 0; p < pixels; ++p) {
+    os << "\n\tldrd\t" << reg(x0) << ", " << reg(x1) << ", [" << reg(xAddr)
+       << ", #" << inputOffsets[p] << "]";
+    for (int64_t j = 0; j < channels; ++j) {
+      const int64_t i = p * channels + j;
+      std::string a = reg(i), from = shared ? reg(in + j) : a;
+      os << "\n\tsmlad\t" << a << ", " << reg(x0) << ", " << reg(even[j])
+         << ", " << from << "\n\tsmlad\t" << a << ", " << reg(x1) << ", "
+         << reg(odd[j]) << ", " << a;
+    }
+  }
+  // Every scratch register and a shared start's other accumulators are
+  // written while inputs are still to be read: early clobbers.
+  std::string constraints;
+  for (int64_t i = 0; i < n; ++i)
+    constraints += shared && i < last ? "=&r," : "=r,";
+  constraints += "=&r,=&r,=&r,=&r,=&r,=&r,r,r";
+  SmallVector<Value> operands{weightAddress, inputAddress};
+  for (int64_t i = shared ? last : 0; i < n; ++i) {
+    constraints += "," + std::to_string(i);
+    operands.push_back(acc[i]);
+  }
+  SmallVector<Type> results(n + 6, b.getI32Type());
+  // With side effects: the asm reads the stack scratch (LLVM must not move
+  // it above the stores there) and keeps its place among the steps, which
+  // LLVM's scheduler would otherwise interleave until the registers spill.
+  // It takes all 14 allocatable registers (6 accumulators, 6 scratch, 2
+  // addresses) at 3 pixels x 2 channels.
+  Value all =
+      LLVM::InlineAsmOp::create(
+          b, loc, LLVM::LLVMStructType::getLiteral(b.getContext(), results),
+          operands, text, constraints,
+          /*has_side_effects=*/true, /*is_align_stack=*/false,
+          LLVM::tailcallkind::TailCallKind::None,
+          /*asm_dialect=*/LLVM::AsmDialectAttr(),
+          /*operand_attrs=*/ArrayAttr())
+          .getResult(0);
+  SmallVector<Value> next;
+  for (int64_t i = 0; i < n; ++i)
+    next.push_back(LLVM::ExtractValueOp::create(b, loc, all, i));
+  return next;
 }
 
 Value loadWordOrdered(KernelBuilder &k, Value buffer, Value i) {

@@ -169,7 +169,8 @@ bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
 /// weights, its steps inline and more pixels than channels per block (3 x
 /// 2, dnp::kernelBlocks). Each step then unpacks the block's weight words
 /// once (one LDRD for two channels, in interleaveSteps' order) and
-/// multiplies them with one pixel's inputs after another.
+/// multiplies them with one pixel's inputs after another, as one inline asm
+/// (DspOps.h, pixelMajorSmladStep).
 bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,
                             const Blocking &blocking, bool dsp, bool mve,
                             bool halfwordWeights);
