@@ -105,14 +105,15 @@ std::optional<::dnp::KernelBlocks>(::dnp::kernelBlocks)(
       // The inline k x k windows run best at 2 (VGG +6% at 3).
       const bool inlineUnpacked = taps == 1 && groups == 1 && cin % 4 == 0 &&
                                   cin <= 4 * kInlineSmladSteps;
-      // With int8 weights those blocks run best as 3 pixels x 2 channels
-      // (pointwiseBlockByPixels): a step's two weight words (one LDRD)
-      // unpack once for three pixels, 20 instructions per 24 MACs against
-      // 23 for 2 x 3, whose three words unpack for two (M4: DS-CNN -5.1%,
-      // MobileNetV2 -3.4%). Their loop over more than 64 channels spilled
-      // the extra pixel's registers (b5_p -1%, for 128 B more scratch),
-      // where 2 x 2 stays.
-      if (inlineUnpacked && unitWindow && !halfwords)
+      // With int8 weights the unit 1x1 windows run best as 3 pixels x 2
+      // channels (pointwiseBlockByPixels): a step's two weight words (one
+      // LDRD) unpack once for three pixels, 20 instructions per 24 MACs
+      // against 23 for 2 x 3, whose three words unpack for two (M4: DS-CNN
+      // -5.1%, MobileNetV2 -3.4%); over up to kMaxPixelMajorInputs
+      // channels, all steps inline (MobileNetV2's b5_p, 192 channels,
+      // 530,332 -> 417,243 instructions against 2 x 2 in a step loop).
+      if (taps == 1 && groups == 1 && cin % 4 == 0 &&
+          cin <= kMaxPixelMajorInputs && unitWindow && !halfwords)
         return {std::min<int64_t>(pixels, 3), std::min<int64_t>(outputs, 2)};
       const int64_t cap = taps == 1 && (halfwords || inlineUnpacked) ? 3 : 2;
       return {std::min<int64_t>(pixels, 2), std::min<int64_t>(outputs, cap)};

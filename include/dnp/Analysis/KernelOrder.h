@@ -87,6 +87,11 @@ struct KernelBlocks {
 /// (lib/Conversion/DNPToArena/QuantWindowKernels.cpp) depend on which.
 constexpr int64_t kInlineSmladSteps = 16;
 
+/// The most input channels of a 1x1 conv whose int8 blocks run
+/// pixel-major, 3 pixels x 2 channels (kernelBlocks): their steps all
+/// inline, the 3 pixels' unpacked inputs 2 x 3 x 192 = 1152 bytes of stack.
+constexpr int64_t kMaxPixelMajorInputs = 192;
+
 /// Whether the Helium conv block (VMLADAVA dot products over input
 /// channels) takes an int8 conv2d/dense with `cin` input channels per
 /// group; its blocks are 1 pixel x 4 channels.
@@ -97,12 +102,13 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 ///  * int8 conv2d/dense: 1 x 4 on MVE when mveDotProductConv; otherwise at
 ///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
 ///    weights fit the registers); for 1x1 convs and dense layers without
-///    groups over a multiple of 4 input channels up to 64 (their inputs
-///    come unpacked from the stack, their steps inline) 3 x 2 with int8
-///    weights where the window has unit strides and no padding, 2 x 3
-///    otherwise, and 2 x 3 for any 1x1 conv or dense layer with
-///    halfwordWeights; 1 x 4 for a dense layer with int8 weights, one input
-///    row and a multiple of 4 outputs; otherwise pixelBlock x outputBlock;
+///    groups over a multiple of 4 input channels (their inputs come
+///    unpacked from the stack) 3 x 2 with int8 weights where the window has
+///    unit strides and no padding, up to kMaxPixelMajorInputs channels,
+///    otherwise 2 x 3 up to 64 channels (steps inline), and 2 x 3 for any
+///    1x1 conv or dense layer with halfwordWeights; 1 x 4 for a dense layer
+///    with int8 weights, one input row and a multiple of 4 outputs;
+///    otherwise pixelBlock x outputBlock;
 ///  * f32 conv2d/dense: pixelBlock x outputBlock; on MVE, where
 ///    outputBlock is at least 4, min(pixelBlock, 3) pixels x 8 channels
 ///    (the Helium f32 blocks, lib/Conversion/DNPToArena/MveF32.h);

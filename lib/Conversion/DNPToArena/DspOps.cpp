@@ -57,32 +57,39 @@ Value wordAddress(KernelBuilder &k, Value buffer, Value i) {
   return arith::IndexCastOp::create(b, loc, b.getI32Type(), k.add(base, i));
 }
 
-SmallVector<Value> pixelMajorSmladStep(KernelBuilder &k, Value weightAddress,
-                                       int64_t weightOffset, int64_t channels,
-                                       Value inputAddress,
-                                       ArrayRef<int64_t> inputOffsets,
-                                       ArrayRef<Value> acc) {
-  const int64_t pixels = inputOffsets.size(), n = acc.size();
+std::pair<SmallVector<Value>, Value>
+pixelMajorSmladStep(KernelBuilder &k, Value weightAddress, int64_t weightOffset,
+                    int64_t channels, Value inputAddress, int64_t pixels,
+                    ArrayRef<Value> acc) {
+  const int64_t n = acc.size();
   assert((channels == 1 || channels == 2) && pixels >= 1 &&
          n == pixels * channels &&
          "one or two channels' accumulators per pixel");
   OpBuilder &b = k.builder();
   Location loc = k.getLoc();
+  // Pixels 1, 2, ... at 8, 16, ... bytes from the input address, then
+  // pixel 0 at the address itself, whose LDRD moves it on to the next
+  // step's (post-indexed: no offset grows with the steps, so no LDRD runs
+  // out of its 1020-byte reach over 192 channels).
+  SmallVector<int64_t> order;
+  for (int64_t p = 1; p < pixels; ++p)
+    order.push_back(p);
+  order.push_back(0);
   // Where every pixel starts from the same values (a block's biases, the
-  // first step), only the last pixel's accumulators take them (tied); the
-  // others' first SMLAD reads them there before the last pixel's overwrite
-  // them, so no accumulator needs a copy of its bias first (a MOV each).
-  const int64_t last = (pixels - 1) * channels;
+  // first step), only pixel 0's accumulators take them (tied); the others'
+  // first SMLAD reads them there before pixel 0's overwrite them, so no
+  // accumulator needs a copy of its bias first (a MOV each).
   bool shared = pixels > 1;
-  for (int64_t i = 0; i < last && shared; ++i)
-    shared = acc[i] == acc[last + i % channels];
-  // Operands: $0..$n-1 the accumulators, then four registers for the
-  // weight words and their unpacked halves, two for a pixel's inputs, the
-  // two addresses, and the accumulators' incoming values (tied to theirs,
-  // or shared: one per channel, tied to the last pixel's).
+  for (int64_t i = channels; i < n && shared; ++i)
+    shared = acc[i] == acc[i % channels];
+  // Operands: $0..$n-1 the accumulators, four registers for the weight
+  // words and their unpacked halves, two for a pixel's inputs, the moved
+  // input address; then the weight address, the input address (tied) and
+  // the accumulators' incoming values (tied to theirs, or shared: one per
+  // channel, tied to pixel 0's).
   auto reg = [](int64_t i) { return "$" + std::to_string(i); };
   const int64_t w0 = n, w1 = n + 1, t0 = n + 2, t1 = n + 3, x0 = n + 4,
-                x1 = n + 5, wAddr = n + 6, xAddr = n + 7, in = n + 8;
+                x1 = n + 5, xAddr = n + 6, wAddr = n + 7, in = n + 9;
   std::string text;
   llvm::raw_string_ostream os(text);
   if (channels == 2)
@@ -97,9 +104,12 @@ SmallVector<Value> pixelMajorSmladStep(KernelBuilder &k, Value weightAddress,
   for (int64_t j = 0; j < channels; ++j)
     os << "\n\tsxtb16\t" << reg(even[j]) << ", " << reg(odd[j])
        << "\n\tsxtb16\t" << reg(odd[j]) << ", " << reg(odd[j]) << ", ror #8";
-  for (int64_t p = 0; p < pixels; ++p) {
-    os << "\n\tldrd\t" << reg(x0) << ", " << reg(x1) << ", [" << reg(xAddr)
-       << ", #" << inputOffsets[p] << "]";
+  for (int64_t p : order) {
+    os << "\n\tldrd\t" << reg(x0) << ", " << reg(x1) << ", [" << reg(xAddr);
+    if (p)
+      os << ", #" << 8 * p << "]";
+    else
+      os << "], #" << 8 * pixels;
     for (int64_t j = 0; j < channels; ++j) {
       const int64_t i = p * channels + j;
       std::string a = reg(i), from = shared ? reg(in + j) : a;
@@ -112,14 +122,14 @@ SmallVector<Value> pixelMajorSmladStep(KernelBuilder &k, Value weightAddress,
   // written while inputs are still to be read: early clobbers.
   std::string constraints;
   for (int64_t i = 0; i < n; ++i)
-    constraints += shared && i < last ? "=&r," : "=r,";
-  constraints += "=&r,=&r,=&r,=&r,=&r,=&r,r,r";
+    constraints += shared && i >= channels ? "=&r," : "=r,";
+  constraints += "=&r,=&r,=&r,=&r,=&r,=&r,=r,r," + std::to_string(xAddr);
   SmallVector<Value> operands{weightAddress, inputAddress};
-  for (int64_t i = shared ? last : 0; i < n; ++i) {
+  for (int64_t i = 0; i < (shared ? channels : n); ++i) {
     constraints += "," + std::to_string(i);
     operands.push_back(acc[i]);
   }
-  SmallVector<Type> results(n + 6, b.getI32Type());
+  SmallVector<Type> results(n + 7, b.getI32Type());
   // With side effects: the asm reads the stack scratch (LLVM must not move
   // it above the stores there) and keeps its place among the steps, which
   // LLVM's scheduler would otherwise interleave until the registers spill.
@@ -137,7 +147,7 @@ SmallVector<Value> pixelMajorSmladStep(KernelBuilder &k, Value weightAddress,
   SmallVector<Value> next;
   for (int64_t i = 0; i < n; ++i)
     next.push_back(LLVM::ExtractValueOp::create(b, loc, all, i));
-  return next;
+  return {next, LLVM::ExtractValueOp::create(b, loc, all, xAddr)};
 }
 
 Value loadWordOrdered(KernelBuilder &k, Value buffer, Value i) {

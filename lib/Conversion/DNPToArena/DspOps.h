@@ -41,14 +41,16 @@ mlir::Value loadWordOrdered(KernelBuilder &k, mlir::Value buffer,
 mlir::Value wordAddress(KernelBuilder &k, mlir::Value buffer, mlir::Value i);
 /// One SMLAD step of a pixel-major 1x1 conv block, written out as one
 /// inline asm: `channels` (1 or 2) int8 weight words at weightAddress +
-/// weightOffset (one LDRD or LDR), unpacked once (SXTB16), times each
-/// pixel's two words of unpacked inputs at inputAddress + inputOffsets[p]
-/// (one LDRD), four SMLADs per pixel and channel pair. `acc` pixel-major
-/// (p * channels + j); returns the new accumulators.
-llvm::SmallVector<mlir::Value> pixelMajorSmladStep(
-    KernelBuilder &k, mlir::Value weightAddress, int64_t weightOffset,
-    int64_t channels, mlir::Value inputAddress,
-    llvm::ArrayRef<int64_t> inputOffsets, llvm::ArrayRef<mlir::Value> acc);
+/// weightOffset (one LDRD or LDR), unpacked once (SXTB16), times each of
+/// `pixels` pixels' two words of unpacked inputs, which lie side by side
+/// from inputAddress on (one LDRD each), four SMLADs per pixel and channel
+/// pair. `acc` pixel-major (p * channels + j). Returns the new accumulators
+/// and the next step's input address (8 x pixels bytes on).
+std::pair<llvm::SmallVector<mlir::Value>, mlir::Value>
+pixelMajorSmladStep(KernelBuilder &k, mlir::Value weightAddress,
+                    int64_t weightOffset, int64_t channels,
+                    mlir::Value inputAddress, int64_t pixels,
+                    llvm::ArrayRef<mlir::Value> acc);
 /// Stores the i32 `word` as four consecutive int8 values at byte i
 /// (alignment 1 by default; 4 lets LLVM pair stores into STRD).
 void storeWord(KernelBuilder &k, mlir::Value word, mlir::Value buffer,

@@ -23,6 +23,7 @@
 #define DNP_LIB_CONVERSION_DNPTOARENA_QUANTKERNELS_H
 
 #include "Kernels.h"
+#include "dnp/Analysis/KernelOrder.h"
 
 #include <utility>
 
@@ -216,7 +217,7 @@ constexpr int64_t kMinDepthwiseRowStep = 3;
 constexpr int64_t kMaxInteriorBiasScratch = 512;
 /// Most bytes of stack scratch a DSP 1x1 conv takes for its pixel block's
 /// inputs unpacked to halfword pairs (2 x pixels x input channels).
-constexpr int64_t kMaxPointwiseScratch = 1024;
+constexpr int64_t kMaxPointwiseScratch = 2 * 3 * kMaxPixelMajorInputs;
 
 /// Whether emitQuantDepthwise may run `w` with its input transposed to
 /// channel rows (`channelRows`) on a core with the DSP extension but no

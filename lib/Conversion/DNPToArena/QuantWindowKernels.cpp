@@ -210,7 +210,7 @@ bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,
                             const Blocking &blocking, bool dsp, bool mve,
                             bool halfwordWeights) {
   return !halfwordWeights && blocking.pixels > blocking.outputs &&
-         cin <= 4 * kInlineChunks &&
+         cin <= kMaxPixelMajorInputs &&
          pointwiseInt16Inputs(w, cin, groups, blocking.pixels, dsp, mve);
 }
 
@@ -219,8 +219,10 @@ bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,
 /// MobileNetV2's b5_p (192 channels, 2 x 3 blocks, plain loads) 638,780
 /// instructions at 4, 557,660 at 8 (2.1 KB of code), 529,100 with all 48
 /// steps inline (9.7 KB); 731,300 with one step an iteration and 2 x 2
-/// blocks. With int8 weights these loops now take 2 x 2 blocks and LDRD
-/// pairs (KernelOrder.cpp): 541,100 at 8.
+/// blocks. With int8 weights these loops now run only the blocks of fewer
+/// pixels than channels left over by pixel-major layers (whose 3-pixel
+/// blocks take every step inline: b5_p 417,243) and the layers over more
+/// than kMaxPixelMajorInputs channels.
 constexpr int64_t kStepUnroll = 8;
 
 /// SMLAD steps of a whole window emitted inline (every tap, up to this many
@@ -349,6 +351,20 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
   Value scratch;
   if (int16Inputs)
     scratch = stackScratch(k, 2 * blocking.pixels * cin);
+  // Byte of the scratch where a block of `count` pixels keeps pixel p's
+  // unpacked inputs from input channel `at` on (4 of them, two words):
+  // pixel after pixel, or for pixel-major blocks step after step, the
+  // block's pixels side by side in each ([step][pixel][8 bytes]), so that
+  // a step's inputs lie within a few bytes of a pointer that moves on by
+  // one step's bytes (pixelMajorSmladStep).
+  auto scratchByte = [&](KernelBuilder &ks, Value at, int64_t p,
+                         int64_t count) {
+    return byPixels ? ks.add(ks.mul(at, 2 * count), 8 * p)
+                    : ks.add(ks.mul(at, 2), 2 * p * cin);
+  };
+  // Pixel-major steps: the address of the next step's inputs, which each
+  // step's asm advances (set at a block's first step).
+  Value inputCursor;
 
   auto blockBody =
       [&](KernelBuilder &kb, const RegisterBlock &blk) {
@@ -423,17 +439,18 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
           std::optional<int64_t> atConst = getConstantIntValue(at);
           if (byPixels && pairs && count > width && atConst &&
               interleavedWeights && weightAlign == 4) {
-            SmallVector<int64_t> inputOffsets;
-            for (int64_t p = 0; p < count; ++p)
-              inputOffsets.push_back(2 * *atConst + 2 * p * cin);
-            return pixelMajorSmladStep(
+            if (*atConst == 0)
+              inputCursor = wordAddress(ki, scratch, ki.index(0));
+            auto [next, cursor] = pixelMajorSmladStep(
                 ki, wordAddress(ki, weights, tapW), *atConst * width, width,
-                wordAddress(ki, scratch, ki.index(0)), inputOffsets, s);
+                inputCursor, count, s);
+            inputCursor = cursor;
+            return next;
           }
           SmallVector<std::pair<Value, Value>> xs;
           for (int64_t p = 0; p < count; ++p) {
             if (int16Inputs) {
-              Value half = ki.add(ki.mul(at, 2), 2 * p * cin);
+              Value half = scratchByte(ki, at, p, count);
               xs.push_back(
                   pairs ? loadWordPair(ki, scratch, half)
                         : std::pair<Value, Value>{
@@ -549,7 +566,10 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                         Value tapW = tapWeights(kw, r, c);
                         SmallVector<Value> xTap = tapInputs(kw, r, c);
                         SmallVector<Value> next(a);
-                        const bool inlineSteps = chunks <= kInlineChunks;
+                        // Pixel-major blocks take every step inline (up to
+                        // kMaxPixelMajorInputs channels).
+                        const bool inlineSteps = chunks <= kInlineChunks ||
+                                                 (byPixels && count > width);
                         const bool stepLoop = int16Inputs && !inlineSteps;
                         auto step = [&](KernelBuilder &ki, Value q,
                                         ValueRange a2) {
@@ -562,7 +582,9 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                         next = stepLoop ? kw.unrolledLoop(chunks, kStepUnroll,
                                                           next, step)
                                         : kw.loop(0, chunks, 1, next, step,
-                                                  /*inlineUpTo=*/kInlineChunks);
+                                                  /*inlineUpTo=*/
+                                                  inlineSteps ? chunks
+                                                              : kInlineChunks);
                         // Scalar MACs: the channels SMLAD did not take, or
                         // all of them (a dot product LLVM may vectorize).
                         return kw.loop(
@@ -618,7 +640,7 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
                   x02 = intrinsic(ku, "llvm.arm.sadd16", {x02, x02});
                   x13 = intrinsic(ku, "llvm.arm.sadd16", {x13, x13});
                 }
-                Value at = ku.add(ku.mul(q, 8), 2 * p * cin);
+                Value at = scratchByte(ku, ku.mul(q, 4), p, count);
                 storeWord(ku, x02, scratch, at);
                 storeWord(ku, x13, scratch, ku.add(at, 4));
               }
