@@ -150,6 +150,95 @@ pixelMajorSmladStep(KernelBuilder &k, Value weightAddress, int64_t weightOffset,
   return {next, LLVM::ExtractValueOp::create(b, loc, all, xAddr)};
 }
 
+void channelRowAsm(KernelBuilder &k, Value rows, int64_t rowBytes,
+                   int64_t pixels, int64_t stride, ArrayRef<Value> taps01,
+                   ArrayRef<Value> taps12, Value bias, Value table, Value out,
+                   int64_t outStride, const ChannelRowEpilogue &e) {
+  assert(taps01.size() == 3 && taps12.size() == 3 &&
+         (stride == 1 || stride == 2) && e.exponent >= 1 && e.exponent <= 31 &&
+         outStride > 0 && outStride <= 255 && "a 3x3 row the asm takes");
+  OpBuilder &b = k.builder();
+  Location loc = k.getLoc();
+  // $0, $1 accumulators, $2, $3 loaded words (then the channel's
+  // multiplier and nudged zero point), $4 the output address (moved on by
+  // each store); $5 the rows, $6-$8 (w_r0, w_r1), $9-$11 (w_r1, w_r2), $12
+  // the bias, $13 the channel's {M, C}, $14 the output address (tied).
+  const char *acc[2] = {"$0", "$1"};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool first = true;
+  auto line = [&]() -> llvm::raw_string_ostream & {
+    if (!first)
+      os << "\n\t";
+    first = false;
+    return os;
+  };
+  // Requantizes and stores accumulator $a (requantize()'s folded form):
+  // SMMLAR with M and t = C (+ acc, + its sign), SSAT with the shift.
+  auto epilogue = [&](int64_t count) {
+    line() << "ldrd\t$2, $3, [$13]";
+    for (int64_t i = 0; i < count; ++i) {
+      std::string a = acc[i];
+      bool changed = false;
+      if (e.doubleAccumulator)
+        line() << "add\t" << a << ", " << a << ", " << a;
+      if (e.addAccumulator)
+        line() << "add\t$3, $3, " << a, changed = true;
+      if (e.signTerm)
+        line() << "add\t$3, $3, " << a << ", asr #31", changed = true;
+      line() << "smmlar\t" << a << ", " << a << ", $2, $3";
+      line() << "ssat\t" << a << ", #8, " << a << ", asr #" << e.exponent;
+      line() << "strb\t" << a << ", [$4], #" << outStride;
+      if (changed && i + 1 < count)
+        line() << "ldr\t$3, [$13, #4]";
+    }
+  };
+  auto rowOffset = [&](int64_t r, int64_t column) {
+    return std::to_string(r * rowBytes + 2 * column);
+  };
+  int64_t p = 0;
+  // Stride 1: two pixels (even column q, odd q + 1) from the words at q
+  // and q + 2 (one LDRD a kernel row).
+  for (; stride == 1 && p + 1 < pixels; p += 2) {
+    for (int64_t r = 0; r < 3; ++r) {
+      std::string w01 = "$" + std::to_string(6 + r),
+                  w12 = "$" + std::to_string(9 + r);
+      line() << "ldrd\t$2, $3, [$5, #" << rowOffset(r, p) << "]";
+      line() << "smlad\t$0, $2, " << w01 << ", " << (r ? "$0" : "$12");
+      line() << "smlabt\t$0, $3, " << w12 << ", $0";
+      line() << "smlatb\t$1, $2, " << w01 << ", " << (r ? "$1" : "$12");
+      line() << "smlad\t$1, $3, " << w12 << ", $1";
+    }
+    epilogue(2);
+  }
+  // One pixel at an even column (stride 2, or the last at stride 1).
+  for (; p < pixels; ++p) {
+    const int64_t q = p * stride;
+    for (int64_t r = 0; r < 3; ++r) {
+      line() << "ldrd\t$2, $3, [$5, #" << rowOffset(r, q) << "]";
+      line() << "smlad\t$0, $2, $" << 6 + r << ", " << (r ? "$0" : "$12");
+      line() << "smlabt\t$0, $3, $" << 9 + r << ", $0";
+    }
+    epilogue(1);
+  }
+  SmallVector<Value> operands{rows};
+  operands.append(taps01.begin(), taps01.end());
+  operands.append(taps12.begin(), taps12.end());
+  operands.append({bias, table, out});
+  Type i32 = b.getI32Type();
+  // With side effects and a memory clobber: it reads the scratch and the
+  // tables and writes the output. Its registers: 4 of its own, the output
+  // address and 9 inputs, all 14.
+  LLVM::InlineAsmOp::create(
+      b, loc,
+      LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                       {i32, i32, i32, i32, i32}),
+      operands, text, "=&r,=&r,=&r,=&r,=r,r,r,r,r,r,r,r,r,r,4,~{memory}",
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      /*asm_dialect=*/LLVM::AsmDialectAttr(), /*operand_attrs=*/ArrayAttr());
+}
+
 Value loadWordOrdered(KernelBuilder &k, Value buffer, Value i) {
   return volatileLoad(k, k.builder().getI32Type(), buffer, i);
 }

@@ -51,6 +51,29 @@ pixelMajorSmladStep(KernelBuilder &k, mlir::Value weightAddress,
                     int64_t weightOffset, int64_t channels,
                     mlir::Value inputAddress, int64_t pixels,
                     llvm::ArrayRef<mlir::Value> acc);
+/// The folded requantization channelRowAsm writes out (requantize()):
+/// t = C (+ acc where `addAccumulator`, + acc's sign where `signTerm`),
+/// acc doubled first where `doubleAccumulator`, SMMLAR with M and t, SSAT
+/// to 8 bits with shift `exponent` (no other clamp).
+struct ChannelRowEpilogue {
+  int exponent = 0;
+  bool addAccumulator = false, doubleAccumulator = false, signTerm = false;
+};
+/// One output row of one channel of a 3x3 depthwise conv or image stem
+/// (QuantChannelRows.cpp) as one inline asm: `pixels` pixels at stride 1 or
+/// 2 from the int16 rows at `rows` (kernel row r at r x rowBytes, column
+/// h's value at byte 2 h), the weight pairs (w_r0, w_r1) and (w_r1, w_r2)
+/// and the bias in registers; at stride 1 two pixels at a time, one LDRD
+/// and four multiply-adds a kernel row; each result requantized with the
+/// channel's {M, C} at `table` (one LDRD) and stored with STRB at `out`,
+/// which moves on by outStride (at most 255) bytes a pixel. All addresses
+/// i32.
+void channelRowAsm(KernelBuilder &k, mlir::Value rows, int64_t rowBytes,
+                   int64_t pixels, int64_t stride,
+                   llvm::ArrayRef<mlir::Value> taps01,
+                   llvm::ArrayRef<mlir::Value> taps12, mlir::Value bias,
+                   mlir::Value table, mlir::Value out, int64_t outStride,
+                   const ChannelRowEpilogue &e);
 /// Stores the i32 `word` as four consecutive int8 values at byte i
 /// (alignment 1 by default; 4 lets LLVM pair stores into STRD).
 void storeWord(KernelBuilder &k, mlir::Value word, mlir::Value buffer,

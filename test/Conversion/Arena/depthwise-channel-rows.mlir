@@ -4,7 +4,9 @@
 // The Cortex-M4/M7 int8 3x3 depthwise kernel with channel rows
 // (depthwiseChannelRows, lib/Conversion/DNPToArena/QuantKernels.h): the
 // transposed rows stored before a compiler barrier, SMLAD for two taps of
-// a kernel row. All 4 output rows of these 4x5x8 int8 convs fit one step
+// a kernel row, a channel's output row as one inline asm (channelRowAsm:
+// per kernel row one LDRD of the words at columns 0 and 2 for pixels 0 and
+// 1, SMLAD/SMLABT and SMLATB/SMLAD from the bias). All 4 output rows of these 4x5x8 int8 convs fit one step
 // (depthwiseRowStep): a stack scratch of 2 x 6 input rows x 4 channels x 8
 // columns (5 pixels, stride 1, pad 1), each channel's weights doubled
 // (SADD16) for a doubled accumulator; rows one at a time take 2 x 3 rows
@@ -25,7 +27,7 @@
 // CHECK: memref.alloca() {alignment = 4 : i64} : memref<384xi8>
 // CHECK: llvm.inline_asm has_side_effects "", "~{memory}"
 // CHECK: llvm.arm.sadd16
-// CHECK: llvm.arm.smlad
+// CHECK: llvm.inline_asm has_side_effects "ldrd\09$2, $3, [$5, #0]\0A\09smlad\09$0, $2, $6, $12\0A\09smlabt\09$0, $3, $9, $0\0A\09smlatb\09$1, $2, $6, $12
 // PLAIN-LABEL: func.func private @dnp_disjoint_l0_depthwise_conv2d
 // PLAIN-NOT: memref.alloca
 // PLAIN-NOT: llvm.arm
@@ -45,7 +47,7 @@ func.func @disjoint(%x: tensor<1x4x5x8x!quant.uniform<i8:f32, 0.01:-128>> {dnp.s
 // CHECK-LABEL: func.func private @dnp_rows_safe_l0_depthwise_conv2d
 // CHECK: memref.alloca() {alignment = 4 : i64} : memref<384xi8>
 // CHECK: llvm.arm.sadd16
-// CHECK: llvm.arm.smlad
+// CHECK: llvm.inline_asm has_side_effects "ldrd\09$2, $3, [$5, #0]\0A\09smlad\09$0, $2, $6, $12\0A\09smlabt\09$0, $3, $9, $0\0A\09smlatb\09$1, $2, $6, $12
 func.func @rows_safe(%x: tensor<1x4x5x8x!quant.uniform<i8:f32, 0.01:-128>> {dnp.slot = #dnp.slot<step = 0, offset = 100, size = 160>}) -> tensor<1x4x5x8x!quant.uniform<i8:f32, 0.02:-3>> {
   %wc = arith.constant dense<[[[1, -2, 3, -4, 5, -6, 7, -8], [2, 3, 4, 5, 6, 7, 8, 9], [-1, -1, -1, -1, 2, 2, 2, 2]], [[9, 8, 7, 6, 5, 4, 3, 2], [-9, -8, -7, -6, -5, -4, -3, -2], [1, 1, 1, 1, 1, 1, 1, 1]], [[3, -3, 3, -3, 3, -3, 3, -3], [0, 1, 0, 1, 0, 1, 0, 1], [-5, 4, -3, 2, -1, 0, 1, 2]]]> : tensor<3x3x8xi8>
   %w = quant.scast %wc : tensor<3x3x8xi8> to tensor<3x3x8x!quant.uniform<i8<-127:127>:f32:2, {0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01}>>
@@ -61,7 +63,7 @@ func.func @rows_safe(%x: tensor<1x4x5x8x!quant.uniform<i8:f32, 0.01:-128>> {dnp.
 // CHECK-LABEL: func.func private @dnp_steps_unsafe_l0_depthwise_conv2d
 // CHECK: memref.alloca() {alignment = 4 : i64} : memref<192xi8>
 // CHECK-NOT: llvm.arm.sadd16
-// CHECK: llvm.arm.smlad
+// CHECK: llvm.inline_asm has_side_effects "ldrd\09$2, $3, [$5, #0]\0A\09smlad\09$0, $2, $6, $12\0A\09smlabt\09$0, $3, $9, $0\0A\09smlatb\09$1, $2, $6, $12
 // CHECK-NOT: llvm.arm.sadd16
 // CHECK-LABEL: func.func @dnp_steps_unsafe_invoke
 func.func @steps_unsafe(%x: tensor<1x4x5x8x!quant.uniform<i8:f32, 0.01:-128>> {dnp.slot = #dnp.slot<step = 0, offset = 100, size = 160>}) -> tensor<1x4x5x8x!quant.uniform<i8:f32, 0.02:-3>> {
