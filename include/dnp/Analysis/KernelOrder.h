@@ -103,12 +103,12 @@ inline bool mveDotProductConv(int64_t cin) { return cin >= 4; }
 ///    most 2 x 2 with the DSP extension (accumulators, unpacked inputs and
 ///    weights fit the registers); for 1x1 convs and dense layers without
 ///    groups over a multiple of 4 input channels (their inputs come
-///    unpacked from the stack) 3 x 2 with int8 weights where the window has
-///    unit strides and no padding, up to kMaxPixelMajorInputs channels,
-///    otherwise 2 x 3 up to 64 channels (steps inline), and 2 x 3 for any
-///    1x1 conv or dense layer with halfwordWeights; 1 x 4 for a dense layer
-///    with int8 weights, one input row and a multiple of 4 outputs;
-///    otherwise pixelBlock x outputBlock;
+///    unpacked from the stack) 3 x 2 where the window has unit strides and
+///    no padding, up to kMaxPixelMajorInputs channels; otherwise 2 x 3 up
+///    to 64 channels with int8 weights (steps inline) and for any 1x1 conv
+///    or dense layer with halfwordWeights; 1 x 4 for a dense layer with
+///    int8 weights, one input row and a multiple of 4 outputs; otherwise
+///    pixelBlock x outputBlock;
 ///  * f32 conv2d/dense: pixelBlock x outputBlock; on MVE, where
 ///    outputBlock is at least 4, min(pixelBlock, 3) pixels x 8 channels
 ///    (the Helium f32 blocks, lib/Conversion/DNPToArena/MveF32.h);

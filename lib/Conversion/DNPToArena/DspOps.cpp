@@ -60,7 +60,7 @@ Value wordAddress(KernelBuilder &k, Value buffer, Value i) {
 std::pair<SmallVector<Value>, Value>
 pixelMajorSmladStep(KernelBuilder &k, Value weightAddress, int64_t weightOffset,
                     int64_t channels, Value inputAddress, int64_t pixels,
-                    ArrayRef<Value> acc) {
+                    ArrayRef<Value> acc, bool halfwordWeights) {
   const int64_t n = acc.size();
   assert((channels == 1 || channels == 2) && pixels >= 1 &&
          n == pixels * channels &&
@@ -92,18 +92,28 @@ pixelMajorSmladStep(KernelBuilder &k, Value weightAddress, int64_t weightOffset,
                 x1 = n + 5, xAddr = n + 6, wAddr = n + 7, in = n + 9;
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (channels == 2)
-    os << "ldrd\t" << reg(w0) << ", " << reg(w1) << ", [" << reg(wAddr) << ", #"
-       << weightOffset << "]";
-  else
-    os << "ldr\t" << reg(w0) << ", [" << reg(wAddr) << ", #" << weightOffset
-       << "]";
-  // SXTB16 of a word: its bytes 0 and 2 (the pair an input's first word
-  // holds); of the word rotated by 8: bytes 1 and 3 (its second word's).
-  const int64_t even[2] = {t0, t1}, odd[2] = {w0, w1};
-  for (int64_t j = 0; j < channels; ++j)
-    os << "\n\tsxtb16\t" << reg(even[j]) << ", " << reg(odd[j])
-       << "\n\tsxtb16\t" << reg(odd[j]) << ", " << reg(odd[j]) << ", ror #8";
+  // Channel j's pairs for an input's first word (its bytes or halfwords
+  // 0 and 2) and second word (1 and 3).
+  int64_t even[2] = {t0, t1}, odd[2] = {w0, w1};
+  if (halfwordWeights) {
+    // Stored as those pairs: each channel's two words by one LDRD.
+    even[0] = w0, odd[0] = w1, even[1] = t0, odd[1] = t1;
+    for (int64_t j = 0; j < channels; ++j)
+      os << (j ? "\n\t" : "") << "ldrd\t" << reg(even[j]) << ", " << reg(odd[j])
+         << ", [" << reg(wAddr) << ", #" << weightOffset + 8 * j << "]";
+  } else {
+    if (channels == 2)
+      os << "ldrd\t" << reg(w0) << ", " << reg(w1) << ", [" << reg(wAddr)
+         << ", #" << weightOffset << "]";
+    else
+      os << "ldr\t" << reg(w0) << ", [" << reg(wAddr) << ", #" << weightOffset
+         << "]";
+    // SXTB16 of a word: its bytes 0 and 2; of the word rotated by 8: bytes
+    // 1 and 3.
+    for (int64_t j = 0; j < channels; ++j)
+      os << "\n\tsxtb16\t" << reg(even[j]) << ", " << reg(odd[j])
+         << "\n\tsxtb16\t" << reg(odd[j]) << ", " << reg(odd[j]) << ", ror #8";
+  }
   for (int64_t p : order) {
     os << "\n\tldrd\t" << reg(x0) << ", " << reg(x1) << ", [" << reg(xAddr);
     if (p)

@@ -44,13 +44,14 @@ mlir::Value wordAddress(KernelBuilder &k, mlir::Value buffer, mlir::Value i);
 /// weightOffset (one LDRD or LDR), unpacked once (SXTB16), times each of
 /// `pixels` pixels' two words of unpacked inputs, which lie side by side
 /// from inputAddress on (one LDRD each), four SMLADs per pixel and channel
-/// pair. `acc` pixel-major (p * channels + j). Returns the new accumulators
-/// and the next step's input address (8 x pixels bytes on).
-std::pair<llvm::SmallVector<mlir::Value>, mlir::Value>
-pixelMajorSmladStep(KernelBuilder &k, mlir::Value weightAddress,
-                    int64_t weightOffset, int64_t channels,
-                    mlir::Value inputAddress, int64_t pixels,
-                    llvm::ArrayRef<mlir::Value> acc);
+/// pair. `acc` pixel-major (p * channels + j). `halfwordWeights`: each
+/// channel's weights the two words of int16 pairs SMLAD takes (one LDRD
+/// each, no unpacking). Returns the new accumulators and the next step's
+/// input address (8 x pixels bytes on).
+std::pair<llvm::SmallVector<mlir::Value>, mlir::Value> pixelMajorSmladStep(
+    KernelBuilder &k, mlir::Value weightAddress, int64_t weightOffset,
+    int64_t channels, mlir::Value inputAddress, int64_t pixels,
+    llvm::ArrayRef<mlir::Value> acc, bool halfwordWeights = false);
 /// The folded requantization channelRowAsm writes out (requantize()):
 /// t = C (+ acc where `addAccumulator`, + acc's sign where `signTerm`),
 /// acc doubled first where `doubleAccumulator`, SMMLAR with M and t, SSAT

@@ -166,10 +166,11 @@ bool pointwiseInt16Inputs(const Window &w, int64_t cin, int64_t groups,
                           int64_t pixelBlock, bool dsp, bool mve);
 
 /// Whether emitQuantConv runs a 1x1 conv's register blocks pixel-major:
-/// with its inputs unpacked on the stack (pointwiseInt16Inputs), int8
-/// weights, its steps inline and more pixels than channels per block (3 x
-/// 2, dnp::kernelBlocks). Each step then unpacks the block's weight words
-/// once (one LDRD for two channels, in interleaveSteps' order) and
+/// with its inputs unpacked on the stack (pointwiseInt16Inputs), its
+/// steps inline and more pixels than channels per block (3 x 2,
+/// dnp::kernelBlocks). Each step then unpacks the block's int8 weight
+/// words once (one LDRD for two channels, in interleaveSteps' order; or
+/// loads halfword weights' pairs, one LDRD a channel) and
 /// multiplies them with one pixel's inputs after another, as one inline asm
 /// (DspOps.h, pixelMajorSmladStep).
 bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,

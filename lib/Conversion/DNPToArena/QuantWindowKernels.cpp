@@ -209,8 +209,7 @@ constexpr int64_t kInlineChunks = kInlineSmladSteps;
 bool pointwiseBlockByPixels(const Window &w, int64_t cin, int64_t groups,
                             const Blocking &blocking, bool dsp, bool mve,
                             bool halfwordWeights) {
-  return !halfwordWeights && blocking.pixels > blocking.outputs &&
-         cin <= kMaxPixelMajorInputs &&
+  return blocking.pixels > blocking.outputs && cin <= kMaxPixelMajorInputs &&
          pointwiseInt16Inputs(w, cin, groups, blocking.pixels, dsp, mve);
 }
 
@@ -441,9 +440,13 @@ void emitQuantConv(KernelBuilder &k, Window w, int64_t outChannels, Value x,
               interleavedWeights && weightAlign == 4) {
             if (*atConst == 0)
               inputCursor = wordAddress(ki, scratch, ki.index(0));
+            // Halfword weights: two bytes per weight, the step's pairs as
+            // they are stored.
+            const int64_t elem = halfwordWeights ? 2 : 1;
             auto [next, cursor] = pixelMajorSmladStep(
-                ki, wordAddress(ki, weights, tapW), *atConst * width, width,
-                inputCursor, count, s);
+                ki, wordAddress(ki, weights, ki.mul(tapW, elem)),
+                elem * *atConst * width, width, inputCursor, count, s,
+                halfwordWeights);
             inputCursor = cursor;
             return next;
           }
